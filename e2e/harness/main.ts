@@ -1,0 +1,22 @@
+// Browser-side entry for e2e tests that exercise the engine directly (no UI): each export of
+// `harness` is called from a Playwright test with page.evaluate.
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, webgpuAdapterInfo, type BackendName } from '../../src/kernels/backend';
+
+const harness = {
+  async backendCheck(name: BackendName) {
+    const adapter = await webgpuAdapterInfo();
+    const info = await initBackend(name);
+    const sum = await tf.tidy(() => tf.add(tf.tensor1d([1, 2, 3]), tf.tensor1d([10, 20, 30]))).data();
+    return { adapter, backend: tf.getBackend(), info, sum: Array.from(sum) };
+  },
+};
+
+declare global {
+  interface Window {
+    harness: typeof harness;
+  }
+}
+
+window.harness = harness;
+document.getElementById('status')!.textContent = 'ready';

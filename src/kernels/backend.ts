@@ -1,0 +1,34 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+
+export type BackendName = 'webgpu' | 'wasm' | 'cpu';
+
+export interface BackendInfo {
+  backend: BackendName;
+  /** Adapter description when WebGPU is in use, e.g. "SwiftShader" on CPU-only machines. */
+  adapter?: string;
+}
+
+/** Whether this browser exposes a usable WebGPU adapter. */
+export async function webgpuAdapterInfo(): Promise<string | null> {
+  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+  if (!gpu) return null;
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) return null;
+  const info = adapter.info;
+  return [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown';
+}
+
+/** Selects and initialises a tfjs backend; throws with a readable reason when it is unavailable. */
+export async function initBackend(name: BackendName): Promise<BackendInfo> {
+  let adapter: string | undefined;
+  if (name === 'webgpu') {
+    const found = await webgpuAdapterInfo();
+    if (found === null) throw new Error('WebGPU is not available in this browser (no adapter).');
+    adapter = found;
+  }
+  if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+  if (!(await tf.setBackend(name))) throw new Error(`The tfjs ${name} backend failed to initialise.`);
+  await tf.ready();
+  return { backend: name, adapter };
+}
