@@ -1,0 +1,164 @@
+/**
+ * A stand-in for the Hugging Face Hub: serves local folders at `/{repo}/resolve/{revision}/{file}` on
+ * 127.0.0.1, so tests and the CLI download models without the network. Like the Hub it sends
+ * Content-Length, allows any origin (pages fetch it cross-origin), and answers an unknown repository
+ * with 401 + `X-Error-Code: RepoNotFound` and a missing file with 404 + `EntryNotFound`.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { extname, resolve, sep } from 'node:path';
+
+export interface HubRequest {
+  method: string;
+  repo: string;
+  revision: string;
+  file: string;
+}
+
+/**
+ * An injected failure: an HTTP status, `'reset'` to drop the connection before answering, or
+ * `'truncate'` to send the headers and half the body, then drop it.
+ */
+export type HubFailure = number | 'reset' | 'truncate';
+
+export interface HubServerOptions {
+  /** Called for every resolve request; a returned failure replaces the normal answer. */
+  fail?: (request: HubRequest) => HubFailure | undefined;
+  /** Send bodies in chunks of this many bytes, `chunkDelayMs` apart, so clients see progress. */
+  chunkBytes?: number;
+  chunkDelayMs?: number;
+}
+
+export interface HubServer {
+  /** e.g. `http://127.0.0.1:41234`, to pass as a hub source's endpoint. */
+  endpoint: string;
+  /** Every resolve request answered so far, in order. */
+  requests: HubRequest[];
+  close(): Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.json': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Serves `repos` (repo id → absolute folder) on a free port of 127.0.0.1. */
+export async function startHubServer(repos: Record<string, string>, options: HubServerOptions = {}): Promise<HubServer> {
+  const requests: HubRequest[] = [];
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    handle(req, res, repos, options, requests).catch((error: unknown) => {
+      if (!res.headersSent) send(res, 500, 'InternalError', String(error));
+      else res.destroy();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', done);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((done) => {
+        // Keep-alive connections would hold close() open; nothing is mid-transfer when tests finish.
+        for (const socket of sockets) socket.destroy();
+        server.close(() => done());
+      }),
+  };
+}
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  repos: Record<string, string>,
+  options: HubServerOptions,
+  requests: HubRequest[],
+): Promise<void> {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Expose-Headers', 'X-Error-Code, Content-Length');
+  if (req.method === 'OPTIONS') {
+    res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD');
+    res.setHeader('Access-Control-Allow-Headers', '*');
+    res.writeHead(204).end();
+    return;
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'MethodNotAllowed', 'Use GET or HEAD');
+  const parsed = parseResolvePath(new URL(req.url ?? '/', 'http://hub').pathname, repos);
+  if (!parsed) return send(res, 401, 'RepoNotFound', 'Repository not found');
+  const request: HubRequest = { method: req.method, ...parsed };
+  requests.push(request);
+
+  const failure = options.fail?.(request);
+  if (failure === 'reset') {
+    req.socket.destroy();
+    return;
+  }
+  if (typeof failure === 'number') return send(res, failure, 'InjectedFailure', `Injected HTTP ${failure}`);
+
+  const root = resolve(repos[request.repo]);
+  const path = resolve(root, request.file);
+  const info = path.startsWith(root + sep) ? await stat(path).catch(() => undefined) : undefined;
+  if (!info?.isFile()) return send(res, 404, 'EntryNotFound', `Entry not found: ${request.file}`);
+
+  res.writeHead(200, {
+    'Content-Length': info.size,
+    'Content-Type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
+  });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  await streamFile(path, res, failure === 'truncate' ? Math.floor(info.size / 2) : undefined, options);
+}
+
+/** Splits `/{owner/name or name}/resolve/{revision}/{file…}`; undefined when no served repo matches. */
+function parseResolvePath(pathname: string, repos: Record<string, string>): Omit<HubRequest, 'method'> | undefined {
+  let segments: string[];
+  try {
+    segments = pathname.split('/').slice(1).map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
+  for (const repoParts of [1, 2]) {
+    const repo = segments.slice(0, repoParts).join('/');
+    if (segments[repoParts] === 'resolve' && Object.hasOwn(repos, repo) && segments.length > repoParts + 2) {
+      return { repo, revision: segments[repoParts + 1], file: segments.slice(repoParts + 2).join('/') };
+    }
+  }
+  return undefined;
+}
+
+/** Pipes the file (or its first `cutAt` bytes, then drops the connection) in optional timed chunks. */
+async function streamFile(
+  path: string,
+  res: ServerResponse,
+  cutAt: number | undefined,
+  { chunkBytes, chunkDelayMs = 0 }: HubServerOptions,
+): Promise<void> {
+  if (cutAt !== 0) {
+    const stream = createReadStream(path, { highWaterMark: chunkBytes, end: cutAt === undefined ? undefined : cutAt - 1 });
+    for await (const chunk of stream) {
+      if (!res.write(chunk)) await new Promise((done) => res.once('drain', done));
+      if (chunkDelayMs > 0) await new Promise((done) => setTimeout(done, chunkDelayMs));
+    }
+  }
+  if (cutAt === undefined) {
+    res.end();
+  } else {
+    res.flushHeaders();
+    res.destroy();
+  }
+}
+
+function send(res: ServerResponse, status: number, errorCode: string, message: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Error-Code': errorCode });
+  res.end(message);
+}
