@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { Progress } from '../progress';
+import { download, readStream, type FetchLike } from './download';
+import { ModelSourceError } from './modelSourceError';
+
+function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+}
+
+const fetchResponse =
+  (body: BodyInit | null, init: ResponseInit = {}): FetchLike =>
+  async () =>
+    new Response(body, init);
+
+describe('readStream', () => {
+  it('grows past its first buffer when the size is unknown, reporting total undefined', async () => {
+    const chunks = [new Uint8Array(50_000).fill(1), new Uint8Array(50_000).fill(2), Uint8Array.from([3])];
+    const events: Progress[] = [];
+    const bytes = await readStream(streamOf(chunks), undefined, 'w.bin', () => new Error('read'), (p) => events.push(p));
+    expect(bytes.length).toBe(100_001);
+    expect([bytes[0], bytes[50_000], bytes[100_000]]).toEqual([1, 2, 3]);
+    expect(events.map((e) => e.loaded)).toEqual([0, 50_000, 100_000, 100_001]);
+    expect(events.every((e) => e.total === undefined && e.item === 'w.bin' && e.stage === 'download')).toBe(true);
+  });
+
+  it('returns an empty array for a missing body', async () => {
+    expect(await readStream(null, 0, 'x', () => new Error('read'))).toEqual(new Uint8Array(0));
+  });
+
+  it('turns a failing read into the given error but lets a progress callback error through', async () => {
+    const failing = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.error(new Error('socket closed'));
+      },
+    });
+    await expect(readStream(failing, 10, 'x', () => new Error('cut off'))).rejects.toThrow('cut off');
+    const callbackError = new Error('from the UI');
+    await expect(
+      readStream(streamOf([Uint8Array.from([1])]), 1, 'x', () => new Error('cut off'), () => {
+        throw callbackError;
+      }),
+    ).rejects.toBe(callbackError);
+  });
+});
+
+describe('download', () => {
+  it('reports no total for compressed bodies, whose Content-Length is not the decoded size', async () => {
+    const events: Progress[] = [];
+    const fetchImpl = fetchResponse('abc', { headers: { 'content-length': '3', 'content-encoding': 'br' } });
+    await download('http://h/x', 'x', fetchImpl, (p) => events.push(p));
+    expect(events.every((e) => e.total === undefined)).toBe(true);
+  });
+
+  it('maps statuses to typed errors', async () => {
+    const cases: [ResponseInit, string, RegExp][] = [
+      [{ status: 404 }, 'not-found', /config\.json was not found at http:\/\/h\/config\.json/],
+      [{ status: 401, headers: { 'x-error-code': 'RepoNotFound' } }, 'not-found', /repository of config\.json/],
+      [{ status: 403 }, 'http', /private or gated/],
+      [{ status: 500 }, 'http', /HTTP 500/],
+      [{ status: 200, headers: { 'content-type': 'text/html; charset=utf-8' } }, 'not-found', /HTML page/],
+    ];
+    for (const [init, kind, message] of cases) {
+      const error = await download('http://h/config.json', 'config.json', fetchResponse('x', init)).catch((e) => e);
+      expect(error).toBeInstanceOf(ModelSourceError);
+      expect([init.status, error.kind]).toEqual([init.status, kind]);
+      expect(error.message).toMatch(message);
+    }
+  });
+
+  it('reports a rejected fetch as offline', async () => {
+    const fetchImpl: FetchLike = () => Promise.reject(new TypeError('fetch failed'));
+    await expect(download('http://example.org/m/vocab.txt', 'vocab.txt', fetchImpl)).rejects.toMatchObject({
+      kind: 'offline',
+      message: 'Could not reach example.org to get vocab.txt — are you offline?',
+    });
+  });
+});

@@ -1,0 +1,130 @@
+/** HTTP downloads of model files: status → typed errors, and bodies streamed so progress is real. */
+import type { ProgressCallback } from '../progress';
+import { ModelSourceError } from './modelSourceError';
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** The global fetch, called unbound: a stored `window.fetch` called as a method throws "Illegal invocation". */
+export const globalFetch: FetchLike = (input, init) => fetch(input, init);
+
+/** The Hub's error codes (X-Error-Code) that mean "nothing here"; it answers 401, not 404, for unknown repos. */
+const NOT_FOUND_CODES = new Set(['RepoNotFound', 'EntryNotFound', 'RevisionNotFound']);
+
+/** GETs `url` and returns the whole body, reporting stage "download" for `file` as bytes arrive. */
+export async function download(
+  url: string,
+  file: string,
+  fetchImpl: FetchLike,
+  onProgress?: ProgressCallback,
+): Promise<Uint8Array> {
+  const response = await request(url, file, fetchImpl, 'GET');
+  const cutOff = (): Error =>
+    new ModelSourceError('offline', `The download of ${file} from ${hostOf(url)} was cut off — are you offline?`, {
+      file,
+      url,
+    });
+  return readStream(response.body, contentLength(response), file, cutOff, onProgress);
+}
+
+/** HEADs `url`: true when the file exists, false when the server says it does not. */
+export async function exists(url: string, file: string, fetchImpl: FetchLike): Promise<boolean> {
+  try {
+    await request(url, file, fetchImpl, 'HEAD');
+    return true;
+  } catch (error) {
+    if (error instanceof ModelSourceError && error.kind === 'not-found') return false;
+    throw error;
+  }
+}
+
+/** Buffers larger than this grow as bytes arrive instead of trusting a stated length up front. */
+const MAX_PREALLOCATED_BYTES = 1 << 30;
+
+/**
+ * Reads a byte stream to the end. `total`, when known, sizes the buffer up front so a large file is
+ * not copied while it grows. A failing read throws `readFailure()`; errors of `onProgress` pass as they are.
+ */
+export async function readStream(
+  stream: ReadableStream<Uint8Array> | null,
+  total: number | undefined,
+  file: string,
+  readFailure: () => Error,
+  onProgress?: ProgressCallback,
+): Promise<Uint8Array> {
+  let buffer = new Uint8Array(Math.min(total ?? 64 * 1024, MAX_PREALLOCATED_BYTES));
+  let loaded = 0;
+  onProgress?.({ stage: 'download', item: file, loaded, total });
+  if (stream) {
+    const reader = stream.getReader();
+    const next = (): Promise<ReadableStreamReadResult<Uint8Array>> =>
+      reader.read().catch(() => {
+        throw readFailure();
+      });
+    for (let chunk = await next(); !chunk.done; chunk = await next()) {
+      if (loaded + chunk.value.length > buffer.length) {
+        const grown = new Uint8Array(Math.max(buffer.length * 2, loaded + chunk.value.length));
+        grown.set(buffer.subarray(0, loaded));
+        buffer = grown;
+      }
+      buffer.set(chunk.value, loaded);
+      loaded += chunk.value.length;
+      onProgress?.({ stage: 'download', item: file, loaded, total });
+    }
+  }
+  return loaded === buffer.length ? buffer : buffer.slice(0, loaded);
+}
+
+async function request(url: string, file: string, fetchImpl: FetchLike, method: 'GET' | 'HEAD'): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetchImpl(url, { method });
+  } catch {
+    throw new ModelSourceError('offline', `Could not reach ${hostOf(url)} to get ${file} — are you offline?`, {
+      file,
+      url,
+    });
+  }
+  checkStatus(response, url, file);
+  return response;
+}
+
+function checkStatus(response: Response, url: string, file: string): void {
+  const { status } = response;
+  const details = { file, url, status };
+  const errorCode = response.headers.get('x-error-code');
+  if (status === 404 || (errorCode !== null && NOT_FOUND_CODES.has(errorCode))) {
+    const what = errorCode === 'RepoNotFound' ? `The repository of ${file}` : file;
+    throw new ModelSourceError('not-found', `${what} was not found at ${url}`, details);
+  }
+  if (status === 401 || status === 403) {
+    throw new ModelSourceError(
+      'http',
+      `Access to ${file} was refused (HTTP ${status}) at ${url}: the model is private or gated, and only public models can be downloaded`,
+      details,
+    );
+  }
+  if (!response.ok) {
+    throw new ModelSourceError('http', `Downloading ${file} failed with HTTP ${status} at ${url}`, details);
+  }
+  // Single-page-app servers (Vite's dev server among them) answer a missing file with index.html.
+  const type = response.headers.get('content-type') ?? '';
+  if (type.startsWith('text/html') && !/\.html?$/i.test(file)) {
+    throw new ModelSourceError('not-found', `${file} was not found at ${url} (the server sent an HTML page instead)`, details);
+  }
+}
+
+/** The body's size, when the server states it for the bytes we will actually read (not a compressed size). */
+function contentLength(response: Response): number | undefined {
+  const encoding = response.headers.get('content-encoding');
+  if (encoding !== null && encoding !== 'identity') return undefined;
+  const length = Number(response.headers.get('content-length') ?? NaN);
+  return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url, globalThis.location?.href).host || url;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * Where a model's files come from. A model is a set of files fetched by name from one base: a folder
+ * bundled with the app, a folder or zip the user dropped, or a Hugging Face Hub repository.
+ */
+import type { ProgressCallback } from '../progress';
+import { download, exists, globalFetch, readStream, type FetchLike } from './download';
+import { ModelSourceError } from './modelSourceError';
+import { safePathSegments, stripCommonDirectories } from './paths';
+
+export { ModelSourceError, type ModelSourceErrorKind } from './modelSourceError';
+export type { FetchLike } from './download';
+
+export interface ModelSource {
+  /** Names the model for people: the bundled name, the dropped folder, or the Hub repo (with @revision). */
+  readonly id: string;
+  readonly kind: 'bundled' | 'local' | 'hub';
+  has?(file: string): Promise<boolean>;
+  /** Reports stage "download" with the file as item; throws ModelSourceError. */
+  fetchFile(file: string, onProgress?: ProgressCallback): Promise<Uint8Array>;
+}
+
+export interface HubSource extends ModelSource {
+  readonly kind: 'hub';
+  readonly endpoint: string;
+  readonly repo: string;
+  readonly revision: string;
+}
+
+export interface HubOptions {
+  endpoint?: string;
+  revision?: string;
+  fetch?: FetchLike;
+}
+
+export const HUB_ENDPOINT = 'https://huggingface.co';
+
+/** Files under `public/models/<name>/`, served with the app. */
+export function bundledSource(name: string, baseUrl = '/models/', options: { fetch?: FetchLike } = {}): ModelSource {
+  const segments = safePathSegments(name);
+  if (segments?.length !== 1) {
+    throw new ModelSourceError('invalid-path', `"${name}" is not a valid bundled model name`);
+  }
+  const fetchImpl = options.fetch ?? globalFetch;
+  const base = `${withTrailingSlash(baseUrl)}${encodeURIComponent(name)}/`;
+  return {
+    id: name,
+    kind: 'bundled',
+    ...httpFiles(base, fetchImpl),
+  };
+}
+
+/**
+ * Files from a dropped folder or an unpacked zip, keyed by path. Directories every path shares are
+ * stripped, so `bert-tiny/config.json` is found as `config.json`.
+ */
+export function localSource(files: Map<string, Blob>, name?: string): ModelSource {
+  const entries = [...files].map(([path, blob]) => {
+    const segments = safePathSegments(path);
+    if (!segments) throw new ModelSourceError('invalid-path', `"${path}" is not a valid relative file path`, { file: path });
+    return { segments, blob };
+  });
+  const stripped = stripCommonDirectories(entries.map((entry) => entry.segments));
+  const byName = new Map(stripped.paths.map((path, i) => [path, entries[i].blob]));
+  const id = name ?? stripped.directory ?? 'local files';
+  const find = (file: string): Blob | undefined => {
+    const segments = safePathSegments(file);
+    return segments && byName.get(segments.join('/'));
+  };
+  return {
+    id,
+    kind: 'local',
+    has: async (file) => find(file) !== undefined,
+    fetchFile: (file, onProgress) => {
+      const blob = find(file);
+      if (!blob) {
+        return Promise.reject(new ModelSourceError('not-found', `${file} is not among the files of ${id}`, { file }));
+      }
+      const unreadable = (): Error =>
+        new ModelSourceError('not-found', `${file} of ${id} could not be read; was it moved or changed?`, { file });
+      return readStream(blob.stream(), blob.size, file, unreadable, onProgress);
+    },
+  };
+}
+
+/** A Hub repository, read through `{endpoint}/{repo}/resolve/{revision}/{file}`. */
+export function hubSource(repo: string, options: HubOptions = {}): HubSource {
+  const { endpoint = HUB_ENDPOINT, revision = 'main', fetch: fetchImpl = globalFetch } = options;
+  validateRepoId(repo);
+  if (revision === '' || revision.split('/').includes('..')) {
+    throw new ModelSourceError('invalid-repo', `"${revision}" is not a valid revision`);
+  }
+  const base = `${endpoint.replace(/\/+$/, '')}/${repo}/resolve/${encodeURIComponent(revision)}/`;
+  return {
+    id: revision === 'main' ? repo : `${repo}@${revision}`,
+    kind: 'hub',
+    endpoint,
+    repo,
+    revision,
+    ...httpFiles(base, fetchImpl),
+  };
+}
+
+/**
+ * Hub repo ids are `name` or `owner/name`: letters, digits, "-", "_", "."; each part starts and ends
+ * with a letter, digit or "_"; no "--" or ".."; at most 96 characters (the rules of huggingface_hub).
+ */
+export function validateRepoId(repo: string): void {
+  const part = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/;
+  const parts = repo.split('/');
+  const valid =
+    repo.length <= 96 &&
+    parts.length <= 2 &&
+    parts.every((p) => part.test(p)) &&
+    !repo.includes('--') &&
+    !repo.includes('..');
+  if (!valid) {
+    throw new ModelSourceError(
+      'invalid-repo',
+      `"${repo}" is not a Hub model id: use "owner/name" or "name" with letters, digits, "-", "_" and "."`,
+    );
+  }
+}
+
+export type TokenizerFiles = { kind: 'vocab.txt'; vocab: string } | { kind: 'tokenizer.json'; json: string };
+
+/** The raw files of a model, before anything parses them. */
+export interface ModelFiles {
+  sourceId: string;
+  /** config.json text. */
+  config: string;
+  /** vocab.txt when present, else tokenizer.json. */
+  tokenizer: TokenizerFiles;
+  tokenizerConfig?: string;
+  specialTokensMap?: string;
+  /** model.safetensors bytes. */
+  weights: Uint8Array;
+}
+
+/**
+ * Fetches everything a BERT model needs, in order config → tokenizer → weights. Progress is one
+ * stream across files: `loaded` counts every byte so far, `total` is the finished files plus the
+ * current file's size, so it grows as files are reached (the weights, last, dominate it).
+ */
+export async function loadModelFiles(source: ModelSource, onProgress?: ProgressCallback): Promise<ModelFiles> {
+  let finishedBytes = 0;
+  const fetchFile = async (file: string): Promise<Uint8Array> => {
+    const bytes = await source.fetchFile(
+      file,
+      onProgress &&
+        ((progress) =>
+          onProgress({
+            stage: 'download',
+            item: file,
+            loaded: finishedBytes + progress.loaded,
+            total: progress.total === undefined ? undefined : finishedBytes + progress.total,
+          })),
+    );
+    finishedBytes += bytes.length;
+    return bytes;
+  };
+  const optional = async (file: string): Promise<Uint8Array | undefined> => {
+    try {
+      return await fetchFile(file);
+    } catch (error) {
+      if (error instanceof ModelSourceError && error.kind === 'not-found') return undefined;
+      throw error;
+    }
+  };
+  const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+
+  const config = text(await fetchFile('config.json'));
+  const vocab = await optional('vocab.txt');
+  const tokenizerJson = vocab ? undefined : await optional('tokenizer.json');
+  if (!vocab && !tokenizerJson) {
+    throw new ModelSourceError('not-found', `${source.id} has no tokenizer: neither vocab.txt nor tokenizer.json was found`, {
+      file: 'vocab.txt',
+    });
+  }
+  const tokenizer: TokenizerFiles = vocab
+    ? { kind: 'vocab.txt', vocab: text(vocab) }
+    : { kind: 'tokenizer.json', json: text(tokenizerJson!) };
+  const tokenizerConfig = await optional('tokenizer_config.json');
+  const specialTokensMap = await optional('special_tokens_map.json');
+  const weights = await optional('model.safetensors');
+  if (!weights) {
+    throw new ModelSourceError(
+      'no-safetensors',
+      `${source.id} has no model.safetensors. Only safetensors weights can be loaded: pytorch_model.bin is a ` +
+        'Python pickle, which could run code, and is never opened. Convert the model first, e.g. with ' +
+        "transformers' save_pretrained(dir, safe_serialization=True).",
+      { file: 'model.safetensors' },
+    );
+  }
+  return {
+    sourceId: source.id,
+    config,
+    tokenizer,
+    tokenizerConfig: tokenizerConfig && text(tokenizerConfig),
+    specialTokensMap: specialTokensMap && text(specialTokensMap),
+    weights,
+  };
+}
+
+/** Files fetched over HTTP from under `base`, a URL ending in "/". */
+function httpFiles(base: string, fetchImpl: FetchLike): Pick<ModelSource, 'has' | 'fetchFile'> {
+  return {
+    has: async (file) => exists(base + encodeFile(file), file, fetchImpl),
+    fetchFile: async (file, onProgress) => download(base + encodeFile(file), file, fetchImpl, onProgress),
+  };
+}
+
+function encodeFile(file: string): string {
+  const segments = safePathSegments(file);
+  if (!segments) throw new ModelSourceError('invalid-path', `"${file}" is not a valid relative file path`, { file });
+  return segments.map(encodeURIComponent).join('/');
+}
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}

@@ -1,0 +1,35 @@
+export type ModelSourceErrorKind =
+  /** The file (or the whole repository) does not exist at the source. */
+  | 'not-found'
+  /** The server could not be reached, or the connection dropped mid-download. */
+  | 'offline'
+  /** Any other HTTP failure, including private or gated repositories. */
+  | 'http'
+  /** The Hub repository id or revision is malformed. */
+  | 'invalid-repo'
+  /** A file or model name is absolute, climbs out with "..", or is empty. */
+  | 'invalid-path'
+  /** The model has no model.safetensors (only safetensors weights are ever loaded). */
+  | 'no-safetensors';
+
+export interface ModelSourceErrorDetails {
+  file?: string;
+  url?: string;
+  status?: number;
+}
+
+export class ModelSourceError extends Error {
+  readonly kind: ModelSourceErrorKind;
+  readonly file?: string;
+  readonly url?: string;
+  readonly status?: number;
+
+  constructor(kind: ModelSourceErrorKind, message: string, details: ModelSourceErrorDetails = {}) {
+    super(message);
+    this.name = 'ModelSourceError';
+    this.kind = kind;
+    this.file = details.file;
+    this.url = details.url;
+    this.status = details.status;
+  }
+}
