@@ -1,26 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Progress } from '../progress';
-import { DataError } from './errors';
 import { formatFromFileName, parseDataset } from './parse';
-
-function parseError(fn: () => unknown): DataError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataError);
-    return e as DataError;
-  }
-  throw new Error('expected a DataError');
-}
+import { expectDataError } from './testing';
 
 describe('formatFromFileName', () => {
   it('maps extensions case-insensitively and rejects others', () => {
     expect(formatFromFileName('a/b/train.CSV')).toBe('csv');
     expect(formatFromFileName('x.ndjson')).toBe('jsonl');
     expect(formatFromFileName('x.tsv')).toBe('tsv');
-    expect(parseError(() => formatFromFileName('sheet.xlsx')).code).toBe('unsupported-format');
-    expect(parseError(() => formatFromFileName('noext')).code).toBe('unsupported-format');
-    expect(parseError(() => formatFromFileName('x.constructor')).code).toBe('unsupported-format');
+    expectDataError(() => formatFromFileName('sheet.xlsx'), 'unsupported-format');
+    expectDataError(() => formatFromFileName('noext'), 'unsupported-format');
+    expectDataError(() => formatFromFileName('x.constructor'), 'unsupported-format');
   });
 });
 
@@ -81,14 +71,13 @@ describe('parseDataset: CSV and TSV', () => {
   });
 
   it('reports an unterminated quote with its line number', () => {
-    const err = parseError(() => parseDataset('a,b\n1,2\n3,"oops\n5,6\n', 'q.csv'));
-    expect(err.code).toBe('malformed');
+    const err = expectDataError(() => parseDataset('a,b\n1,2\n3,"oops\n5,6\n', 'q.csv'), 'malformed');
     expect(err.line).toBe(3);
     expect(err.message).toMatch(/line 3/);
   });
 
   it('rejects a header without rows', () => {
-    expect(parseError(() => parseDataset('text,label\n', 'h.csv')).code).toBe('no-rows');
+    expectDataError(() => parseDataset('text,label\n', 'h.csv'), 'no-rows');
   });
 });
 
@@ -105,10 +94,9 @@ describe('parseDataset: JSON Lines and JSON', () => {
   });
 
   it('names the bad line in malformed JSONL', () => {
-    const bad = parseError(() => parseDataset('{"text":"a"}\n\n{"text": oops}\n', 'd.jsonl'));
-    expect(bad.code).toBe('malformed');
+    const bad = expectDataError(() => parseDataset('{"text":"a"}\n\n{"text": oops}\n', 'd.jsonl'), 'malformed');
     expect(bad.line).toBe(3);
-    const notObject = parseError(() => parseDataset('{"text":"a"}\n[1,2]\n', 'd.ndjson'));
+    const notObject = expectDataError(() => parseDataset('{"text":"a"}\n[1,2]\n', 'd.ndjson'), 'malformed');
     expect(notObject.line).toBe(2);
     expect(notObject.message).toMatch(/expected a JSON object/);
   });
@@ -119,14 +107,14 @@ describe('parseDataset: JSON Lines and JSON', () => {
   });
 
   it('rejects JSON that is not an array of objects', () => {
-    expect(parseError(() => parseDataset('{"a":1}', 'd.json')).message).toMatch(/array of objects/);
-    expect(parseError(() => parseDataset('{"train":[],"test":[]}', 'd.json')).message).toMatch(/several arrays/);
-    const item = parseError(() => parseDataset('[{"text":"a"}, 3]', 'd.json'));
+    expect(expectDataError(() => parseDataset('{"a":1}', 'd.json'), 'malformed').message).toMatch(/array of objects/);
+    const several = expectDataError(() => parseDataset('{"train":[],"test":[]}', 'd.json'), 'malformed');
+    expect(several.message).toMatch(/several arrays/);
+    const item = expectDataError(() => parseDataset('[{"text":"a"}, 3]', 'd.json'), 'malformed');
     expect(item.row).toBe(1);
-    const syntax = parseError(() => parseDataset('[\n{"text":"a"},\n{"text" "b"}\n]', 'd.json'));
-    expect(syntax.code).toBe('malformed');
+    const syntax = expectDataError(() => parseDataset('[\n{"text":"a"},\n{"text" "b"}\n]', 'd.json'), 'malformed');
     expect(syntax.line).toBe(3);
-    expect(parseError(() => parseDataset('[{}]', 'd.json')).code).toBe('no-columns');
+    expectDataError(() => parseDataset('[{}]', 'd.json'), 'no-columns');
   });
 });
 
@@ -141,18 +129,17 @@ describe('parseDataset: text', () => {
 
 describe('parseDataset: bad files and limits', () => {
   it('rejects empty, binary, zip and parquet input', () => {
-    expect(parseError(() => parseDataset(' \n\n ', 'e.csv')).code).toBe('empty-file');
-    expect(parseError(() => parseDataset('', 'e.txt')).code).toBe('empty-file');
-    expect(parseError(() => parseDataset('PK\u0003\u0004rest', 'book.csv')).message).toMatch(/xlsx/);
-    expect(parseError(() => parseDataset('PAR1....', 'x.csv')).message).toMatch(/Parquet/);
-    expect(parseError(() => parseDataset('a\u0000b', 'x.txt')).code).toBe('binary-file');
+    expectDataError(() => parseDataset(' \n\n ', 'e.csv'), 'empty-file');
+    expectDataError(() => parseDataset('', 'e.txt'), 'empty-file');
+    expect(expectDataError(() => parseDataset('PK\u0003\u0004rest', 'book.csv'), 'binary-file').message).toMatch(/xlsx/);
+    expect(expectDataError(() => parseDataset('PAR1....', 'x.csv'), 'binary-file').message).toMatch(/Parquet/);
+    expectDataError(() => parseDataset('a\u0000b', 'x.txt'), 'binary-file');
     const junk = Array.from({ length: 200 }, (_, i) => String.fromCharCode(i % 2 ? 0xfffd : 3)).join('');
-    expect(parseError(() => parseDataset(`text\n${junk}`, 'x.csv')).code).toBe('binary-file');
+    expectDataError(() => parseDataset(`text\n${junk}`, 'x.csv'), 'binary-file');
   });
 
   it('enforces the size and row limits', () => {
-    const big = parseError(() => parseDataset('text\nabc\n', 'x.csv', undefined, { limits: { maxChars: 5 } }));
-    expect(big.code).toBe('too-large');
+    expectDataError(() => parseDataset('text\nabc\n', 'x.csv', undefined, { limits: { maxChars: 5 } }), 'too-large');
     const rows = 'text\n' + 'a\n'.repeat(11);
     for (const [name, text] of [
       ['x.csv', rows],
@@ -160,9 +147,7 @@ describe('parseDataset: bad files and limits', () => {
       ['x.jsonl', '{"t":1}\n'.repeat(11)],
       ['x.json', `[${Array(11).fill('{"t":1}').join(',')}]`],
     ]) {
-      expect(parseError(() => parseDataset(text, name, undefined, { limits: { maxRows: 10 } })).code).toBe(
-        'too-many-rows',
-      );
+      expectDataError(() => parseDataset(text, name, undefined, { limits: { maxRows: 10 } }), 'too-many-rows');
     }
   });
 
