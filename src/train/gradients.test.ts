@@ -1,0 +1,116 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TrainInputError } from './errors';
+import { clipByGlobalNorm, GradAccumulator } from './gradients';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+function grads(entries: Record<string, number[]>): Map<string, tf.Tensor> {
+  return new Map(Object.entries(entries).map(([name, values]) => [name, tf.tensor(values)]));
+}
+
+function values(map: Map<string, tf.Tensor>): Record<string, number[]> {
+  return Object.fromEntries([...map].map(([name, t]) => [name, Array.from(t.dataSync())]));
+}
+
+function expectValues(map: Map<string, tf.Tensor>, expected: Record<string, number[]>): void {
+  const actual = values(map);
+  expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
+  for (const [name, want] of Object.entries(expected)) {
+    want.forEach((value, i) => expect(actual[name][i], `${name}[${i}]`).toBeCloseTo(value, 6));
+  }
+}
+
+describe('clipByGlobalNorm', () => {
+  it('scales every gradient by maxNorm / (norm + 1e-6) when the norm is larger, and returns the norm before', () => {
+    const input = grads({ a: [3, 0], b: [0, 4] }); // global norm 5
+    const { grads: clipped, norm } = clipByGlobalNorm(input, 1);
+    expect(norm.dataSync()[0]).toBeCloseTo(5, 6);
+    const scale = 1 / (5 + 1e-6);
+    expectValues(clipped, { a: [3 * scale, 0], b: [0, 4 * scale] });
+    expectValues(input, { a: [3, 0], b: [0, 4] });
+    tf.dispose([...input.values(), ...clipped.values(), norm]);
+  });
+
+  it('leaves gradients below the limit as they are', () => {
+    const input = grads({ a: [1, 2], b: [2] }); // norm 3
+    const { grads: clipped, norm } = clipByGlobalNorm(input, 10);
+    expect(norm.dataSync()[0]).toBeCloseTo(3, 6);
+    expectValues(clipped, { a: [1, 2], b: [2] });
+    tf.dispose([...input.values(), ...clipped.values(), norm]);
+  });
+
+  it('handles many tensors, no tensors, and leaks nothing', () => {
+    const before = tf.memory().numTensors;
+    const many = new Map(Array.from({ length: 40 }, (_, i) => [`g${i}`, tf.fill([2], 0.5)]));
+    const { grads: clipped, norm } = clipByGlobalNorm(many, 1);
+    expect(norm.dataSync()[0]).toBeCloseTo(Math.sqrt(80 * 0.25), 5);
+    tf.dispose([...many.values(), ...clipped.values(), norm]);
+    const empty = clipByGlobalNorm(new Map(), 1);
+    expect(empty.norm.dataSync()[0]).toBe(0);
+    expect(empty.grads.size).toBe(0);
+    empty.norm.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('rejects a bad limit', () => {
+    expect(() => clipByGlobalNorm(new Map(), 0)).toThrow(/maxGradNorm must be a number > 0/);
+    expect(() => clipByGlobalNorm(new Map(), Number.POSITIVE_INFINITY)).toThrow(TrainInputError);
+  });
+});
+
+describe('GradAccumulator', () => {
+  it('averages micro-batches, weighted by their size', () => {
+    const accumulator = new GradAccumulator();
+    const first = grads({ w: [1, 2], b: [3] });
+    const second = grads({ w: [4, 8], b: [0] });
+    accumulator.add(first, 2);
+    accumulator.add(second, 1);
+    expect(accumulator.count).toBe(2);
+    const mean = accumulator.mean();
+    expectValues(mean, { w: [(2 * 1 + 4) / 3, (2 * 2 + 8) / 3], b: [6 / 3] });
+    tf.dispose([...first.values(), ...second.values(), ...mean.values()]);
+    accumulator.dispose();
+  });
+
+  it('starts afresh after reset, keeps its buffers, and follows a growing set of names', () => {
+    const accumulator = new GradAccumulator();
+    const step = (entries: Record<string, number[]>[]): Record<string, number[]> => {
+      accumulator.reset();
+      for (const entry of entries) {
+        const micro = grads(entry);
+        accumulator.add(micro);
+        tf.dispose([...micro.values()]);
+      }
+      const mean = accumulator.mean();
+      const out = values(mean);
+      tf.dispose([...mean.values()]);
+      return out;
+    };
+    expect(step([{ w: [2] }, { w: [4] }])).toEqual({ w: [3] });
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 10; i++) step([{ w: [i] }, { w: [i] }]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(step([{ w: [1] }, { w: [1] }, { w: [4] }])).toEqual({ w: [2] });
+    // Unfreezing between optimizer steps adds names; the old buffer's stale contents must not leak in.
+    expect(step([{ w: [10], b: [1] }])).toEqual({ w: [10], b: [1] });
+    accumulator.dispose();
+  });
+
+  it('rejects inconsistent micro-batches and reading before adding', () => {
+    const accumulator = new GradAccumulator();
+    expect(() => accumulator.mean()).toThrow(/no gradients have been added/);
+    const first = grads({ w: [1, 2] });
+    accumulator.add(first);
+    const otherNames = grads({ b: [1, 2] });
+    const otherShape = grads({ w: [1, 2, 3] });
+    expect(() => accumulator.add(otherNames)).toThrow(/same parameters/);
+    expect(() => accumulator.add(otherShape)).toThrow(/shape \[3\], earlier ones \[2\]/);
+    expect(() => accumulator.add(first, 0)).toThrow(/weight must be > 0/);
+    expect(accumulator.count).toBe(1);
+    tf.dispose([...first.values(), ...otherNames.values(), ...otherShape.values()]);
+    accumulator.dispose();
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * Gradient plumbing between the backward pass and the optimizer: global-norm clipping and accumulation over
+ * micro-batches. Gradients travel as `Map<name, tensor>`, keyed like the parameters.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { TrainInputError } from './errors';
+
+export interface ClippedGradients {
+  /** New tensors (the caller disposes them); the input gradients are left as they were. */
+  grads: Map<string, tf.Tensor>;
+  /** The global L2 norm BEFORE clipping, still on the device: read it with the loss in one readback. */
+  norm: tf.Scalar;
+}
+
+/**
+ * Scales all gradients by min(1, maxNorm / (norm + 1e-6)), as `torch.nn.utils.clip_grad_norm_` does. The scale is
+ * applied on the device whatever its value, so clipping costs no readback. A non-finite norm (a NaN or Inf
+ * gradient) makes every clipped gradient NaN: check `norm` before stepping the optimizer.
+ */
+export function clipByGlobalNorm(grads: ReadonlyMap<string, tf.Tensor>, maxNorm: number): ClippedGradients {
+  if (!(maxNorm > 0 && Number.isFinite(maxNorm))) {
+    throw new TrainInputError(`maxGradNorm must be a number > 0, got ${maxNorm}`, 'maxGradNorm');
+  }
+  const names = [...grads.keys()];
+  // tf.tidy keeps tensors returned in arrays and plain objects, not in a Map: build the Map outside.
+  const [norm, ...clipped] = tf.tidy(() => {
+    const values = [...grads.values()];
+    // One squared sum per tensor, stacked (concat splits its inputs into chunks the device can bind; addN does not).
+    const total = values.length === 0 ? tf.scalar(0) : tf.stack(values.map((g) => g.square().sum())).sum();
+    const norm = total.sqrt() as tf.Scalar;
+    const scale = tf.minimum(1, tf.div(maxNorm, norm.add(1e-6)));
+    return [norm, ...values.map((g) => g.mul(scale))];
+  });
+  return { grads: new Map(names.map((name, i) => [name, clipped[i]])), norm: norm as tf.Scalar };
+}
+
+interface Sum {
+  total: tf.Variable; // same shape as the parameter
+  /** Whether `total` holds a sum for the current optimizer step; otherwise its contents are stale. */
+  active: boolean;
+}
+
+/**
+ * Sums gradients over micro-batches into one buffer per parameter name and returns their weighted mean.
+ * Buffers are allocated on first sight of a name and kept across `reset()` (the first add after a reset
+ * overwrites instead of adding, so resetting costs no device work), and the tensor count stays flat. Weighting micro-batches by their example count makes the mean equal
+ * the full batch's gradient when a micro-batch is short (the last of an epoch).
+ */
+export class GradAccumulator {
+  private readonly sums = new Map<string, Sum>();
+  private weight = 0;
+
+  /** Micro-batches added since the last reset. */
+  count = 0;
+
+  /** Adds `weight` × each gradient. Every add between resets must bring the same parameter names. */
+  add(grads: ReadonlyMap<string, tf.Tensor>, weight = 1): void {
+    if (!(weight > 0 && Number.isFinite(weight))) throw new TrainInputError(`micro-batch weight must be > 0, got ${weight}`);
+    if (this.count > 0) this.checkSameNames(grads);
+    for (const [name, grad] of grads) {
+      const sum = this.sums.get(name);
+      if (sum && !tf.util.arraysEqual(sum.total.shape, grad.shape)) {
+        throw new TrainInputError(`gradient for ${name} has shape [${grad.shape}], earlier ones [${sum.total.shape}]`);
+      }
+    }
+    for (const [name, grad] of grads) {
+      const sum = this.sumFor(name, grad);
+      tf.tidy(() => {
+        const weighted = weight === 1 ? grad : grad.mul(weight);
+        sum.total.assign(sum.active ? sum.total.add(weighted) : weighted);
+      });
+      sum.active = true;
+    }
+    this.weight += weight;
+    this.count += 1;
+  }
+
+  /** The weighted mean of the added gradients, as new tensors (the caller disposes them). */
+  mean(): Map<string, tf.Tensor> {
+    if (this.count === 0) throw new TrainInputError('no gradients have been added since the last reset');
+    const active = [...this.sums].filter(([, sum]) => sum.active);
+    const means = tf.tidy(() => active.map(([, sum]) => sum.total.div(this.weight)));
+    return new Map(active.map(([name], i) => [name, means[i]]));
+  }
+
+  /** Starts the next optimizer step's sums; the buffers are kept for reuse. */
+  reset(): void {
+    for (const sum of this.sums.values()) sum.active = false;
+    this.weight = 0;
+    this.count = 0;
+  }
+
+  dispose(): void {
+    for (const sum of this.sums.values()) sum.total.dispose();
+    this.sums.clear();
+    this.weight = 0;
+    this.count = 0;
+  }
+
+  private checkSameNames(grads: ReadonlyMap<string, tf.Tensor>): void {
+    const active = [...this.sums].filter(([, sum]) => sum.active).map(([name]) => name);
+    if (active.length !== grads.size || !active.every((name) => grads.has(name))) {
+      throw new TrainInputError('every micro-batch of one optimizer step must have gradients for the same parameters');
+    }
+  }
+
+  private sumFor(name: string, grad: tf.Tensor): Sum {
+    let sum = this.sums.get(name);
+    if (!sum) {
+      sum = { total: tf.tidy(() => tf.variable(tf.zerosLike(grad), false)), active: false };
+      this.sums.set(name, sum);
+    }
+    return sum;
+  }
+}
