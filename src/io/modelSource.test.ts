@@ -74,7 +74,7 @@ describe('hubSource against the local Hub server', () => {
     const source = hubSource('org/tiny', { endpoint: `${hub.endpoint}/`, revision: 'refs/pr/1' });
     expect(new TextDecoder().decode(await source.fetchFile('config.json'))).toBe('{"model_type": "bert"}');
     expect(hub.requests.at(-1)).toMatchObject({ revision: 'refs/pr/1', file: 'config.json' });
-    expect(source.id).toBe('org/tiny@refs/pr/1');
+    expect(source).toMatchObject({ id: 'org/tiny@refs/pr/1', endpoint: hub.endpoint });
   });
 
   it('answers has() with HEAD requests', async () => {

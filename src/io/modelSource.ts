@@ -89,11 +89,12 @@ export function hubSource(repo: string, options: HubOptions = {}): HubSource {
   if (revision === '' || revision.split('/').includes('..')) {
     throw new ModelSourceError('invalid-repo', `"${revision}" is not a valid revision`);
   }
-  const base = `${endpoint.replace(/\/+$/, '')}/${repo}/resolve/${encodeURIComponent(revision)}/`;
+  const root = endpoint.replace(/\/+$/, '');
+  const base = `${root}/${repo}/resolve/${encodeURIComponent(revision)}/`;
   return {
     id: revision === 'main' ? repo : `${repo}@${revision}`,
     kind: 'hub',
-    endpoint,
+    endpoint: root,
     repo,
     revision,
     ...httpFiles(base, fetchImpl),
