@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TrainInputError } from './errors';
-import { clipByGlobalNorm, GradAccumulator } from './gradients';
+import { clipByGlobalNorm, GradAccumulator, gradsByName } from './gradients';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -22,6 +22,32 @@ function expectValues(map: Map<string, tf.Tensor>, expected: Record<string, numb
     want.forEach((value, i) => expect(actual[name][i], `${name}[${i}]`).toBeCloseTo(value, 6));
   }
 }
+
+describe('gradsByName', () => {
+  it('differentiates the named parameters only and keys the result by parameter name', () => {
+    const params = new Map([
+      ['bert.pooler.dense.weight', tf.variable(tf.tensor([1, 2]), true)],
+      ['classifier.weight', tf.variable(tf.tensor([3]), true)],
+    ]);
+    const [pooler, classifier] = params.values();
+    // loss = Σ pooler² + 5 · Σ classifier → d/dpooler = 2 · pooler, d/dclassifier = 5
+    const lossFn = (): tf.Scalar => tf.add(pooler.square().sum(), classifier.sum().mul(5));
+    const both = gradsByName(lossFn, params, ['classifier.weight', 'bert.pooler.dense.weight']);
+    expect(both.loss.dataSync()[0]).toBe(20);
+    expectValues(both.grads, { 'bert.pooler.dense.weight': [2, 4], 'classifier.weight': [5] });
+    const headOnly = gradsByName(lossFn, params, ['classifier.weight']);
+    expect([...headOnly.grads.keys()]).toEqual(['classifier.weight']);
+    tf.dispose([both.loss, headOnly.loss, ...both.grads.values(), ...headOnly.grads.values(), ...params.values()]);
+  });
+
+  it('rejects unknown and empty name lists', () => {
+    const params = new Map([['w', tf.variable(tf.scalar(1), true)]]);
+    const lossFn = (): tf.Scalar => params.get('w')!.mul(2) as tf.Scalar;
+    expect(() => gradsByName(lossFn, params, ['v'])).toThrow(/no parameter named v/);
+    expect(() => gradsByName(lossFn, params, [])).toThrow(/no parameters/);
+    params.get('w')!.dispose();
+  });
+});
 
 describe('clipByGlobalNorm', () => {
   it('scales every gradient by maxNorm / (norm + 1e-6) when the norm is larger, and returns the norm before', () => {

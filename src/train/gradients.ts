@@ -1,9 +1,36 @@
 /**
- * Gradient plumbing between the backward pass and the optimizer: global-norm clipping and accumulation over
- * micro-batches. Gradients travel as `Map<name, tensor>`, keyed like the parameters.
+ * Gradient plumbing between the backward pass and the optimizer: taking gradients of the trainable parameters,
+ * global-norm clipping, and accumulation over micro-batches. Gradients travel as `Map<name, tensor>`, keyed by
+ * parameter name like the parameters themselves.
  */
 import * as tf from '@tensorflow/tfjs';
 import { TrainInputError } from './errors';
+
+export interface LossAndGrads {
+  loss: tf.Scalar;
+  /** One gradient per requested parameter name (the caller disposes them). */
+  grads: Map<string, tf.Tensor>;
+}
+
+/**
+ * `tf.variableGrads` over the named parameters only, keyed by parameter name. Parameters left out (frozen ones)
+ * get no gradient computed at all. tfjs keys its own result by each Variable's internal name, which is not the
+ * Hugging Face name, so the keys are mapped back here.
+ */
+export function gradsByName(
+  lossFn: () => tf.Scalar,
+  params: ReadonlyMap<string, tf.Variable>,
+  names: readonly string[],
+): LossAndGrads {
+  if (names.length === 0) throw new TrainInputError('no parameters to take gradients of');
+  const variables = names.map((name) => {
+    const variable = params.get(name);
+    if (!variable) throw new TrainInputError(`no parameter named ${name}`);
+    return variable;
+  });
+  const { value, grads } = tf.variableGrads(lossFn, variables);
+  return { loss: value, grads: new Map(names.map((name, i) => [name, grads[variables[i].name]])) };
+}
 
 export interface ClippedGradients {
   /** New tensors (the caller disposes them); the input gradients are left as they were. */
