@@ -69,9 +69,10 @@ interface Sum {
 
 /**
  * Sums gradients over micro-batches into one buffer per parameter name and returns their weighted mean.
- * Buffers are allocated on first sight of a name and kept across `reset()` (the first add after a reset
- * overwrites instead of adding, so resetting costs no device work), and the tensor count stays flat. Weighting micro-batches by their example count makes the mean equal
- * the full batch's gradient when a micro-batch is short (the last of an epoch).
+ * Buffers are allocated on first sight of a name and kept across `reset()`; the first add after a reset
+ * overwrites instead of adding, so resetting costs no device work and the tensor count stays flat. When each
+ * micro-batch's loss is a mean over its examples, weighting it by its example count makes the result the full
+ * batch's gradient even when a micro-batch is short (the last of an epoch).
  */
 export class GradAccumulator {
   private readonly sums = new Map<string, Sum>();
@@ -106,7 +107,8 @@ export class GradAccumulator {
   mean(): Map<string, tf.Tensor> {
     if (this.count === 0) throw new TrainInputError('no gradients have been added since the last reset');
     const active = [...this.sums].filter(([, sum]) => sum.active);
-    const means = tf.tidy(() => active.map(([, sum]) => sum.total.div(this.weight)));
+    // A total weight of 1 (one micro-batch, the default) needs no division: a clone shares the buffer for free.
+    const means = tf.tidy(() => active.map(([, sum]) => (this.weight === 1 ? sum.total.clone() : sum.total.div(this.weight))));
     return new Map(active.map(([name], i) => [name, means[i]]));
   }
 
