@@ -57,17 +57,15 @@ def heldout_metrics(
 @torch.no_grad()
 def fill_mask(model: BertForMaskedLM, tokenizer: WordPieceTokenizer, text: str, k: int = 5) -> list[tuple[str, float]]:
     """Top-k pieces and probabilities for the single [MASK] in text."""
-    parts = text.split(MASK)
-    if len(parts) != 2:
+    ids = [tokenizer.ids[CLS], *tokenizer.encode(text), tokenizer.ids[SEP]]
+    if ids.count(tokenizer.ids[MASK]) != 1:
         raise ValueError(f"expected exactly one {MASK} in {text!r}")
-    left, right = tokenizer.encode(parts[0]), tokenizer.encode(parts[1])
-    ids = [tokenizer.ids[CLS], *left, tokenizer.ids[MASK], *right, tokenizer.ids[SEP]]
     input_ids = torch.tensor([ids])  # [1, seq]
     was_training = model.training
     model.eval()
     logits = model(input_ids, torch.ones_like(input_ids), torch.zeros_like(input_ids))  # [1, seq, vocab]
     model.train(was_training)
-    probs = torch.softmax(logits[0, len(left) + 1], dim=-1)  # [vocab]
+    probs = torch.softmax(logits[0, ids.index(tokenizer.ids[MASK])], dim=-1)  # [vocab]
     top = torch.topk(probs, k)
     return [(tokenizer.vocab[i], float(p)) for p, i in zip(top.values.tolist(), top.indices.tolist())]
 

@@ -1,8 +1,11 @@
+import json
 import unittest
 from collections import Counter
+from pathlib import Path
 
 from wordpiece import SPECIAL_TOKENS, WordPieceTokenizer, basic_tokenize, train_wordpiece
 
+GOLDEN = Path(__file__).parent.parent.parent / "src" / "tokenizer" / "golden" / "golden.json"
 TINY_VOCAB = SPECIAL_TOKENS + ["un", "##aff", "##able", "the", "a", "##b", ",", "!"]
 
 
@@ -22,6 +25,9 @@ class BasicTokenizeTest(unittest.TestCase):
     def test_cjk_characters_are_words(self) -> None:
         self.assertEqual(basic_tokenize("日本abc"), ["日", "本", "abc"])
 
+    def test_lowercases_one_character_at_a_time(self) -> None:
+        self.assertEqual(basic_tokenize("ΟΔΟΣ"), ["οδοσ"])
+
     def test_empty_text(self) -> None:
         self.assertEqual(basic_tokenize(" \t\n"), [])
 
@@ -39,6 +45,9 @@ class WordPieceTokenizerTest(unittest.TestCase):
     def test_words_over_100_chars_are_unk(self) -> None:
         self.assertEqual(self.tok.tokens("a" + "b" * 99), ["a"] + ["##b"] * 99)
         self.assertEqual(self.tok.tokens("a" + "b" * 100), ["[UNK]"])
+
+    def test_special_tokens_in_text_stay_whole(self) -> None:
+        self.assertEqual(self.tok.tokens("the [MASK]! [mask]"), ["the", "[MASK]", "!", "[UNK]", "[UNK]", "[UNK]"])
 
     def test_rejects_duplicate_entries(self) -> None:
         with self.assertRaisesRegex(ValueError, "duplicate"):
@@ -74,6 +83,20 @@ class TrainWordPieceTest(unittest.TestCase):
     def test_rejects_a_size_without_room_for_pieces(self) -> None:
         with self.assertRaisesRegex(ValueError, "special tokens"):
             train_wordpiece(self.counts, 10)
+
+
+class HuggingFaceGoldenTest(unittest.TestCase):
+    """Replays the ids that transformers' BertTokenizer produced (src/tokenizer/golden, uncased defaults)."""
+
+    def test_matches_bert_tokenizer(self) -> None:
+        golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
+        tok = WordPieceTokenizer(golden["vocab"])
+        [run] = [r for r in golden["runs"] if r["config"] == {"do_lower_case": True}]
+        for case in run["cases"]:
+            ids = [tok.ids["[CLS]"], *tok.encode(case["text"]), tok.ids["[SEP]"]]
+            if case.get("pair") is not None:
+                ids += [*tok.encode(case["pair"]), tok.ids["[SEP]"]]
+            self.assertEqual(ids, case["ids"], repr(case["text"]))
 
 
 if __name__ == "__main__":

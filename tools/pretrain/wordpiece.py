@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import heapq
+import re
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -21,6 +22,8 @@ UNUSED_COUNT = 50
 SPECIAL_TOKENS = [PAD] + [f"[unused{i}]" for i in range(UNUSED_COUNT)] + [UNK, CLS, SEP, MASK]
 CONTINUATION = "##"
 MAX_INPUT_CHARS_PER_WORD = 100
+# HF's slow tokenizer keeps its special tokens whole (case-sensitive) wherever they occur in the text.
+SPECIAL_SPLIT = re.compile("(" + "|".join(re.escape(t) for t in (PAD, UNK, CLS, SEP, MASK)) + ")")
 
 
 def _is_whitespace(ch: str) -> bool:
@@ -93,7 +96,9 @@ def basic_tokenize(text: str) -> list[str]:
     text = unicodedata.normalize("NFC", _space_cjk(_clean_text(text)))
     words: list[str] = []
     for word in text.split():
-        words.extend(_split_punctuation(_strip_accents(word.lower())))
+        # Lower-cased one character at a time, as HF's slow tokenizer does: a final "Σ" becomes "σ", not "ς".
+        lowered = "".join(ch.lower() for ch in word)
+        words.extend(_split_punctuation(_strip_accents(lowered)))
     return words
 
 
@@ -143,8 +148,14 @@ class WordPieceTokenizer:
         return ids
 
     def encode(self, text: str) -> list[int]:
-        """Token ids of text without [CLS]/[SEP]."""
-        return [i for word in basic_tokenize(text) for i in self.word_ids(word)]
+        """Token ids of text, without adding [CLS]/[SEP]; special tokens written in the text stay whole."""
+        ids: list[int] = []
+        for index, part in enumerate(SPECIAL_SPLIT.split(text)):
+            if index % 2:
+                ids.append(self.ids[part])
+            else:
+                ids.extend(i for word in basic_tokenize(part) for i in self.word_ids(word))
+        return ids
 
     def tokens(self, text: str) -> list[str]:
         return [self.vocab[i] for i in self.encode(text)]
