@@ -1,0 +1,45 @@
+/**
+ * The errors `src/model` throws for bad input: a config.json it cannot run, a checkpoint that does not fit the
+ * config, a batch or label array that does not fit the model. Each message names the culprit; code and field
+ * let the UI point at it.
+ */
+
+/** A config.json field with a bad type or value, or asking for something this BERT does not implement. */
+export class ConfigError extends Error {
+  /** The config.json key, e.g. "hidden_size". */
+  readonly field: string;
+
+  constructor(field: string, problem: string) {
+    super(`config.json: "${field}" ${problem}`);
+    this.name = 'ConfigError';
+    this.field = field;
+  }
+}
+
+export type WeightsErrorCode = 'shape-mismatch' | 'not-float' | 'not-bert' | 'unknown-parameter';
+
+/** A checkpoint tensor that cannot become a parameter of the configured model. */
+export class WeightsError extends Error {
+  readonly code: WeightsErrorCode;
+  /** The tensor's name as stored in the checkpoint (or the canonical parameter name). */
+  readonly tensor: string | undefined;
+
+  constructor(code: WeightsErrorCode, message: string, tensor?: string) {
+    super(message);
+    this.name = 'WeightsError';
+    this.code = code;
+    this.tensor = tensor;
+  }
+}
+
+/** Token ids, masks, positions or labels that do not fit the model (wrong length, out of range). */
+export class ModelInputError extends Error {
+  /** The offending input, e.g. "inputIds" or "labels". */
+  readonly field: string;
+
+  constructor(field: string, problem: string) {
+    super(`${field}: ${problem}`);
+    this.name = 'ModelInputError';
+    this.field = field;
+  }
+}
