@@ -1,0 +1,53 @@
+/** BertAttention: multi-head self-attention (BertSelfAttention) and its projection + residual (BertSelfOutput). */
+import * as tf from '@tensorflow/tfjs';
+import type { BertConfig } from './config';
+import { dropout, layerNorm, linear, type DropoutOptions } from './nn';
+import type { BertParams } from './params';
+
+export interface AttentionShape {
+  batchSize: number;
+  seqLen: number;
+}
+
+/**
+ * Scaled dot-product attention over all heads (eager, as HF's "eager" implementation).
+ * extendedMask is [batch, 1, 1, seq]: 0 for keys to attend, float32 min for padding.
+ * Returns the context [tokens, hidden] and the attention probabilities [batch, heads, seq, seq].
+ */
+export function selfAttention(
+  params: BertParams,
+  config: BertConfig,
+  prefix: string,
+  hiddenStates: tf.Tensor2D,
+  extendedMask: tf.Tensor4D,
+  shape: AttentionShape,
+  opts: DropoutOptions,
+): { context: tf.Tensor2D; probs: tf.Tensor4D } {
+  const { batchSize, seqLen } = shape;
+  const heads = config.numAttentionHeads;
+  const headDim = config.hiddenSize / heads;
+  const splitHeads = (x: tf.Tensor2D): tf.Tensor4D =>
+    tf.transpose(tf.reshape(x, [batchSize, seqLen, heads, headDim]), [0, 2, 1, 3]); // [batch, heads, seq, headDim]
+
+  const query = splitHeads(linear(params, `${prefix}.query`, hiddenStates));
+  const key = splitHeads(linear(params, `${prefix}.key`, hiddenStates));
+  const value = splitHeads(linear(params, `${prefix}.value`, hiddenStates));
+  const scores = tf.add(tf.div(tf.matMul(query, key, false, true), Math.sqrt(headDim)), extendedMask); // [batch, heads, seq, seq]
+  const probs = tf.softmax(scores) as tf.Tensor4D; // [batch, heads, seq, seq]
+  const dropped = dropout(probs, config.attentionProbsDropoutProb, prefix, opts);
+  const context = tf.transpose(tf.matMul(dropped, value), [0, 2, 1, 3]); // [batch, seq, heads, headDim]
+  return { context: tf.reshape(context, [batchSize * seqLen, config.hiddenSize]), probs }; // [tokens, hidden]
+}
+
+/** BertSelfOutput: dense, dropout, then LayerNorm of the residual sum. */
+export function selfOutput(
+  params: BertParams,
+  config: BertConfig,
+  prefix: string,
+  context: tf.Tensor2D,
+  input: tf.Tensor2D,
+  opts: DropoutOptions,
+): tf.Tensor2D {
+  const projected = dropout(linear(params, `${prefix}.dense`, context), config.hiddenDropoutProb, prefix, opts); // [tokens, hidden]
+  return layerNorm(params, `${prefix}.LayerNorm`, tf.add(projected, input), config.layerNormEps);
+}

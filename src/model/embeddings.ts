@@ -1,0 +1,26 @@
+/** BertEmbeddings: word + token type + absolute position embeddings, then LayerNorm and dropout. */
+import * as tf from '@tensorflow/tfjs';
+import type { BertBatch } from './batch';
+import type { BertConfig } from './config';
+import { embeddingLookup } from './embeddingLookup';
+import { dropout, layerNorm, oneHotFloat, type DropoutOptions } from './nn';
+import { param, WORD_EMBEDDINGS, type BertParams } from './params';
+
+/** The embedding output as [tokens, hidden] with tokens = batch * seq, row-major. */
+export function bertEmbeddings(
+  params: BertParams,
+  config: BertConfig,
+  batch: BertBatch,
+  opts: DropoutOptions,
+): tf.Tensor2D {
+  const { batchSize, seqLen } = batch;
+  const hidden = config.hiddenSize;
+  const words = embeddingLookup(param(params, WORD_EMBEDDINGS), batch.inputIds); // [tokens, hidden]
+  // A one-hot matMul rather than gather: the type table has a handful of rows, and matMul's gradient is exact.
+  const typeOneHot = oneHotFloat(batch.tokenTypeIds, config.typeVocabSize); // [tokens, types]
+  const types = tf.matMul(typeOneHot, param(params, 'bert.embeddings.token_type_embeddings.weight')); // [tokens, hidden]
+  const positions = tf.slice(param(params, 'bert.embeddings.position_embeddings.weight'), [0, 0], [seqLen, hidden]); // [seq, hidden]
+  const summed = tf.add(tf.reshape(tf.add(words, types), [batchSize, seqLen, hidden]), positions); // [batch, seq, hidden]
+  const normed = layerNorm(params, 'bert.embeddings.LayerNorm', tf.reshape(summed, [-1, hidden]), config.layerNormEps); // [tokens, hidden]
+  return dropout(normed, config.hiddenDropoutProb, 'bert.embeddings', opts);
+}

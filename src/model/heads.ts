@@ -1,0 +1,41 @@
+/** The task heads on top of BertModel: masked-LM (BertOnlyMLMHead) and sequence classification. */
+import * as tf from '@tensorflow/tfjs';
+import { checkIds } from './batch';
+import type { BertConfig } from './config';
+import { embeddingLookup } from './embeddingLookup';
+import { activation, dropout, layerNorm, linear, type DropoutOptions } from './nn';
+import { param, WORD_EMBEDDINGS, type BertParams } from './params';
+
+/**
+ * MLM logits at the given positions only: projecting every token onto the vocabulary would cost
+ * tokens × vocab × hidden for the few positions that carry a label.
+ * positions: flat indices into [batch * seq] (row-major). Returns [positions, vocab].
+ */
+export function mlmHead(
+  params: BertParams,
+  config: BertConfig,
+  sequenceOutput: tf.Tensor3D,
+  positions: Int32Array,
+): tf.Tensor2D {
+  const [batchSize, seqLen, hidden] = sequenceOutput.shape;
+  checkIds('positions', positions, positions.length, batchSize * seqLen);
+  const tokens = tf.reshape(sequenceOutput, [batchSize * seqLen, hidden]) as tf.Tensor2D; // [tokens, hidden]
+  const selected = embeddingLookup(tokens, positions); // [positions, hidden]
+  // BertPredictionHeadTransform
+  const transformed = activation(config.hiddenAct, linear(params, 'cls.predictions.transform.dense', selected)); // [positions, hidden]
+  const normed = layerNorm(params, 'cls.predictions.transform.LayerNorm', transformed, config.layerNormEps);
+  // The decoder is tied to the word embeddings [vocab, hidden], with its own bias.
+  const logits = tf.matMul(normed, param(params, WORD_EMBEDDINGS), false, true); // [positions, vocab]
+  return tf.add(logits, param(params, 'cls.predictions.bias'));
+}
+
+/** BertForSequenceClassification's head: dropout, then the classifier on the pooled output. Returns [batch, labels]. */
+export function classificationHead(
+  params: BertParams,
+  config: BertConfig,
+  pooledOutput: tf.Tensor2D,
+  opts: DropoutOptions,
+): tf.Tensor2D {
+  const rate = config.classifierDropout ?? config.hiddenDropoutProb;
+  return linear(params, 'classifier', dropout(pooledOutput, rate, 'classifier', opts)); // [batch, labels]
+}

@@ -1,0 +1,64 @@
+/**
+ * The small building blocks every BERT box uses: Linear, LayerNorm, the activation and dropout, each reading
+ * its parameters by HF prefix. Activations are 2-D [tokens, features] throughout the encoder.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { HiddenAct } from './config';
+import { param, type BertParams } from './params';
+
+/**
+ * nn.Linear: x @ W^T + b with W in HF's [out, in] layout. Not tf.fused.matMul: tfjs-backend-wasm 4.22 adds
+ * the bias wrongly when transposeB is set.
+ */
+export function linear(params: BertParams, prefix: string, x: tf.Tensor2D): tf.Tensor2D {
+  const product = tf.matMul(x, param(params, `${prefix}.weight`), false, true); // [tokens, out]
+  return tf.add(product, param(params, `${prefix}.bias`));
+}
+
+/** nn.LayerNorm over the last axis (biased variance, as PyTorch). */
+export function layerNorm(params: BertParams, prefix: string, x: tf.Tensor2D, eps: number): tf.Tensor2D {
+  const { mean, variance } = tf.moments(x, -1, true); // [tokens, 1] each
+  const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))); // [tokens, features]
+  return tf.add(tf.mul(normed, param(params, `${prefix}.weight`)), param(params, `${prefix}.bias`));
+}
+
+const SQRT_HALF = Math.SQRT1_2;
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+/** HF's ACT2FN for the activations BertConfig accepts. */
+export function activation(name: HiddenAct, x: tf.Tensor2D): tf.Tensor2D {
+  switch (name) {
+    case 'gelu': // exact: x * Φ(x)
+      return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, SQRT_HALF)), 1));
+    case 'gelu_new': {
+      // tanh approximation, as in the original BERT TensorFlow code
+      const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), SQRT_2_OVER_PI);
+      return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+    }
+    case 'relu':
+      return tf.relu(x);
+  }
+}
+
+/**
+ * One-hot rows [ids.length, depth] as float32. Built as int32 and cast: tfjs-backend-wasm 4.22 writes the
+ * integer bit pattern when oneHot is asked for float32 directly (1 becomes 1.4e-45).
+ */
+export function oneHotFloat(ids: Int32Array, depth: number): tf.Tensor2D {
+  return tf.cast(tf.oneHot(tf.tensor1d(ids, 'int32'), depth), 'float32') as tf.Tensor2D; // [ids, depth]
+}
+
+/** Whether dropout is active, and the seed that makes it reproducible (omit for fresh randomness). */
+export interface DropoutOptions {
+  training: boolean;
+  seed?: number;
+}
+
+/**
+ * nn.Dropout, on only when training. Each call site passes its own name, so its mask depends on (seed, site)
+ * alone and not on the order in which sites run.
+ */
+export function dropout<T extends tf.Tensor>(x: T, rate: number, site: string, opts: DropoutOptions): T {
+  if (!opts.training || rate === 0) return x;
+  return tf.dropout(x, rate, undefined, opts.seed === undefined ? undefined : `${opts.seed}:${site}`) as T;
+}
