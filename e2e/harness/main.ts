@@ -10,6 +10,7 @@ const harness = {
     const sum = await tf.tidy(() => tf.add(tf.tensor1d([1, 2, 3]), tf.tensor1d([10, 20, 30]))).data();
     return { adapter, backend: tf.getBackend(), info, sum: Array.from(sum) };
   },
+  goldenCheck: (fixture: string, backend: BackendName) => import('./golden').then((m) => m.goldenCheck(fixture, backend)),
 };
 
 declare global {

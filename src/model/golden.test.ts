@@ -1,0 +1,83 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runGoldenChecks, type GoldenReport } from '../../tools/reference/goldenCheck';
+
+const FIXTURES = join(__dirname, '../../tools/reference/fixtures');
+const NAMES = ['base', 'regression', 'no-prefix', 'legacy-names', 'tied-decoder', 'no-pooler'];
+
+// A plain Uint8Array copy: a Node Buffer's slice() is a view, which readSafetensors does not expect.
+const readFixture = (fixture: string) => async (name: string) => new Uint8Array(await readFile(join(FIXTURES, fixture, name)));
+
+function worst(report: GoldenReport, kind: string): string {
+  return Math.max(...report.results.filter((r) => r.kind === kind).map((r) => r.error)).toExponential(2);
+}
+
+for (const backend of ['cpu', 'wasm']) {
+  describe(`tfjs BERT against the PyTorch golden fixtures (${backend} backend)`, () => {
+    beforeAll(async () => {
+      await tf.setBackend(backend);
+    });
+
+    for (const fixture of NAMES) {
+      it(`${fixture}: outputs and losses within 1e-4, gradients within 1e-3 relative`, async () => {
+        const report = await runGoldenChecks(readFixture(fixture));
+        expect(report.backend).toBe(backend);
+        expect(report.results.filter((r) => !r.pass)).toEqual([]);
+        if (fixture === 'base') {
+          console.log(`${backend}: worst forward ${worst(report, 'forward')}, loss ${worst(report, 'loss')}, gradient ${worst(report, 'gradient')} (relative)`);
+        }
+      });
+    }
+  });
+}
+
+describe('golden fixture coverage', () => {
+  it('base checks every output, both losses and the gradients the issue asks for', async () => {
+    await tf.setBackend('cpu');
+    const names = (await runGoldenChecks(readFixture('base'))).results.map((r) => r.name);
+    expect(names).toEqual([
+      'hidden_states.0',
+      'hidden_states.1',
+      'hidden_states.2',
+      'attentions.0',
+      'attentions.1',
+      'pooled_output',
+      'mlm_logits',
+      'classification_logits',
+      'loss.mlm',
+      'grad.mlm.bert.embeddings.word_embeddings.weight',
+      'grad.mlm.bert.embeddings.position_embeddings.weight',
+      'grad.mlm.bert.embeddings.token_type_embeddings.weight',
+      'grad.mlm.bert.encoder.layer.0.attention.self.query.weight',
+      'grad.mlm.bert.encoder.layer.1.attention.output.LayerNorm.weight',
+      'grad.mlm.cls.predictions.transform.dense.weight',
+      'grad.mlm.cls.predictions.bias',
+      'loss.classification',
+      'grad.classification.bert.embeddings.word_embeddings.weight',
+      'grad.classification.bert.embeddings.position_embeddings.weight',
+      'grad.classification.bert.embeddings.token_type_embeddings.weight',
+      'grad.classification.bert.encoder.layer.0.attention.self.query.weight',
+      'grad.classification.bert.encoder.layer.1.attention.output.LayerNorm.weight',
+      'grad.classification.bert.pooler.dense.weight',
+      'grad.classification.classifier.weight',
+    ]);
+  });
+
+  it('a corrupted golden value fails its check', async () => {
+    await tf.setBackend('cpu');
+    const read = readFixture('no-pooler');
+    const corrupt = async (name: string): Promise<Uint8Array> => {
+      const bytes = await read(name);
+      if (name !== 'golden.json') return bytes;
+      const spec = JSON.parse(new TextDecoder().decode(bytes));
+      spec.outputs.hidden_states.reverse(); // compare layer 1 against the embeddings
+      return new TextEncoder().encode(JSON.stringify(spec));
+    };
+    const report = await runGoldenChecks(corrupt);
+    expect(report.pass).toBe(false);
+    expect(report.results.filter((r) => !r.pass).map((r) => r.name)).toEqual(['hidden_states.1', 'hidden_states.0']);
+  });
+});
