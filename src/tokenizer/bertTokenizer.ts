@@ -1,0 +1,181 @@
+import { BasicTokenizer, wordSpan } from './basic';
+import { type TokenizerConfig, type TokenizerConfigInput, resolveConfig } from './config';
+import { cleanUpTokenization, tokensToString } from './decode';
+import { type SequenceTokens, type TemplateToken, assemble, truncate } from './encoding';
+import { TokenizerError } from './errors';
+import type { EncodeOptions, Encoding, SpecialTokens, Tokenizer } from './types';
+import { Vocab, parseVocabTxt } from './vocab';
+import { WordPiece } from './wordpiece';
+
+/** A special token written in the text, found before basic tokenization (HF splits on its added-token trie first). */
+interface SpecialSpan {
+  text: string;
+  id: number;
+}
+
+/**
+ * BERT WordPiece with Hugging Face's slow `BertTokenizer` semantics, plus character offsets, word ids and
+ * sequence ids as HF's fast tokenizers report them.
+ */
+export class BertWordPieceTokenizer implements Tokenizer {
+  readonly vocabSize: number;
+  readonly special: SpecialTokens;
+  /** The longest input the model takes, when its config says; encode does not apply it by itself. */
+  readonly modelMaxLength: number | undefined;
+  readonly config: Readonly<TokenizerConfig>;
+  private readonly vocab: Vocab;
+  private readonly basic: BasicTokenizer;
+  private readonly wordPiece: WordPiece;
+  /** Longest first, so that the longest special token starting at a position wins, as in HF's trie. */
+  private readonly specialSpans: SpecialSpan[];
+  private readonly specialIds: ReadonlySet<number>;
+  private readonly template: { cls: TemplateToken; sep: TemplateToken; pad: TemplateToken };
+
+  constructor(vocab: Vocab, config: TokenizerConfig) {
+    const idOf = (token: string, role: string): number => {
+      const id = vocab.id(token);
+      if (id === undefined) throw new TokenizerError('missing-special-token', `The ${role} token ${JSON.stringify(token)} is not in the vocabulary.`);
+      return id;
+    };
+    this.special = {
+      pad: idOf(config.special.pad, 'padding (pad_token)'),
+      unk: idOf(config.special.unk, 'unknown (unk_token)'),
+      cls: idOf(config.special.cls, 'classifier (cls_token)'),
+      sep: idOf(config.special.sep, 'separator (sep_token)'),
+      mask: idOf(config.special.mask, 'mask (mask_token)'),
+    };
+    const specialNames = [...new Set([...Object.values(config.special), ...config.additionalSpecialTokens])];
+    this.specialSpans = specialNames
+      .map((text) => ({ text, id: idOf(text, 'additional special') }))
+      .filter((span) => span.text.length > 0)
+      .sort((x, y) => y.text.length - x.text.length);
+    this.specialIds = new Set(this.specialSpans.map((span) => span.id));
+    if (!(Number.isInteger(config.maxInputCharsPerWord) && config.maxInputCharsPerWord > 0)) {
+      throw new TokenizerError('bad-config', `maxInputCharsPerWord must be a positive integer, not ${config.maxInputCharsPerWord}.`);
+    }
+    this.vocab = vocab;
+    this.config = config;
+    this.vocabSize = vocab.size;
+    this.modelMaxLength = config.modelMaxLength;
+    this.basic = new BasicTokenizer({
+      doLowerCase: config.doLowerCase,
+      stripAccents: config.stripAccents ?? config.doLowerCase,
+      tokenizeChineseChars: config.tokenizeChineseChars,
+      neverSplit: new Set(config.neverSplit),
+    });
+    this.wordPiece = new WordPiece(vocab, {
+      unkId: this.special.unk,
+      prefix: config.continuingSubwordPrefix,
+      maxInputCharsPerWord: config.maxInputCharsPerWord,
+    });
+    this.template = {
+      cls: { id: this.special.cls, token: config.special.cls },
+      sep: { id: this.special.sep, token: config.special.sep },
+      pad: { id: this.special.pad, token: config.special.pad },
+    };
+  }
+
+  /** Vocabulary strings of `text`'s tokens, without [CLS]/[SEP] (HF `tokenize`). */
+  tokenize(text: string): string[] {
+    return this.tokenizeSequence(checkText(text, 'text')).tokens;
+  }
+
+  encode(text: string, pair?: string, options: EncodeOptions = {}): Encoding {
+    checkText(text, 'text');
+    if (pair !== undefined) checkText(pair, 'pair');
+    const specials = pair === undefined ? 2 : 3;
+    const { maxLength, padding, padTo } = options;
+    if (maxLength !== undefined && !(Number.isInteger(maxLength) && maxLength >= specials)) {
+      throw new TokenizerError('bad-input', `maxLength must be an integer ≥ ${specials} (room for the special tokens), not ${maxLength}.`);
+    }
+    if (padTo !== undefined && !(Number.isInteger(padTo) && padTo >= 0)) {
+      throw new TokenizerError('bad-input', `padTo must be an integer ≥ 0, not ${padTo}.`);
+    }
+    const padTarget = padding === false ? undefined : (padTo ?? (padding === true ? maxLength : undefined));
+    if (padding === true && padTarget === undefined) {
+      throw new TokenizerError('bad-input', 'padding needs a length to pad to: give maxLength or padTo.');
+    }
+    let a = this.tokenizeSequence(text);
+    let b = pair === undefined ? undefined : this.tokenizeSequence(pair);
+    if (maxLength !== undefined) [a, b] = truncate(a, b, maxLength);
+    return assemble(a, b, this.template, padTarget);
+  }
+
+  idToToken(id: number): string {
+    return this.vocab.token(id) ?? this.config.special.unk;
+  }
+
+  tokenToId(token: string): number | undefined {
+    return this.vocab.id(token);
+  }
+
+  decode(ids: number[], skipSpecialTokens = false): string {
+    if (!Array.isArray(ids) || ids.some((id) => !Number.isInteger(id))) {
+      throw new TokenizerError('bad-input', 'decode needs an array of integer token ids.');
+    }
+    const kept = skipSpecialTokens ? ids.filter((id) => !this.specialIds.has(id)) : ids;
+    const text = tokensToString(kept.map((id) => this.idToToken(id)), this.config.continuingSubwordPrefix);
+    return this.config.cleanUpTokenizationSpaces ? cleanUpTokenization(text) : text;
+  }
+
+  private tokenizeSequence(text: string): SequenceTokens {
+    const out: SequenceTokens = { ids: [], tokens: [], offsets: [], wordIds: [], special: [] };
+    let wordId = 0;
+    const push = (id: number, offset: [number, number], special: number): void => {
+      out.ids.push(id);
+      out.tokens.push(this.idToToken(id));
+      out.offsets.push(offset);
+      out.wordIds.push(wordId);
+      out.special.push(special);
+    };
+    const words = (from: number, to: number): void => {
+      if (to <= from) return;
+      for (const word of this.basic.tokenize(text, from, to)) {
+        if (word.neverSplit) {
+          push(this.vocab.id(word.text) ?? this.special.unk, [word.start, word.end], 0);
+        } else {
+          for (const piece of this.wordPiece.tokenize(word.text)) push(piece.id, wordSpan(word, piece.from, piece.to), 0);
+        }
+        wordId++;
+      }
+    };
+    let position = 0;
+    for (const [start, span] of this.findSpecials(text)) {
+      words(position, start);
+      push(span.id, [start, start + span.text.length], 1);
+      wordId++;
+      position = start + span.text.length;
+    }
+    words(position, text.length);
+    return out;
+  }
+
+  /** Special tokens written in the text, left to right, without overlaps, as [start, token] pairs. */
+  private findSpecials(text: string): [number, SpecialSpan][] {
+    const found: [number, SpecialSpan][] = [];
+    const next = this.specialSpans.map((span) => text.indexOf(span.text));
+    let position = 0;
+    for (;;) {
+      let best = -1;
+      for (let k = 0; k < next.length; k++) {
+        if (next[k] >= 0 && next[k] < position) next[k] = text.indexOf(this.specialSpans[k].text, position);
+        if (next[k] >= 0 && (best < 0 || next[k] < next[best])) best = k;
+      }
+      if (best < 0) return found;
+      found.push([next[best], this.specialSpans[best]]);
+      position = next[best] + this.specialSpans[best].text.length;
+    }
+  }
+}
+
+function checkText(text: unknown, name: string): string {
+  if (typeof text !== 'string') {
+    throw new TokenizerError('bad-input', `The ${name} to tokenize must be a string, not ${text === null ? 'null' : typeof text}.`);
+  }
+  return text;
+}
+
+/** A tokenizer from vocab.txt (one token per line, id = line index) and an optional tokenizer config. */
+export function fromVocabTxt(text: string, config: TokenizerConfigInput = {}): BertWordPieceTokenizer {
+  return new BertWordPieceTokenizer(Vocab.fromTokens(parseVocabTxt(text)), resolveConfig(config));
+}
