@@ -5,11 +5,18 @@ export interface Encoding {
   attentionMask: number[];
   /** Token strings as in the vocabulary (e.g. "[CLS]", "play", "##ing"). */
   tokens: string[];
-  /** [start, end) character offsets into the source text of its sequence; [0, 0] for special tokens and padding. */
+  /**
+   * [start, end) offsets into the source text of its sequence, in UTF-16 code units (JS string indices);
+   * [0, 0] for [CLS]/[SEP]/[PAD]. A piece covers the source characters it was normalized from (accents and
+   * case included), an [UNK] word the whole word; special tokens written in the text cover themselves.
+   */
   offsets: [number, number][];
-  /** 0 for the first text, 1 for the pair, null for special tokens and padding. */
+  /** 0 for the first text, 1 for the pair, null for [CLS]/[SEP]/[PAD] (special tokens written in the text keep their sequence). */
   sequenceIds: (0 | 1 | null)[];
-  /** Index of the whitespace/punctuation word a token came from (within its sequence), null for specials/padding. */
+  /**
+   * Index of the whitespace/punctuation word a token came from (within its sequence; each CJK ideograph and
+   * each special token written in the text is a word of its own), null for [CLS]/[SEP]/[PAD].
+   */
   wordIds: (number | null)[];
   /** 1 for [CLS]/[SEP]/[PAD] (and other special tokens), 0 for ordinary tokens. */
   specialTokensMask: number[];
@@ -20,6 +27,7 @@ export interface EncodeOptions {
   maxLength?: number;
   /** Pad with [PAD] up to maxLength (or to `padTo` when given). */
   padding?: boolean;
+  /** Pad up to this many tokens (needs no `padding: true`; `padding: false` turns it off). Never truncates. */
   padTo?: number;
 }
 
