@@ -44,5 +44,5 @@ export function checkIds(field: string, ids: Int32Array, length: number, limit: 
 
 /** HF's get_extended_attention_mask: [batch, 1, 1, seq] of 0 where attended, FLOAT32_MIN where masked. */
 export function extendedAttentionMask(batch: BertBatch): Float32Array {
-  return Float32Array.from(batch.attentionMask, (m) => (1 - m) * FLOAT32_MIN);
+  return Float32Array.from(batch.attentionMask, (m) => (m === 1 ? 0 : FLOAT32_MIN));
 }
