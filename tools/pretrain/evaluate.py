@@ -17,15 +17,16 @@ from wordpiece import CLS, MASK, SEP, WordPieceTokenizer
 
 HERE = Path(__file__).parent
 EVAL_MASK_SEED = 1234
+# Dictionary-style probes: the first four are close to corpus lines (recall), the rest are new phrasings.
 FILL_MASK_SENTENCES = [
-    "dog: a member of the genus canis that has been [MASK] by man since prehistoric times",
     "paris: the capital and largest city of [MASK]",
-    "a domesticated carnivorous [MASK] that barks",
+    "tuesday: the third day of the [MASK]",
     "water: a liquid necessary for the life of most animals and [MASK]",
     "the children [MASK] to the playground",
-    "tuesday: the third day of the [MASK]",
-    "piano: a keyboard instrument that is played by [MASK] keys",
-    "she drank a cup of hot [MASK]",
+    "the capital of france is [MASK].",
+    "a domesticated carnivorous [MASK] that barks",
+    "a [MASK] is a keyboard instrument played by depressing keys",
+    "she drank a cup of hot [MASK].",
 ]
 
 
