@@ -48,6 +48,7 @@ export function selfOutput(
   input: tf.Tensor2D,
   opts: DropoutOptions,
 ): tf.Tensor2D {
-  const projected = dropout(linear(params, `${prefix}.dense`, context), config.hiddenDropoutProb, prefix, opts); // [tokens, hidden]
-  return layerNorm(params, `${prefix}.LayerNorm`, tf.add(projected, input), config.layerNormEps);
+  const projected = linear(params, `${prefix}.dense`, context); // [tokens, hidden]
+  const residual: tf.Tensor2D = tf.add(dropout(projected, config.hiddenDropoutProb, prefix, opts), input);
+  return layerNorm(params, `${prefix}.LayerNorm`, residual, config.layerNormEps);
 }

@@ -59,6 +59,6 @@ export function bertForward(params: BertParams, config: BertConfig, batch: BertB
 /** BertPooler: tanh(dense(hidden state of the first token, [CLS])). */
 function pooler(params: BertParams, sequenceOutput: tf.Tensor3D): tf.Tensor2D {
   const [batchSize, , hidden] = sequenceOutput.shape;
-  const first = tf.reshape(tf.slice(sequenceOutput, [0, 0, 0], [batchSize, 1, hidden]), [batchSize, hidden]) as tf.Tensor2D; // [batch, hidden]
-  return tf.tanh(linear(params, 'bert.pooler.dense', first));
+  const first = tf.slice(sequenceOutput, [0, 0, 0], [batchSize, 1, hidden]); // [batch, 1, hidden]
+  return tf.tanh(linear(params, 'bert.pooler.dense', tf.reshape(first, [batchSize, hidden]))); // [batch, hidden]
 }

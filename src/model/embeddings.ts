@@ -15,12 +15,16 @@ export function bertEmbeddings(
 ): tf.Tensor2D {
   const { batchSize, seqLen } = batch;
   const hidden = config.hiddenSize;
-  const words = embeddingLookup(param(params, WORD_EMBEDDINGS), batch.inputIds); // [tokens, hidden]
-  // A one-hot matMul rather than gather: the type table has a handful of rows, and matMul's gradient is exact.
-  const typeOneHot = oneHotFloat(batch.tokenTypeIds, config.typeVocabSize); // [tokens, types]
-  const types = tf.matMul(typeOneHot, param(params, 'bert.embeddings.token_type_embeddings.weight')); // [tokens, hidden]
-  const positions = tf.slice(param(params, 'bert.embeddings.position_embeddings.weight'), [0, 0], [seqLen, hidden]); // [seq, hidden]
+  const wordTable = param(params, WORD_EMBEDDINGS); // [vocab, hidden]
+  const typeTable = param(params, 'bert.embeddings.token_type_embeddings.weight'); // [types, hidden]
+  const positionTable = param(params, 'bert.embeddings.position_embeddings.weight'); // [maxPositions, hidden]
+
+  const words = embeddingLookup(wordTable, batch.inputIds); // [tokens, hidden]
+  // A one-hot matMul rather than a gather: the type table has a handful of rows and matMul's gradient is exact.
+  const types = tf.matMul(oneHotFloat(batch.tokenTypeIds, config.typeVocabSize), typeTable); // [tokens, hidden]
+  const positions = tf.slice(positionTable, [0, 0], [seqLen, hidden]); // [seq, hidden], positions 0..seq-1
   const summed = tf.add(tf.reshape(tf.add(words, types), [batchSize, seqLen, hidden]), positions); // [batch, seq, hidden]
-  const normed = layerNorm(params, 'bert.embeddings.LayerNorm', tf.reshape(summed, [-1, hidden]), config.layerNormEps); // [tokens, hidden]
-  return dropout(normed, config.hiddenDropoutProb, 'bert.embeddings', opts);
+
+  const normed = layerNorm(params, 'bert.embeddings.LayerNorm', tf.reshape(summed, [-1, hidden]), config.layerNormEps);
+  return dropout(normed, config.hiddenDropoutProb, 'bert.embeddings', opts); // [tokens, hidden]
 }

@@ -21,9 +21,12 @@ export function mlmHead(
   checkIds('positions', positions, positions.length, batchSize * seqLen);
   const tokens = tf.reshape(sequenceOutput, [batchSize * seqLen, hidden]) as tf.Tensor2D; // [tokens, hidden]
   const selected = embeddingLookup(tokens, positions); // [positions, hidden]
-  // BertPredictionHeadTransform
-  const transformed = activation(config.hiddenAct, linear(params, 'cls.predictions.transform.dense', selected)); // [positions, hidden]
+
+  // BertPredictionHeadTransform: dense, activation, LayerNorm
+  const dense = linear(params, 'cls.predictions.transform.dense', selected); // [positions, hidden]
+  const transformed = activation(config.hiddenAct, dense);
   const normed = layerNorm(params, 'cls.predictions.transform.LayerNorm', transformed, config.layerNormEps);
+
   // The decoder is tied to the word embeddings [vocab, hidden], with its own bias.
   const logits = tf.matMul(normed, param(params, WORD_EMBEDDINGS), false, true); // [positions, vocab]
   return tf.add(logits, param(params, 'cls.predictions.bias'));

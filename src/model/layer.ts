@@ -16,10 +16,14 @@ export function bertLayer(
   opts: DropoutOptions,
 ): { output: tf.Tensor2D; probs: tf.Tensor4D } {
   const prefix = `bert.encoder.layer.${index}`;
-  const attention = selfAttention(params, config, `${prefix}.attention.self`, hiddenStates, extendedMask, shape, opts);
-  const attentionOutput = selfOutput(params, config, `${prefix}.attention.output`, attention.context, hiddenStates, opts); // [tokens, hidden]
-  const intermediate = activation(config.hiddenAct, linear(params, `${prefix}.intermediate.dense`, attentionOutput)); // [tokens, intermediate]
-  const projected = dropout(linear(params, `${prefix}.output.dense`, intermediate), config.hiddenDropoutProb, `${prefix}.output`, opts); // [tokens, hidden]
-  const output = layerNorm(params, `${prefix}.output.LayerNorm`, tf.add(projected, attentionOutput), config.layerNormEps);
-  return { output, probs: attention.probs };
+  const { context, probs } = selfAttention(params, config, `${prefix}.attention.self`, hiddenStates, extendedMask, shape, opts);
+  const attentionOutput = selfOutput(params, config, `${prefix}.attention.output`, context, hiddenStates, opts); // [tokens, hidden]
+
+  // BertIntermediate: [tokens, intermediate]
+  const inner = activation(config.hiddenAct, linear(params, `${prefix}.intermediate.dense`, attentionOutput));
+
+  // BertOutput: dense, dropout, then LayerNorm of the residual sum
+  const projected = linear(params, `${prefix}.output.dense`, inner); // [tokens, hidden]
+  const residual: tf.Tensor2D = tf.add(dropout(projected, config.hiddenDropoutProb, `${prefix}.output`, opts), attentionOutput);
+  return { output: layerNorm(params, `${prefix}.output.LayerNorm`, residual, config.layerNormEps), probs };
 }

@@ -184,7 +184,8 @@ async function checkLoss(
     return classificationLoss(config, classificationHead(params, config, out.pooledOutput!, { training: false }), labels);
   };
   const { value, grads } = tf.variableGrads(lossFn, variables);
-  const results = [result(`loss.${head}`, 'loss', Math.abs((await value.data())[0] - loss.value), spec.tolerances.forward_max_abs)];
+  const lossError = Math.abs((await value.data())[0] - loss.value);
+  const results = [result(`loss.${head}`, 'loss', lossError, spec.tolerances.forward_max_abs)];
   for (const [i, name] of names.entries()) {
     const reference = entry(golden, loss.gradients[name]);
     const error = (await maxAbsError(grads[variables[i].name], reference)) / maxAbs(reference.data);
