@@ -8,6 +8,7 @@ import type { ColumnChoice } from './columns';
 import { DataError, rowLabel } from './errors';
 import { encodeLabel, type LabelSpace } from './labels';
 import type { CellValue, Row } from './parse';
+import { quantile } from './stats';
 
 /** One tokenized row, unpadded: every array has the example's token length. */
 export interface EncodedExample {
@@ -153,15 +154,6 @@ export function encodeText(
     },
     fullLength,
   };
-}
-
-/** Value at quantile q of sorted data, by linear interpolation (numpy's default). */
-export function quantile(sorted: ArrayLike<number>, q: number): number {
-  if (sorted.length === 0) return 0;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
 /** The smallest 1/2/5 × 10^k width that covers `max` in at most `maxBins` bins. */
