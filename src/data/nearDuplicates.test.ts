@@ -2,14 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Progress } from '../progress';
 import { findNearDuplicates, jaccard, normalizeText, shingles } from './nearDuplicates';
 import { createRng } from './random';
-
-/** A random "sentence" of n made-up words, so unrelated texts share almost no 5-grams. */
-function randomText(rng: ReturnType<typeof createRng>, words: number): string {
-  const letters = 'abcdefghijklmnopqrstuvwxyz';
-  return Array.from({ length: words }, () =>
-    Array.from({ length: 3 + rng.int(6) }, () => letters[rng.int(26)]).join(''),
-  ).join(' ');
-}
+import { randomText } from './testing';
 
 describe('normalizeText, shingles and jaccard', () => {
   it('normalises case and whitespace', () => {

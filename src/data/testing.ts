@@ -2,6 +2,7 @@
 import { expect } from 'vitest';
 import type { Encoding, EncodeOptions, SpecialTokens, Tokenizer } from '../tokenizer/types';
 import { DataError, type DataErrorCode } from './errors';
+import type { Rng } from './random';
 
 /** Runs `fn`, asserts it throws a DataError with `code`, and returns it for further checks. */
 export function expectDataError(fn: () => unknown, code: DataErrorCode): DataError {
@@ -111,4 +112,12 @@ export function fakeTokenizer(vocabSize = 1000): Tokenizer {
         .join(' ')
         .replace(/ ##/g, ''),
   };
+}
+
+/** A "sentence" of made-up lowercase words, so unrelated texts share almost no character 5-grams. */
+export function randomText(rng: Rng, words: number): string {
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  return Array.from({ length: words }, () =>
+    Array.from({ length: 3 + rng.int(6) }, () => letters[rng.int(26)]).join(''),
+  ).join(' ');
 }
