@@ -89,7 +89,8 @@ describe('collate', () => {
 
   it('gives float labels for regression, none for unlabeled data, and exact rows without row padding', () => {
     const reg = [example(3, 0, 0.5), example(3, 1, 2.25)];
-    const b = collate(reg, { rows: [1, 0], seqLen: 4 }, { batchSize: 4, padId: 0, labelKind: 'numeric', padRows: false });
+    const options = { batchSize: 4, padId: 0, labelKind: 'numeric', padRows: false } as const;
+    const b = collate(reg, { rows: [1, 0], seqLen: 4 }, options);
     expect(b.labels).toBeInstanceOf(Float32Array);
     expect([...(b.labels ?? [])]).toEqual([2.25, 0.5]);
     expect([b.batchSize, b.inputIds.length, b.wordIds]).toEqual([2, 8, undefined]);

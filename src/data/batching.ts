@@ -126,7 +126,8 @@ export function collate(examples: readonly EncodedExample[], plan: BatchPlan, op
   const attentionMask = new Int32Array(batchSize * seqLen); // [batch, seq]
   const wordIds = includeWordIds ? new Int32Array(batchSize * seqLen).fill(-1) : undefined; // [batch, seq]
   const weights = new Float32Array(batchSize); // [batch]
-  const labels = labeled === 0 ? undefined : labelKind === 'numeric' ? new Float32Array(batchSize) : new Int32Array(batchSize);
+  const labels =
+    labeled === 0 ? undefined : labelKind === 'numeric' ? new Float32Array(batchSize) : new Int32Array(batchSize);
 
   plan.rows.forEach((i, r) => {
     const ex = examples[i];

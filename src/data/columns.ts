@@ -166,7 +166,8 @@ export function detectColumns(ds: DatasetColumns, override: ColumnOverride = {})
 
   const sample = ds.rows.length > PROFILE_ROWS ? ds.rows.slice(0, PROFILE_ROWS) : ds.rows;
   const profiles = ds.columns.map((c) => profileColumn(c, sample));
-  const taken = new Set<string>([override.text, override.textPair, override.label].filter((c) => typeof c === 'string'));
+  const chosen = [override.text, override.textPair, override.label];
+  const taken = new Set<string>(chosen.filter((c) => typeof c === 'string'));
   const free = (p: Profile): boolean => !taken.has(p.name);
 
   let label = override.label === undefined ? findByName(profiles, LABEL_NAMES, free)?.name : override.label;
@@ -187,10 +188,11 @@ export function detectColumns(ds: DatasetColumns, override: ColumnOverride = {})
   }
   if (text === undefined) {
     const candidates = profiles.filter((p) => free(p) && isTextLike(p));
-    text =
-      findByName(candidates, TEXT_NAMES, () => true)?.name ??
-      candidates.reduce<Profile | undefined>((best, p) => (!best || p.meanLength > best.meanLength ? p : best), undefined)
-        ?.name;
+    const longest = candidates.reduce<Profile | undefined>(
+      (best, p) => (!best || p.meanLength > best.meanLength ? p : best),
+      undefined,
+    );
+    text = (findByName(candidates, TEXT_NAMES, () => true) ?? longest)?.name;
   }
   if (text === undefined) {
     throw new DataError('no-text-column', `No column holds text; columns are: ${ds.columns.join(', ')}.`);

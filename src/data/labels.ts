@@ -44,10 +44,8 @@ export function buildLabelSpace(values: readonly CellValue[], kind: LabelKind): 
     keys.add(key);
   });
   if (keys.size < 2) {
-    throw new DataError(
-      'too-few-classes',
-      `Classification needs at least 2 labels; the training data has ${keys.size === 0 ? 'none' : `only "${[...keys][0]}"`}.`,
-    );
+    const found = keys.size === 0 ? 'none' : `only "${[...keys][0]}"`;
+    throw new DataError('too-few-classes', `Classification needs at least 2 labels; the training data has ${found}.`);
   }
   if (keys.size > MAX_CLASSES) {
     throw new DataError(
@@ -81,7 +79,8 @@ export function encodeLabel(value: CellValue, space: LabelSpace, row: number, wh
     const known = space.id2label.slice(0, 20).join(', ') + (space.id2label.length > 20 ? ', …' : '');
     throw new DataError(
       'unknown-label',
-      `The ${where} data has label "${key}" in ${rowLabel(row)}, which the training data does not have (labels: ${known}).`,
+      `The ${where} data has label "${key}" in ${rowLabel(row)}, ` +
+        `which the training data does not have (labels: ${known}).`,
       { row },
     );
   }

@@ -30,7 +30,8 @@ describe('parseDataset: CSV and TSV', () => {
 
   it('guesses a semicolon delimiter and reads TSV', () => {
     expect(parseDataset('a;b\nx;2.5\n', 'eu.csv').rows).toEqual([{ a: 'x', b: 2.5 }]);
-    expect(parseDataset('sentence\tlabel\nit, is\tpos\n', 'd.tsv').rows).toEqual([{ sentence: 'it, is', label: 'pos' }]);
+    const tsv = parseDataset('sentence\tlabel\nit, is\tpos\n', 'd.tsv');
+    expect(tsv.rows).toEqual([{ sentence: 'it, is', label: 'pos' }]);
   });
 
   it('reads a single-column CSV', () => {
@@ -131,7 +132,8 @@ describe('parseDataset: bad files and limits', () => {
   it('rejects empty, binary, zip and parquet input', () => {
     expectDataError(() => parseDataset(' \n\n ', 'e.csv'), 'empty-file');
     expectDataError(() => parseDataset('', 'e.txt'), 'empty-file');
-    expect(expectDataError(() => parseDataset('PK\u0003\u0004rest', 'book.csv'), 'binary-file').message).toMatch(/xlsx/);
+    const zip = expectDataError(() => parseDataset('PK\u0003\u0004rest', 'book.csv'), 'binary-file');
+    expect(zip.message).toMatch(/xlsx/);
     expect(expectDataError(() => parseDataset('PAR1....', 'x.csv'), 'binary-file').message).toMatch(/Parquet/);
     expectDataError(() => parseDataset('a\u0000b', 'x.txt'), 'binary-file');
     const junk = Array.from({ length: 200 }, (_, i) => String.fromCharCode(i % 2 ? 0xfffd : 3)).join('');

@@ -90,10 +90,8 @@ export function parseDataset(
   const limits: ParseLimits = { ...DEFAULT_PARSE_LIMITS, ...options.limits };
   const ctx: Context = { fileName, limits, progressEvery: Math.max(1, options.progressEvery ?? 5000), onProgress };
   if (text.length > limits.maxChars) {
-    throw new DataError(
-      'too-large',
-      `"${fileName}" has ${text.length.toLocaleString('en')} characters; the limit is ${limits.maxChars.toLocaleString('en')}.`,
-    );
+    const [size, limit] = [text.length, limits.maxChars].map((n) => n.toLocaleString('en'));
+    throw new DataError('too-large', `"${fileName}" has ${size} characters; the limit is ${limit}.`);
   }
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') throw new DataError('empty-file', `"${fileName}" is empty.`);
@@ -219,7 +217,8 @@ function parseDelimited(text: string, ctx: Context, delimiters: string[]): Table
   const columns = uniqueColumnNames(header, warnings);
   if (ragged > 0) {
     warnings.push(
-      `${ragged} row(s) did not have ${columns.length} fields (first at line ${firstRaggedLine}): missing cells are empty, extra cells were dropped.`,
+      `${ragged} row(s) did not have ${columns.length} fields (first at line ${firstRaggedLine}): ` +
+        'missing cells are empty, extra cells were dropped.',
     );
   }
   return { columns, cells: typeColumns(raw, columns.length), warnings };

@@ -60,7 +60,8 @@ describe('givenValidationSplit', () => {
 
   it('requires the training columns in the validation file', () => {
     const validation = { columns: ['text'], rows: [{ text: 'c' }] };
-    const err = expectDataError(() => givenValidationSplit(train, validation, { text: 'text', label: 'label' }), 'unknown-column');
+    const columns = { text: 'text', label: 'label' };
+    const err = expectDataError(() => givenValidationSplit(train, validation, columns), 'unknown-column');
     expect(err.message).toMatch(/no column "label"/);
     expectDataError(() => givenValidationSplit(train, { columns: ['text'], rows: [] }, { text: 'text' }), 'no-rows');
   });
