@@ -219,3 +219,15 @@ describe('readSafetensors rejects', () => {
     expectCode(build({ ids: { dtype: 'I64', shape: [2], data_offsets: [0, 16] } }, data), 'int-range', /2147483648.*index 1/);
   });
 });
+
+describe('readSafetensors on a Node Buffer', () => {
+  it('decodes each tensor from its own bytes, not the whole pooled buffer', () => {
+    const file = writeSafetensors(new Map([
+      ['a', { shape: [2], data: Float32Array.from([1, 2]) }],
+      ['b', { shape: [1], data: Float32Array.from([3]) }],
+    ]));
+    const read = readSafetensors(Buffer.from(file));
+    expect(Array.from(read.tensors.get('a')!.data)).toEqual([1, 2]);
+    expect(Array.from(read.tensors.get('b')!.data)).toEqual([3]);
+  });
+});

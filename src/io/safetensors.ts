@@ -224,12 +224,12 @@ function checkNoOverlap(spans: { name: string; begin: number; end: number }[]): 
 }
 
 /**
- * Decodes little-endian tensor bytes. `bytes.slice()` copies into a fresh, aligned buffer (offsets in
- * the file may be unaligned); viewing it directly relies on a little-endian host, which every browser
- * and Node platform with WebGPU is.
+ * Decodes little-endian tensor bytes. `new Uint8Array(bytes)` copies into a fresh, aligned buffer (offsets
+ * in the file may be unaligned; and a Node Buffer's `slice()` would be a view, not a copy); viewing it directly
+ * relies on a little-endian host, which every browser and Node platform with WebGPU is.
  */
 function decode(name: string, dtype: SafetensorsDtype, bytes: Uint8Array): Float32Array | Int32Array {
-  const buffer = bytes.slice().buffer;
+  const buffer = new Uint8Array(bytes).buffer;
   switch (dtype) {
     case 'F32':
       return new Float32Array(buffer);
