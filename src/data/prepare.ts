@@ -1,0 +1,97 @@
+/**
+ * From the user's files to model-ready examples: parse, pick columns, map labels, split, tokenize. Each stage
+ * reports progress and throws DataError with a message meant for the user.
+ */
+import type { ProgressCallback } from '../progress';
+import type { Tokenizer } from '../tokenizer/types';
+import { detectColumns, type ColumnChoice, type ColumnOverride } from './columns';
+import { encodeDataset, type EncodedExample, type TokenLengthStats } from './encode';
+import { DataError } from './errors';
+import { buildLabelSpace, labelKey, type LabelSpace } from './labels';
+import { parseDataset, type ParsedDataset } from './parse';
+import { givenValidationSplit, splitTrainValidation, type DatasetSplit } from './split';
+
+export interface DataFiles {
+  train: { fileName: string; text: string };
+  validation?: { fileName: string; text: string };
+}
+
+export interface DataPlan {
+  task: 'classify' | 'mlm';
+  columns?: ColumnOverride;
+  /** Treat a numeric label column as a regression target. */
+  regression?: boolean;
+  /** Source rows (of the training file) left out, e.g. those the quality report flagged. */
+  excludeRows?: readonly number[];
+  seed: number;
+  valSplit: number;
+}
+
+/** Parsed and split, not yet tokenized: tokenization waits for the max length of the run. */
+export interface PreparedData {
+  train: ParsedDataset;
+  validation: ParsedDataset;
+  columns: ColumnChoice;
+  labels?: LabelSpace;
+  split: DatasetSplit;
+  warnings: string[];
+}
+
+export function prepareData(files: DataFiles, plan: DataPlan, onProgress?: ProgressCallback): PreparedData {
+  const train = parseDataset(files.train.text, files.train.fileName, onProgress);
+  const given = files.validation ? parseDataset(files.validation.text, files.validation.fileName, onProgress) : undefined;
+  const override: ColumnOverride = { ...plan.columns };
+  if (plan.task === 'mlm') {
+    override.label = null;
+  } else if (plan.regression !== undefined) {
+    override.labelKind = plan.regression ? 'numeric' : 'categorical';
+  }
+  const columns = detectColumns(train, override);
+  if (plan.task === 'classify' && columns.label === undefined) {
+    throw new DataError('missing-label', `Classification needs a label column; columns are: ${train.columns.join(', ')}.`);
+  }
+
+  const excluded = new Set(plan.excludeRows ?? []);
+  const kept = train.rows.map((_, i) => i).filter((i) => !excluded.has(i));
+  if (kept.length === 0) throw new DataError('too-few-rows', 'Every training row is excluded: nothing is left to train on.');
+  const labels = plan.task === 'classify'
+    ? buildLabelSpace(kept.map((i) => train.rows[i][columns.label!] ?? null), columns.labelKind)
+    : undefined;
+
+  let split: DatasetSplit;
+  if (given) {
+    split = { train: kept, validation: givenValidationSplit(train, given, columns).validation };
+  } else {
+    const strata = labels?.kind === 'categorical'
+      ? kept.map((i) => labels.label2id[labelKey(train.rows[i][columns.label!] ?? null)!])
+      : undefined;
+    const local = splitTrainValidation(kept.length, { seed: plan.seed, validationFraction: plan.valSplit, strata });
+    split = { train: local.train.map((k) => kept[k]), validation: local.validation.map((k) => kept[k]) };
+  }
+  return {
+    train,
+    validation: given ?? train,
+    columns,
+    labels,
+    split,
+    warnings: [...train.warnings, ...(given?.warnings ?? [])],
+  };
+}
+
+export interface EncodedData {
+  train: EncodedExample[];
+  validation: EncodedExample[];
+  stats: TokenLengthStats;
+}
+
+export function encodePrepared(
+  data: PreparedData,
+  tokenizer: Tokenizer,
+  maxLength: number,
+  onProgress?: ProgressCallback,
+): EncodedData {
+  const options = { columns: data.columns, maxLength, labels: data.labels, onProgress };
+  const train = encodeDataset(data.train, tokenizer, { ...options, rows: data.split.train });
+  const validation = encodeDataset(data.validation, tokenizer, { ...options, rows: data.split.validation, where: 'validation' });
+  return { train: train.examples, validation: validation.examples, stats: train.stats };
+}

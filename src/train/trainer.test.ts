@@ -1,0 +1,121 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { encodePrepared, prepareData } from '../data/prepare';
+import { disposeParams } from '../model/params';
+import { fixtureModel, toyMlmCorpus, toySentimentCsv } from '../../tools/testing/fixtures';
+import { paramsForTask } from '../worker/engine';
+import { loadPretrained, sourceFor, type Pretrained } from '../worker/pretrained';
+import { validateTrainingArgs, type TrainingArgs } from './defaults';
+import { groupLrs } from './lr';
+import { Trainer, type StepMetrics } from './trainer';
+
+let pretrained: Pretrained;
+const cleanups: (() => void)[] = [];
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  pretrained = await loadPretrained(sourceFor(fixtureModel('base'), ''));
+});
+
+afterEach(() => {
+  while (cleanups.length > 0) cleanups.pop()!();
+});
+
+function setup(task: 'classify' | 'mlm', text: string, args: Partial<TrainingArgs>) {
+  const fileName = task === 'mlm' ? 'corpus.txt' : 'toy.csv';
+  const prepared = prepareData({ train: { fileName, text } }, { task, seed: 1, valSplit: 0.2 });
+  const full = validateTrainingArgs({ batchSize: 8, maxLength: 16, learningRate: 5e-3, earlyStoppingPatience: 0, ...args });
+  const data = encodePrepared(prepared, pretrained.tokenizer, full.maxLength);
+  const { params, config } = paramsForTask(pretrained.config, pretrained.tensors, task, prepared.labels, 7);
+  cleanups.push(() => disposeParams(params));
+  const steps: StepMetrics[] = [];
+  const trainer = new Trainer({
+    model: { params, config },
+    task,
+    numLabels: config.numLabels,
+    regression: false,
+    tokenizer: pretrained.tokenizer,
+    args: full,
+    train: data.train,
+    validation: data.validation,
+    hooks: { onStep: (m) => steps.push(m) },
+  });
+  return { trainer, params, steps, config };
+}
+
+async function snapshot(params: Map<string, tf.Variable>): Promise<Map<string, Float32Array>> {
+  const out = new Map<string, Float32Array>();
+  for (const [name, variable] of params) out.set(name, (await variable.data()) as Float32Array);
+  return out;
+}
+
+describe('Trainer', () => {
+  it('learns a separable toy classification set', async () => {
+    const { trainer } = setup('classify', toySentimentCsv(160), { epochs: 6 });
+    const result = await trainer.run();
+    expect(result.outcome).toBe('done');
+    expect(result.history.evals.at(-1)!.classification!.accuracy).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('halves the MLM loss on a repetitive corpus', async () => {
+    const { trainer, steps } = setup('mlm', toyMlmCorpus(120), { epochs: 8, learningRate: 1e-2 });
+    await trainer.run();
+    const mean = (xs: StepMetrics[]) => xs.reduce((s, m) => s + m.loss, 0) / xs.length;
+    expect(mean(steps.slice(-5))).toBeLessThanOrEqual(0.5 * mean(steps.slice(0, 3)));
+  });
+
+  it('leaves frozen groups bit-identical and changes the others', async () => {
+    const { trainer, params } = setup('classify', toySentimentCsv(48), { epochs: 1, freeze: 'top:1' });
+    const before = await snapshot(params);
+    await trainer.run();
+    const after = await snapshot(params);
+    for (const [name, values] of before) {
+      const frozen = name.startsWith('bert.embeddings.') || name.startsWith('bert.encoder.layer.0.');
+      const same = values.every((v, i) => v === after.get(name)![i]);
+      expect(same, name).toBe(frozen);
+    }
+  });
+
+  it('gives each group its layer-wise decayed learning rate', async () => {
+    const { trainer, steps } = setup('classify', toySentimentCsv(48), {
+      epochs: 1, learningRate: 1e-3, llrd: 0.5, headLrMultiplier: 4, schedule: 'constant', warmupRatio: 0,
+    });
+    await trainer.run();
+    const expected = groupLrs(1e-3, 0.5, 4, 2);
+    expect(steps[0].lrs).toEqual(expected);
+    expect(expected.head).toBeCloseTo(4e-3);
+    expect(expected['layer.1']).toBeCloseTo(5e-4);
+    expect(expected['layer.0']).toBeCloseTo(2.5e-4);
+    expect(expected.embeddings).toBeCloseTo(1.25e-4);
+  });
+
+  it('repeats the same losses from the same seed', async () => {
+    const losses = async () => {
+      const { trainer, steps } = setup('classify', toySentimentCsv(200), { epochs: 1, maxSteps: 20, seed: 3 });
+      await trainer.run();
+      return steps.map((m) => m.loss);
+    };
+    const first = await losses();
+    expect(first).toHaveLength(20);
+    expect(await losses()).toEqual(first);
+  });
+
+  it('keeps the tensor count flat over 200 steps', async () => {
+    const { trainer, steps } = setup('classify', toySentimentCsv(64), { epochs: 40, evalEvery: 16, maxSteps: 200 });
+    await trainer.run();
+    expect(steps).toHaveLength(200);
+    expect(steps[199].numTensors).toBe(steps[9].numTensors);
+  });
+
+  it('stops on a non-finite loss without applying the bad update', async () => {
+    const { trainer, params } = setup('classify', toySentimentCsv(48), { epochs: 1, learningRate: 0.5, maxGradNorm: 0 });
+    // An infinite weight makes the very first loss non-finite.
+    const classifier = params.get('classifier.bias')!;
+    classifier.assign(tf.fill(classifier.shape, Infinity));
+    const before = await snapshot(params);
+    const result = await trainer.run();
+    expect(result.outcome).toBe('failed');
+    expect(result.message).toMatch(/loss became/);
+    expect(await snapshot(params)).toEqual(before);
+  });
+});

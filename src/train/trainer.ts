@@ -1,0 +1,330 @@
+/**
+ * The training loop: epochs of length-bucketed batches, MLM masking, gradient accumulation, clipping, AdamW with
+ * per-group learning rates, freezing (fixed or gradual), periodic evaluation with early stopping and the best
+ * weights kept. Pause, resume, stop and live settings take effect between optimizer steps.
+ *
+ * Bad numerics: the loss and the gradient norm are read back before every update, and a non-finite value stops
+ * the run without applying that update, so the weights in memory are always those of the last good step.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { epochBatches, planBatches, type Batch } from '../data/batching';
+import type { EncodedExample } from '../data/encode';
+import { maskTokens, type MaskedBatch } from '../data/masking';
+import { createRng, type Rng } from '../data/random';
+import type { Tokenizer } from '../tokenizer/types';
+import { AdamW } from './adamw';
+import type { TrainingArgs } from './defaults';
+import { freezeMapAt, freezeScheduleFor, parseFreezeSpec, trainableParamNames, type FreezeMap, type FreezeSchedule } from './freeze';
+import { clipByGlobalNorm, GradAccumulator, gradsByName } from './gradients';
+import { buildParamGroups, decayNames, type GroupId, type ParamGroups } from './groups';
+import { groupLrs, lrScaleAt, paramLrs } from './lr';
+import { evaluateModel, type EvalMetrics, type EvalOptions } from './evaluate';
+import { EarlyStopping } from './metrics';
+import { taskForward, type Model, type Task } from './objective';
+
+export interface StepMetrics {
+  step: number;
+  totalSteps: number;
+  epoch: number;
+  loss: number;
+  /** Each group's learning rate at this step (frozen groups included, for the chart). */
+  lrs: Partial<Record<GroupId, number>>;
+  gradNorm: number;
+  examplesPerSec: number;
+  tokensPerSec: number;
+  numTensors: number;
+  numBytes: number;
+  frozen: GroupId[];
+}
+
+
+/** Settings the user can change while the run goes on; they apply from the next optimizer step. */
+export interface LiveSettings {
+  learningRate?: number;
+  freeze?: FreezeMap;
+  llrd?: number;
+  headLrMultiplier?: number;
+}
+
+export interface TrainerHooks {
+  onStep?(metrics: StepMetrics): void;
+  onEval?(metrics: EvalMetrics): void;
+  onLog?(message: string): void;
+}
+
+export interface TrainerInit {
+  model: Model;
+  task: Task;
+  /** Class count for classification (1 with regression targets). */
+  numLabels: number;
+  regression: boolean;
+  tokenizer: Pick<Tokenizer, 'vocabSize' | 'special'>;
+  args: TrainingArgs;
+  train: readonly EncodedExample[];
+  validation: readonly EncodedExample[];
+  hooks?: TrainerHooks;
+}
+
+export type TrainOutcome = 'done' | 'stopped' | 'early-stopped' | 'failed';
+
+export interface TrainResult {
+  outcome: TrainOutcome;
+  message?: string;
+  steps: number;
+  history: { steps: StepMetrics[]; evals: EvalMetrics[] };
+  best?: EvalMetrics;
+}
+
+export class Trainer {
+  readonly groups: ParamGroups;
+  readonly totalSteps: number;
+  private readonly stepsPerEpoch: number;
+  private readonly optimizer: AdamW;
+  private readonly schedule: FreezeSchedule;
+  private readonly rng: Rng;
+  private readonly accumulator = new GradAccumulator();
+  private readonly history: TrainResult['history'] = { steps: [], evals: [] };
+  private readonly earlyStopping: EarlyStopping | null;
+  private live: LiveSettings = {};
+  private control: 'run' | 'pause' | 'stop' = 'run';
+  private wake: (() => void) | null = null;
+  /** The best evaluation's weights, allocated once so tensor counts stay flat across improvements. */
+  private readonly bestWeights: Map<string, tf.Variable> | null;
+  private best: EvalMetrics | null = null;
+  private step = 0;
+
+  constructor(private readonly init: TrainerInit) {
+    const { model, args } = init;
+    const numLayers = model.config.numHiddenLayers;
+    this.groups = buildParamGroups(model.params, numLayers);
+    this.optimizer = new AdamW(model.params, decayNames(this.groups), {
+      beta1: args.adamBeta1,
+      beta2: args.adamBeta2,
+      epsilon: args.adamEpsilon,
+      weightDecay: args.weightDecay,
+    });
+    this.schedule = freezeScheduleFor(parseFreezeSpec(args.freeze), numLayers);
+    this.rng = createRng(args.seed);
+    if (init.train.length === 0) throw new Error('there are no training examples');
+    // Bucket membership depends only on lengths, so every epoch has the same number of batches.
+    const batchesPerEpoch = planBatches(init.train, { batchSize: args.batchSize, maxLength: args.maxLength }).length;
+    this.stepsPerEpoch = Math.ceil(batchesPerEpoch / args.gradAccumSteps);
+    this.totalSteps = args.maxSteps ?? this.stepsPerEpoch * args.epochs;
+    this.earlyStopping = args.earlyStoppingPatience > 0 && init.validation.length > 0
+      ? new EarlyStopping({ patience: args.earlyStoppingPatience, minDelta: args.earlyStoppingMinDelta, mode: 'min' })
+      : null;
+    this.bestWeights = init.validation.length > 0
+      ? new Map([...model.params].map(([name, variable]) => [name, tf.variable(variable, false)]))
+      : null;
+  }
+
+  get frozenNow(): FreezeMap {
+    return this.live.freeze ?? freezeMapAt(this.schedule, this.step, this.epochOf(this.step));
+  }
+
+  setLive(settings: LiveSettings): void {
+    this.live = { ...this.live, ...settings };
+  }
+
+  pause(): void {
+    if (this.control === 'run') this.control = 'pause';
+  }
+
+  resume(): void {
+    if (this.control !== 'pause') return;
+    this.control = 'run';
+    this.wake?.();
+  }
+
+  stop(): void {
+    this.control = 'stop';
+    this.wake?.();
+  }
+
+  /** Runs to the end (or until stopped); resolves with the outcome and the metric history. */
+  async run(): Promise<TrainResult> {
+    const { args } = this.init;
+    const evalEvery = args.evalEvery === 'epoch' ? null : args.evalEvery;
+    let outcome: TrainOutcome = 'done';
+    let message: string | undefined;
+    try {
+      epochs: for (let epoch = 0; this.step < this.totalSteps; epoch++) {
+        let micro: Batch[] = [];
+        for (const batch of this.batches(epoch)) {
+          micro.push(batch);
+          if (micro.length < args.gradAccumSteps) continue;
+          await this.checkControl();
+          if (this.control === 'stop') {
+            outcome = 'stopped';
+            break epochs;
+          }
+          const result = await this.optimizerStep(micro);
+          micro = [];
+          if (result !== null) {
+            outcome = 'failed';
+            message = result;
+            break epochs;
+          }
+          if (evalEvery !== null && this.step % evalEvery === 0 && (await this.evaluateAndTrack(epoch))) {
+            outcome = 'early-stopped';
+            break epochs;
+          }
+          if (this.step >= this.totalSteps) break;
+        }
+        if (evalEvery === null && (await this.evaluateAndTrack(epoch + 1))) {
+          outcome = 'early-stopped';
+          break;
+        }
+      }
+      if (outcome !== 'failed' && this.best && this.bestWeights) this.copyWeights(this.bestWeights, this.init.model.params);
+    } finally {
+      this.accumulator.dispose();
+      this.optimizer.dispose();
+      tf.dispose([...(this.bestWeights?.values() ?? [])]);
+    }
+    return { outcome, message, steps: this.step, history: this.history, best: this.best ?? undefined };
+  }
+
+  private async evaluateAndTrack(epoch: number): Promise<boolean> {
+    if (this.init.validation.length === 0) return false;
+    const { model, validation } = this.init;
+    const metrics = await evaluateModel(model, validation, evalOptions(this.init), this.step, epoch);
+    const decision = this.earlyStopping?.update(metrics.loss, this.step);
+    metrics.isBest = decision ? decision.improved : true;
+    if (metrics.isBest && this.bestWeights) {
+      this.copyWeights(this.init.model.params, this.bestWeights);
+      this.best = metrics;
+    }
+    this.history.evals.push(metrics);
+    this.init.hooks?.onEval?.(metrics);
+    return decision?.stop ?? false;
+  }
+
+  /** One optimizer step over `micro` batches; returns an error message instead of updating on bad numerics. */
+  private async optimizerStep(micro: Batch[]): Promise<string | null> {
+    const { model, task, args } = this.init;
+    const started = performance.now();
+    const frozenMap = this.frozenNow;
+    const names = trainableParamNames(this.groups, frozenMap);
+    const losses: tf.Scalar[] = [];
+    for (const [i, batch] of micro.entries()) {
+      const masked = task === 'mlm' ? this.mask(batch, this.rng.fork(`mlm:${this.step}:${i}`)) : undefined;
+      const seed = this.rng.fork(`dropout:${this.step}:${i}`).int(2 ** 31);
+      const { loss, grads } = gradsByName(
+        () => taskForward(model, task, batch, masked, { training: true, seed }).loss,
+        model.params,
+        names,
+      );
+      this.accumulator.add(grads);
+      losses.push(loss);
+      tf.dispose([...grads.values()]);
+    }
+    const mean = this.accumulator.mean();
+    this.accumulator.reset();
+    const clipped = args.maxGradNorm > 0 ? clipByGlobalNorm(mean, args.maxGradNorm) : null;
+    const grads = clipped ? clipped.grads : mean;
+    const readback = tf.tidy(() => tf.stack([tf.stack(losses).mean(), clipped ? clipped.norm : tf.scalar(0)]));
+    const [loss, gradNorm] = await readback.data();
+    tf.dispose([readback, ...losses, clipped?.norm ?? []]);
+    if (clipped) tf.dispose([...mean.values()]);
+
+    let failure: string | null = null;
+    if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
+      failure = `The loss became ${loss} (gradient norm ${gradNorm}) at step ${this.step + 1}: training stopped and ` +
+        'the weights of the last good step were kept. Try a lower learning rate.';
+    } else {
+      const lrs = this.groupLrs();
+      const scale = lrScaleAt(this.step, this.totalSteps, { kind: args.schedule, warmupRatio: args.warmupRatio });
+      this.optimizer.step(grads, paramLrs(this.groups, lrs, scale));
+      this.step += 1;
+      const seconds = (performance.now() - started) / 1000;
+      const examples = micro.reduce((n, b) => n + b.validRows, 0);
+      const tokens = micro.reduce((n, b) => n + b.attentionMask.reduce((s, m) => s + m, 0), 0);
+      const memory = tf.memory();
+      const metrics: StepMetrics = {
+        step: this.step,
+        totalSteps: this.totalSteps,
+        epoch: this.step / this.stepsPerEpoch,
+        loss,
+        lrs: Object.fromEntries(Object.entries(lrs).map(([id, lr]) => [id, lr * scale])),
+        gradNorm,
+        examplesPerSec: examples / seconds,
+        tokensPerSec: tokens / seconds,
+        numTensors: memory.numTensors,
+        numBytes: memory.numBytes,
+        frozen: (Object.keys(frozenMap) as GroupId[]).filter((id) => frozenMap[id]),
+      };
+      this.history.steps.push(metrics);
+      this.init.hooks?.onStep?.(metrics);
+    }
+    tf.dispose([...grads.values()]);
+    return failure;
+  }
+
+  private groupLrs(): Record<GroupId, number> {
+    const { args, model } = this.init;
+    return groupLrs(
+      this.live.learningRate ?? args.learningRate,
+      this.live.llrd ?? args.llrd,
+      this.live.headLrMultiplier ?? args.headLrMultiplier,
+      model.config.numHiddenLayers,
+    );
+  }
+
+  /** Yields to the event loop (so pause/stop messages arrive) and waits while paused. */
+  private async checkControl(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    while (this.control === 'pause') {
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+      this.wake = null;
+    }
+  }
+
+  private batchOptions(epoch: number, shuffle: boolean) {
+    const { args, tokenizer, regression, task } = this.init;
+    return {
+      batchSize: args.batchSize,
+      maxLength: args.maxLength,
+      shuffle,
+      seed: args.seed,
+      epoch,
+      padId: tokenizer.special.pad,
+      labelKind: regression ? ('numeric' as const) : ('categorical' as const),
+      includeWordIds: task === 'mlm',
+    };
+  }
+
+  private batches(epoch: number): Generator<Batch> {
+    return epochBatches(this.init.train, this.batchOptions(epoch, true));
+  }
+
+  private epochOf(step: number): number {
+    return Math.floor(step / this.stepsPerEpoch);
+  }
+
+  private mask(batch: Batch, rng: Rng): MaskedBatch {
+    const { tokenizer, args } = this.init;
+    return maskTokens(batch, { tokenizer, rng, probability: args.mlmProbability, wholeWord: args.wholeWordMasking });
+  }
+
+  private copyWeights(from: ReadonlyMap<string, tf.Tensor>, to: ReadonlyMap<string, tf.Variable>): void {
+    for (const [name, value] of from) to.get(name)!.assign(value);
+  }
+}
+
+/** How a trainer's validation is scored: its task and batching, without shuffling or dropout. */
+export function evalOptions(init: Pick<TrainerInit, 'task' | 'regression' | 'numLabels' | 'tokenizer' | 'args'>): EvalOptions {
+  const { task, regression, numLabels, tokenizer, args } = init;
+  return {
+    task,
+    regression,
+    numLabels,
+    tokenizer,
+    batchSize: args.batchSize,
+    maxLength: args.maxLength,
+    mlmProbability: args.mlmProbability,
+    wholeWordMasking: args.wholeWordMasking,
+  };
+}

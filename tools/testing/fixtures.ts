@@ -1,0 +1,46 @@
+// Test helpers: the golden fixture checkpoints as model sources, and small synthetic datasets over their vocab.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ModelSpec } from '../../src/worker/protocol';
+
+export const FIXTURES_DIR = resolve(import.meta.dirname, '../reference/fixtures');
+
+/** A fixture checkpoint folder (e.g. "base") as a dropped local folder. */
+export function fixtureModel(name: string): ModelSpec & { kind: 'local' } {
+  const dir = join(FIXTURES_DIR, name);
+  const files = Object.fromEntries(
+    readdirSync(dir).map((file) => {
+      const bytes = readFileSync(join(dir, file));
+      return [file, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer];
+    }),
+  );
+  return { kind: 'local', files };
+}
+
+const POSITIVE = ['good', 'great', 'happy', 'love', 'like'];
+const NEGATIVE = ['bad', 'sad', 'hate', 'old', 'small'];
+const SUBJECTS = ['the movie', 'the film', 'the book', 'the story', 'this dog', 'the house', 'the cat'];
+const TEMPLATES = ['{s} was {w}', '{s} is very {w}', 'i think {s} is {w}', '{w} {s}', 'we {w} {s}'];
+
+/**
+ * A separable sentiment set in the fixture vocabulary: the label is decided by one sentiment word. Rows
+ * alternate labels; choices cycle deterministically so the set is the same everywhere.
+ */
+export function toySentimentCsv(rows: number): string {
+  const lines = ['text,label'];
+  for (let i = 0; i < rows; i++) {
+    const positive = i % 2 === 1;
+    const words = positive ? POSITIVE : NEGATIVE;
+    const text = TEMPLATES[(i >> 1) % TEMPLATES.length]
+      .replace('{s}', SUBJECTS[(i * 3) % SUBJECTS.length])
+      .replace('{w}', words[(i * 7 + (i >> 3)) % words.length]);
+    lines.push(`${text},${positive ? 'positive' : 'negative'}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A repetitive corpus for MLM: a few sentences over and over, which a model can memorise. */
+export function toyMlmCorpus(lines: number): string {
+  const sentences = ['the cat sat on the mat .', 'the dog ran in the house .', 'i love this good book .', 'we read the story at night .'];
+  return `${Array.from({ length: lines }, (_, i) => sentences[i % sentences.length]).join('\n')}\n`;
+}
