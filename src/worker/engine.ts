@@ -1,0 +1,455 @@
+/**
+ * The engine behind the worker protocol: it owns the model, the data and the training run, and answers each
+ * command. It runs inside the worker (engine.worker.ts) but has no worker-specific code, so it can be driven
+ * directly as well.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { encodePrepared, prepareData, type EncodedData, type PreparedData } from '../data/prepare';
+import { buildExportFiles } from '../io/exportModel';
+import { initBackend, type BackendInfo } from '../kernels/backend';
+import { bertForward } from '../model/bert';
+import type { BertConfig } from '../model/config';
+import { classificationHead, mlmHead } from '../model/heads';
+import { architectureOf, disposeParams, type BertArchitecture, type BertParams } from '../model/params';
+import { canonicalName, exportBertWeights, loadBertWeights, type LoadedWeights, type LoadReport } from '../model/weights';
+import type { TensorEntry } from '../io/safetensors';
+import type { LabelSpace } from '../data/labels';
+import { DEFAULT_TRAINING_ARGS, validateTrainingArgs, type TrainingArgs } from '../train/defaults';
+import type { Progress } from '../progress';
+import { evaluateModel } from '../train/evaluate';
+import { buildParamGroups } from '../train/groups';
+import { evalOptions, Trainer, type TrainResult } from '../train/trainer';
+import { loadPretrained, sourceFor, type Pretrained } from './pretrained';
+import type {
+  AttentionMap,
+  DataSpec,
+  DataSummary,
+  EngineCommands,
+  EngineEvent,
+  ModelSummary,
+  Prediction,
+  Request,
+  Task,
+} from './protocol';
+
+type Result<K extends keyof EngineCommands> = Promise<EngineCommands[K]['result']>;
+
+interface Current {
+  params: BertParams;
+  config: BertConfig;
+}
+
+interface LoadedData {
+  spec: DataSpec;
+  prepared: PreparedData;
+}
+
+/** Longest sequence the playground and attention views encode. */
+const INFERENCE_MAX_LENGTH = 128;
+
+export class Engine {
+  private pretrained: Pretrained | null = null;
+  private current: Current | null = null;
+  private loadReport: LoadReport | null = null;
+  private data: LoadedData | null = null;
+  private encoded: { maxLength: number; data: EncodedData } | null = null;
+  private args: TrainingArgs | null = null;
+  private trainer: Trainer | null = null;
+  private result: TrainResult | null = null;
+
+  constructor(
+    private readonly emit: (event: EngineEvent) => void,
+    private readonly modelBaseUrl: string,
+  ) {}
+
+  handle(request: Request): Promise<unknown> {
+    switch (request.command) {
+      case 'init':
+        return this.init(request.params.backend);
+      case 'loadModel':
+        return this.loadModel(request.params.model);
+      case 'loadData':
+        return this.loadData(request.params);
+      case 'start':
+        return this.start(request.params.args);
+      case 'pause':
+        return this.control('pause');
+      case 'resume':
+        return this.control('resume');
+      case 'stop':
+        return this.control('stop');
+      case 'setLive':
+        return Promise.resolve(this.requireTrainer().setLive(request.params)).then(() => null);
+      case 'evaluate':
+        return this.evaluate();
+      case 'predict':
+        return this.predict(request.params.examples, request.params.topK ?? 5);
+      case 'attention':
+        return this.attention(request.params.text, request.params.pair, request.params.weights);
+      case 'export':
+        return this.export();
+    }
+  }
+
+  private async init(backend: Parameters<typeof initBackend>[0]): Promise<BackendInfo> {
+    return initBackend(backend);
+  }
+
+  private async loadModel(spec: Parameters<typeof sourceFor>[0]): Result<'loadModel'> {
+    this.ensureIdle();
+    const pretrained = await loadPretrained(sourceFor(spec, this.modelBaseUrl), (progress) => this.emit({ type: 'progress', progress }));
+    const architecture = checkpointArchitecture(pretrained.tensors);
+    const { params, report } = loadBertWeights(pretrained.config, pretrained.tensors, architecture);
+    this.replaceCurrent({ params, config: pretrained.config });
+    this.pretrained = pretrained;
+    this.loadReport = report;
+    this.result = null;
+    this.encoded = null;
+    return { summary: this.summary(), groups: buildParamGroups(params, pretrained.config.numHiddenLayers) };
+  }
+
+  private async loadData(spec: DataSpec): Result<'loadData'> {
+    this.ensureIdle();
+    const { tokenizer, config } = this.requireModel();
+    const progress = (p: Progress) => this.emit({ type: 'progress', progress: p });
+    const prepared = prepareData(
+      { train: spec.train, validation: spec.validation },
+      {
+        task: spec.task,
+        columns: spec.columns,
+        regression: spec.regression,
+        excludeRows: spec.excludeRows,
+        seed: spec.seed ?? DEFAULT_TRAINING_ARGS.seed,
+        valSplit: spec.valSplit ?? DEFAULT_TRAINING_ARGS.valSplit,
+      },
+      progress,
+    );
+    this.data = { spec, prepared };
+    this.encoded = null;
+    const lengthsAt = Math.min(config.maxPositionEmbeddings, 512);
+    const encoded = encodePrepared(prepared, tokenizer, lengthsAt, progress);
+    const lengths = encoded.train.map((example) => example.inputIds.length);
+    return {
+      task: spec.task,
+      numTrain: prepared.split.train.length,
+      numValidation: prepared.split.validation.length,
+      columns: { text: prepared.columns.text, textPair: prepared.columns.textPair, label: prepared.columns.label },
+      labels: prepared.labels?.kind === 'categorical' ? prepared.labels.id2label : undefined,
+      regression: prepared.labels?.kind === 'numeric',
+      tokenLengths: lengths,
+      truncationRate: encoded.stats.truncationRate,
+      warnings: prepared.warnings,
+    } satisfies DataSummary;
+  }
+
+  private async start(partial: Partial<TrainingArgs>): Result<'start'> {
+    this.ensureIdle();
+    const pretrained = this.requireModel();
+    if (!this.data) throw new Error('Load a dataset before training.');
+    const args = validateTrainingArgs(partial);
+    if (args.maxLength > pretrained.config.maxPositionEmbeddings) {
+      throw new Error(`Max length ${args.maxLength} exceeds the model's ${pretrained.config.maxPositionEmbeddings} positions.`);
+    }
+    const { prepared, spec } = this.data;
+    const data = this.encode(args.maxLength);
+    await this.prepareHead(spec.task, prepared, args.seed);
+    const { params, config } = this.current!;
+    this.args = args;
+    this.result = null;
+    const trainer = new Trainer({
+      model: { params, config },
+      task: spec.task,
+      numLabels: config.numLabels,
+      regression: prepared.labels?.kind === 'numeric',
+      tokenizer: pretrained.tokenizer,
+      args,
+      train: data.train,
+      validation: data.validation,
+      hooks: {
+        onStep: (metrics) => this.emit({ type: 'step', metrics }),
+        onEval: (metrics) => this.emit({ type: 'eval', metrics }),
+        onLog: (message) => this.emit({ type: 'log', level: 'info', message }),
+      },
+    });
+    this.trainer = trainer;
+    this.emit({ type: 'state', state: 'training' });
+    trainer.run().then(
+      (result) => {
+        this.result = result;
+        this.trainer = null;
+        const state = result.outcome === 'failed' ? 'failed' : 'done';
+        this.emit({ type: 'state', state, message: result.message ?? `Training ${result.outcome} after ${result.steps} steps.` });
+      },
+      (err: unknown) => {
+        this.trainer = null;
+        this.emit({ type: 'state', state: 'failed', message: (err as Error).message });
+      },
+    );
+    return null;
+  }
+
+  private async control(action: 'pause' | 'resume' | 'stop'): Result<'pause'> {
+    const trainer = this.requireTrainer();
+    trainer[action]();
+    this.emit({ type: 'state', state: action === 'pause' ? 'paused' : action === 'resume' ? 'training' : 'stopping' });
+    return null;
+  }
+
+  private async evaluate(): Result<'evaluate'> {
+    this.ensureIdle();
+    const pretrained = this.requireModel();
+    if (!this.data) throw new Error('Load a dataset before evaluating.');
+    const args = this.args ?? validateTrainingArgs({});
+    const data = this.encode(args.maxLength);
+    const { prepared, spec } = this.data;
+    const { params, config } = this.current!;
+    const architecture = architectureOf(params);
+    if (spec.task === 'classify' && !architecture.classifier) throw new Error('This model has no classification head to evaluate.');
+    if (spec.task === 'mlm' && !architecture.mlm) throw new Error('This model has no masked-LM head to evaluate.');
+    const options = evalOptions({
+      task: spec.task,
+      regression: prepared.labels?.kind === 'numeric',
+      numLabels: config.numLabels,
+      tokenizer: pretrained.tokenizer,
+      args,
+    });
+    return evaluateModel({ params, config }, data.validation, options);
+  }
+
+  private async predict(examples: { text: string; pair?: string }[], topK: number): Result<'predict'> {
+    const { tokenizer } = this.requireModel();
+    const { params, config } = this.current!;
+    const architecture = architectureOf(params);
+    const predictions: Prediction[] = [];
+    for (const { text, pair } of examples) {
+      const encoding = tokenizer.encode(text, pair, { maxLength: Math.min(INFERENCE_MAX_LENGTH, config.maxPositionEmbeddings) });
+      const seqLen = encoding.inputIds.length;
+      const batch = {
+        inputIds: Int32Array.from(encoding.inputIds),
+        tokenTypeIds: Int32Array.from(encoding.tokenTypeIds),
+        attentionMask: Int32Array.from(encoding.attentionMask),
+        batchSize: 1,
+        seqLen,
+      };
+      const prediction: Prediction = { text, pair, inputIds: encoding.inputIds, tokenTypeIds: encoding.tokenTypeIds, logits: [] };
+      const maskPositions = encoding.inputIds.flatMap((id, i) => (id === tokenizer.special.mask ? [i] : []));
+      const { logits, mlmLogits } = tf.tidy(() => {
+        const output = bertForward(params, config, batch, { training: false });
+        const heads: Record<string, tf.Tensor> = {};
+        if (architecture.classifier && output.pooledOutput) {
+          heads.logits = classificationHead(params, config, output.pooledOutput, { training: false });
+        }
+        if (architecture.mlm && maskPositions.length > 0) {
+          heads.mlmLogits = tf.softmax(mlmHead(params, config, output.sequenceOutput, Int32Array.from(maskPositions)));
+        }
+        return heads;
+      }) as { logits?: tf.Tensor2D; mlmLogits?: tf.Tensor2D };
+      if (logits) {
+        prediction.logits = Array.from(await logits.data());
+        if (config.numLabels > 1) {
+          const probabilities = softmax(prediction.logits);
+          prediction.probabilities = probabilities;
+          prediction.label = config.id2label[probabilities.indexOf(Math.max(...probabilities))];
+        }
+      }
+      if (mlmLogits) {
+        const { values, indices } = tf.topk(mlmLogits, Math.min(topK, config.vocabSize));
+        const [scores, ids] = await Promise.all([values.data(), indices.data()]);
+        tf.dispose([values, indices]);
+        const k = values.shape[1];
+        prediction.fillMask = maskPositions.map((position, m) => ({
+          position,
+          candidates: Array.from({ length: k }, (_, j) => {
+            const id = ids[m * k + j];
+            return { id, token: tokenizer.idToToken(id), score: scores[m * k + j] };
+          }),
+        }));
+      }
+      tf.dispose([logits ?? [], mlmLogits ?? []]);
+      predictions.push(prediction);
+    }
+    return predictions;
+  }
+
+  private async attention(text: string, pair: string | undefined, weights: 'current' | 'pretrained'): Promise<AttentionMap> {
+    const pretrained = this.requireModel();
+    const { config } = pretrained;
+    const encoding = pretrained.tokenizer.encode(text, pair, { maxLength: Math.min(INFERENCE_MAX_LENGTH, config.maxPositionEmbeddings) });
+    const seqLen = encoding.inputIds.length;
+    const batch = {
+      inputIds: Int32Array.from(encoding.inputIds),
+      tokenTypeIds: Int32Array.from(encoding.tokenTypeIds),
+      attentionMask: Int32Array.from(encoding.attentionMask),
+      batchSize: 1,
+      seqLen,
+    };
+    const encoderOnly: BertArchitecture = { pooler: false, mlm: false, classifier: false };
+    const original = weights === 'pretrained' ? loadBertWeights(config, pretrained.tensors, encoderOnly).params : null;
+    try {
+      const attentions = tf.tidy(() => bertForward(original ?? this.current!.params, config, batch, { training: false, outputAttentions: true }).attentions!);
+      const values = await Promise.all(attentions.map((a) => a.array()));
+      tf.dispose(attentions);
+      return { tokens: encoding.tokens, offsets: encoding.offsets, attentions: values.map((layer) => layer[0]) };
+    } finally {
+      if (original) disposeParams(original);
+    }
+  }
+
+  private async export(): Result<'export'> {
+    this.ensureIdle();
+    const pretrained = this.requireModel();
+    const { params, config } = this.current!;
+    const architecture = architectureOf(params);
+    const exportedConfig: BertConfig = {
+      ...config,
+      architectures: [architecture.classifier ? 'BertForSequenceClassification' : architecture.mlm ? 'BertForMaskedLM' : 'BertModel'],
+    };
+    const vocab = Array.from({ length: pretrained.tokenizer.vocabSize }, (_, id) => pretrained.tokenizer.idToToken(id));
+    const files = buildExportFiles({
+      config: exportedConfig,
+      weights: await exportBertWeights(params),
+      vocab,
+      tokenizerConfig: pretrained.tokenizer.config,
+      trainingArgs: this.args ? { ...this.args, task: this.data?.spec.task, freezeGroups: buildParamGroups(params, config.numHiddenLayers) } : undefined,
+      metrics: this.result ? { outcome: this.result.outcome, steps: this.result.steps, best: this.result.best, history: this.result.history } : undefined,
+    });
+    return { files };
+  }
+
+  /** Builds (or keeps) the parameters with the head the task needs, starting from the current weights. */
+  private async prepareHead(task: Task, prepared: PreparedData, seed: number): Promise<void> {
+    const current = this.current!;
+    const have = architectureOf(current.params);
+    const { config, architecture } = taskHead(current.config, task, prepared.labels);
+    const sameLabels = sameLabelSet(current.config, config);
+    if (have.mlm === architecture.mlm && have.classifier === architecture.classifier && have.pooler === architecture.pooler && sameLabels) {
+      this.current = { params: current.params, config };
+      return;
+    }
+    const tensors = new Map<string, TensorEntry>();
+    for (const [name, variable] of current.params) {
+      tensors.set(name, { dtype: 'F32', shape: [...variable.shape], data: (await variable.data()) as Float32Array });
+    }
+    const { params, report } = paramsForTask(current.config, tensors, task, prepared.labels, seed);
+    if (report.initialised.length > 0) {
+      this.emit({ type: 'log', level: 'info', message: `Newly initialised: ${report.initialised.join(', ')}` });
+    }
+    this.replaceCurrent({ params, config });
+  }
+
+  private encode(maxLength: number): EncodedData {
+    if (this.encoded?.maxLength !== maxLength) {
+      const data = encodePrepared(this.data!.prepared, this.requireModel().tokenizer, maxLength, (progress) =>
+        this.emit({ type: 'progress', progress }),
+      );
+      this.encoded = { maxLength, data };
+    }
+    return this.encoded.data;
+  }
+
+  private summary(): ModelSummary {
+    const { config, sourceId } = this.requireModel();
+    const report = this.loadReport!;
+    let numParams = 0;
+    for (const variable of this.current!.params.values()) numParams += variable.size;
+    return {
+      source: sourceId,
+      numLayers: config.numHiddenLayers,
+      hiddenSize: config.hiddenSize,
+      numHeads: config.numAttentionHeads,
+      intermediateSize: config.intermediateSize,
+      vocabSize: config.vocabSize,
+      maxPositions: config.maxPositionEmbeddings,
+      numParams,
+      loadReport: { missing: report.missing, unexpected: report.unexpected, initialised: report.initialised, tied: report.tied },
+      architectures: config.architectures ?? [],
+      id2label: Object.fromEntries(config.id2label.map((label, i) => [String(i), label])),
+    };
+  }
+
+  private replaceCurrent(next: Current): void {
+    if (this.current && this.current.params !== next.params) disposeParams(this.current.params);
+    this.current = next;
+  }
+
+  private requireModel(): Pretrained {
+    if (!this.pretrained || !this.current) throw new Error('Load a model first.');
+    return this.pretrained;
+  }
+
+  private requireTrainer(): Trainer {
+    if (!this.trainer) throw new Error('No training run is in progress.');
+    return this.trainer;
+  }
+
+  private ensureIdle(): void {
+    if (this.trainer) throw new Error('A training run is in progress: pause or stop it first.');
+  }
+}
+
+/** The config and parameter layout of a model fine-tuned for `task` (labels from the data for classification). */
+export function taskHead(
+  base: BertConfig,
+  task: Task,
+  labels: LabelSpace | undefined,
+): { config: BertConfig; architecture: BertArchitecture } {
+  if (task === 'mlm') {
+    // As HF's BertForMaskedLM: no pooler, which the MLM loss never reaches (it would get no gradient).
+    return {
+      config: { ...base, architectures: ['BertForMaskedLM'] },
+      architecture: { pooler: false, mlm: true, classifier: false },
+    };
+  }
+  const id2label = labels?.kind === 'categorical' ? labels.id2label : ['LABEL_0'];
+  return {
+    config: {
+      ...base,
+      id2label,
+      label2id: Object.fromEntries(id2label.map((label, i) => [label, i])),
+      numLabels: id2label.length,
+      problemType: labels?.kind === 'numeric' ? 'regression' : 'single_label_classification',
+      architectures: ['BertForSequenceClassification'],
+    },
+    architecture: { pooler: true, mlm: false, classifier: true },
+  };
+}
+
+function sameLabelSet(a: BertConfig, b: BertConfig): boolean {
+  return a.id2label.length === b.id2label.length && a.id2label.every((label, i) => label === b.id2label[i]);
+}
+
+/**
+ * Parameters for `task` from checkpoint tensors: the encoder is loaded, a head the checkpoint lacks is
+ * initialised, and a classifier trained for other labels is dropped rather than reused.
+ */
+export function paramsForTask(
+  base: BertConfig,
+  tensors: Map<string, TensorEntry>,
+  task: Task,
+  labels: LabelSpace | undefined,
+  seed: number,
+): LoadedWeights & { config: BertConfig } {
+  const { config, architecture } = taskHead(base, task, labels);
+  const usable = sameLabelSet(base, config)
+    ? tensors
+    : new Map([...tensors].filter(([name]) => !canonicalName(name).startsWith('classifier.')));
+  return { ...loadBertWeights(config, usable, architecture, seed), config };
+}
+
+/** The heads a checkpoint carries, read from its tensor names (HF saves each class with its own heads). */
+function checkpointArchitecture(tensors: Map<string, TensorEntry>): BertArchitecture {
+  const names = new Set([...tensors.keys()].map(canonicalName));
+  const classifier = names.has('classifier.weight');
+  return {
+    pooler: names.has('bert.pooler.dense.weight') || classifier,
+    mlm: names.has('cls.predictions.transform.dense.weight'),
+    classifier,
+  };
+}
+
+function softmax(logits: number[]): number[] {
+  const max = Math.max(...logits);
+  const exps = logits.map((x) => Math.exp(x - max));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / sum);
+}

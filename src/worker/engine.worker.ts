@@ -1,0 +1,29 @@
+/// <reference lib="webworker" />
+// The dedicated worker that owns tfjs and the GPU: every command arrives here as a message, so long GPU work
+// never blocks the page.
+import { Engine } from './engine';
+import type { EngineEvent, Request, WorkerMessage } from './protocol';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+function post(message: WorkerMessage, transfer: Transferable[] = []): void {
+  scope.postMessage(message, transfer);
+}
+
+const engine = new Engine((event: EngineEvent) => post({ kind: 'event', event }), new URL('/models/', scope.location.origin).href);
+
+scope.addEventListener('message', (event: MessageEvent<Request>) => {
+  const request = event.data;
+  engine.handle(request).then(
+    (result) => post({ kind: 'reply', id: request.id, ok: true, result }, transferablesOf(result)),
+    (err: unknown) => post({ kind: 'reply', id: request.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
+  );
+});
+
+/** Export bytes move to the page instead of being copied. */
+function transferablesOf(result: unknown): Transferable[] {
+  if (result && typeof result === 'object' && 'files' in result) {
+    return Object.values((result as { files: Record<string, Uint8Array> }).files).map((bytes) => bytes.buffer as ArrayBuffer);
+  }
+  return [];
+}

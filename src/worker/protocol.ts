@@ -1,0 +1,130 @@
+/**
+ * The engine's whole interface: every command the UI (or the CLI page) can send to the training worker, and
+ * every event the worker streams back. One file, so what the engine supports is visible in one place.
+ */
+import type { BackendInfo, BackendName } from '../kernels/backend';
+import type { Progress } from '../progress';
+import type { TrainingArgs } from '../train/defaults';
+import type { ParamGroups } from '../train/groups';
+import type { EvalMetrics } from '../train/evaluate';
+import type { LiveSettings, StepMetrics } from '../train/trainer';
+
+export type { EvalMetrics, LiveSettings, StepMetrics };
+
+import type { Task } from '../train/objective';
+
+export type { Task };
+
+export type ModelSpec =
+  | { kind: 'bundled'; name: string }
+  | { kind: 'hub'; repo: string; endpoint?: string; revision?: string }
+  /** A dropped folder or an unpacked zip: file name → bytes (transferred, not copied). */
+  | { kind: 'local'; files: Record<string, ArrayBuffer> };
+
+export interface TextFile {
+  fileName: string;
+  text: string;
+}
+
+export interface ColumnChoice {
+  text?: string;
+  textPair?: string;
+  label?: string;
+}
+
+export interface DataSpec {
+  task: Task;
+  train: TextFile;
+  validation?: TextFile;
+  columns?: ColumnChoice;
+  /** Treat a numeric label column as a regression target. */
+  regression?: boolean;
+  /** Source rows the user excluded (e.g. from the data-quality report). */
+  excludeRows?: number[];
+  /** Seed and share of the train/validation split when no validation file is given. */
+  seed?: number;
+  valSplit?: number;
+}
+
+export interface ModelSummary {
+  source: string;
+  numLayers: number;
+  hiddenSize: number;
+  numHeads: number;
+  intermediateSize: number;
+  vocabSize: number;
+  maxPositions: number;
+  numParams: number;
+  /** What from_pretrained would print: tensors missing from the checkpoint (initialised), unexpected ones, ties. */
+  loadReport: { missing: string[]; unexpected: string[]; initialised: string[]; tied: string[] };
+  architectures: string[];
+  id2label?: Record<string, string>;
+}
+
+export interface DataSummary {
+  task: Task;
+  numTrain: number;
+  numValidation: number;
+  columns: ColumnChoice;
+  labels?: string[];
+  regression: boolean;
+  /** Token lengths of the training set before truncation, for the histogram. */
+  tokenLengths: number[];
+  truncationRate: number;
+  warnings: string[];
+}
+
+export interface Prediction {
+  text: string;
+  pair?: string;
+  inputIds: number[];
+  tokenTypeIds: number[];
+  logits: number[];
+  label?: string;
+  probabilities?: number[];
+  /** MLM models: top-k fill-mask candidates for each [MASK]. */
+  fillMask?: { position: number; candidates: { token: string; id: number; score: number }[] }[];
+}
+
+export interface AttentionMap {
+  tokens: string[];
+  offsets: [number, number][];
+  /** [layer][head][query][key] */
+  attentions: number[][][][];
+}
+
+export type TrainState = 'idle' | 'training' | 'paused' | 'stopping' | 'done' | 'failed';
+
+/** Command name → its parameters and the result the worker replies with. */
+export interface EngineCommands {
+  init: { params: { backend: BackendName }; result: BackendInfo };
+  loadModel: { params: { model: ModelSpec }; result: { summary: ModelSummary; groups: ParamGroups } };
+  loadData: { params: DataSpec; result: DataSummary };
+  start: { params: { args: Partial<TrainingArgs> }; result: null };
+  pause: { params: null; result: null };
+  resume: { params: null; result: null };
+  stop: { params: null; result: null };
+  setLive: { params: LiveSettings; result: null };
+  evaluate: { params: null; result: EvalMetrics };
+  predict: { params: { examples: { text: string; pair?: string }[]; topK?: number }; result: Prediction[] };
+  attention: { params: { text: string; pair?: string; weights: 'current' | 'pretrained' }; result: AttentionMap };
+  export: { params: null; result: { files: Record<string, Uint8Array> } };
+}
+
+export type CommandName = keyof EngineCommands;
+
+export type Request = {
+  [K in CommandName]: { id: number; command: K; params: EngineCommands[K]['params'] };
+}[CommandName];
+
+export type EngineEvent =
+  | { type: 'progress'; progress: Progress }
+  | { type: 'step'; metrics: StepMetrics }
+  | { type: 'eval'; metrics: EvalMetrics }
+  | { type: 'state'; state: TrainState; message?: string }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+export type WorkerMessage =
+  | { kind: 'reply'; id: number; ok: true; result: unknown }
+  | { kind: 'reply'; id: number; ok: false; error: string }
+  | { kind: 'event'; event: EngineEvent };
