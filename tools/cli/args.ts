@@ -1,0 +1,145 @@
+import { existsSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { BackendName } from '../../src/kernels/backend';
+
+export const USAGE = `usage: npm run cli -- <command> [options]
+
+commands:
+  train   --data FILE --task classify|mlm --out DIR [--model DIR|HUB_ID] [--val-data FILE]
+          [--text-column C] [--text-pair-column C] [--label-column C] [--regression]
+          [--epochs N] [--lr X] [--batch-size N] [--max-length N] [--warmup-ratio X] [--weight-decay X]
+          [--schedule linear|cosine|constant] [--grad-accum N] [--freeze SPEC] [--llrd X] [--head-lr-mult X]
+          [--eval-every N] [--max-steps N] [--seed N]
+  predict --model DIR --data FILE --out FILE.jsonl [--text-column C] [--text-pair-column C]
+  eval    --model DIR --data FILE [--text-column C] [--text-pair-column C] [--label-column C]
+
+common:   [--backend webgpu|wasm|cpu] (default webgpu) [--hub-endpoint URL] [--revision REV]
+--freeze: none | head | top:K | gradual:epoch | gradual:STEPS | comma-separated groups to freeze
+          (embeddings, 0, 1, ..., pooler)
+Without --model, train uses the bundled default model.`;
+
+export interface ColumnFlags {
+  text?: string;
+  textPair?: string;
+  label?: string;
+}
+
+/** Where the model comes from: a folder on disk (served to the page by the CLI) or a Hub repo id. */
+export type ModelRef = { kind: 'bundled' } | { kind: 'dir'; path: string } | { kind: 'hub'; repo: string; endpoint?: string; revision?: string };
+
+interface Common {
+  data: string;
+  model: ModelRef;
+  columns: ColumnFlags;
+  backend: BackendName;
+  /** Set when the model is a folder on disk, which the host serves over HTTP. */
+  modelDir?: string;
+}
+
+export interface TrainCommand extends Common {
+  kind: 'train';
+  task: 'classify' | 'mlm';
+  out: string;
+  valData?: string;
+  regression: boolean;
+  freeze?: string;
+  /** Training hyperparameters given on the command line, by TrainingArgs name. */
+  overrides: Record<string, number | string>;
+}
+
+export interface PredictCommand extends Common {
+  kind: 'predict';
+  out: string;
+}
+
+export interface EvalCommand extends Common {
+  kind: 'eval';
+}
+
+export type CliCommand = TrainCommand | PredictCommand | EvalCommand | { kind: 'help' };
+
+const NUMERIC_FLAGS: Record<string, string> = {
+  epochs: 'epochs',
+  lr: 'learningRate',
+  'batch-size': 'batchSize',
+  'max-length': 'maxLength',
+  'warmup-ratio': 'warmupRatio',
+  'weight-decay': 'weightDecay',
+  'grad-accum': 'gradAccumSteps',
+  llrd: 'llrd',
+  'head-lr-mult': 'headLrMultiplier',
+  'eval-every': 'evalEvery',
+  'max-steps': 'maxSteps',
+  seed: 'seed',
+};
+
+const STRING = { type: 'string' } as const;
+
+export function parseCliArgs(argv: string[]): CliCommand {
+  const [kind, ...rest] = argv;
+  if (!kind || kind === 'help' || kind === '--help' || kind === '-h') return { kind: 'help' };
+  if (kind !== 'train' && kind !== 'predict' && kind !== 'eval') throw new Error(`unknown command "${kind}"`);
+
+  const options = Object.fromEntries([
+    ...['data', 'model', 'task', 'out', 'val-data', 'text-column', 'text-pair-column', 'label-column', 'freeze',
+      'schedule', 'backend', 'hub-endpoint', 'revision', ...Object.keys(NUMERIC_FLAGS)].map((name) => [name, STRING]),
+    ['regression', { type: 'boolean' } as const],
+  ]);
+  const values = parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+  const str = (name: string): string | undefined => values[name] as string | undefined;
+  const need = (name: string): string => {
+    const value = str(name);
+    if (!value) throw new Error(`${kind} needs --${name}`);
+    return value;
+  };
+
+  const data = need('data');
+  if (!existsSync(data)) throw new Error(`--data ${data}: no such file`);
+  const backend = (str('backend') ?? 'webgpu') as BackendName;
+  if (!['webgpu', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be webgpu, wasm or cpu, not "${backend}"`);
+  const model = modelRef(kind === 'train' ? str('model') : need('model'), str('hub-endpoint'), str('revision'));
+  const common: Common = {
+    data,
+    model,
+    backend,
+    modelDir: model.kind === 'dir' ? model.path : undefined,
+    columns: { text: str('text-column'), textPair: str('text-pair-column'), label: str('label-column') },
+  };
+
+  if (kind === 'eval') return { kind, ...common };
+  if (kind === 'predict') return { kind, ...common, out: need('out') };
+
+  const task = need('task');
+  if (task !== 'classify' && task !== 'mlm') throw new Error(`--task must be classify or mlm, not "${task}"`);
+  const overrides: Record<string, number | string> = {};
+  for (const [flag, name] of Object.entries(NUMERIC_FLAGS)) {
+    const raw = str(flag);
+    if (raw === undefined) continue;
+    const value = Number(raw);
+    if (!Number.isFinite(value)) throw new Error(`--${flag} must be a number, not "${raw}"`);
+    overrides[name] = value;
+  }
+  const schedule = str('schedule');
+  if (schedule !== undefined) overrides.schedule = schedule;
+  const valData = str('val-data');
+  if (valData !== undefined && !existsSync(valData)) throw new Error(`--val-data ${valData}: no such file`);
+  return {
+    kind,
+    ...common,
+    task,
+    out: need('out'),
+    valData,
+    regression: Boolean(values.regression),
+    freeze: str('freeze'),
+    overrides,
+  };
+}
+
+function modelRef(model: string | undefined, endpoint?: string, revision?: string): ModelRef {
+  if (model === undefined) return { kind: 'bundled' };
+  if (existsSync(model)) {
+    if (!statSync(model).isDirectory()) throw new Error(`--model ${model} must be a folder with config.json`);
+    return { kind: 'dir', path: model };
+  }
+  return { kind: 'hub', repo: model, endpoint, revision };
+}

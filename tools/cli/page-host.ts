@@ -1,0 +1,86 @@
+import { chromium, type Browser } from '@playwright/test';
+import { resolve } from 'node:path';
+import { createServer, type ViteDevServer } from 'vite';
+import { CHROMIUM_ARGS, chromiumPath } from '../chromium';
+import { startHubServer } from '../testing/hubServer';
+import type { BackendName } from '../../src/kernels/backend';
+import type { CliCommand, ModelRef } from './args';
+import type { CliRequest, CliResult, TextFile } from './protocol';
+
+/** The repo id under which the CLI serves a model folder from disk to the page. */
+const LOCAL_REPO = 'local/model';
+
+export interface EnginePage {
+  run(command: Exclude<CliCommand, { kind: 'help' }>, data: TextFile, valData?: TextFile): Promise<{
+    files?: Record<string, Uint8Array>;
+    lines?: unknown[];
+    metrics?: unknown;
+  }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the studio's sources with Vite, opens the CLI page in headless Chromium and returns a handle that
+ * runs one command through the engine worker, printing its progress lines.
+ */
+export async function openEnginePage(options: { backend: BackendName; modelDir?: string }): Promise<EnginePage> {
+  const root = resolve(import.meta.dirname, '../..');
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+  };
+  try {
+    const vite: ViteDevServer = await createServer({
+      root,
+      configFile: resolve(root, 'vite.config.ts'),
+      logLevel: 'error',
+      // No file watching: a source edit mid-run must not reload the page under a training run.
+      server: { host: '127.0.0.1', port: 0, strictPort: false, open: false, hmr: false, watch: null },
+    });
+    await vite.listen();
+    closers.push(() => vite.close());
+    const baseUrl = vite.resolvedUrls?.local[0];
+    if (!baseUrl) throw new Error('the Vite server did not report its address');
+
+    let endpoint: string | undefined;
+    if (options.modelDir) {
+      const hub = await startHubServer({ [LOCAL_REPO]: resolve(options.modelDir) });
+      closers.push(() => hub.close());
+      endpoint = hub.endpoint;
+    }
+
+    const browser: Browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+    closers.push(() => browser.close());
+    const page = await browser.newPage();
+    page.on('pageerror', (err) => console.error(`[page] ${err.message}`));
+    await page.exposeFunction('cliLog', (line: string) => console.log(line));
+    await page.goto(new URL('tools/cli/page.html', baseUrl).href);
+    await page.waitForFunction(() => 'cliEngine' in window, undefined, { timeout: 120_000 });
+
+    return {
+      async run(command, data, valData) {
+        const request: CliRequest = {
+          command: { ...command, model: pageModel(command.model, endpoint) },
+          backend: options.backend,
+          data,
+          valData,
+        };
+        const result: CliResult = await page.evaluate((req) => window.cliEngine.run(req), request);
+        if (result.error) throw new Error(result.error);
+        const files = result.files
+          ? Object.fromEntries(Object.entries(result.files).map(([name, b64]) => [name, Buffer.from(b64, 'base64')]))
+          : undefined;
+        return { files, lines: result.lines, metrics: result.metrics };
+      },
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+function pageModel(model: ModelRef, localEndpoint: string | undefined): ModelRef {
+  if (model.kind !== 'dir') return model;
+  return { kind: 'hub', repo: LOCAL_REPO, endpoint: localEndpoint, revision: 'main' };
+}

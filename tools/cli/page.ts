@@ -1,0 +1,112 @@
+// The CLI's page: drives the engine worker through the same protocol as the UI, one command per run.
+import { parseDataset } from '../../src/data/parse';
+import { detectColumns } from '../../src/data/columns';
+import { startEngineWorker, type EngineClient } from '../../src/worker/client';
+import { DEFAULT_MODEL } from '../../src/worker/pretrained';
+import type { EngineEvent, ModelSpec } from '../../src/worker/protocol';
+import type { ModelRef } from './args';
+import type { CliRequest, CliResult } from './protocol';
+
+function modelSpec(model: ModelRef): ModelSpec {
+  if (model.kind === 'hub') return { kind: 'hub', repo: model.repo, endpoint: model.endpoint, revision: model.revision };
+  if (model.kind === 'bundled') return { kind: 'bundled', name: DEFAULT_MODEL };
+  throw new Error('model folders are served to the page as a local Hub repo');
+}
+
+function logEvents(engine: EngineClient): Promise<EngineEvent & { type: 'state' }> {
+  let lastProgress = 0;
+  return new Promise((resolve) => {
+    engine.onEvent((event) => {
+      if (event.type === 'step') {
+        const m = event.metrics;
+        void window.cliLog(
+          `step ${m.step}/${m.totalSteps} epoch ${m.epoch.toFixed(2)} loss ${m.loss.toFixed(4)} ` +
+            `grad ${m.gradNorm.toFixed(3)} ${m.examplesPerSec.toFixed(1)} ex/s ${m.tokensPerSec.toFixed(0)} tok/s`,
+        );
+      } else if (event.type === 'eval') {
+        const m = event.metrics;
+        const extra = m.classification
+          ? `accuracy ${m.classification.accuracy.toFixed(4)} macro-F1 ${m.classification.macroF1.toFixed(4)}`
+          : m.maskedAccuracy !== undefined
+            ? `masked accuracy ${m.maskedAccuracy.toFixed(4)} perplexity ${m.perplexity!.toFixed(2)}`
+            : `mse ${m.mse?.toFixed(4)}`;
+        void window.cliLog(`eval step ${m.step} epoch ${m.epoch} loss ${m.loss.toFixed(4)} ${extra}${m.isBest ? ' (best)' : ''}`);
+      } else if (event.type === 'progress') {
+        const now = Date.now();
+        if (now - lastProgress > 1000 || event.progress.loaded === event.progress.total) {
+          lastProgress = now;
+          const total = event.progress.total === undefined ? '' : `/${event.progress.total}`;
+          void window.cliLog(`${event.progress.stage} ${event.progress.item ?? ''} ${event.progress.loaded}${total}`);
+        }
+      } else if (event.type === 'log') {
+        void window.cliLog(event.message);
+      } else if (event.type === 'state' && (event.state === 'done' || event.state === 'failed')) {
+        resolve(event);
+      }
+    });
+  });
+}
+
+function base64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+async function run(request: CliRequest): Promise<CliResult> {
+  const engine = startEngineWorker();
+  try {
+    const finished = logEvents(engine);
+    const info = await engine.call('init', { backend: request.backend });
+    void window.cliLog(`backend ${info.backend}${info.adapter ? ` (${info.adapter})` : ''}`);
+    const { summary } = await engine.call('loadModel', { model: modelSpec(request.command.model) });
+    void window.cliLog(`model ${summary.source}: ${summary.numLayers} layers, hidden ${summary.hiddenSize}, ${summary.numParams} parameters`);
+    const { command } = request;
+
+    if (command.kind === 'predict') {
+      const dataset = parseDataset(request.data.text, request.data.fileName);
+      const columns = detectColumns(dataset, { text: command.columns.text, textPair: command.columns.textPair ?? null, label: null });
+      const examples = dataset.rows.map((row) => ({
+        text: String(row[columns.text] ?? ''),
+        pair: columns.textPair === undefined ? undefined : String(row[columns.textPair] ?? ''),
+      }));
+      const predictions = await engine.call('predict', { examples });
+      return {
+        lines: predictions.map((p) => ({
+          text: p.text,
+          ...(p.pair === undefined ? {} : { text_pair: p.pair }),
+          input_ids: p.inputIds,
+          token_type_ids: p.tokenTypeIds,
+          logits: p.logits,
+          label: p.label ?? null,
+          ...(p.fillMask ? { fill_mask: p.fillMask } : {}),
+        })),
+      };
+    }
+
+    const task = command.kind === 'train' ? command.task : summary.architectures.includes('BertForMaskedLM') ? 'mlm' : 'classify';
+    await engine.call('loadData', {
+      task,
+      train: request.data,
+      validation: command.kind === 'eval' ? request.data : request.valData,
+      columns: command.columns,
+      regression: command.kind === 'train' ? command.regression : undefined,
+    });
+    if (command.kind === 'eval') return { metrics: await engine.call('evaluate', null) };
+
+    const args: Record<string, unknown> = { ...command.overrides };
+    if (command.freeze !== undefined) args.freeze = command.freeze;
+    await engine.call('start', { args });
+    const state = await finished;
+    void window.cliLog(state.message ?? state.state);
+    if (state.state === 'failed') return { error: state.message ?? 'training failed' };
+    const { files } = await engine.call('export', null);
+    return { files: Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, base64(bytes)])) };
+  } catch (err) {
+    return { error: (err as Error).message };
+  } finally {
+    engine.terminate();
+  }
+}
+
+window.cliEngine = { run };
