@@ -4,7 +4,9 @@
  * directly as well.
  */
 import * as tf from '@tensorflow/tfjs';
+import { encodeDataset, tokenLengthStats } from '../data/encode';
 import { encodePrepared, prepareData, type EncodedData, type PreparedData } from '../data/prepare';
+import { analyzeQuality } from '../data/quality';
 import { buildExportFiles } from '../io/exportModel';
 import { initBackend, type BackendInfo } from '../kernels/backend';
 import { bertForward } from '../model/bert';
@@ -43,6 +45,9 @@ interface LoadedData {
   spec: DataSpec;
   prepared: PreparedData;
 }
+
+/** Rows of the training file sent back for the preview table. */
+const PREVIEW_ROWS = 50;
 
 /** Longest sequence the playground and attention views encode. */
 const INFERENCE_MAX_LENGTH = 128;
@@ -126,18 +131,30 @@ export class Engine {
     );
     this.data = { spec, prepared };
     this.encoded = null;
-    const lengthsAt = Math.min(config.maxPositionEmbeddings, 512);
-    const encoded = encodePrepared(prepared, tokenizer, lengthsAt, progress);
-    const lengths = encoded.train.map((example) => example.inputIds.length);
+    const { columns } = prepared;
+    const all = encodeDataset(prepared.train, tokenizer, { columns, maxLength: Math.min(config.maxPositionEmbeddings, 512), onProgress: progress });
+    const quality = analyzeQuality(prepared.train, {
+      columns,
+      tokenLengths: all.lengths,
+      maxLength: DEFAULT_TRAINING_ARGS.maxLength,
+      onProgress: progress,
+    });
+    const lengths = Array.from(all.lengths);
     return {
       task: spec.task,
+      fileName: spec.train.fileName,
+      allColumns: prepared.train.columns,
+      columns: { text: columns.text, textPair: columns.textPair, label: columns.label },
+      preview: prepared.train.rows.slice(0, PREVIEW_ROWS),
+      numRows: prepared.train.rows.length,
       numTrain: prepared.split.train.length,
       numValidation: prepared.split.validation.length,
-      columns: { text: prepared.columns.text, textPair: prepared.columns.textPair, label: prepared.columns.label },
+      numExcluded: spec.excludeRows?.length ?? 0,
       labels: prepared.labels?.kind === 'categorical' ? prepared.labels.id2label : undefined,
       regression: prepared.labels?.kind === 'numeric',
       tokenLengths: lengths,
-      truncationRate: encoded.stats.truncationRate,
+      lengthStats: tokenLengthStats(lengths, DEFAULT_TRAINING_ARGS.maxLength),
+      quality,
       warnings: prepared.warnings,
     } satisfies DataSummary;
   }

@@ -3,6 +3,9 @@
  * every event the worker streams back. One file, so what the engine supports is visible in one place.
  */
 import type { BackendInfo, BackendName } from '../kernels/backend';
+import type { TokenLengthStats } from '../data/encode';
+import type { Row } from '../data/parse';
+import type { QualityReport } from '../data/quality';
 import type { Progress } from '../progress';
 import type { TrainingArgs } from '../train/defaults';
 import type { ParamGroups } from '../train/groups';
@@ -63,14 +66,23 @@ export interface ModelSummary {
 
 export interface DataSummary {
   task: Task;
+  fileName: string;
+  /** Every column of the training file, and the ones picked (auto-detected unless overridden). */
+  allColumns: string[];
+  columns: ColumnChoice;
+  /** The first rows of the training file, for the preview table. */
+  preview: Row[];
+  numRows: number;
   numTrain: number;
   numValidation: number;
-  columns: ColumnChoice;
+  numExcluded: number;
   labels?: string[];
   regression: boolean;
-  /** Token lengths of the training set before truncation, for the histogram. */
+  /** Untruncated token length of every training-file row (index = row), for the histogram and truncation rate. */
   tokenLengths: number[];
-  truncationRate: number;
+  lengthStats: TokenLengthStats;
+  /** Over every row of the training file; issue rows index the file's rows, as excludeRows does. */
+  quality: QualityReport;
   warnings: string[];
 }
 

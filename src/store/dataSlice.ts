@@ -1,0 +1,77 @@
+import type { IssueKind } from '../data/quality';
+import type { ColumnChoice, DataSummary, Task, TextFile } from '../worker/protocol';
+import { engine } from './engine';
+import type { Slice } from './types';
+
+export interface DataFiles {
+  train: TextFile;
+  validation?: TextFile;
+}
+
+export interface DataSlice {
+  task: Task;
+  dataFiles: DataFiles | null;
+  /** Column overrides; unset fields are auto-detected. */
+  columnChoice: ColumnChoice;
+  regression: boolean;
+  /** Training-file rows left out of training (e.g. flagged by the quality report). */
+  excludedRows: number[];
+  data: DataSummary | null;
+  setTask(task: Task): Promise<void>;
+  loadData(files: DataFiles): Promise<void>;
+  setColumns(choice: ColumnChoice): Promise<void>;
+  setRegression(regression: boolean): Promise<void>;
+  /** Excludes the rows of every quality issue of these kinds (all kinds when omitted). */
+  excludeFlagged(kinds?: IssueKind[]): Promise<void>;
+  includeAllRows(): Promise<void>;
+}
+
+export const createDataSlice: Slice<DataSlice> = (set, get) => {
+  const reload = async (patch: Partial<Pick<DataSlice, 'task' | 'columnChoice' | 'regression' | 'excludedRows'>>) => {
+    set(patch);
+    const files = get().dataFiles;
+    if (files) await get().loadData(files);
+  };
+  return {
+    task: 'classify',
+    dataFiles: null,
+    columnChoice: {},
+    regression: false,
+    excludedRows: [],
+    data: null,
+
+    async loadData(files) {
+      const { task, columnChoice, regression, excludedRows } = get();
+      set({ dataFiles: files });
+      const summary = await get().runTask('Reading data', () =>
+        engine().call('loadData', {
+          task,
+          train: files.train,
+          validation: files.validation,
+          columns: columnChoice,
+          regression,
+          excludeRows: excludedRows,
+          seed: get().args.seed,
+          valSplit: get().args.valSplit,
+        }),
+      );
+      if (summary) set({ data: summary });
+    },
+
+    setTask: (task) => reload({ task, columnChoice: {}, excludedRows: [] }),
+    setColumns: (columnChoice) => reload({ columnChoice }),
+    setRegression: (regression) => reload({ regression }),
+
+    async excludeFlagged(kinds) {
+      const data = get().data;
+      if (!data) return;
+      const rows = new Set(get().excludedRows);
+      for (const issue of data.quality.issues) {
+        if (!kinds || kinds.includes(issue.kind)) issue.rows.forEach((row) => rows.add(row));
+      }
+      await reload({ excludedRows: [...rows].sort((a, b) => a - b) });
+    },
+
+    includeAllRows: () => reload({ excludedRows: [] }),
+  };
+};

@@ -1,0 +1,85 @@
+import { webgpuAdapterInfo, type BackendInfo, type BackendName } from '../kernels/backend';
+import type { Progress } from '../progress';
+import { DEFAULT_MODEL } from '../worker/pretrained';
+import { engine, onEngineEvent, restartEngine } from './engine';
+import type { Slice } from './types';
+
+export interface EngineSlice {
+  backend: BackendInfo | null;
+  /** null until checked; false shows the no-WebGPU banner with the fallback offer. */
+  webgpuAvailable: boolean | null;
+  /** What the engine is busy with, for the status bar ("Loading model", ...), or null. */
+  busy: string | null;
+  progress: Progress | null;
+  /** The last error, shown until dismissed; the user's work is never discarded on error. */
+  error: string | null;
+  /** Informational messages from the engine, newest last. */
+  log: string[];
+  startEngine(backend?: BackendName): Promise<void>;
+  switchBackend(backend: BackendName): Promise<void>;
+  dismissError(): void;
+  /** Runs an engine call with a busy label; errors land in `error` instead of being thrown. */
+  runTask<T>(label: string, task: () => Promise<T>): Promise<T | undefined>;
+}
+
+export const createEngineSlice: Slice<EngineSlice> = (set, get) => ({
+  backend: null,
+  webgpuAvailable: null,
+  busy: null,
+  progress: null,
+  error: null,
+  log: [],
+
+  async startEngine(requested) {
+    onEngineEvent((event) => {
+      switch (event.type) {
+        case 'progress':
+          set({ progress: event.progress });
+          break;
+        case 'log':
+          set((s) => ({ log: [...s.log.slice(-49), event.message] }));
+          break;
+        case 'step':
+          get().receiveStep(event.metrics);
+          break;
+        case 'eval':
+          get().receiveEval(event.metrics);
+          break;
+        case 'state':
+          get().receiveState(event.state, event.message);
+          break;
+      }
+    });
+    const webgpu = (await webgpuAdapterInfo()) !== null;
+    set({ webgpuAvailable: webgpu });
+    const backend = requested ?? (webgpu ? 'webgpu' : 'wasm');
+    const info = await get().runTask('Starting the engine', () => engine().call('init', { backend }));
+    if (!info) return;
+    set({ backend: info });
+    if (!get().model) await get().loadModel({ kind: 'bundled', name: DEFAULT_MODEL });
+  },
+
+  async switchBackend(backend) {
+    restartEngine();
+    set({ backend: null, model: null });
+    const spec = get().modelSpec;
+    await get().startEngine(backend);
+    if (spec && spec.kind !== 'bundled') await get().loadModel(spec);
+  },
+
+  dismissError() {
+    set({ error: null });
+  },
+
+  async runTask(label, task) {
+    set({ busy: label, progress: null, error: null });
+    try {
+      return await task();
+    } catch (err) {
+      set({ error: err instanceof Error ? err.message : String(err) });
+      return undefined;
+    } finally {
+      set({ busy: null, progress: null });
+    }
+  },
+});

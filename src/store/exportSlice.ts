@@ -1,0 +1,42 @@
+import { unzipFiles, zipFiles } from '../io/zip';
+import { engine } from './engine';
+import type { Slice } from './types';
+
+export interface ExportSlice {
+  /** The last export's zip, kept so it can be downloaded again or re-imported. */
+  exportZip: { name: string; bytes: Uint8Array; files: string[] } | null;
+  exportModel(): Promise<void>;
+  /** Opens an exported zip (or any zipped model folder) as a local model. */
+  importZip(bytes: Uint8Array, name: string): Promise<void>;
+}
+
+export function downloadBytes(bytes: Uint8Array, name: string, type = 'application/zip'): void {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export const createExportSlice: Slice<ExportSlice> = (set, get) => ({
+  exportZip: null,
+
+  async exportModel() {
+    const result = await get().runTask('Exporting', () => engine().call('export', null));
+    if (!result) return;
+    const bytes = zipFiles(result.files);
+    const task = get().task === 'mlm' ? 'mlm' : 'classifier';
+    const name = `bert-studio-${task}-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.zip`;
+    set({ exportZip: { name, bytes, files: Object.keys(result.files) } });
+    downloadBytes(bytes, name);
+  },
+
+  async importZip(bytes, name) {
+    const files = await get().runTask('Opening zip', async () => unzipFiles(bytes));
+    if (!files) return;
+    const record = Object.fromEntries([...files].map(([file, data]) => [file, data.slice().buffer as ArrayBuffer]));
+    await get().loadModel({ kind: 'local', files: record });
+    set((s) => ({ log: [...s.log, `Opened ${name} as a local model.`] }));
+  },
+});

@@ -1,0 +1,45 @@
+import type { AttentionMap, Prediction } from '../worker/protocol';
+import { engine } from './engine';
+import type { Slice } from './types';
+
+export interface InspectSlice {
+  attentionText: string;
+  /** The current weights' attention and, for comparison, the pretrained checkpoint's. */
+  attention: { current: AttentionMap; pretrained: AttentionMap } | null;
+  playgroundText: string;
+  predictions: Prediction[] | null;
+  setAttentionText(text: string): void;
+  computeAttention(): Promise<void>;
+  setPlaygroundText(text: string): void;
+  predict(): Promise<void>;
+}
+
+export const createInspectSlice: Slice<InspectSlice> = (set, get) => ({
+  attentionText: 'the cat sat on the mat.',
+  attention: null,
+  playgroundText: 'a small dog that barks at [MASK].',
+  predictions: null,
+
+  setAttentionText(text) {
+    set({ attentionText: text });
+  },
+
+  async computeAttention() {
+    const text = get().attentionText;
+    const maps = await get().runTask('Computing attention', async () => ({
+      current: await engine().call('attention', { text, weights: 'current' }),
+      pretrained: await engine().call('attention', { text, weights: 'pretrained' }),
+    }));
+    if (maps) set({ attention: maps });
+  },
+
+  setPlaygroundText(text) {
+    set({ playgroundText: text });
+  },
+
+  async predict() {
+    const text = get().playgroundText;
+    const predictions = await get().runTask('Predicting', () => engine().call('predict', { examples: [{ text }], topK: 5 }));
+    if (predictions) set({ predictions });
+  },
+});

@@ -1,0 +1,35 @@
+import type { ParamGroups } from '../train/groups';
+import type { ModelSpec, ModelSummary } from '../worker/protocol';
+import { engine } from './engine';
+import type { Slice } from './types';
+
+export interface ModelSlice {
+  modelSpec: ModelSpec | null;
+  model: ModelSummary | null;
+  groups: ParamGroups | null;
+  /** Hub endpoint for model ids (configurable so tests and mirrors can point elsewhere). */
+  hubEndpoint: string;
+  setHubEndpoint(endpoint: string): void;
+  loadModel(spec: ModelSpec): Promise<void>;
+}
+
+export const createModelSlice: Slice<ModelSlice> = (set, get) => ({
+  modelSpec: null,
+  model: null,
+  groups: null,
+  hubEndpoint: 'https://huggingface.co',
+
+  setHubEndpoint(endpoint) {
+    set({ hubEndpoint: endpoint });
+  },
+
+  async loadModel(spec) {
+    const loaded = await get().runTask('Loading model', () => engine().call('loadModel', { model: spec }));
+    if (!loaded) return;
+    set({ modelSpec: spec, model: loaded.summary, groups: loaded.groups });
+    get().resetRun();
+    get().resetFreeze();
+    const data = get().dataFiles;
+    if (data) await get().loadData(data);
+  },
+});

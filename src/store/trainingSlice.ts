@@ -1,0 +1,115 @@
+import { DEFAULT_TRAINING_ARGS, type TrainingArgs } from '../train/defaults';
+import { formatFreezeSpec, freezeScheduleFor, parseFreezeSpec, type FreezeMap } from '../train/freeze';
+import type { GroupId } from '../train/groups';
+import type { EvalMetrics, StepMetrics, TrainState } from '../worker/protocol';
+import { engine } from './engine';
+import type { Slice } from './types';
+
+/** Settings the engine applies to a running run from its next optimizer step. */
+const LIVE_KEYS = ['learningRate', 'llrd', 'headLrMultiplier'] as const;
+
+export interface TrainingSlice {
+  args: TrainingArgs;
+  runState: TrainState;
+  runMessage: string | null;
+  steps: StepMetrics[];
+  evals: EvalMetrics[];
+  /** performance.now() when the run started, for the ETA. */
+  startedAt: number | null;
+  setArg<K extends keyof TrainingArgs>(key: K, value: TrainingArgs[K]): void;
+  /** The freeze map the current spec gives (gradual: its starting map), or null before a model is loaded. */
+  freezeMap(): FreezeMap | null;
+  toggleFreeze(group: GroupId): void;
+  setFreezeSpec(spec: string): void;
+  resetFreeze(): void;
+  start(): Promise<void>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  stop(): Promise<void>;
+  resetRun(): void;
+  receiveStep(metrics: StepMetrics): void;
+  receiveEval(metrics: EvalMetrics): void;
+  receiveState(state: TrainState, message?: string): void;
+}
+
+function mapToSpec(map: FreezeMap): string {
+  const frozen = (Object.keys(map) as GroupId[]).filter((id) => map[id] && id !== 'head');
+  if (frozen.length === 0) return 'none';
+  if (frozen.length === Object.keys(map).length - 1) return 'head';
+  return formatFreezeSpec({ kind: 'groups', frozen });
+}
+
+export const createTrainingSlice: Slice<TrainingSlice> = (set, get) => {
+  const live = (call: () => Promise<unknown>) => {
+    if (get().runState === 'training' || get().runState === 'paused') void get().runTask('Applying', call);
+  };
+  const control = (command: 'pause' | 'resume' | 'stop') => async () => {
+    await get().runTask(command, () => engine().call(command, null));
+  };
+  return {
+    args: { ...DEFAULT_TRAINING_ARGS },
+    runState: 'idle',
+    runMessage: null,
+    steps: [],
+    evals: [],
+    startedAt: null,
+
+    setArg(key, value) {
+      set((s) => ({ args: { ...s.args, [key]: value } }));
+      if ((LIVE_KEYS as readonly string[]).includes(key)) live(() => engine().call('setLive', { [key]: value }));
+    },
+
+    freezeMap() {
+      const model = get().model;
+      if (!model) return null;
+      try {
+        const schedule = freezeScheduleFor(parseFreezeSpec(get().args.freeze), model.numLayers);
+        return schedule.kind === 'fixed' ? schedule.map : schedule.start;
+      } catch {
+        return null;
+      }
+    },
+
+    toggleFreeze(group) {
+      const map = get().freezeMap();
+      if (!map || group === 'head') return;
+      const next = { ...map, [group]: !map[group] };
+      set((s) => ({ args: { ...s.args, freeze: mapToSpec(next) } }));
+      live(() => engine().call('setLive', { freeze: next }));
+    },
+
+    setFreezeSpec(spec) {
+      set((s) => ({ args: { ...s.args, freeze: spec } }));
+      const map = get().freezeMap();
+      if (map) live(() => engine().call('setLive', { freeze: map }));
+    },
+
+    resetFreeze() {
+      set((s) => ({ args: { ...s.args, freeze: DEFAULT_TRAINING_ARGS.freeze } }));
+    },
+
+    async start() {
+      const { args } = get();
+      set({ steps: [], evals: [], runMessage: null, startedAt: performance.now() });
+      await get().runTask('Starting training', () => engine().call('start', { args }));
+    },
+    pause: control('pause'),
+    resume: control('resume'),
+    stop: control('stop'),
+
+    resetRun() {
+      set({ runState: 'idle', runMessage: null, steps: [], evals: [], startedAt: null });
+    },
+
+    receiveStep(metrics) {
+      set((s) => ({ steps: [...s.steps, metrics] }));
+    },
+    receiveEval(metrics) {
+      set((s) => ({ evals: [...s.evals, metrics] }));
+    },
+    receiveState(state, message) {
+      set({ runState: state, runMessage: message ?? null });
+      if (state === 'failed' && message) set({ error: message });
+    },
+  };
+};

@@ -1,0 +1,3 @@
+export function AttentionPanel() {
+  return <section aria-label="AttentionPanel">AttentionPanel (in progress)</section>;
+}

@@ -1,0 +1,3 @@
+export function EvaluationPanel() {
+  return <section aria-label="EvaluationPanel">EvaluationPanel (in progress)</section>;
+}

@@ -1,0 +1,3 @@
+export function PlaygroundPanel() {
+  return <section aria-label="PlaygroundPanel">PlaygroundPanel (in progress)</section>;
+}

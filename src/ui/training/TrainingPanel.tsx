@@ -1,0 +1,3 @@
+export function TrainingPanel() {
+  return <section aria-label="TrainingPanel">TrainingPanel (in progress)</section>;
+}
