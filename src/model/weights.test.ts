@@ -7,7 +7,7 @@ import { parseBertConfig, type BertConfig } from './config';
 import { ModelInputError, WeightsError } from './errors';
 import { disposeParams, type BertArchitecture } from './params';
 import { FULL, randomCheckpoint, tinyConfig } from './testing';
-import { canonicalName, DECODER_WEIGHT, exportBertWeights, loadBertWeights, type LoadedWeights } from './weights';
+import { canonicalName, DECODER_WEIGHT, exportBertWeights, initialCheckpoint, loadBertWeights, type LoadedWeights } from './weights';
 
 const FIXTURES = join(__dirname, '../../tools/reference/fixtures');
 const MLM_ONLY: BertArchitecture = { pooler: false, mlm: true, classifier: false };
@@ -247,5 +247,24 @@ describe('exportBertWeights', () => {
     for (const name of loaded.params.keys()) expect(await values(reloaded, name)).toEqual(await values(loaded, name));
     disposeParams(loaded.params);
     disposeParams(reloaded.params);
+  });
+});
+
+describe('initialCheckpoint', () => {
+  it('initialises as HF does: N(0, initializer_range) weights, zero biases, unit LayerNorm, zero padding row', () => {
+    const config = tinyConfig();
+    const tensors = initialCheckpoint(config, FULL, 3);
+    const word = tensors.get('bert.embeddings.word_embeddings.weight')!.data;
+    const padRow = word.subarray(config.padTokenId! * config.hiddenSize, (config.padTokenId! + 1) * config.hiddenSize);
+    expect(padRow.every((v) => v === 0)).toBe(true);
+    const query = tensors.get('bert.encoder.layer.0.attention.self.query.weight')!.data;
+    const std = Math.sqrt(query.reduce((s, v) => s + v * v, 0) / query.length);
+    expect(std).toBeGreaterThan(config.initializerRange * 0.7);
+    expect(std).toBeLessThan(config.initializerRange * 1.3);
+    expect(tensors.get('bert.encoder.layer.0.attention.self.query.bias')!.data.every((v) => v === 0)).toBe(true);
+    expect(tensors.get('bert.embeddings.LayerNorm.weight')!.data.every((v) => v === 1)).toBe(true);
+    const { report, params } = loadBertWeights(config, tensors, FULL);
+    expect(report.initialised).toEqual([]);
+    disposeParams(params);
   });
 });

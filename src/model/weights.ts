@@ -158,6 +158,19 @@ function checkTiedDecoder(
   }
 }
 
+/**
+ * A freshly initialised checkpoint for `architecture`, as HF's `_init_weights` would make it: the from-scratch
+ * baseline that a pretrained model is compared against.
+ */
+export function initialCheckpoint(config: BertConfig, architecture: BertArchitecture, seed: number): Map<string, TensorEntry> {
+  const rng = createRng(seed);
+  const out = new Map<string, TensorEntry>();
+  for (const [name, shape] of parameterShapes(config, architecture)) {
+    out.set(name, { dtype: 'F32', shape, data: initialValue(name, shape, config, rng.fork(name)) });
+  }
+  return out;
+}
+
 function initialValue(name: string, shape: number[], config: BertConfig, rng: Rng): Float32Array {
   const size = shape.reduce((a, b) => a * b, 1);
   if (name.includes('LayerNorm.')) return new Float32Array(size).fill(name.endsWith('.weight') ? 1 : 0);

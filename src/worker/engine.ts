@@ -13,7 +13,7 @@ import { bertForward } from '../model/bert';
 import type { BertConfig } from '../model/config';
 import { classificationHead, mlmHead } from '../model/heads';
 import { architectureOf, disposeParams, type BertArchitecture, type BertParams } from '../model/params';
-import { canonicalName, exportBertWeights, loadBertWeights, type LoadedWeights, type LoadReport } from '../model/weights';
+import { canonicalName, exportBertWeights, loadBertWeights, initialCheckpoint, type LoadedWeights, type LoadReport } from '../model/weights';
 import type { TensorEntry } from '../io/safetensors';
 import type { LabelSpace } from '../data/labels';
 import { DEFAULT_TRAINING_ARGS, validateTrainingArgs, type TrainingArgs } from '../train/defaults';
@@ -72,7 +72,7 @@ export class Engine {
       case 'init':
         return this.init(request.params.backend);
       case 'loadModel':
-        return this.loadModel(request.params.model);
+        return this.loadModel(request.params.model, request.params.randomInit ?? false);
       case 'loadData':
         return this.loadData(request.params);
       case 'start':
@@ -100,9 +100,13 @@ export class Engine {
     return initBackend(backend);
   }
 
-  private async loadModel(spec: Parameters<typeof sourceFor>[0]): Result<'loadModel'> {
+  private async loadModel(spec: Parameters<typeof sourceFor>[0], randomInit: boolean): Result<'loadModel'> {
     this.ensureIdle();
     const pretrained = await loadPretrained(sourceFor(spec, this.modelBaseUrl), (progress) => this.emit({ type: 'progress', progress }));
+    if (randomInit) {
+      pretrained.tensors = initialCheckpoint(pretrained.config, { pooler: true, mlm: true, classifier: false }, DEFAULT_TRAINING_ARGS.seed);
+      pretrained.sourceId = `${pretrained.sourceId} (random init)`;
+    }
     const architecture = checkpointArchitecture(pretrained.tensors);
     const { params, report } = loadBertWeights(pretrained.config, pretrained.tensors, architecture);
     this.replaceCurrent({ params, config: pretrained.config });
@@ -182,6 +186,7 @@ export class Engine {
       args,
       train: data.train,
       validation: data.validation,
+      textOf: rowText(prepared),
       hooks: {
         onStep: (metrics) => this.emit({ type: 'step', metrics }),
         onEval: (metrics) => this.emit({ type: 'eval', metrics }),
@@ -229,8 +234,9 @@ export class Engine {
       numLabels: config.numLabels,
       tokenizer: pretrained.tokenizer,
       args,
+      textOf: rowText(prepared),
     });
-    return evaluateModel({ params, config }, data.validation, options);
+    return evaluateModel({ params, config }, data.validation, options, this.result?.steps ?? 0);
   }
 
   private async predict(examples: { text: string; pair?: string }[], topK: number): Result<'predict'> {
@@ -451,6 +457,17 @@ export function paramsForTask(
     ? tensors
     : new Map([...tensors].filter(([name]) => !canonicalName(name).startsWith('classifier.')));
   return { ...loadBertWeights(config, usable, architecture, seed), config };
+}
+
+/** A validation row as the user wrote it: the text, and the pair after " [SEP] " when there is one. */
+export function rowText({ validation, columns }: Pick<PreparedData, 'validation' | 'columns'>): (row: number) => string {
+  return (row) => {
+    const cells = validation.rows[row];
+    if (!cells) throw new Error(`validation row ${row} does not exist`);
+    const text = String(cells[columns.text] ?? '');
+    const pair = columns.textPair === undefined ? null : cells[columns.textPair];
+    return pair === null || pair === undefined ? text : `${text} [SEP] ${pair}`;
+  };
 }
 
 /** The heads a checkpoint carries, read from its tensor names (HF saves each class with its own heads). */

@@ -110,7 +110,8 @@ export type TrainState = 'idle' | 'training' | 'paused' | 'stopping' | 'done' | 
 /** Command name → its parameters and the result the worker replies with. */
 export interface EngineCommands {
   init: { params: { backend: BackendName }; result: BackendInfo };
-  loadModel: { params: { model: ModelSpec }; result: { summary: ModelSummary; groups: ParamGroups } };
+  /** randomInit: keep the architecture and tokenizer but start from fresh weights (a from-scratch baseline). */
+  loadModel: { params: { model: ModelSpec; randomInit?: boolean }; result: { summary: ModelSummary; groups: ParamGroups } };
   loadData: { params: DataSpec; result: DataSummary };
   start: { params: { args: Partial<TrainingArgs> }; result: null };
   pause: { params: null; result: null };
