@@ -257,7 +257,7 @@ describe('initialCheckpoint', () => {
     const word = tensors.get('bert.embeddings.word_embeddings.weight')!.data;
     const padRow = word.subarray(config.padTokenId! * config.hiddenSize, (config.padTokenId! + 1) * config.hiddenSize);
     expect(padRow.every((v) => v === 0)).toBe(true);
-    const query = tensors.get('bert.encoder.layer.0.attention.self.query.weight')!.data;
+    const query = tensors.get('bert.encoder.layer.0.attention.self.query.weight')!.data as Float32Array;
     const std = Math.sqrt(query.reduce((s, v) => s + v * v, 0) / query.length);
     expect(std).toBeGreaterThan(config.initializerRange * 0.7);
     expect(std).toBeLessThan(config.initializerRange * 1.3);
