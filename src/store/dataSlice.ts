@@ -19,6 +19,8 @@ export interface DataSlice {
   data: DataSummary | null;
   setTask(task: Task): Promise<void>;
   loadData(files: DataFiles): Promise<void>;
+  /** Opens new files: forgets the previous file's column overrides and excluded rows, optionally switching task. */
+  openData(files: DataFiles, task?: Task): Promise<void>;
   setColumns(choice: ColumnChoice): Promise<void>;
   setRegression(regression: boolean): Promise<void>;
   /** Excludes the rows of every quality issue of these kinds (all kinds when omitted). */
@@ -56,6 +58,11 @@ export const createDataSlice: Slice<DataSlice> = (set, get) => {
         }),
       );
       if (summary) set({ data: summary });
+    },
+
+    async openData(files, task) {
+      set({ task: task ?? get().task, columnChoice: {}, regression: false, excludedRows: [], data: null });
+      await get().loadData(files);
     },
 
     setTask: (task) => reload({ task, columnChoice: {}, excludedRows: [] }),
