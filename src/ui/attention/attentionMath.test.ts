@@ -3,6 +3,7 @@ import type { AttentionMap } from '../../worker/protocol';
 import {
   AttentionMapError,
   attentionRollout,
+  attentionRollouts,
   checkAttentionMap,
   clampChoice,
   describeChoice,
@@ -146,6 +147,18 @@ describe('attentionRollout', () => {
       expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
       expect(Math.min(...row)).toBeGreaterThan(0);
     }
+  });
+
+  it('gives the rollout through each layer in one pass', () => {
+    const [first, second] = attentionRollouts([[attendFirst], [attendSecond]]);
+    expectClose(first, [
+      [1, 0],
+      [0.5, 0.5],
+    ]);
+    expectClose(second, [
+      [0.75, 0.25],
+      [0.5, 0.5],
+    ]);
   });
 
   it('rejects a layer the model does not have', () => {

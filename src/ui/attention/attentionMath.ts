@@ -89,25 +89,34 @@ export function matMul(a: Matrix, b: Matrix): Matrix {
 }
 
 /**
- * Attention rollout (Abnar & Zuidema 2020): each layer's head-averaged attention plus the residual
- * connection, Ã = rownorm(0.5·A + 0.5·I), multiplied from the first layer up: R = Ã_last · … · Ã_1.
- * Row q of R says how much of each input token flows into token q's representation after `throughLayer`.
+ * Attention rollout (Abnar & Zuidema 2020) through every layer: each layer's head-averaged attention plus
+ * the residual connection, Ã = rownorm(0.5·A + 0.5·I), multiplied from the first layer up, R_l = Ã_l · R_(l−1).
+ * Row q of R_l says how much of each input token flows into token q's representation after layer l.
  */
+export function attentionRollouts(attentions: readonly Matrix[][]): Matrix[] {
+  const rollouts: Matrix[] = [];
+  for (const layer of attentions) {
+    const mean = meanOverHeads(layer);
+    const withResidual = rowNormalise(mean.map((row, q) => row.map((v, k) => 0.5 * v + (q === k ? 0.5 : 0))));
+    const previous = rollouts.at(-1);
+    rollouts.push(previous ? matMul(withResidual, previous) : withResidual);
+  }
+  return rollouts;
+}
+
+/** The rollout through one layer (0-based), R = Ã_layer · … · Ã_1. */
 export function attentionRollout(attentions: readonly Matrix[][], throughLayer = attentions.length - 1): Matrix {
   if (throughLayer < 0 || throughLayer >= attentions.length) {
     throw new AttentionMapError(`no layer ${throughLayer + 1} to roll out through (the model has ${attentions.length})`);
   }
-  let rollout: Matrix | null = null;
-  for (let l = 0; l <= throughLayer; l++) {
-    const mean = meanOverHeads(attentions[l]);
-    const withResidual = rowNormalise(mean.map((row, q) => row.map((v, k) => 0.5 * v + (q === k ? 0.5 : 0))));
-    rollout = rollout ? matMul(withResidual, rollout) : withResidual;
-  }
-  return rollout!;
+  return attentionRollouts(attentions.slice(0, throughLayer + 1))[throughLayer];
 }
 
-/** The matrix a choice names, from [layer][head][query][key] attentions. */
-export function matrixFor(attentions: readonly Matrix[][], choice: HeadChoice): Matrix {
+/**
+ * The matrix a choice names, from [layer][head][query][key] attentions; pass `rollouts` (from
+ * attentionRollouts) when they are already computed.
+ */
+export function matrixFor(attentions: readonly Matrix[][], choice: HeadChoice, rollouts?: readonly Matrix[]): Matrix {
   const layer = attentions[choice.layer];
   if (!layer) throw new AttentionMapError(`no layer ${choice.layer + 1} (the model has ${attentions.length})`);
   switch (choice.kind) {
@@ -119,7 +128,7 @@ export function matrixFor(attentions: readonly Matrix[][], choice: HeadChoice): 
     case 'mean':
       return meanOverHeads(layer);
     case 'rollout':
-      return attentionRollout(attentions, choice.layer);
+      return rollouts?.[choice.layer] ?? attentionRollout(attentions, choice.layer);
   }
 }
 

@@ -1,0 +1,136 @@
+/**
+ * What each attention view draws, derived from the engine's two maps (current and pretrained weights) and
+ * the user's choices. Components memoise these and only paint.
+ */
+import type { AttentionMap } from '../../worker/protocol';
+import {
+  AttentionMapError,
+  attentionRollouts,
+  checkAttentionMap,
+  matrixFor,
+  maxAbs,
+  maxValue,
+  meanOverHeads,
+  project,
+  subtract,
+  visibleTokens,
+  type AttentionDims,
+  type HeadChoice,
+  type Matrix,
+} from './attentionMath';
+
+/** Which weights the views show: the model as it is now, the checkpoint it started from, or both. */
+export type WeightsView = 'current' | 'pretrained' | 'compare';
+export type Weights = 'current' | 'pretrained';
+
+/** Both maps checked, with the rollouts through every layer computed once. */
+export interface PreparedAttention {
+  dims: AttentionDims;
+  tokens: string[];
+  attentions: Record<Weights, Matrix[][]>;
+  rollouts: Record<Weights, Matrix[]>;
+}
+
+export function prepareAttention(maps: Record<Weights, AttentionMap>): PreparedAttention {
+  const dims = checkAttentionMap(maps.current);
+  const other = checkAttentionMap(maps.pretrained);
+  if (other.layers !== dims.layers || other.heads !== dims.heads) {
+    throw new AttentionMapError(
+      `the pretrained model has ${other.layers} layers × ${other.heads} heads, the current one ${dims.layers} × ${dims.heads}`,
+    );
+  }
+  if (maps.pretrained.tokens.join('\u0000') !== maps.current.tokens.join('\u0000')) {
+    throw new AttentionMapError('the pretrained and current maps are for different tokens');
+  }
+  return {
+    dims,
+    tokens: maps.current.tokens,
+    attentions: { current: maps.current.attentions, pretrained: maps.pretrained.attentions },
+    rollouts: { current: attentionRollouts(maps.current.attentions), pretrained: attentionRollouts(maps.pretrained.attentions) },
+  };
+}
+
+/** The token indices on screen: hiding [CLS]/[SEP]/[PAD] of a text that has nothing else shows everything. */
+export function shownTokens(tokens: readonly string[], hideSpecial: boolean): { keep: number[]; renormalise: boolean } {
+  const visible = visibleTokens(tokens, hideSpecial);
+  if (visible.length === 0 || visible.length === tokens.length) return { keep: tokens.map((_, i) => i), renormalise: false };
+  return { keep: visible, renormalise: true };
+}
+
+export interface HeatmapView {
+  tokens: string[];
+  current: Matrix;
+  pretrained: Matrix;
+  /** current − pretrained. */
+  difference: Matrix;
+  /** Top of the shared sequential scale, so the two maps are coloured alike. */
+  max: number;
+  /** Ends of the diverging scale of the difference. */
+  maxDifference: number;
+}
+
+/** The large heatmaps: the chosen matrix under both weights and their difference, over the shown tokens. */
+export function heatmapView(prepared: PreparedAttention, choice: HeadChoice, hideSpecial: boolean): HeatmapView {
+  const { keep, renormalise } = shownTokens(prepared.tokens, hideSpecial);
+  const pick = (weights: Weights): Matrix =>
+    project(matrixFor(prepared.attentions[weights], choice, prepared.rollouts[weights]), keep, renormalise);
+  const current = pick('current');
+  const pretrained = pick('pretrained');
+  const difference = subtract(current, pretrained);
+  return {
+    tokens: keep.map((i) => prepared.tokens[i]),
+    current,
+    pretrained,
+    difference,
+    max: maxValue(current, pretrained),
+    maxDifference: maxAbs(difference),
+  };
+}
+
+/** The model view's thumbnails: for each layer, each head, then the mean of the heads, then the rollout. */
+export function modelGrid(prepared: PreparedAttention, weights: Weights, hideSpecial: boolean): Matrix[][] {
+  const { keep, renormalise } = shownTokens(prepared.tokens, hideSpecial);
+  return prepared.attentions[weights].map((heads, layer) =>
+    [...heads, meanOverHeads(heads), prepared.rollouts[weights][layer]].map((m) => project(m, keep, renormalise)),
+  );
+}
+
+/** The matrices the head view draws: every head of the chosen layer, or just the chosen matrix. */
+export function headViewMatrices(
+  prepared: PreparedAttention,
+  weights: Weights,
+  choice: HeadChoice,
+  allHeads: boolean,
+  hideSpecial: boolean,
+): Matrix[] {
+  const { keep, renormalise } = shownTokens(prepared.tokens, hideSpecial);
+  const matrices = allHeads
+    ? prepared.attentions[weights][choice.layer]
+    : [matrixFor(prepared.attentions[weights], choice, prepared.rollouts[weights])];
+  return matrices.map((m) => project(m, keep, renormalise));
+}
+
+/** One line of the head view: query token `from` (left) attends to key token `to` (right). */
+export interface HeadLine {
+  /** Index into the matrices drawn (the head, when all heads are drawn). */
+  series: number;
+  from: number;
+  to: number;
+  weight: number;
+}
+
+/**
+ * The head view's lines, weakest first so the strong ones are drawn on top. Weights under `minWeight` are
+ * left out: they would be invisible, and a long text has tokens² lines per head.
+ */
+export function headViewLines(matrices: readonly Matrix[], minWeight = 0.02): HeadLine[] {
+  const lines: HeadLine[] = [];
+  matrices.forEach((matrix, series) =>
+    matrix.forEach((row, from) =>
+      row.forEach((weight, to) => {
+        if (weight >= minWeight) lines.push({ series, from, to, weight });
+      }),
+    ),
+  );
+  return lines.sort((a, b) => a.weight - b.weight);
+}
