@@ -8,6 +8,20 @@ import type { Tokenizer } from '../tokenizer/types';
 import { argmaxRows, classificationReport, maskedTokenAccuracy, meanSquaredError, perplexity, type ClassificationReport } from './metrics';
 import { taskForward, type Model, type Task } from './objective';
 
+/** A validation example the model got wrong, for the evaluation panel. */
+export interface MisclassifiedExample {
+  /** Source row of the validation data (`EncodedExample.index`). */
+  row: number;
+  text: string;
+  label: string;
+  predicted: string;
+  /** The model's probability for the predicted class. */
+  confidence?: number;
+}
+
+/** How many misclassified examples an evaluation lists: the most confident mistakes, which most often show label noise. */
+export const MAX_MISCLASSIFIED = 50;
+
 export interface EvalMetrics {
   step: number;
   epoch: number;
@@ -16,6 +30,8 @@ export interface EvalMetrics {
   mse?: number;
   maskedAccuracy?: number;
   perplexity?: number;
+  /** Classification with `textOf`: up to MAX_MISCLASSIFIED mistakes, most confident first. */
+  misclassified?: MisclassifiedExample[];
   isBest: boolean;
 }
 
@@ -28,6 +44,8 @@ export interface EvalOptions {
   maxLength: number;
   mlmProbability: number;
   wholeWordMasking: boolean;
+  /** The text of a source row; given, classification evaluations list their misclassified examples. */
+  textOf?: (row: number) => string;
 }
 
 /** A fixed mask for MLM evaluation, so every evaluation scores the same targets. */
@@ -47,6 +65,8 @@ export async function evaluateModel(
   let weightSum = 0;
   const predictions: number[] = [];
   const targets: number[] = [];
+  const mistakes: Mistake[] = [];
+  const listMistakes = task === 'classify' && !regression && options.textOf !== undefined;
   const batches = epochBatches(examples, {
     batchSize: options.batchSize,
     maxLength: options.maxLength,
@@ -69,8 +89,11 @@ export async function evaluateModel(
     const rows = masked ? masked.maskedCount : batch.validRows;
     lossSum += lossValue[0] * rows;
     weightSum += rows;
-    predictions.push(...(regression ? logitValues.subarray(0, rows) : argmaxRows(logitValues.subarray(0, rows * width), width)));
-    targets.push(...(masked ? masked.maskedLabels.subarray(0, rows) : batch.labels!.subarray(0, rows)));
+    const predicted = regression ? logitValues.subarray(0, rows) : argmaxRows(logitValues.subarray(0, rows * width), width);
+    const expected = masked ? masked.maskedLabels.subarray(0, rows) : batch.labels!.subarray(0, rows);
+    predictions.push(...predicted);
+    targets.push(...expected);
+    if (listMistakes) mistakes.push(...batchMistakes(logitValues, width, predicted, expected, batch.indices));
   }
   const loss = lossSum / weightSum;
   const metrics: EvalMetrics = { step, epoch, loss, isBest: false };
@@ -81,6 +104,48 @@ export async function evaluateModel(
     metrics.mse = meanSquaredError(predictions, targets);
   } else {
     metrics.classification = classificationReport(predictions, targets, numLabels);
+    if (listMistakes) metrics.misclassified = describeMistakes(mistakes, options.textOf!, model.config.id2label);
   }
   return metrics;
+}
+
+interface Mistake {
+  row: number;
+  label: number;
+  predicted: number;
+  confidence: number;
+}
+
+/** The wrongly predicted rows of one batch; `logits` is [rows, width] row-major. */
+function batchMistakes(
+  logits: ArrayLike<number>,
+  width: number,
+  predicted: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  indices: readonly number[],
+): Mistake[] {
+  const out: Mistake[] = [];
+  for (let r = 0; r < predicted.length; r++) {
+    if (predicted[r] === expected[r]) continue;
+    const confidence = softmaxAt(logits, r * width, width, predicted[r]);
+    out.push({ row: indices[r], label: expected[r], predicted: predicted[r], confidence });
+  }
+  return out;
+}
+
+/** The softmax probability of class `index` in the row of `width` logits starting at `start`. */
+function softmaxAt(logits: ArrayLike<number>, start: number, width: number, index: number): number {
+  let max = -Infinity;
+  for (let c = 0; c < width; c++) max = Math.max(max, logits[start + c]);
+  let sum = 0;
+  for (let c = 0; c < width; c++) sum += Math.exp(logits[start + c] - max);
+  return Math.exp(logits[start + index] - max) / sum;
+}
+
+function describeMistakes(mistakes: Mistake[], textOf: (row: number) => string, id2label: readonly string[]): MisclassifiedExample[] {
+  const name = (id: number): string => id2label[id] ?? `LABEL_${id}`;
+  return mistakes
+    .sort((a, b) => b.confidence - a.confidence || a.row - b.row)
+    .slice(0, MAX_MISCLASSIFIED)
+    .map((m) => ({ row: m.row, text: textOf(m.row), label: name(m.label), predicted: name(m.predicted), confidence: m.confidence }));
 }

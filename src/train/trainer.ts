@@ -62,6 +62,8 @@ export interface TrainerInit {
   args: TrainingArgs;
   train: readonly EncodedExample[];
   validation: readonly EncodedExample[];
+  /** The text of a validation source row, so evaluations can list misclassified examples. */
+  textOf?: (row: number) => string;
   hooks?: TrainerHooks;
 }
 
@@ -315,8 +317,10 @@ export class Trainer {
 }
 
 /** How a trainer's validation is scored: its task and batching, without shuffling or dropout. */
-export function evalOptions(init: Pick<TrainerInit, 'task' | 'regression' | 'numLabels' | 'tokenizer' | 'args'>): EvalOptions {
-  const { task, regression, numLabels, tokenizer, args } = init;
+export function evalOptions(
+  init: Pick<TrainerInit, 'task' | 'regression' | 'numLabels' | 'tokenizer' | 'args' | 'textOf'>,
+): EvalOptions {
+  const { task, regression, numLabels, tokenizer, args, textOf } = init;
   return {
     task,
     regression,
@@ -326,5 +330,6 @@ export function evalOptions(init: Pick<TrainerInit, 'task' | 'regression' | 'num
     maxLength: args.maxLength,
     mlmProbability: args.mlmProbability,
     wholeWordMasking: args.wholeWordMasking,
+    textOf,
   };
 }

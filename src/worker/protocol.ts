@@ -9,10 +9,10 @@ import type { QualityReport } from '../data/quality';
 import type { Progress } from '../progress';
 import type { TrainingArgs } from '../train/defaults';
 import type { ParamGroups } from '../train/groups';
-import type { EvalMetrics } from '../train/evaluate';
+import type { EvalMetrics, MisclassifiedExample } from '../train/evaluate';
 import type { LiveSettings, StepMetrics } from '../train/trainer';
 
-export type { EvalMetrics, LiveSettings, StepMetrics };
+export type { EvalMetrics, LiveSettings, MisclassifiedExample, StepMetrics };
 
 import type { Task } from '../train/objective';
 

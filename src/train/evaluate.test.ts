@@ -1,0 +1,72 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodePrepared, prepareData } from '../data/prepare';
+import { disposeParams } from '../model/params';
+import { fixtureModel, toyMlmCorpus, toySentimentCsv } from '../../tools/testing/fixtures';
+import { paramsForTask, rowText } from '../worker/engine';
+import { loadPretrained, sourceFor, type Pretrained } from '../worker/pretrained';
+import { validateTrainingArgs } from './defaults';
+import { evaluateModel, MAX_MISCLASSIFIED } from './evaluate';
+import { evalOptions } from './trainer';
+
+let pretrained: Pretrained;
+const cleanups: (() => void)[] = [];
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  pretrained = await loadPretrained(sourceFor(fixtureModel('base'), ''));
+});
+
+afterAll(() => {
+  while (cleanups.length > 0) cleanups.pop()!();
+});
+
+function setup(task: 'classify' | 'mlm', text: string, seed: number) {
+  const prepared = prepareData({ train: { fileName: task === 'mlm' ? 'corpus.txt' : 'toy.csv', text } }, { task, seed: 1, valSplit: 0.5 });
+  const args = validateTrainingArgs({ batchSize: 8, maxLength: 16 });
+  const data = encodePrepared(prepared, pretrained.tokenizer, args.maxLength);
+  const { params, config } = paramsForTask(pretrained.config, pretrained.tensors, task, prepared.labels, seed);
+  cleanups.push(() => disposeParams(params));
+  const init = { task, regression: false, numLabels: config.numLabels, tokenizer: pretrained.tokenizer, args };
+  return { prepared, data, model: { params, config }, init };
+}
+
+describe('evaluateModel misclassified examples', () => {
+  it('lists the untrained head\'s mistakes with their row text, label names and confidence, most confident first', async () => {
+    const { prepared, data, model, init } = setup('classify', toySentimentCsv(40), 3);
+    const textOf = rowText(prepared);
+    const metrics = await evaluateModel(model, data.validation, evalOptions({ ...init, textOf }));
+    const report = metrics.classification!;
+    const wrong = report.confusion.reduce((n, row, label) => n + row.reduce((m, count, p) => m + (p === label ? 0 : count), 0), 0);
+    const listed = metrics.misclassified!;
+    expect(wrong).toBeGreaterThan(0);
+    expect(listed).toHaveLength(Math.min(wrong, MAX_MISCLASSIFIED));
+    for (const example of listed) {
+      expect(example.text).toBe(prepared.train.rows[example.row].text);
+      expect(['negative', 'positive']).toContain(example.label);
+      expect(example.predicted).not.toBe(example.label);
+      expect(example.confidence).toBeGreaterThanOrEqual(0.5);
+      expect(example.confidence).toBeLessThanOrEqual(1);
+      expect(prepared.split.validation).toContain(example.row);
+    }
+    const confidences = listed.map((e) => e.confidence!);
+    expect(confidences).toEqual([...confidences].sort((a, b) => b - a));
+  });
+
+  it('caps the list at MAX_MISCLASSIFIED', async () => {
+    const { prepared, data, model, init } = setup('classify', toySentimentCsv(240), 3);
+    const metrics = await evaluateModel(model, data.validation, evalOptions({ ...init, textOf: rowText(prepared) }));
+    const wrong = metrics.classification!.confusion.flatMap((row, l) => row.filter((_, p) => p !== l)).reduce((a, b) => a + b, 0);
+    expect(wrong).toBeGreaterThan(MAX_MISCLASSIFIED);
+    expect(metrics.misclassified).toHaveLength(MAX_MISCLASSIFIED);
+  });
+
+  it('lists nothing without textOf, and nothing for MLM', async () => {
+    const classify = setup('classify', toySentimentCsv(20), 3);
+    expect((await evaluateModel(classify.model, classify.data.validation, evalOptions(classify.init))).misclassified).toBeUndefined();
+    const mlm = setup('mlm', toyMlmCorpus(16), 3);
+    const metrics = await evaluateModel(mlm.model, mlm.data.validation, evalOptions({ ...mlm.init, textOf: rowText(mlm.prepared) }));
+    expect(metrics.maskedAccuracy).toBeDefined();
+    expect(metrics.misclassified).toBeUndefined();
+  });
+});
