@@ -14,6 +14,8 @@ export interface TrainingSlice {
   runMessage: string | null;
   steps: StepMetrics[];
   evals: EvalMetrics[];
+  /** The newest evaluation, from the run or from "Evaluate now", for the evaluation panel. */
+  latestEval: EvalMetrics | null;
   /** performance.now() when the run started, for the ETA. */
   startedAt: number | null;
   setArg<K extends keyof TrainingArgs>(key: K, value: TrainingArgs[K]): void;
@@ -26,6 +28,8 @@ export interface TrainingSlice {
   pause(): Promise<void>;
   resume(): Promise<void>;
   stop(): Promise<void>;
+  /** Scores the current weights on the validation set (not while a run is active). */
+  evaluateNow(): Promise<void>;
   resetRun(): void;
   receiveStep(metrics: StepMetrics): void;
   receiveEval(metrics: EvalMetrics): void;
@@ -52,6 +56,7 @@ export const createTrainingSlice: Slice<TrainingSlice> = (set, get) => {
     runMessage: null,
     steps: [],
     evals: [],
+    latestEval: null,
     startedAt: null,
 
     setArg(key, value) {
@@ -90,22 +95,27 @@ export const createTrainingSlice: Slice<TrainingSlice> = (set, get) => {
 
     async start() {
       const { args } = get();
-      set({ steps: [], evals: [], runMessage: null, startedAt: performance.now() });
+      set({ steps: [], evals: [], latestEval: null, runMessage: null, startedAt: performance.now() });
       await get().runTask('Starting training', () => engine().call('start', { args }));
     },
     pause: control('pause'),
     resume: control('resume'),
     stop: control('stop'),
 
+    async evaluateNow() {
+      const metrics = await get().runTask('Evaluating', () => engine().call('evaluate', null));
+      if (metrics) set({ latestEval: metrics });
+    },
+
     resetRun() {
-      set({ runState: 'idle', runMessage: null, steps: [], evals: [], startedAt: null });
+      set({ runState: 'idle', runMessage: null, steps: [], evals: [], latestEval: null, startedAt: null });
     },
 
     receiveStep(metrics) {
       set((s) => ({ steps: [...s.steps, metrics] }));
     },
     receiveEval(metrics) {
-      set((s) => ({ evals: [...s.evals, metrics] }));
+      set((s) => ({ evals: [...s.evals, metrics], latestEval: metrics }));
     },
     receiveState(state, message) {
       set({ runState: state, runMessage: message ?? null });

@@ -1,0 +1,45 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EvalMetrics } from '../worker/protocol';
+
+const call = vi.fn();
+vi.mock('./engine', () => ({ engine: () => ({ call }), onEngineEvent: () => {}, restartEngine: () => {} }));
+
+const { useStudio } = await import('./index');
+
+const metrics = (step: number): EvalMetrics => ({ step, epoch: 1, loss: 0.5, isBest: true });
+
+beforeEach(() => {
+  call.mockReset();
+  useStudio.getState().resetRun();
+  useStudio.getState().dismissError();
+});
+
+describe('evaluateNow', () => {
+  it('asks the engine to evaluate and keeps the result as the latest evaluation, apart from the run history', async () => {
+    call.mockResolvedValue(metrics(7));
+    await useStudio.getState().evaluateNow();
+    expect(call).toHaveBeenCalledWith('evaluate', null);
+    expect(useStudio.getState().latestEval).toEqual(metrics(7));
+    expect(useStudio.getState().evals).toEqual([]);
+    expect(useStudio.getState().busy).toBeNull();
+  });
+
+  it('shows the engine\'s error and keeps the previous evaluation', async () => {
+    useStudio.getState().receiveEval(metrics(3));
+    call.mockRejectedValue(new Error('Load a dataset before evaluating.'));
+    await useStudio.getState().evaluateNow();
+    expect(useStudio.getState().error).toBe('Load a dataset before evaluating.');
+    expect(useStudio.getState().latestEval).toEqual(metrics(3));
+  });
+});
+
+describe('receiveEval', () => {
+  it('appends to the history and becomes the latest evaluation; resetRun clears both', () => {
+    useStudio.getState().receiveEval(metrics(1));
+    useStudio.getState().receiveEval(metrics(2));
+    expect(useStudio.getState().evals.map((e) => e.step)).toEqual([1, 2]);
+    expect(useStudio.getState().latestEval?.step).toBe(2);
+    useStudio.getState().resetRun();
+    expect(useStudio.getState().latestEval).toBeNull();
+  });
+});
