@@ -43,3 +43,17 @@ describe('receiveEval', () => {
     expect(useStudio.getState().latestEval).toBeNull();
   });
 });
+
+describe('receiveStep', () => {
+  it('stamps each step\'s arrival time beside it', () => {
+    const step = { step: 1, totalSteps: 4, epoch: 0.25, loss: 1, lrs: {}, gradNorm: 1, examplesPerSec: 8, tokensPerSec: 80, numTensors: 1, numBytes: 4, frozen: [] };
+    const before = performance.now();
+    useStudio.getState().receiveStep(step);
+    useStudio.getState().receiveStep({ ...step, step: 2 });
+    const { steps, stepTimes } = useStudio.getState();
+    expect(steps.map((s) => s.step)).toEqual([1, 2]);
+    expect(stepTimes).toHaveLength(2);
+    expect(stepTimes[0]).toBeGreaterThanOrEqual(before);
+    expect(stepTimes[1]).toBeGreaterThanOrEqual(stepTimes[0]);
+  });
+});

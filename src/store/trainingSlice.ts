@@ -13,6 +13,8 @@ export interface TrainingSlice {
   runState: TrainState;
   runMessage: string | null;
   steps: StepMetrics[];
+  /** performance.now() when each step arrived (parallel to `steps`), for the ETA. */
+  stepTimes: number[];
   evals: EvalMetrics[];
   /** The newest evaluation, from the run or from "Evaluate now", for the evaluation panel. */
   latestEval: EvalMetrics | null;
@@ -55,6 +57,7 @@ export const createTrainingSlice: Slice<TrainingSlice> = (set, get) => {
     runState: 'idle',
     runMessage: null,
     steps: [],
+    stepTimes: [],
     evals: [],
     latestEval: null,
     startedAt: null,
@@ -95,7 +98,7 @@ export const createTrainingSlice: Slice<TrainingSlice> = (set, get) => {
 
     async start() {
       const { args } = get();
-      set({ steps: [], evals: [], latestEval: null, runMessage: null, startedAt: performance.now() });
+      set({ steps: [], stepTimes: [], evals: [], latestEval: null, runMessage: null, startedAt: performance.now() });
       await get().runTask('Starting training', () => engine().call('start', { args }));
     },
     pause: control('pause'),
@@ -108,11 +111,11 @@ export const createTrainingSlice: Slice<TrainingSlice> = (set, get) => {
     },
 
     resetRun() {
-      set({ runState: 'idle', runMessage: null, steps: [], evals: [], latestEval: null, startedAt: null });
+      set({ runState: 'idle', runMessage: null, steps: [], stepTimes: [], evals: [], latestEval: null, startedAt: null });
     },
 
     receiveStep(metrics) {
-      set((s) => ({ steps: [...s.steps, metrics] }));
+      set((s) => ({ steps: [...s.steps, metrics], stepTimes: [...s.stepTimes, performance.now()] }));
     },
     receiveEval(metrics) {
       set((s) => ({ evals: [...s.evals, metrics], latestEval: metrics }));
