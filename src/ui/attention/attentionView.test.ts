@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { AttentionMap } from '../../worker/protocol';
 import { AttentionMapError, attentionRollout, meanOverHeads, type Matrix } from './attentionMath';
-import { headViewLines, headViewMatrices, heatmapView, modelGrid, prepareAttention, shownTokens } from './attentionView';
+import {
+  cellReadout,
+  choiceAt,
+  gridColumn,
+  headViewLines,
+  headViewMatrices,
+  heatmapView,
+  modelGrid,
+  prepareAttention,
+  shownTokens,
+  strongestKeys,
+} from './attentionView';
 
 const tokens = ['[CLS]', 'hi', 'there', '[SEP]'];
 
@@ -141,5 +152,55 @@ describe('headViewLines', () => {
 
   it('draws nothing for no matrices', () => {
     expect(headViewLines([])).toEqual([]);
+  });
+});
+
+describe('cellReadout', () => {
+  const matrix = [
+    [0.25, 0.75],
+    [-0.1, 0],
+  ];
+
+  it('names the query and key tokens and the value', () => {
+    expect(cellReadout(['play', '##ing'], matrix, 0, 1, false)).toBe('play → ##ing: 0.750');
+  });
+
+  it('signs differences', () => {
+    expect(cellReadout(['play', '##ing'], matrix, 1, 0, true)).toBe('##ing → play: -0.100');
+    expect(cellReadout(['play', '##ing'], matrix, 1, 1, true)).toBe('##ing → ##ing: +0.000');
+  });
+
+  it('says nothing for a cell outside the map', () => {
+    expect(cellReadout(['play', '##ing'], matrix, 2, 0, false)).toBe('');
+    expect(cellReadout(['play'], matrix, 0, 1, false)).toBe('');
+  });
+});
+
+describe('gridColumn and choiceAt', () => {
+  it('puts heads first, then the mean, then the rollout, and maps back', () => {
+    const choices = [
+      { kind: 'head', layer: 1, head: 0 },
+      { kind: 'head', layer: 1, head: 2 },
+      { kind: 'mean', layer: 1 },
+      { kind: 'rollout', layer: 1 },
+    ] as const;
+    expect(choices.map((c) => gridColumn(c, 3))).toEqual([0, 2, 3, 4]);
+    for (const choice of choices) expect(choiceAt(1, gridColumn(choice, 3), 3)).toEqual(choice);
+  });
+});
+
+describe('strongestKeys', () => {
+  it('averages the matrices and ranks the keys, ties by position', () => {
+    const a = [[0.6, 0.4, 0]];
+    const b = [[0.2, 0.4, 0.4]];
+    expect(strongestKeys([a, b], 0, 2)).toEqual([
+      { key: 0, weight: 0.4 },
+      { key: 1, weight: 0.4 },
+    ]);
+  });
+
+  it('gives nothing for a query that is not there', () => {
+    expect(strongestKeys([[[1]]], 3, 2)).toEqual([]);
+    expect(strongestKeys([], 0, 2)).toEqual([]);
   });
 });

@@ -134,3 +134,38 @@ export function headViewLines(matrices: readonly Matrix[], minWeight = 0.02): He
   );
   return lines.sort((a, b) => a.weight - b.weight);
 }
+
+/** The hover/keyboard readout of one heatmap cell: "play → ##ing: 0.231" (signed for differences). */
+export function cellReadout(tokens: readonly string[], matrix: Matrix, row: number, col: number, signed: boolean): string {
+  const value = matrix[row]?.[col];
+  if (value === undefined || tokens[row] === undefined || tokens[col] === undefined) return '';
+  const number = value.toFixed(3);
+  return `${tokens[row]} → ${tokens[col]}: ${signed && value >= 0 ? '+' : ''}${number}`;
+}
+
+/** The model view's column of a choice: heads first, then the mean, then the rollout (see modelGrid). */
+export function gridColumn(choice: HeadChoice, heads: number): number {
+  switch (choice.kind) {
+    case 'head':
+      return choice.head;
+    case 'mean':
+      return heads;
+    case 'rollout':
+      return heads + 1;
+  }
+}
+
+/** The choice behind a model-view cell (inverse of gridColumn). */
+export function choiceAt(layer: number, column: number, heads: number): HeadChoice {
+  if (column < heads) return { kind: 'head', layer, head: column };
+  return column === heads ? { kind: 'mean', layer } : { kind: 'rollout', layer };
+}
+
+/** The keys a query attends to most, averaged over the matrices drawn: [{ key, weight }], strongest first. */
+export function strongestKeys(matrices: readonly Matrix[], query: number, count: number): { key: number; weight: number }[] {
+  if (matrices.length === 0 || !matrices[0][query]) return [];
+  return matrices[0][query]
+    .map((_, key) => ({ key, weight: matrices.reduce((sum, m) => sum + m[query][key], 0) / matrices.length }))
+    .sort((a, b) => b.weight - a.weight || a.key - b.key)
+    .slice(0, count);
+}

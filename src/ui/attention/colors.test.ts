@@ -6,7 +6,9 @@ import {
   heatmapPixels,
   mix,
   parseColor,
+  readPalette,
   rgbCss,
+  scaleColor,
   sequentialColor,
   type HeatPalette,
 } from './colors';
@@ -51,6 +53,11 @@ describe('scales', () => {
     expect(divergingColor(0.1, 0, palette)).toEqual([255, 255, 255]);
   });
 
+  it('picks the scale by kind', () => {
+    expect(scaleColor({ kind: 'sequential', max: 1 }, 1, palette)).toEqual([0, 0, 255]);
+    expect(scaleColor({ kind: 'diverging', max: 1 }, 1, palette)).toEqual([255, 0, 0]);
+  });
+
   it('writes CSS colours', () => {
     expect(rgbCss(FALLBACK_PALETTE.high)).toBe('rgb(59 110 245)');
   });
@@ -63,5 +70,17 @@ describe('heatmapPixels', () => {
       [1, 0],
     ], (v) => (v > 0 ? [10, 20, 30] : [0, 0, 0]));
     expect([...pixels]).toEqual([0, 0, 0, 255, 10, 20, 30, 255, 10, 20, 30, 255, 0, 0, 0, 255]);
+  });
+});
+
+describe('readPalette', () => {
+  it('reads the theme variables and falls back for ones it cannot parse', () => {
+    const theme: Record<string, string> = { '--panel': ' #1a1f25', '--accent': '#6b93ff', '--series-1': '', '--series-2': 'orange' };
+    expect(readPalette((name) => theme[name] ?? '')).toEqual({
+      zero: [26, 31, 37],
+      high: [107, 147, 255],
+      negative: FALLBACK_PALETTE.negative,
+      positive: FALLBACK_PALETTE.positive,
+    });
   });
 });

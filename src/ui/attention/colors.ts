@@ -75,6 +75,14 @@ export function divergingColor(value: number, maxAbs: number, palette: HeatPalet
   return t < 0 ? mix(palette.zero, palette.negative, -t) : mix(palette.zero, palette.positive, t);
 }
 
+/** Attention weights run from 0 to `max`; differences from −max to +max. */
+export type HeatScale = { kind: 'sequential'; max: number } | { kind: 'diverging'; max: number };
+
+/** The colour of a value on `scale`. */
+export function scaleColor(scale: HeatScale, value: number, palette: HeatPalette): Rgb {
+  return scale.kind === 'diverging' ? divergingColor(value, scale.max, palette) : sequentialColor(value, scale.max, palette);
+}
+
 export function rgbCss(color: Rgb): string {
   return `rgb(${color[0]} ${color[1]} ${color[2]})`;
 }
@@ -90,4 +98,16 @@ export function heatmapPixels(matrix: Matrix, colorOf: (value: number) => Rgb): 
     }),
   );
   return pixels;
+}
+
+/** The palette from the theme's CSS variables (`read` returns a variable's value); unreadable ones fall back. */
+export function readPalette(read: (variable: string) => string): HeatPalette {
+  const color = (key: keyof HeatPalette): Rgb => {
+    try {
+      return parseColor(read(PALETTE_VARIABLES[key]));
+    } catch {
+      return FALLBACK_PALETTE[key];
+    }
+  };
+  return { zero: color('zero'), high: color('high'), negative: color('negative'), positive: color('positive') };
 }

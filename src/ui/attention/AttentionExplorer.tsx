@@ -1,0 +1,161 @@
+import { useCallback, useId, useMemo, useState } from 'react';
+import type { AttentionMap } from '../../worker/protocol';
+import { Tooltip } from '../common';
+import { clampChoice, describeChoice, type HeadChoice } from './attentionMath';
+import { headViewMatrices, heatmapView, modelGrid, prepareAttention, type PreparedAttention, type WeightsView } from './attentionView';
+import { AttentionHeatmap } from './AttentionHeatmap';
+import { cellSize, type GridCell } from './gridNavigation';
+import { HeadView } from './HeadView';
+import { ModelView } from './ModelView';
+import { usePalette } from './usePalette';
+
+const WEIGHTS_OPTIONS: { value: WeightsView; label: string; hint: string }[] = [
+  { value: 'current', label: 'Current weights', hint: 'the model as trained so far' },
+  { value: 'pretrained', label: 'Pretrained weights', hint: 'the checkpoint before fine-tuning' },
+  { value: 'compare', label: 'Compare side by side', hint: 'both, and current − pretrained' },
+];
+
+const ROLLOUT_HELP =
+  'Mean: the average of the layer’s heads. Rollout (Abnar & Zuidema, 2020): each layer’s mean attention plus ' +
+  'the residual connection, 0.5·A + 0.5·I with rows renormalised, multiplied from layer 1 up to this layer — ' +
+  'how much each input token flows into each position.';
+
+const HIDE_HELP =
+  'Hides the [CLS], [SEP] and [PAD] rows and columns and renormalises each remaining row to sum to 1, so the ' +
+  'weights show how attention splits among the words. Rollout is computed over all tokens first.';
+
+/** The attention views of one sentence under the current and pretrained weights. */
+export function AttentionExplorer({ maps }: { maps: { current: AttentionMap; pretrained: AttentionMap } }) {
+  const prepared = useMemo((): PreparedAttention | Error => {
+    try {
+      return prepareAttention(maps);
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  }, [maps]);
+  if (prepared instanceof Error) {
+    return (
+      <p className="attention-error" role="alert">
+        Cannot show this attention: {prepared.message}
+      </p>
+    );
+  }
+  return <Views prepared={prepared} />;
+}
+
+function Views({ prepared }: { prepared: PreparedAttention }) {
+  const palette = usePalette();
+  const [picked, setPicked] = useState<HeadChoice>({ kind: 'head', layer: 0, head: 0 });
+  const [weightsView, setWeightsView] = useState<WeightsView>('current');
+  const [hideSpecial, setHideSpecial] = useState(false);
+  const [allHeads, setAllHeads] = useState(false);
+  const [cursor, setCursor] = useState<GridCell | null>(null);
+  const modelViewTitle = useId();
+  const headViewTitle = useId();
+
+  const { dims } = prepared;
+  const choice = useMemo(() => clampChoice(picked, dims), [picked, dims]);
+  const weights = weightsView === 'pretrained' ? 'pretrained' : 'current';
+  const compare = weightsView === 'compare';
+  const choose = useCallback((next: HeadChoice) => setPicked(next), []);
+
+  const grid = useMemo(() => modelGrid(prepared, weights, hideSpecial), [prepared, weights, hideSpecial]);
+  const view = useMemo(() => heatmapView(prepared, choice, hideSpecial), [prepared, choice, hideSpecial]);
+  const headMatrices = useMemo(
+    () => headViewMatrices(prepared, weights, choice, allHeads, hideSpecial),
+    [prepared, weights, choice, allHeads, hideSpecial],
+  );
+  const headNames = useMemo(
+    () => (allHeads ? Array.from({ length: dims.heads }, (_, h) => `Head ${h + 1}`) : [describeChoice(choice)]),
+    [allHeads, dims.heads, choice],
+  );
+
+  const n = view.tokens.length;
+  const cell = compare ? cellSize(n, 300, 8, 22) : cellSize(n, 460, 10, 28);
+  const title = describeChoice(choice);
+  const sequential = { kind: 'sequential', max: view.max } as const;
+  const common = { tokens: view.tokens, palette, cell, cursor, onCursor: setCursor };
+
+  return (
+    <div className="attention-explorer">
+      <div className="attention-toolbar">
+        <fieldset className="attention-segmented">
+          <legend className="visually-hidden">Weights</legend>
+          {WEIGHTS_OPTIONS.map((option) => (
+            <label key={option.value} title={option.hint} className={weightsView === option.value ? 'checked' : undefined}>
+              <input
+                type="radio"
+                name="attention-weights"
+                value={option.value}
+                checked={weightsView === option.value}
+                onChange={() => setWeightsView(option.value)}
+              />
+              {option.label}
+            </label>
+          ))}
+        </fieldset>
+        <span className="attention-toggle">
+          <label>
+            <input type="checkbox" checked={hideSpecial} onChange={(event) => setHideSpecial(event.target.checked)} />
+            Hide [CLS], [SEP], [PAD]
+          </label>
+          <Tooltip text={HIDE_HELP} label="About hiding special tokens" />
+        </span>
+        <span className="attention-dims">
+          {dims.tokens} tokens · {dims.layers} layers × {dims.heads} heads
+        </span>
+      </div>
+
+      <div className="attention-views">
+        <section className="attention-view" aria-labelledby={modelViewTitle}>
+          <h3 id={modelViewTitle} className="attention-view-title">
+            Model view{weights === 'pretrained' ? ' (pretrained)' : ''}
+            <Tooltip text={ROLLOUT_HELP} label="About mean and rollout" />
+          </h3>
+          <ModelView grid={grid} heads={dims.heads} choice={choice} onChoose={choose} palette={palette} />
+        </section>
+
+        <section className="attention-view attention-view-main" aria-label="Selected head">
+          <h3 className="attention-view-title">{title}</h3>
+          {compare && view.maxDifference === 0 && (
+            <p className="attention-note">The current weights still equal the pretrained ones: fine-tune, then compare.</p>
+          )}
+          <div className="attention-heatmaps">
+            {compare ? (
+              <>
+                <AttentionHeatmap {...common} label="Attention heatmap" caption="Current" matrix={view.current} scale={sequential} />
+                <AttentionHeatmap {...common} label="Pretrained attention heatmap" caption="Pretrained" matrix={view.pretrained} scale={sequential} />
+                <AttentionHeatmap
+                  {...common}
+                  label="Attention difference heatmap"
+                  caption="Current − pretrained"
+                  matrix={view.difference}
+                  scale={{ kind: 'diverging', max: view.maxDifference }}
+                />
+              </>
+            ) : (
+              <AttentionHeatmap
+                {...common}
+                label="Attention heatmap"
+                caption={weights === 'pretrained' ? 'Pretrained weights' : 'Current weights'}
+                matrix={weights === 'pretrained' ? view.pretrained : view.current}
+                scale={sequential}
+              />
+            )}
+          </div>
+        </section>
+
+        <section className="attention-view" aria-labelledby={headViewTitle}>
+          <h3 id={headViewTitle} className="attention-view-title">
+            Head view
+          </h3>
+          <label className="attention-toggle">
+            <input type="checkbox" checked={allHeads} onChange={(event) => setAllHeads(event.target.checked)} />
+            All heads of layer {choice.layer + 1}
+          </label>
+          <HeadView tokens={view.tokens} matrices={headMatrices} names={headNames} />
+        </section>
+      </div>
+    </div>
+  );
+}
