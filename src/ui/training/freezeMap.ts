@@ -188,11 +188,14 @@ export interface Suggestion {
 export function freezeSuggestion(numTrain: number, numLayers: number, currentSpec: string): Suggestion {
   const { spec, reason } = suggestFreeze(numTrain, numLayers);
   const text = formatFreezeSpec(spec);
-  let applied = false;
+  return { spec: text, reason, applied: normalisedSpec(currentSpec) === text };
+}
+
+/** The spec in its canonical spelling ("TOP:2 " → "top:2"), or null when it does not parse. */
+function normalisedSpec(spec: string): string | null {
   try {
-    applied = formatFreezeSpec(parseFreezeSpec(currentSpec)) === text;
+    return formatFreezeSpec(parseFreezeSpec(spec));
   } catch {
-    applied = false;
+    return null;
   }
-  return { spec: text, reason, applied };
 }
