@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { backendBadge, capabilityNotice, isSoftwareAdapter } from './backend';
+
+describe('isSoftwareAdapter', () => {
+  it('recognises CPU implementations of WebGPU', () => {
+    expect(isSoftwareAdapter('google swiftshader SwiftShader Device (Subzero)')).toBe(true);
+    expect(isSoftwareAdapter('mesa llvmpipe')).toBe(true);
+    expect(isSoftwareAdapter('nvidia ampere NVIDIA H100')).toBe(false);
+    expect(isSoftwareAdapter(undefined)).toBe(false);
+  });
+});
+
+describe('backendBadge', () => {
+  it('names the backend and adapter', () => {
+    expect(backendBadge(null)).toBe('Starting…');
+    expect(backendBadge({ backend: 'webgpu', adapter: 'SwiftShader' })).toBe('WebGPU · SwiftShader');
+    expect(backendBadge({ backend: 'wasm' })).toBe('CPU (wasm)');
+  });
+});
+
+describe('capabilityNotice', () => {
+  it('says nothing before the check or on a hardware GPU', () => {
+    expect(capabilityNotice(true, null, null)).toEqual({ kind: 'none' });
+    expect(capabilityNotice(true, true, { backend: 'webgpu', adapter: 'apple metal-3' })).toEqual({ kind: 'none' });
+  });
+  it('tells a missing API from a missing adapter', () => {
+    const noApi = capabilityNotice(false, false, null);
+    const noAdapter = capabilityNotice(true, false, null);
+    expect(noApi.kind === 'no-webgpu' && noApi.reason).toMatch(/does not support WebGPU/);
+    expect(noAdapter.kind === 'no-webgpu' && noAdapter.reason).toMatch(/no GPU adapter/);
+  });
+  it('offers the wasm fallback only when not already on it', () => {
+    expect(capabilityNotice(false, false, { backend: 'cpu' })).toMatchObject({ offerFallback: true });
+    expect(capabilityNotice(false, false, { backend: 'wasm' })).toMatchObject({ offerFallback: false });
+  });
+  it('flags software WebGPU, where wasm is faster', () => {
+    expect(capabilityNotice(true, true, { backend: 'webgpu', adapter: 'google swiftshader' })).toEqual({
+      kind: 'software-webgpu',
+      adapter: 'google swiftshader',
+    });
+    expect(capabilityNotice(true, true, { backend: 'wasm' })).toEqual({ kind: 'none' });
+  });
+});

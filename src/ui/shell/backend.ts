@@ -1,0 +1,50 @@
+/** What the header and the capability banner say about tfjs backends and the WebGPU adapter. */
+import type { BackendInfo, BackendName } from '../../kernels/backend';
+
+export interface BackendOption {
+  name: BackendName;
+  label: string;
+  description: string;
+}
+
+export const BACKEND_OPTIONS: readonly BackendOption[] = [
+  { name: 'webgpu', label: 'WebGPU', description: 'Your GPU through WebGPU: the fast path on machines with a graphics card.' },
+  { name: 'wasm', label: 'CPU (wasm)', description: 'WebAssembly with SIMD on the CPU: the best choice on machines without a GPU.' },
+  { name: 'cpu', label: 'CPU (plain JS)', description: 'Plain JavaScript: slowest; for checking results only.' },
+];
+
+/** Adapters that run WebGPU in software on the CPU, where the wasm backend is several times faster. */
+export function isSoftwareAdapter(adapter: string | undefined): boolean {
+  return adapter !== undefined && /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i.test(adapter);
+}
+
+/** "WebGPU · SwiftShader" for the header badge. */
+export function backendBadge(info: BackendInfo | null): string {
+  if (!info) return 'Starting…';
+  const label = BACKEND_OPTIONS.find((option) => option.name === info.backend)?.label ?? info.backend;
+  return info.adapter ? `${label} · ${info.adapter}` : label;
+}
+
+export type CapabilityNotice =
+  | { kind: 'none' }
+  /** No WebGPU: `reason` says whether the browser lacks the API or found no adapter. */
+  | { kind: 'no-webgpu'; reason: string; offerFallback: boolean }
+  /** WebGPU works but in software, so the CPU backend would be faster. */
+  | { kind: 'software-webgpu'; adapter: string };
+
+/**
+ * The banner to show. `hasGpuApi`: whether navigator.gpu exists; `webgpuAvailable`: whether an adapter was
+ * found (null before the check has run).
+ */
+export function capabilityNotice(hasGpuApi: boolean, webgpuAvailable: boolean | null, backend: BackendInfo | null): CapabilityNotice {
+  if (webgpuAvailable === false) {
+    const reason = hasGpuApi
+      ? 'This browser supports WebGPU but found no GPU adapter (the GPU may be blocklisted, disabled, or absent).'
+      : 'This browser does not support WebGPU (navigator.gpu is missing). Use a recent Chrome or Edge, or enable WebGPU in the browser flags.';
+    return { kind: 'no-webgpu', reason, offerFallback: backend?.backend !== 'wasm' };
+  }
+  if (backend?.backend === 'webgpu' && isSoftwareAdapter(backend.adapter)) {
+    return { kind: 'software-webgpu', adapter: backend.adapter ?? 'software' };
+  }
+  return { kind: 'none' };
+}

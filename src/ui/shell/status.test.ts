@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import type { StepMetrics } from '../../worker/protocol';
+import { runStatus } from './status';
+
+const step = (n: number, total: number): StepMetrics => ({
+  step: n,
+  totalSteps: total,
+  epoch: 1,
+  loss: 0.5,
+  lrs: {},
+  gradNorm: 1,
+  examplesPerSec: 10,
+  tokensPerSec: 100,
+  numTensors: 0,
+  numBytes: 0,
+  frozen: [],
+});
+
+describe('runStatus', () => {
+  it('is silent while idle', () => {
+    expect(runStatus('idle', undefined)).toBeNull();
+  });
+  it('reports the step and the share done while training', () => {
+    expect(runStatus('training', step(25, 100))).toEqual({ label: 'Training — step 25 of 100, epoch 1', fraction: 0.25 });
+    expect(runStatus('training', undefined)).toEqual({ label: 'Training', fraction: undefined });
+    expect(runStatus('paused', step(10, 0))?.fraction).toBeUndefined();
+  });
+  it('names the end of a run', () => {
+    expect(runStatus('done', step(100, 100))).toEqual({ label: 'Training finished after 100 steps' });
+    expect(runStatus('failed', step(3, 100))).toEqual({ label: 'Training failed' });
+  });
+});
