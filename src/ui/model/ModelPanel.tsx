@@ -1,0 +1,51 @@
+import { useStudio } from '../../store';
+import { formatCount, Panel, ProgressBar, StatList } from '../common';
+import { LoadReport } from './LoadReport';
+import { MemoryEstimate } from './MemoryEstimate';
+import { ModelSources } from './ModelSources';
+import './model.css';
+
+/** Busy labels of the store's actions that load a model. */
+const LOADING = new Set(['Starting the engine', 'Loading model', 'Opening zip', 'Reading model files']);
+
+export function ModelPanel() {
+  const model = useStudio((s) => s.model);
+  const busy = useStudio((s) => s.busy);
+  const progress = useStudio((s) => s.progress);
+  const batch = useStudio((s) => s.args.batchSize);
+  const seqLen = useStudio((s) => s.args.maxLength);
+  const task = useStudio((s) => s.task);
+  const runState = useStudio((s) => s.runState);
+  const loading = busy !== null && LOADING.has(busy);
+  const training = runState === 'training' || runState === 'paused' || runState === 'stopping';
+  return (
+    <Panel title="Model" subtitle="A pretrained BERT to fine-tune: bundled, from the Hub, or from your disk.">
+      {loading && <ProgressBar label="Model loading" progress={progress} text={progress ? undefined : `${busy}…`} />}
+      {model ? (
+        <>
+          <div className="model-name">
+            <span className="model-muted">Loaded</span> <strong>{model.source}</strong>
+            {model.architectures.length > 0 && <span className="model-muted"> · {model.architectures.join(', ')}</span>}
+          </div>
+          <StatList
+            label="Architecture"
+            items={[
+              { label: 'Layers', value: model.numLayers },
+              { label: 'Hidden', value: model.hiddenSize },
+              { label: 'Heads', value: model.numHeads },
+              { label: 'Intermediate', value: model.intermediateSize },
+              { label: 'Vocabulary', value: formatCount(model.vocabSize) },
+              { label: 'Max positions', value: model.maxPositions },
+              { label: 'Parameters', value: formatCount(model.numParams) },
+            ]}
+          />
+          <LoadReport report={model.loadReport} />
+          <MemoryEstimate model={model} batch={batch} seqLen={seqLen} task={task} />
+        </>
+      ) : (
+        !loading && <p className="model-muted">No model loaded yet.</p>
+      )}
+      <ModelSources disabled={busy !== null || training} />
+    </Panel>
+  );
+}

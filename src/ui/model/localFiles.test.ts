@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { ModelFilesError, pickModelFiles } from './localFiles';
+
+const entries = (...paths: string[]) => paths.map((path) => ({ path, file: path }));
+
+describe('pickModelFiles', () => {
+  it('keeps only the files a BERT model needs, by bare name', () => {
+    const picked = pickModelFiles(
+      entries('bert/config.json', 'bert/vocab.txt', 'bert/model.safetensors', 'bert/pytorch_model.bin', 'bert/README.md'),
+    );
+    expect(Object.fromEntries(picked.map((p) => [p.name, p.file]))).toEqual({
+      'config.json': 'bert/config.json',
+      'vocab.txt': 'bert/vocab.txt',
+      'model.safetensors': 'bert/model.safetensors',
+    });
+  });
+
+  it('accepts tokenizer.json instead of vocab.txt, and dropped files without folders', () => {
+    const picked = pickModelFiles(entries('config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors'));
+    expect(picked.map((p) => p.name).sort()).toEqual(['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json']);
+  });
+
+  it('prefers the shallowest copy when subfolders repeat a name', () => {
+    const picked = pickModelFiles(entries('m/onnx/config.json', 'm/config.json', 'm/vocab.txt', 'm/model.safetensors'));
+    expect(picked.find((p) => p.name === 'config.json')?.file).toBe('m/config.json');
+  });
+
+  it('names every missing file', () => {
+    expect(() => pickModelFiles(entries('m/README.md'))).toThrow(
+      'The model folder lacks config.json, vocab.txt or tokenizer.json, model.safetensors.',
+    );
+    expect(() => pickModelFiles([])).toThrow(ModelFilesError);
+  });
+
+  it('explains that PyTorch-only checkpoints need converting', () => {
+    expect(() => pickModelFiles(entries('m/config.json', 'm/vocab.txt', 'm/pytorch_model.bin'))).toThrow(
+      /lacks model\.safetensors\. Only safetensors weights can be read/,
+    );
+  });
+});
