@@ -1,0 +1,77 @@
+import { useStudio } from '../../store';
+import { downloadBytes } from '../../store/exportSlice';
+import { CopyButton, formatBytes, Panel } from '../common';
+import { folderName, pythonSnippet } from './snippet';
+import './export.css';
+
+/** What each exported file is for, in the order people look for them. */
+const FILE_NOTES: Record<string, string> = {
+  'model.safetensors': 'weights',
+  'config.json': 'architecture, labels',
+  'vocab.txt': 'WordPiece vocabulary',
+  'tokenizer_config.json': 'tokenizer settings',
+  'special_tokens_map.json': 'special tokens',
+  'training_args.json': 'the run’s settings',
+  'metrics.json': 'the run’s metrics',
+};
+
+export function ExportPanel() {
+  const model = useStudio((s) => s.model);
+  const busy = useStudio((s) => s.busy);
+  const runState = useStudio((s) => s.runState);
+  const task = useStudio((s) => s.task);
+  const regression = useStudio((s) => s.data?.regression ?? false);
+  const exportZip = useStudio((s) => s.exportZip);
+  const exportModel = useStudio((s) => s.exportModel);
+  const importZip = useStudio((s) => s.importZip);
+  const running = runState === 'training' || runState === 'stopping';
+  const code = pythonSnippet(task, exportZip ? folderName(exportZip.name) : 'bert-studio-model', regression);
+  return (
+    <Panel title="Export" subtitle="Download the model as a Hugging Face folder that transformers loads as is.">
+      <div className="export-row">
+        <button type="button" className="primary" disabled={!model || busy !== null || running} onClick={() => void exportModel()}>
+          Export model
+        </button>
+        <span className="export-muted">
+          {running ? 'Pause or stop training to export.' : 'The current weights, tokenizer and config, zipped.'}
+        </span>
+      </div>
+
+      {exportZip && (
+        <div className="export-result">
+          <div className="export-row">
+            <span>
+              Saved <strong>{exportZip.name}</strong> ({formatBytes(exportZip.bytes.length)})
+            </span>
+          </div>
+          <ul className="export-files" aria-label="Exported files">
+            {exportZip.files.map((file) => (
+              <li key={file}>
+                <code>{file}</code>
+                {FILE_NOTES[file] && <span className="export-muted">{FILE_NOTES[file]}</span>}
+              </li>
+            ))}
+          </ul>
+          <div className="export-row">
+            <button type="button" onClick={() => downloadBytes(exportZip.bytes, exportZip.name)}>
+              Download again
+            </button>
+            <button type="button" disabled={busy !== null || running} onClick={() => void importZip(exportZip.bytes, exportZip.name)}>
+              Open exported zip as model
+            </button>
+          </div>
+        </div>
+      )}
+
+      <div className="export-code">
+        <div className="export-row">
+          <span className="export-muted">Load it in Python: unzip, then</span>
+          <CopyButton text={code} label="Copy Python code" />
+        </div>
+        <pre aria-label="Python code">
+          <code>{code}</code>
+        </pre>
+      </div>
+    </Panel>
+  );
+}

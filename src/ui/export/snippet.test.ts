@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { folderName, pythonSnippet } from './snippet';
+
+const python = spawnSync('python3', ['--version']).status === 0;
+
+describe('pythonSnippet', () => {
+  it('loads a classifier with the sequence-classification class and pipeline', () => {
+    const code = pythonSnippet('classify', 'my-model');
+    expect(code).toContain('model_dir = "my-model"');
+    expect(code).toContain('AutoTokenizer.from_pretrained(model_dir)');
+    expect(code).toContain('AutoModelForSequenceClassification.from_pretrained(model_dir)');
+    expect(code).toContain('pipeline("text-classification", model=model, tokenizer=tokenizer)');
+    expect(code).not.toContain('MaskedLM');
+  });
+
+  it('turns the softmax off for regression', () => {
+    expect(pythonSnippet('classify', 'm', true)).toContain('function_to_apply="none"');
+  });
+
+  it('loads a masked LM with fill-mask', () => {
+    const code = pythonSnippet('mlm', 'm');
+    expect(code).toContain('AutoModelForMaskedLM.from_pretrained(model_dir)');
+    expect(code).toContain('pipeline("fill-mask"');
+    expect(code).not.toContain('SequenceClassification');
+  });
+
+  it('quotes folder names safely', () => {
+    expect(pythonSnippet('mlm', 'C:\\models\\"x"')).toContain('model_dir = "C:\\\\models\\\\\\"x\\""');
+  });
+
+  it.skipIf(!python)('is valid Python for every task', () => {
+    for (const code of [pythonSnippet('classify', 'a"b'), pythonSnippet('classify', 'm', true), pythonSnippet('mlm', 'm')]) {
+      const result = spawnSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: code });
+      expect(result.stderr.toString()).toBe('');
+      expect(result.status).toBe(0);
+    }
+  });
+});
+
+describe('folderName', () => {
+  it('strips .zip', () => {
+    expect(folderName('bert-studio-classifier-2025.zip')).toBe('bert-studio-classifier-2025');
+    expect(folderName('.zip')).toBe('bert-studio-model');
+  });
+});

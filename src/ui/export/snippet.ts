@@ -1,0 +1,41 @@
+/** The Python that loads an exported folder with transformers, for the Export panel's copy box. */
+import type { Task } from '../../worker/protocol';
+
+/**
+ * `folder` is where the user unzipped the export. Classification uses the text-classification pipeline
+ * (the folder's config carries id2label); masked LM uses fill-mask with the tokenizer's mask token.
+ */
+export function pythonSnippet(task: Task, folder: string, regression = false): string {
+  const dir = JSON.stringify(folder);
+  if (task === 'mlm') {
+    return [
+      'from transformers import AutoModelForMaskedLM, AutoTokenizer, pipeline',
+      '',
+      `model_dir = ${dir}  # the unzipped export`,
+      'tokenizer = AutoTokenizer.from_pretrained(model_dir)',
+      'model = AutoModelForMaskedLM.from_pretrained(model_dir)',
+      '',
+      'fill = pipeline("fill-mask", model=model, tokenizer=tokenizer)',
+      'print(fill(f"The soup needs more {tokenizer.mask_token}."))',
+      '',
+    ].join('\n');
+  }
+  // Regression heads output the value itself: no softmax over one logit
+  const apply = regression ? ', function_to_apply="none"' : '';
+  return [
+    'from transformers import AutoModelForSequenceClassification, AutoTokenizer, pipeline',
+    '',
+    `model_dir = ${dir}  # the unzipped export`,
+    'tokenizer = AutoTokenizer.from_pretrained(model_dir)',
+    'model = AutoModelForSequenceClassification.from_pretrained(model_dir)',
+    '',
+    `classify = pipeline("text-classification", model=model, tokenizer=tokenizer${apply})`,
+    'print(classify(["What a great day!", "That was a waste of money."]))',
+    '',
+  ].join('\n');
+}
+
+/** The folder a zip unpacks to by default: its name without ".zip". */
+export function folderName(zipName: string): string {
+  return zipName.replace(/\.zip$/i, '') || 'bert-studio-model';
+}
