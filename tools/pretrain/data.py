@@ -18,6 +18,7 @@ from wordpiece import CLS, MASK, SEP, SPECIAL_TOKENS, WordPieceTokenizer
 
 MASK_PROBABILITY = 0.15
 IGNORE = -100
+Packed = tuple[np.ndarray, np.ndarray]  # (input_ids, token_type_ids) of one sequence
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,10 @@ def encode_lines(tokenizer: WordPieceTokenizer, lines: list[str], max_tokens: in
     return [np.asarray(tokenizer.encode(line)[:max_tokens], dtype=np.int32) for line in lines]
 
 
-def pack(lines: list[np.ndarray], seq_len: int, cls_id: int, sep_id: int) -> list[tuple[np.ndarray, np.ndarray]]:
+def pack(lines: list[np.ndarray], seq_len: int, cls_id: int, sep_id: int) -> list[Packed]:
     """Greedily pack consecutive lines into (input_ids, token_type_ids) pairs of at most seq_len tokens."""
     budget = seq_len - 3  # [CLS] and two [SEP]
-    sequences: list[tuple[np.ndarray, np.ndarray]] = []
+    sequences: list[Packed] = []
     group: list[np.ndarray] = []
     used = 0
     for line in lines:
@@ -51,7 +52,7 @@ def pack(lines: list[np.ndarray], seq_len: int, cls_id: int, sep_id: int) -> lis
     return sequences
 
 
-def _assemble(group: list[np.ndarray], cls_id: int, sep_id: int) -> tuple[np.ndarray, np.ndarray]:
+def _assemble(group: list[np.ndarray], cls_id: int, sep_id: int) -> Packed:
     half = (len(group) + 1) // 2
     a = np.concatenate([[cls_id], *group[:half], [sep_id]])
     if half == len(group):
@@ -61,7 +62,7 @@ def _assemble(group: list[np.ndarray], cls_id: int, sep_id: int) -> tuple[np.nda
     return np.concatenate([a, b]).astype(np.int64), types.astype(np.int64)
 
 
-def collate(sequences: list[tuple[np.ndarray, np.ndarray]], pad_id: int) -> Batch:
+def collate(sequences: list[Packed], pad_id: int) -> Batch:
     """Right-pad to the longest sequence of the batch."""
     width = max(len(ids) for ids, _ in sequences)
     ids = torch.full((len(sequences), width), pad_id, dtype=torch.int64)  # [batch, seq]

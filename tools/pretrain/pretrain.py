@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-import random
 import signal
 import shutil
 import time
@@ -26,7 +24,7 @@ from torch.nn import functional as F
 
 import corpus
 import wordpiece
-from data import IGNORE, collate, encode_lines, mask_tokens, pack, special_ids
+from data import IGNORE, Batch, Packed, collate, encode_lines, mask_tokens, pack, special_ids
 from evaluate import heldout_metrics
 from export import DEFAULT_OUT, STATE_FILE, export, load_exported
 from model import BertConfig, BertForMaskedLM
@@ -149,15 +147,48 @@ def restore(args: argparse.Namespace, vocab_size: int, log: Log) -> tuple[BertFo
     return model, new_state(args), None
 
 
-def epoch_sequences(encoded: list[np.ndarray], state: dict[str, Any], cls_id: int, sep_id: int) -> list:
+def epoch_sequences(encoded: list[np.ndarray], state: dict[str, Any], cls_id: int, sep_id: int) -> list[Packed]:
     order = np.random.default_rng([state["seed"], state["epoch"]]).permutation(len(encoded))
     return pack([encoded[i] for i in order], state["seq_len"], cls_id, sep_id)
+
+
+def train_step(
+    model: BertForMaskedLM, optimizer: torch.optim.Optimizer, tokenizer: WordPieceTokenizer, batch: Batch,
+    state: dict[str, Any],
+) -> float:
+    """One AdamW step on the MLM loss of batch; the masking is seeded by the step so a resume repeats it."""
+    generator = torch.Generator().manual_seed(state["seed"] * 1_000_003 + state["step"])
+    masked, labels = mask_tokens(batch.input_ids, tokenizer, generator)
+    positions = (labels.reshape(-1) != IGNORE).nonzero().squeeze(1)  # [n]
+    logits = model(masked, batch.attention_mask, batch.token_type_ids, positions)  # [n, vocab]
+    loss = F.cross_entropy(logits, labels.reshape(-1)[positions])
+    for group in optimizer.param_groups:
+        group["lr"] = learning_rate(state["step"], state)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optimizer.step()
+    return loss.item()
+
+
+def save_checkpoint(
+    path: Path, model: BertForMaskedLM, optimizer: torch.optim.Optimizer, state: dict[str, Any]
+) -> None:
+    checkpoint = {
+        "config": asdict(model.config),
+        "model": model.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "state": state,
+        "torch_rng": torch.get_rng_state(),
+    }
+    temporary = path.with_suffix(".tmp")
+    torch.save(checkpoint, temporary)
+    temporary.replace(path)  # a crash mid-write never leaves a broken checkpoint
 
 
 def main() -> None:
     args = parse_args()
     torch.set_num_threads(1)  # the machine's other core belongs to the rest of the team
-    random.seed(args.seed)
     args.work.mkdir(parents=True, exist_ok=True)
     log = Log(args.work / "train.log")
     corpus_dir, vocab_path = prepare_data(args.work, args.out, args.vocab_size, log)
@@ -186,15 +217,7 @@ def main() -> None:
     def save(reason: str) -> None:
         metrics = heldout_metrics(model, tokenizer, test_lines, state["seq_len"])
         state["heldout"] = metrics
-        checkpoint = {
-            "config": asdict(model.config),
-            "model": model.state_dict(),
-            "optimizer": optimizer.state_dict(),
-            "state": state,
-            "torch_rng": torch.get_rng_state(),
-        }
-        torch.save(checkpoint, args.work / "checkpoint.tmp")
-        (args.work / "checkpoint.tmp").replace(args.work / "checkpoint.pt")
+        save_checkpoint(args.work / "checkpoint.pt", model, optimizer, state)
         export(model, vocab_path, args.out, state)
         log(f"{reason}: step {state['step']} saved and exported; held-out loss {metrics['loss']:.4f} "
             f"ppl {metrics['perplexity']:.2f} acc {metrics['accuracy']:.4f}")
@@ -211,24 +234,12 @@ def main() -> None:
             sequences = epoch_sequences(encoded, state, cls_id, sep_id)
             continue
         batch = collate(sequences[start : start + state["batch_size"]], tokenizer.ids[PAD])
-        generator = torch.Generator().manual_seed(state["seed"] * 1_000_003 + state["step"])
-        masked, labels = mask_tokens(batch.input_ids, tokenizer, generator)
-        positions = (labels.reshape(-1) != IGNORE).nonzero().squeeze(1)  # [n]
-        logits = model(masked, batch.attention_mask, batch.token_type_ids, positions)  # [n, vocab]
-        loss = F.cross_entropy(logits, labels.reshape(-1)[positions])
-
-        for group in optimizer.param_groups:
-            group["lr"] = learning_rate(state["step"], state)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-
+        loss = train_step(model, optimizer, tokenizer, batch, state)
         tokens = int(batch.attention_mask.sum())
         state["step"] += 1
         state["batch_in_epoch"] += 1
         state["tokens_seen"] += tokens
-        window_loss, window_steps, window_tokens = window_loss + loss.item(), window_steps + 1, window_tokens + tokens
+        window_loss, window_steps, window_tokens = window_loss + loss, window_steps + 1, window_tokens + tokens
         now = time.time()
         state["train_seconds"] += now - step_started
         if state["step"] % args.log_every == 0:
