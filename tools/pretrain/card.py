@@ -72,9 +72,9 @@ def render(r: dict[str, Any]) -> str:
 {status}
 A small uncased BERT (2 layers, hidden 128, 2 heads, {r['parameters']:,} parameters) pretrained from scratch by
 masked-language modelling on the glosses and usage examples of WordNet 3.0. It is BERT Studio's bundled,
-offline default model: loadable with no network, small enough to fine-tune in a browser tab, and a
-pretrained starting point that is better than random initialisation. It is not a general-purpose English
-model (see Limitations).
+offline default model: loadable with no network, small enough to fine-tune in a browser tab, and meant as
+a better starting point than random initialisation (measured in "Fine-tuning comparison" below). It is not a
+general-purpose English model (see Limitations).
 
 Files (Hugging Face `BertForMaskedLM` layout): `config.json`, `model.safetensors` (float32, tensor names as
 `BertForMaskedLM` saves them, `bert.` prefix; the tied `cls.predictions.decoder.weight` is omitted because it
