@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +47,15 @@ def special_tokens_map() -> dict[str, str]:
     return {"unk_token": UNK, "sep_token": SEP, "pad_token": PAD, "cls_token": CLS, "mask_token": MASK}
 
 
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file and rename: the studio may be serving this folder while training exports."""
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(data)
+    temporary.replace(path)
+
+
 def _write_json(path: Path, value: object) -> None:
-    path.write_text(json.dumps(value, indent=2) + "\n", encoding="utf-8")
+    _write_atomic(path, (json.dumps(value, indent=2) + "\n").encode("utf-8"))
 
 
 def export(model: BertForMaskedLM, vocab_path: Path, out_dir: Path, state: dict[str, Any]) -> None:
@@ -58,7 +64,7 @@ def export(model: BertForMaskedLM, vocab_path: Path, out_dir: Path, state: dict[
     if vocab_size != model.config.vocab_size:
         raise ValueError(f"{vocab_path} has {vocab_size} entries, the model {model.config.vocab_size}")
     if vocab_path.resolve() != (out_dir / "vocab.txt").resolve():
-        shutil.copyfile(vocab_path, out_dir / "vocab.txt")
+        _write_atomic(out_dir / "vocab.txt", vocab_path.read_bytes())
     _write_json(out_dir / "config.json", model.config.to_hf())
     _write_json(out_dir / "tokenizer_config.json", tokenizer_config())
     _write_json(out_dir / "special_tokens_map.json", special_tokens_map())
