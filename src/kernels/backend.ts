@@ -27,8 +27,28 @@ export async function initBackend(name: BackendName): Promise<BackendInfo> {
     if (found === null) throw new Error('WebGPU is not available in this browser (no adapter).');
     adapter = found;
   }
-  if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+  if (name === 'wasm') await loadWasmBackend();
   if (!(await tf.setBackend(name))) throw new Error(`The tfjs ${name} backend failed to initialise.`);
   await tf.ready();
   return { backend: name, adapter };
+}
+
+/**
+ * Registers the wasm backend. In a browser its .wasm binaries must be fetched from wherever the bundler put
+ * them: tfjs looks beside its own script by default, which Vite's dependency pre-bundling moves elsewhere
+ * (the dev server then answers with index.html and compilation fails). Node loads them from the package.
+ */
+async function loadWasmBackend(): Promise<void> {
+  const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
+  if (!tf.env().getBool('IS_BROWSER')) return;
+  const [plain, simd, threadedSimd] = await Promise.all([
+    import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url'),
+    import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'),
+    import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url'),
+  ]);
+  setWasmPaths({
+    'tfjs-backend-wasm.wasm': plain.default,
+    'tfjs-backend-wasm-simd.wasm': simd.default,
+    'tfjs-backend-wasm-threaded-simd.wasm': threadedSimd.default,
+  });
 }
