@@ -1,7 +1,5 @@
-import { chromium, type Browser } from '@playwright/test';
 import { resolve } from 'node:path';
-import { createServer, type ViteDevServer } from 'vite';
-import { CHROMIUM_ARGS, chromiumPath } from '../chromium';
+import { launchStudioBrowser } from '../studioBrowser';
 import { startHubServer } from '../testing/hubServer';
 import type { BackendName } from '../../src/kernels/backend';
 import type { CliCommand, ModelRef } from './args';
@@ -24,24 +22,11 @@ export interface EnginePage {
  * runs one command through the engine worker, printing its progress lines.
  */
 export async function openEnginePage(options: { backend: BackendName; modelDir?: string }): Promise<EnginePage> {
-  const root = resolve(import.meta.dirname, '../..');
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
   };
   try {
-    const vite: ViteDevServer = await createServer({
-      root,
-      configFile: resolve(root, 'vite.config.ts'),
-      logLevel: 'error',
-      // No file watching: a source edit mid-run must not reload the page under a training run.
-      server: { host: '127.0.0.1', port: 0, strictPort: false, open: false, hmr: false, watch: null },
-    });
-    await vite.listen();
-    closers.push(() => vite.close());
-    const baseUrl = vite.resolvedUrls?.local[0];
-    if (!baseUrl) throw new Error('the Vite server did not report its address');
-
     let endpoint: string | undefined;
     if (options.modelDir) {
       const hub = await startHubServer({ [LOCAL_REPO]: resolve(options.modelDir) });
@@ -49,13 +34,12 @@ export async function openEnginePage(options: { backend: BackendName; modelDir?:
       endpoint = hub.endpoint;
     }
 
-    const browser: Browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+    const browser = await launchStudioBrowser();
     closers.push(() => browser.close());
-    const page = await browser.newPage();
-    page.on('pageerror', (err) => console.error(`[page] ${err.message}`));
-    await page.exposeFunction('cliLog', (line: string) => console.log(line));
-    await page.goto(new URL('tools/cli/page.html', baseUrl).href);
-    await page.waitForFunction(() => 'cliEngine' in window, undefined, { timeout: 120_000 });
+    const page = await browser.open('tools/cli/page.html', {
+      ready: 'cliEngine',
+      expose: { cliLog: (line: string) => console.log(line) },
+    });
 
     return {
       async run(command, data, valData) {
