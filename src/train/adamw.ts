@@ -11,8 +11,12 @@
  * A parameter with no gradient in a step (frozen) is skipped entirely, as PyTorch skips `grad is None`: no decay,
  * no moment decay, no step count. Its moments are kept, so it resumes where it stopped when unfrozen; moments
  * are allocated on a parameter's first gradient, so parameters that never train cost no memory.
+ *
+ * On WebGPU each parameter's update is one fused kernel (src/kernels/adamwKernel.ts, 3 dispatches instead of ~14);
+ * elsewhere it is the tf-ops form below, which the fused kernel is tested against.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedAdamW, fusedAdamWAvailable, type AdamWTensors, type AdamWUpdate } from '../kernels/adamwKernel';
 import { TrainInputError } from './errors';
 
 export interface AdamWConfig {
@@ -54,6 +58,16 @@ function checkConfig({ beta1, beta2, epsilon, weightDecay }: AdamWConfig): void 
   }
 }
 
+/** The update in tf ops, for backends without the fused kernel (the reference the fused kernel is tested against). */
+function adamWOps(param: tf.Tensor, m: tf.Tensor, v: tf.Tensor, grad: tf.Tensor, update: AdamWUpdate): AdamWTensors {
+  const { beta1, beta2, epsilon, decay, stepSize, biasCorrection2Sqrt } = update;
+  const newM = m.mul(beta1).add(grad.mul(1 - beta1));
+  const newV = v.mul(beta2).add(grad.square().mul(1 - beta2));
+  const denom = newV.sqrt().div(biasCorrection2Sqrt).add(epsilon);
+  const decayed = decay === 1 ? param : param.mul(decay);
+  return { param: decayed.sub(newM.div(denom).mul(stepSize)), m: newM, v: newV };
+}
+
 export class AdamW {
   readonly config: AdamWConfig;
   private readonly slots = new Map<string, Slot>();
@@ -88,21 +102,25 @@ export class AdamW {
       }
     }
     const { beta1, beta2, epsilon, weightDecay } = this.config;
+    const fused = fusedAdamWAvailable();
     for (const [name, grad] of grads) {
       const param = this.param(name);
       const lr = lrs.get(name)!;
       const slot = this.slot(name, param);
       slot.step += 1;
-      const biasCorrection1 = 1 - beta1 ** slot.step;
-      const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** slot.step);
+      const update: AdamWUpdate = {
+        beta1,
+        beta2,
+        epsilon,
+        decay: this.decay.has(name) && weightDecay > 0 ? 1 - lr * weightDecay : 1,
+        stepSize: lr / (1 - beta1 ** slot.step),
+        biasCorrection2Sqrt: Math.sqrt(1 - beta2 ** slot.step),
+      };
       tf.tidy(() => {
-        const m = slot.m.mul(beta1).add(grad.mul(1 - beta1));
-        const v = slot.v.mul(beta2).add(grad.square().mul(1 - beta2));
-        const denom = v.sqrt().div(biasCorrection2Sqrt).add(epsilon);
-        const decayed = this.decay.has(name) && weightDecay > 0 ? param.mul(1 - lr * weightDecay) : param;
-        slot.m.assign(m);
-        slot.v.assign(v);
-        param.assign(decayed.sub(m.div(denom).mul(lr / biasCorrection1)));
+        const next = fused ? fusedAdamW(param, slot.m, slot.v, grad, update) : adamWOps(param, slot.m, slot.v, grad, update);
+        slot.m.assign(next.m);
+        slot.v.assign(next.v);
+        param.assign(next.param);
       });
     }
   }

@@ -1,0 +1,144 @@
+/**
+ * AdamW's update of one parameter as a single tfjs kernel on WebGPU, in place of the ~14 element-wise ops (each
+ * its own dispatch, its own pass over memory) that the tf-ops form costs. Per-dispatch overhead dominates small
+ * models on WebGPU, and the word-embedding table makes every extra pass over memory count.
+ *
+ * tfjs's WebGPU programs write exactly one output (binding 0) and bind their inputs read-only; WebGPU forbids
+ * binding one buffer both ways in a dispatch. So p, m and v cannot be updated in place by one program: the
+ * kernel runs three (m', v', then p' from m' and v') and returns new tensors for the caller to assign.
+ *
+ * The arithmetic is written in the same order as AdamW's tf-ops form (adamw.ts), so results agree to rounding.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { webgpu_util, type WebGPUBackend, type WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+
+export const FUSED_ADAMW_KERNEL = 'BertStudioFusedAdamW';
+
+/** tfjs flag (on by default) that lets a benchmark or test compare against the tf-ops form. */
+export const FUSED_ADAMW_FLAG = 'BERT_STUDIO_FUSED_ADAMW';
+tf.env().registerFlag(FUSED_ADAMW_FLAG, () => true);
+
+/** One parameter's update, as plain numbers (uniforms: nothing here changes the compiled shader). */
+export interface AdamWUpdate {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** 1 − lr · weightDecay, or 1 without decay. */
+  decay: number;
+  /** lr / (1 − β1^t). */
+  stepSize: number;
+  /** √(1 − β2^t). */
+  biasCorrection2Sqrt: number;
+}
+
+export interface AdamWTensors {
+  param: tf.Tensor;
+  m: tf.Tensor;
+  v: tf.Tensor;
+}
+
+const WORKGROUP: [number, number, number] = [64, 1, 1];
+
+abstract class ElementwiseProgram implements WebGPUProgram {
+  abstract variableNames: string[];
+  abstract shaderKey: string;
+  abstract uniforms: string;
+  outputShape: number[];
+  dispatchLayout: { x: number[] };
+  dispatch: [number, number, number];
+  workgroupSize = WORKGROUP;
+  size = true;
+
+  constructor(shape: number[]) {
+    this.outputShape = shape;
+    this.dispatchLayout = webgpu_util.flatDispatchLayout(shape);
+    this.dispatch = webgpu_util.computeDispatch(this.dispatchLayout, shape, this.workgroupSize);
+  }
+
+  abstract getUserCode(): string;
+}
+
+/** m' = β·m + (1 − β)·g, or with `squared` v' = β·v + (1 − β)·g². */
+class MomentProgram extends ElementwiseProgram {
+  variableNames = ['x', 'g'];
+  uniforms = 'beta : f32, oneMinusBeta : f32';
+  shaderKey: string;
+
+  constructor(shape: number[], private readonly squared: boolean) {
+    super(shape);
+    this.shaderKey = `adamwMoment_${squared}`;
+  }
+
+  getUserCode(): string {
+    return `
+      fn main(index : i32) {
+        if (index < uniforms.size) {
+          let grad = g[index];
+          setOutputAtIndex(index, x[index] * uniforms.beta + ${this.squared ? 'grad * grad' : 'grad'} * uniforms.oneMinusBeta);
+        }
+      }`;
+  }
+}
+
+/** p' = p·decay − m' / (√v' / √(1 − β2^t) + ε) · stepSize. */
+class ParamProgram extends ElementwiseProgram {
+  variableNames = ['p', 'm', 'v'];
+  uniforms = 'decay : f32, stepSize : f32, biasCorrection2Sqrt : f32, epsilon : f32';
+  shaderKey = 'adamwParam';
+
+  getUserCode(): string {
+    return `
+      fn main(index : i32) {
+        if (index < uniforms.size) {
+          let denom = sqrt(v[index]) / uniforms.biasCorrection2Sqrt + uniforms.epsilon;
+          setOutputAtIndex(index, p[index] * uniforms.decay - m[index] / denom * uniforms.stepSize);
+        }
+      }`;
+  }
+}
+
+const f32 = (...data: number[]) => data.map((value) => ({ type: 'float32', data: [value] }));
+
+function fusedAdamWWebGPU({ inputs, backend, attrs }: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}): tf.TensorInfo[] {
+  const { param, m, v, grad } = inputs as Record<'param' | 'm' | 'v' | 'grad', tf.TensorInfo>;
+  const update = attrs as unknown as AdamWUpdate;
+  const gpu = backend as WebGPUBackend;
+  const shape = param.shape;
+  const run = (program: WebGPUProgram, programInputs: tf.TensorInfo[], uniforms: number[]): tf.TensorInfo =>
+    gpu.runWebGPUProgram(program, programInputs, 'float32', f32(...uniforms));
+  const newM = run(new MomentProgram(shape, false), [m, grad], [update.beta1, 1 - update.beta1]);
+  const newV = run(new MomentProgram(shape, true), [v, grad], [update.beta2, 1 - update.beta2]);
+  const newParam = run(new ParamProgram(shape), [param, newM, newV], [
+    update.decay,
+    update.stepSize,
+    update.biasCorrection2Sqrt,
+    update.epsilon,
+  ]);
+  return [newParam, newM, newV];
+}
+
+tf.registerKernel({ kernelName: FUSED_ADAMW_KERNEL, backendName: 'webgpu', kernelFunc: fusedAdamWWebGPU });
+
+/** Whether `fusedAdamW` runs on the active backend (a kernel is registered for it and the flag is on). */
+export function fusedAdamWAvailable(): boolean {
+  return tf.env().getBool(FUSED_ADAMW_FLAG) && tf.getKernel(FUSED_ADAMW_KERNEL, tf.getBackend()) !== undefined;
+}
+
+/**
+ * The updated parameter and moments as new tensors (the caller assigns them and disposes the inputs' owners as
+ * usual). All four inputs must be float32 and of one shape; check `fusedAdamWAvailable()` first.
+ */
+export function fusedAdamW(param: tf.Tensor, m: tf.Tensor, v: tf.Tensor, grad: tf.Tensor, update: AdamWUpdate): AdamWTensors {
+  for (const [name, t] of Object.entries({ param, m, v, grad })) {
+    if (!tf.util.arraysEqual(t.shape, param.shape) || t.dtype !== 'float32') {
+      throw new Error(`fusedAdamW: ${name} is ${t.dtype} [${t.shape}], expected float32 [${param.shape}]`);
+    }
+  }
+  const attrs = { ...update } as unknown as tf.NamedAttrMap;
+  const [newParam, newM, newV] = tf.engine().runKernel(FUSED_ADAMW_KERNEL, { param, m, v, grad }, attrs) as tf.Tensor[];
+  return { param: newParam, m: newM, v: newV };
+}
