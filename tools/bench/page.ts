@@ -1,0 +1,56 @@
+// The benchmark's page: measures one backend per load (the Node side reloads it between backends), and checks
+// the fused kernels against their tf-ops reference for the e2e tests.
+import { initBackend, type BackendName } from '../../src/kernels/backend';
+import { compareAdamW } from './adamwCheck';
+import { benchMatmul, benchOptimizer, benchTraining } from './measure';
+import type { AdamWComparison, AdamWForm, BenchModelName, BenchReport, BenchRequest } from './protocol';
+
+const MODELS: BenchModelName[] = ['fixture', 'default'];
+const MATMUL_SIZE = 512;
+
+async function run(request: BenchRequest): Promise<BenchReport> {
+  const info = await initBackend(request.backend);
+  const log = (line: string) => void window.benchLog(`[${request.backend}] ${line}`);
+  const forms: AdamWForm[] = request.backend === 'webgpu' ? ['fused', 'tf-ops'] : ['tf-ops'];
+
+  const matmul = await benchMatmul(MATMUL_SIZE, request.steps);
+  log(`matmul ${MATMUL_SIZE}³: ${matmul.gflops.toFixed(2)} GFLOP/s`);
+  const training = [];
+  const optimizer = [];
+  for (const model of MODELS) {
+    for (const form of forms) {
+      const step = await benchTraining(model, form, request);
+      log(`${model} training step (AdamW ${form}): ${step.medianMs.toFixed(0)} ms`);
+      training.push(step);
+      const opt = await benchOptimizer(model, form, request);
+      log(`${model} AdamW alone (${form}): ${opt.medianMs.toFixed(1)} ms`);
+      optimizer.push(opt);
+    }
+  }
+  return {
+    backend: request.backend,
+    adapter: info.adapter ?? null,
+    userAgent: navigator.userAgent,
+    hardwareConcurrency: navigator.hardwareConcurrency,
+    request,
+    matmul,
+    training,
+    optimizer,
+  };
+}
+
+async function checkAdamW(backend: BackendName, steps: number): Promise<AdamWComparison> {
+  await initBackend(backend);
+  return compareAdamW(steps);
+}
+
+const bench = { run, checkAdamW };
+
+declare global {
+  interface Window {
+    bench: typeof bench;
+    benchLog(line: string): Promise<void>;
+  }
+}
+
+window.bench = bench;

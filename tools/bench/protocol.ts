@@ -1,0 +1,81 @@
+// What the benchmark's Node side asks its page for, and what the page reports back (plain JSON both ways).
+import type { BackendName } from '../../src/kernels/backend';
+
+/** 'fixture': the golden fixture model (hidden 32); 'default': the bundled model's shape (hidden 128, vocab 8000). */
+export type BenchModelName = 'fixture' | 'default';
+
+/** 'fused': the WGSL AdamW kernel; 'tf-ops': AdamW as tf ops (the only form off WebGPU). */
+export type AdamWForm = 'fused' | 'tf-ops';
+
+export interface BenchRequest {
+  backend: BackendName;
+  /** Timed training steps per measurement (after `warmup` untimed ones). */
+  steps: number;
+  warmup: number;
+  batchSize: number;
+  seqLen: number;
+}
+
+export interface ModelShape {
+  layers: number;
+  hidden: number;
+  vocab: number;
+  parameters: number;
+  parameterTensors: number;
+}
+
+/** Timings of full training steps (Trainer: forward, backward, clipping, AdamW, the loss readback). */
+export interface TrainingRun {
+  model: BenchModelName;
+  shape: ModelShape;
+  adamw: AdamWForm;
+  stepMs: number[];
+  medianMs: number;
+  /** tfjs kernel invocations per step (forward, backward and optimizer). */
+  kernelsPerStep: number;
+  /** WebGPU compute dispatches per step; null on other backends. */
+  dispatchesPerStep: number | null;
+  /** The most frequent kernels of one step, by count. */
+  topKernels: [name: string, perStep: number][];
+}
+
+/** Timings of the optimizer alone: AdamW over every parameter of the model, synchronised by a readback. */
+export interface OptimizerRun {
+  model: BenchModelName;
+  adamw: AdamWForm;
+  stepMs: number[];
+  medianMs: number;
+  dispatchesPerStep: number | null;
+}
+
+export interface MatmulRun {
+  size: number;
+  ms: number[];
+  /** 2·n³ / median time. */
+  gflops: number;
+}
+
+export interface BenchReport {
+  backend: BackendName;
+  adapter: string | null;
+  userAgent: string;
+  hardwareConcurrency: number;
+  request: BenchRequest;
+  matmul: MatmulRun;
+  training: TrainingRun[];
+  optimizer: OptimizerRun[];
+}
+
+/** The answer to the accuracy check of the fused AdamW kernel against the tf-ops form. */
+export interface AdamWComparison {
+  backend: string;
+  fusedUsed: boolean;
+  steps: number;
+  /**
+   * Per tensor: max |fused − reference| / max |reference|, for the parameter, its change since the start
+   * (the sum of the updates, a stricter test than the parameter itself) and both moments.
+   */
+  errors: { name: string; kind: 'param' | 'update' | 'm' | 'v'; relError: number }[];
+  /** tf.memory().numTensors after each step: flat once the moments exist (no leak per step). */
+  tensorCounts: number[];
+}

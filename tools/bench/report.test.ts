@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { BenchReport, TrainingRun } from './protocol';
+import { estimateFineTune, formatReport, resultFileName } from './report';
+
+function run(model: TrainingRun['model'], adamw: TrainingRun['adamw'], medianMs: number): TrainingRun {
+  return {
+    model,
+    shape: { layers: 2, hidden: model === 'default' ? 128 : 32, vocab: 8000, parameters: 1, parameterTensors: 1 },
+    adamw,
+    stepMs: [medianMs - 10, medianMs, medianMs + 20],
+    medianMs,
+    kernelsPerStep: 1080,
+    dispatchesPerStep: adamw === 'fused' ? 690 : 1117,
+    topKernels: [],
+  };
+}
+
+function report(training: TrainingRun[]): BenchReport {
+  return {
+    backend: 'webgpu',
+    adapter: 'google swiftshader',
+    userAgent: 'test',
+    hardwareConcurrency: 2,
+    request: { backend: 'webgpu', steps: 3, warmup: 1, batchSize: 16, seqLen: 32 },
+    matmul: { size: 512, ms: [500], gflops: 0.54 },
+    training,
+    optimizer: [{ model: 'default', adamw: 'fused', stepMs: [100], medianMs: 100, dispatchesPerStep: 123 }],
+  };
+}
+
+describe('bench report', () => {
+  it('estimates 375 steps for 3 epochs of 2,000 sentences at batch 16, from the fused run when there is one', () => {
+    const estimate = estimateFineTune(report([run('default', 'tf-ops', 2000), run('default', 'fused', 1600)]));
+    expect(estimate).toEqual({ steps: 375, stepMs: 1600, minutes: 10 });
+    expect(estimateFineTune(report([run('default', 'tf-ops', 800)]))?.minutes).toBe(5);
+    expect(estimateFineTune(report([run('fixture', 'tf-ops', 800)]))).toBeNull();
+  });
+
+  it('prints one row per run with step times, counts and AdamW alone, then the estimate', () => {
+    const text = formatReport(report([run('fixture', 'tf-ops', 300), run('default', 'fused', 1600)]));
+    expect(text).toContain('webgpu (google swiftshader): matMul 512³ 0.54 GFLOP/s; batch 16 × seq 32, median of 3 steps after 1 warmup');
+    expect(text).toMatch(/fixture \(h32 L2 v8000\) +tf-ops +300 +290-320 +1080 +1117 +-/);
+    expect(text).toMatch(/default \(h128 L2 v8000\) +fused +1600 +1590-1620 +1080 +690 +100\.0/);
+    expect(text).toContain('(default model, 375 steps): 10.0 min');
+  });
+
+  it('names result files by UTC date and backend', () => {
+    expect(resultFileName(new Date('2026-03-04T23:59:00Z'), 'wasm')).toBe('results/2026-03-04-wasm.json');
+  });
+});

@@ -1,0 +1,64 @@
+// Turning a page's measurements into the printed table, the fine-tune estimate and the results file name.
+import type { BenchReport, TrainingRun } from './protocol';
+
+/** The fine-tune the estimate is for: 3 epochs over 2,000 sentences of ≤ 32 tokens at batch 16 (no evaluation). */
+export const FINE_TUNE = { sentences: 2000, epochs: 3, batchSize: 16 } as const;
+
+export interface FineTuneEstimate {
+  steps: number;
+  /** The default model's median step time it is based on. */
+  stepMs: number;
+  minutes: number;
+}
+
+/** The run the studio would use on this backend: the fused AdamW where it exists. */
+function shipped(report: BenchReport, model: TrainingRun['model']): TrainingRun | undefined {
+  const runs = report.training.filter((run) => run.model === model);
+  return runs.find((run) => run.adamw === 'fused') ?? runs[0];
+}
+
+export function estimateFineTune(report: BenchReport): FineTuneEstimate | null {
+  const run = shipped(report, 'default');
+  if (!run) return null;
+  const steps = FINE_TUNE.epochs * Math.ceil(FINE_TUNE.sentences / FINE_TUNE.batchSize);
+  return { steps, stepMs: run.medianMs, minutes: (steps * run.medianMs) / 60_000 };
+}
+
+/** tools/bench/results/<YYYY-MM-DD>-<backend>.json, relative to the benchmark folder. */
+export function resultFileName(date: Date, backend: string): string {
+  return `results/${date.toISOString().slice(0, 10)}-${backend}.json`;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+const fixed = (x: number | null, digits = 0) => (x === null ? '-' : x.toFixed(digits));
+
+export function formatReport(report: BenchReport): string {
+  const { request } = report;
+  const optimizerMs = (run: TrainingRun) =>
+    report.optimizer.find((o) => o.model === run.model && o.adamw === run.adamw)?.medianMs ?? null;
+  const rows = report.training.map((run) => [
+    `${run.model} (h${run.shape.hidden} L${run.shape.layers} v${run.shape.vocab})`,
+    run.adamw,
+    fixed(run.medianMs),
+    `${fixed(Math.min(...run.stepMs))}-${fixed(Math.max(...run.stepMs))}`,
+    fixed(run.kernelsPerStep),
+    fixed(run.dispatchesPerStep),
+    fixed(optimizerMs(run), 1),
+  ]);
+  const estimate = estimateFineTune(report);
+  return [
+    `${report.backend}${report.adapter ? ` (${report.adapter})` : ''}: matMul ${report.matmul.size}³ ` +
+      `${report.matmul.gflops.toFixed(2)} GFLOP/s; batch ${request.batchSize} × seq ${request.seqLen}, ` +
+      `median of ${request.steps} steps after ${request.warmup} warmup`,
+    table(['model', 'AdamW', 'step ms', 'range', 'kernels/step', 'dispatches/step', 'AdamW alone ms'], rows),
+    estimate
+      ? `estimated ${FINE_TUNE.epochs}-epoch fine-tune of ${FINE_TUNE.sentences} sentences (default model, ` +
+        `${estimate.steps} steps): ${estimate.minutes.toFixed(1)} min`
+      : '',
+  ].join('\n');
+}
