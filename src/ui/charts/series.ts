@@ -112,7 +112,7 @@ export function lrGroups(step: StepMetrics | undefined): SeriesKey[] {
     .sort((a, b) => a - b);
   const picked = new Set<GroupId>(['head']);
   if (layers.length > 0) {
-    picked.add(`layer.${layers.at(-1)}`);
+    picked.add(`layer.${layers[layers.length - 1]}`);
     if (layers.length > 4) picked.add(`layer.${layers[Math.floor(layers.length / 2)]}`);
     picked.add(`layer.${layers[0]}`);
   }
