@@ -16,4 +16,14 @@ test.describe('fused kernels on WebGPU', () => {
     // The frozen stretch (steps 2-3) allocates nothing new; from step 1 on the tensor count stays flat.
     expect(new Set(result.tensorCounts).size).toBe(1);
   });
+
+  test('loop reductions and softmax: values and gradients match tfjs kernels within 1e-5', async ({ page }) => {
+    await page.goto('/tools/bench/page.html');
+    await page.waitForFunction(() => 'bench' in window);
+    const result = await page.evaluate(() => window.bench.checkReductions());
+    expect(result.backend).toBe('webgpu');
+    expect(result.shaders).toEqual(expect.arrayContaining(['loopReduce_sum', 'loopReduce_mean', 'loopReduce_max', 'loopSoftmax']));
+    for (const c of result.cases) console.log(`${c.name}: relative error ${c.relError.toExponential(2)}`);
+    expect(result.cases.filter((c) => !c.sameShapes || !(c.relError <= 1e-5))).toEqual([]);
+  });
 });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
+import './reductions';
 
 export type BackendName = 'webgpu' | 'wasm' | 'cpu';
 

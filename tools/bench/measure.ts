@@ -2,27 +2,30 @@
 import * as tf from '@tensorflow/tfjs';
 import { quantile } from '../../src/data/stats';
 import { FUSED_ADAMW_FLAG } from '../../src/kernels/adamwKernel';
+import { LOOP_REDUCTIONS_FLAG } from '../../src/kernels/reductions';
 import { disposeParams } from '../../src/model/params';
 import { AdamW } from '../../src/train/adamw';
 import { validateTrainingArgs } from '../../src/train/defaults';
 import { buildParamGroups, decayNames } from '../../src/train/groups';
 import { Trainer } from '../../src/train/trainer';
 import { startLaunchCounter, type LaunchCounts } from './counters';
-import type { AdamWForm, BenchModelName, BenchRequest, MatmulRun, OptimizerRun, TrainingRun } from './protocol';
+import type { AdamWForm, BenchModelName, BenchRequest, KernelSet, MatmulRun, OptimizerRun, TrainingRun } from './protocol';
 import { loadBenchModel, randomGrads, SPECIAL, syntheticExamples } from './workloads';
 
 export function median(values: readonly number[]): number {
   return quantile([...values].sort((a, b) => a - b), 0.5);
 }
 
-/** Runs `fn` with the fused AdamW kernel allowed or not (it only exists on WebGPU). */
-async function withAdamW<T>(form: AdamWForm, fn: () => Promise<T>): Promise<T> {
-  const before = tf.env().getBool(FUSED_ADAMW_FLAG);
-  tf.env().set(FUSED_ADAMW_FLAG, form === 'fused');
+/** Runs `fn` with the studio's WebGPU kernels switched as `kernels` says (elsewhere they do not exist). */
+async function withKernels<T>(kernels: KernelSet, fn: () => Promise<T>): Promise<T> {
+  const before = [tf.env().getBool(FUSED_ADAMW_FLAG), tf.env().getBool(LOOP_REDUCTIONS_FLAG)];
+  tf.env().set(FUSED_ADAMW_FLAG, kernels.adamw === 'fused');
+  tf.env().set(LOOP_REDUCTIONS_FLAG, kernels.reductions === 'loop');
   try {
     return await fn();
   } finally {
-    tf.env().set(FUSED_ADAMW_FLAG, before);
+    tf.env().set(FUSED_ADAMW_FLAG, before[0]);
+    tf.env().set(LOOP_REDUCTIONS_FLAG, before[1]);
   }
 }
 
@@ -56,7 +59,7 @@ function perStep(counts: LaunchCounts, steps: number): Pick<TrainingRun, 'kernel
  * Full training steps through the studio's Trainer (classification, clipping on, no evaluation): the interval
  * between consecutive step callbacks, so each interval holds one whole step including the loss readback.
  */
-export async function benchTraining(name: BenchModelName, form: AdamWForm, request: BenchRequest): Promise<TrainingRun> {
+export async function benchTraining(name: BenchModelName, kernels: KernelSet, request: BenchRequest): Promise<TrainingRun> {
   const { steps, warmup, batchSize, seqLen } = request;
   const model = await loadBenchModel(name);
   const total = warmup + steps;
@@ -65,7 +68,7 @@ export async function benchTraining(name: BenchModelName, form: AdamWForm, reque
   const stamps: number[] = [];
   let counts: LaunchCounts | undefined;
   try {
-    await withAdamW(form, async () => {
+    await withKernels(kernels, async () => {
       const trainer = new Trainer({
         model: { params: model.params, config: model.config },
         task: 'classify',
@@ -91,7 +94,7 @@ export async function benchTraining(name: BenchModelName, form: AdamWForm, reque
     disposeParams(model.params);
   }
   const stepMs = stamps.slice(warmup).map((t, i) => t - stamps[warmup - 1 + i]);
-  return { model: name, shape: model.shape, adamw: form, stepMs, medianMs: median(stepMs), ...perStep(counts!, steps) };
+  return { model: name, shape: model.shape, kernels, stepMs, medianMs: median(stepMs), ...perStep(counts!, steps) };
 }
 
 /** AdamW alone over every parameter of the model, each step ended by a readback of the last parameter. */
@@ -105,7 +108,7 @@ export async function benchOptimizer(name: BenchModelName, form: AdamWForm, requ
   const counter = startLaunchCounter();
   const stepMs: number[] = [];
   try {
-    await withAdamW(form, async () => {
+    await withKernels({ adamw: form, reductions: 'loop' }, async () => {
       for (let i = 0; i < warmup + steps; i++) {
         if (i === warmup) counter.reset();
         const started = performance.now();

@@ -2,8 +2,10 @@
 // the fused kernels against their tf-ops reference for the e2e tests.
 import { initBackend, type BackendName } from '../../src/kernels/backend';
 import { compareAdamW } from './adamwCheck';
+import { compareReductions } from './reductionCheck';
 import { benchMatmul, benchOptimizer, benchTraining } from './measure';
-import type { AdamWComparison, AdamWForm, BenchModelName, BenchReport, BenchRequest } from './protocol';
+import type { AdamWComparison, AdamWForm, BenchModelName, BenchReport, BenchRequest, KernelSet, ReductionComparison } from './protocol';
+import { kernelLabel } from './report';
 
 const MODELS: BenchModelName[] = ['fixture', 'default'];
 const MATMUL_SIZE = 512;
@@ -11,17 +13,24 @@ const MATMUL_SIZE = 512;
 async function run(request: BenchRequest): Promise<BenchReport> {
   const info = await initBackend(request.backend);
   const log = (line: string) => void window.benchLog(`[${request.backend}] ${line}`);
-  const forms: AdamWForm[] = request.backend === 'webgpu' ? ['fused', 'tf-ops'] : ['tf-ops'];
+  const webgpu = request.backend === 'webgpu';
+  // The shipped set first, then each of the studio's kernels switched off in turn (stock tfjs last).
+  const kernelSets: KernelSet[] = webgpu
+    ? [{ adamw: 'fused', reductions: 'loop' }, { adamw: 'tf-ops', reductions: 'loop' }, { adamw: 'tf-ops', reductions: 'tfjs' }]
+    : [{ adamw: 'tf-ops', reductions: 'tfjs' }];
+  const adamwForms: AdamWForm[] = webgpu ? ['fused', 'tf-ops'] : ['tf-ops'];
 
   const matmul = await benchMatmul(MATMUL_SIZE, request.steps);
   log(`matmul ${MATMUL_SIZE}³: ${matmul.gflops.toFixed(2)} GFLOP/s`);
   const training = [];
   const optimizer = [];
   for (const model of MODELS) {
-    for (const form of forms) {
-      const step = await benchTraining(model, form, request);
-      log(`${model} training step (AdamW ${form}): ${step.medianMs.toFixed(0)} ms`);
+    for (const kernels of kernelSets) {
+      const step = await benchTraining(model, kernels, request);
+      log(`${model} training step (${kernelLabel(kernels)}): ${step.medianMs.toFixed(0)} ms`);
       training.push(step);
+    }
+    for (const form of adamwForms) {
       const opt = await benchOptimizer(model, form, request);
       log(`${model} AdamW alone (${form}): ${opt.medianMs.toFixed(1)} ms`);
       optimizer.push(opt);
@@ -44,7 +53,12 @@ async function checkAdamW(backend: BackendName, steps: number): Promise<AdamWCom
   return compareAdamW(steps);
 }
 
-const bench = { run, checkAdamW };
+async function checkReductions(): Promise<ReductionComparison> {
+  await initBackend('webgpu');
+  return compareReductions();
+}
+
+const bench = { run, checkAdamW, checkReductions };
 
 declare global {
   interface Window {

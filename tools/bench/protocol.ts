@@ -7,6 +7,15 @@ export type BenchModelName = 'fixture' | 'default';
 /** 'fused': the WGSL AdamW kernel; 'tf-ops': AdamW as tf ops (the only form off WebGPU). */
 export type AdamWForm = 'fused' | 'tf-ops';
 
+/** 'loop': src/kernels/reductions.ts (WebGPU only); 'tfjs': tfjs's own Sum, Mean, Max and Softmax kernels. */
+export type ReductionForm = 'loop' | 'tfjs';
+
+/** Which of the studio's WebGPU kernels a run uses; off WebGPU only { tf-ops, tfjs } exists. */
+export interface KernelSet {
+  adamw: AdamWForm;
+  reductions: ReductionForm;
+}
+
 export interface BenchRequest {
   backend: BackendName;
   /** Timed training steps per measurement (after `warmup` untimed ones). */
@@ -28,7 +37,7 @@ export interface ModelShape {
 export interface TrainingRun {
   model: BenchModelName;
   shape: ModelShape;
-  adamw: AdamWForm;
+  kernels: KernelSet;
   stepMs: number[];
   medianMs: number;
   /** tfjs kernel invocations per step (forward, backward and optimizer). */
@@ -78,4 +87,12 @@ export interface AdamWComparison {
   errors: { name: string; kind: 'param' | 'update' | 'm' | 'v'; relError: number }[];
   /** tf.memory().numTensors after each step: flat once the moments exist (no leak per step). */
   tensorCounts: number[];
+}
+
+/** The loop reductions against tfjs's WebGPU kernels, case by case (ops, and a gradient through them). */
+export interface ReductionComparison {
+  backend: string;
+  /** Shader keys (up to their shape suffix) dispatched with the replacement on. */
+  shaders: string[];
+  cases: { name: string; sameShapes: boolean; relError: number }[];
 }

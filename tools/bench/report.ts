@@ -1,5 +1,5 @@
 // Turning a page's measurements into the printed table, the fine-tune estimate and the results file name.
-import type { BenchReport, TrainingRun } from './protocol';
+import type { BenchReport, KernelSet, TrainingRun } from './protocol';
 
 /** The fine-tune the estimate is for: 3 epochs over 2,000 sentences of ≤ 32 tokens at batch 16 (no evaluation). */
 export const FINE_TUNE = { sentences: 2000, epochs: 3, batchSize: 16 } as const;
@@ -11,10 +11,14 @@ export interface FineTuneEstimate {
   minutes: number;
 }
 
-/** The run the studio would use on this backend: the fused AdamW where it exists. */
+/** A run's kernels in a table cell: AdamW form + reduction form. */
+export function kernelLabel(kernels: KernelSet): string {
+  return `${kernels.adamw}+${kernels.reductions}`;
+}
+
+/** The run with the kernels the studio uses on this backend: the first of a model's runs (the page's order). */
 function shipped(report: BenchReport, model: TrainingRun['model']): TrainingRun | undefined {
-  const runs = report.training.filter((run) => run.model === model);
-  return runs.find((run) => run.adamw === 'fused') ?? runs[0];
+  return report.training.find((run) => run.model === model);
 }
 
 export function estimateFineTune(report: BenchReport): FineTuneEstimate | null {
@@ -40,10 +44,10 @@ const fixed = (x: number | null, digits = 0) => (x === null ? '-' : x.toFixed(di
 export function formatReport(report: BenchReport): string {
   const { request } = report;
   const optimizerMs = (run: TrainingRun) =>
-    report.optimizer.find((o) => o.model === run.model && o.adamw === run.adamw)?.medianMs ?? null;
+    report.optimizer.find((o) => o.model === run.model && o.adamw === run.kernels.adamw)?.medianMs ?? null;
   const rows = report.training.map((run) => [
     `${run.model} (h${run.shape.hidden} L${run.shape.layers} v${run.shape.vocab})`,
-    run.adamw,
+    kernelLabel(run.kernels),
     fixed(run.medianMs),
     `${fixed(Math.min(...run.stepMs))}-${fixed(Math.max(...run.stepMs))}`,
     fixed(run.kernelsPerStep),
@@ -55,7 +59,7 @@ export function formatReport(report: BenchReport): string {
     `${report.backend}${report.adapter ? ` (${report.adapter})` : ''}: matMul ${report.matmul.size}³ ` +
       `${report.matmul.gflops.toFixed(2)} GFLOP/s; batch ${request.batchSize} × seq ${request.seqLen}, ` +
       `median of ${request.steps} steps after ${request.warmup} warmup`,
-    table(['model', 'AdamW', 'step ms', 'range', 'kernels/step', 'dispatches/step', 'AdamW alone ms'], rows),
+    table(['model', 'kernels', 'step ms', 'range', 'kernels/step', 'dispatches/step', 'AdamW alone ms'], rows),
     estimate
       ? `estimated ${FINE_TUNE.epochs}-epoch fine-tune of ${FINE_TUNE.sentences} sentences (default model, ` +
         `${estimate.steps} steps): ${estimate.minutes.toFixed(1)} min`
