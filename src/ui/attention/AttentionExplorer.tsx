@@ -71,7 +71,7 @@ function Views({ prepared }: { prepared: PreparedAttention }) {
   );
 
   const n = view.tokens.length;
-  const cell = compare ? cellSize(n, 300, 8, 22) : cellSize(n, 460, 10, 28);
+  const cell = compare ? cellSize(n, 180, 8, 22) : cellSize(n, 460, 10, 28);
   const title = describeChoice(choice);
   const sequential = { kind: 'sequential', max: view.max } as const;
   const common = { tokens: view.tokens, palette, cell, cursor, onCursor: setCursor };
@@ -106,8 +106,8 @@ function Views({ prepared }: { prepared: PreparedAttention }) {
         </span>
       </div>
 
-      <div className="attention-views">
-        <section className="attention-view" aria-labelledby={modelViewTitle}>
+      <div className={compare ? 'attention-views compare' : 'attention-views'}>
+        <section className="attention-view attention-view-model" aria-labelledby={modelViewTitle}>
           <h3 id={modelViewTitle} className="attention-view-title">
             Model view{weights === 'pretrained' ? ' (pretrained)' : ''}
             <Tooltip text={ROLLOUT_HELP} label="About mean and rollout" />
@@ -145,7 +145,7 @@ function Views({ prepared }: { prepared: PreparedAttention }) {
           </div>
         </section>
 
-        <section className="attention-view" aria-labelledby={headViewTitle}>
+        <section className="attention-view attention-view-head" aria-labelledby={headViewTitle}>
           <h3 id={headViewTitle} className="attention-view-title">
             Head view
           </h3>

@@ -38,7 +38,7 @@ export function AttentionPanel() {
           <span>Sentence</span>
           <input type="text" value={text} onChange={(event) => setText(event.target.value)} spellCheck={false} />
         </label>
-        <DataExamplePicker label="Example from the data" onPick={setText} />
+        <DataExamplePicker label="Example sentence from the data" onPick={setText} />
         <button type="submit" className="primary" disabled={!canShow}>
           {computing ? 'Computing…' : 'Show attention'}
         </button>

@@ -150,6 +150,12 @@ describe('headViewLines', () => {
     expect(lines.some((l) => l.weight === 0.01)).toBe(false);
   });
 
+  it('keeps only the strongest lines past the cap', () => {
+    const lines = headViewLines([uniform(4), onto(2)], 0.02, 3);
+    expect(lines).toHaveLength(3);
+    expect(lines.every((l) => l.weight === 1 && l.series === 1 && l.to === 2)).toBe(true);
+  });
+
   it('draws nothing for no matrices', () => {
     expect(headViewLines([])).toEqual([]);
   });

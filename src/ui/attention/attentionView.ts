@@ -121,9 +121,10 @@ export interface HeadLine {
 
 /**
  * The head view's lines, weakest first so the strong ones are drawn on top. Weights under `minWeight` are
- * left out: they would be invisible, and a long text has tokens² lines per head.
+ * left out (they would be invisible), and only the `maxLines` strongest are kept: a long text has
+ * tokens² lines per head, more than an SVG redraws smoothly on hover.
  */
-export function headViewLines(matrices: readonly Matrix[], minWeight = 0.02): HeadLine[] {
+export function headViewLines(matrices: readonly Matrix[], minWeight = 0.02, maxLines = 4000): HeadLine[] {
   const lines: HeadLine[] = [];
   matrices.forEach((matrix, series) =>
     matrix.forEach((row, from) =>
@@ -132,7 +133,8 @@ export function headViewLines(matrices: readonly Matrix[], minWeight = 0.02): He
       }),
     ),
   );
-  return lines.sort((a, b) => a.weight - b.weight);
+  lines.sort((a, b) => a.weight - b.weight);
+  return lines.slice(Math.max(0, lines.length - maxLines));
 }
 
 /** The hover/keyboard readout of one heatmap cell: "play → ##ing: 0.231" (signed for differences). */
