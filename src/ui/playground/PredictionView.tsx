@@ -1,0 +1,73 @@
+import type { Prediction } from '../../worker/protocol';
+import { fillMasks, rankedProbabilities, regressionValue, type HeadInfo } from './playground';
+import { ScoreBars } from './ScoreBars';
+
+/** Classes beyond this many are summarised in a line, not drawn. */
+const MAX_CLASSES_SHOWN = 10;
+
+export interface PredictionViewProps {
+  prediction: Prediction;
+  head: HeadInfo;
+  /** The text box no longer holds the text this prediction is for. */
+  stale: boolean;
+}
+
+/** One prediction: class probabilities, a regression value, or fill-mask candidates for each [MASK]. */
+export function PredictionView({ prediction, head, stale }: PredictionViewProps) {
+  const classes = rankedProbabilities(prediction, head.labels);
+  const value = regressionValue(prediction);
+  const masks = prediction.fillMask ?? [];
+  const nothing = classes.length === 0 && value === undefined && masks.length === 0;
+
+  return (
+    <section className="playground-result" aria-label="Prediction">
+      {stale && <p className="playground-note">Result for an earlier text: “{prediction.text}”. Press Predict to update it.</p>}
+      {classes.length > 0 && (
+        <div className="playground-block">
+          <h3 className="playground-block-title">
+            Predicted class: <strong>{classes[0].label}</strong>
+          </h3>
+          <ScoreBars
+            label="Class probabilities"
+            bars={classes.slice(0, MAX_CLASSES_SHOWN).map((c) => ({ label: c.label, value: c.probability, top: c.top }))}
+          />
+          {classes.length > MAX_CLASSES_SHOWN && (
+            <p className="playground-note">and {classes.length - MAX_CLASSES_SHOWN} less likely classes</p>
+          )}
+        </div>
+      )}
+      {value !== undefined && (
+        <p className="playground-block playground-value">
+          Predicted value: <output>{value.toPrecision(4)}</output>
+        </p>
+      )}
+      {masks.length > 0 && (
+        <div className="playground-block">
+          <h3 className="playground-block-title">Filled in</h3>
+          <p className="playground-filled">{fillMasks(prediction.text, masks)}</p>
+          <div className="playground-masks">
+            {masks.map((mask, m) => (
+              <div key={mask.position} className="playground-mask">
+                <h4 className="playground-mask-title">
+                  Mask {m + 1} <span className="playground-muted">(token {mask.position})</span>
+                </h4>
+                <ScoreBars
+                  label={`Candidates for mask ${m + 1}`}
+                  mono
+                  bars={mask.candidates.map((c, i) => ({ label: c.token, value: c.score, top: i === 0 }))}
+                />
+              </div>
+            ))}
+          </div>
+        </div>
+      )}
+      {nothing && (
+        <p className="playground-note">
+          {head.kind === 'mlm'
+            ? 'No [MASK] in the text, so the masked-LM head had nothing to predict: put [MASK] where a word should go.'
+            : 'The model has no task head yet, so there is nothing to predict: train it for a task first.'}
+        </p>
+      )}
+    </section>
+  );
+}
