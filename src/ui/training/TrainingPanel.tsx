@@ -1,3 +1,247 @@
+import { useId, useMemo, useState } from 'react';
+import { useStudio } from '../../store';
+import type { TrainingArgs } from '../../train/defaults';
+import { SCHEDULE_KINDS, type ScheduleKind } from '../../train/lr';
+import { formatCount, formatPercent, Panel, Slider, Tooltip } from '../common';
+import { estimateSteps, EVAL_STEPS_FIELD, FIELDS, truncatedShare } from './fields';
+import { FreezeMap } from './FreezeMap';
+import { presetOf } from './freezeMap';
+import { epochsAdvice } from './learningRate';
+import { LearningRate } from './LearningRate';
+import { NumberField, type NumberFieldProps } from './NumberField';
+import { RunControls } from './RunControls';
+import { isActive, startBlocker } from './run';
+import { schedulePoints } from './schedule';
+import './training.css';
+
+const SCHEDULE_NAMES: Record<ScheduleKind, string> = { linear: 'Linear decay', cosine: 'Cosine decay', constant: 'Constant' };
+
+/** Hyperparameters, the freeze map and the run controls. */
 export function TrainingPanel() {
-  return <section aria-label="TrainingPanel">TrainingPanel (in progress)</section>;
+  const args = useStudio((s) => s.args);
+  const setArg = useStudio((s) => s.setArg);
+  const model = useStudio((s) => s.model);
+  const data = useStudio((s) => s.data);
+  const task = useStudio((s) => s.task);
+  const busy = useStudio((s) => s.busy);
+  const runState = useStudio((s) => s.runState);
+  const [invalid, setInvalid] = useState<Record<string, string>>({});
+  const running = isActive(runState);
+
+  const validity = (label: string) => (error: string | null) =>
+    setInvalid((previous) => {
+      if ((previous[label] ?? null) === error) return previous;
+      const next = { ...previous };
+      if (error === null) delete next[label];
+      else next[label] = error;
+      return next;
+    });
+
+  /** A NumberField bound to a training argument; arguments the engine cannot change mid-run lock while one runs. */
+  const bound = (key: keyof typeof FIELDS, extra: Partial<NumberFieldProps> = {}): NumberFieldProps => {
+    const spec = FIELDS[key];
+    return {
+      spec,
+      value: args[key],
+      onChange: (value) => setArg(key, value as TrainingArgs[typeof key]),
+      onValidity: validity(spec.label),
+      disabled: running,
+      ...extra,
+    };
+  };
+
+  const truncated = useMemo(() => (data ? truncatedShare(data.tokenLengths, args.maxLength) : null), [data, args.maxLength]);
+  const blocker = startBlocker({ hasModel: model !== null, hasData: data !== null, busy, invalid: Object.keys(invalid)[0] ?? null });
+  const effectiveBatch = args.batchSize * args.gradAccumSteps;
+  const totalSteps = data ? estimateSteps(data.numTrain, args) : null;
+
+  return (
+    <Panel title="Training" subtitle="Hyperparameters, which layers train, and the run.">
+      <TaskLine />
+      <RunControls blocker={blocker} />
+
+      <section className="training-section" aria-label="Optimisation">
+        <h3 className="training-heading">Optimisation</h3>
+        <LearningRate
+          value={args.learningRate}
+          onChange={(value) => setArg('learningRate', value)}
+          onValidity={validity(FIELDS.learningRate.label)}
+          headOnly={presetOf(args.freeze) === 'head'}
+        />
+        <div className="training-grid">
+          <NumberField {...bound('epochs', { hint: epochsAdvice(args.epochs), warn: epochsAdvice(args.epochs) !== null })} />
+          <NumberField {...bound('batchSize')} />
+          <NumberField {...bound('gradAccumSteps', { hint: `Effective batch ${effectiveBatch}.` })} />
+          <NumberField
+            {...bound('maxLength', {
+              limit: model ? { max: model.maxPositions, why: `the model has ${model.maxPositions} positions` } : undefined,
+              hint: truncationNote(truncated, args.maxLength),
+              warn: truncated !== null && truncated > 0.1,
+            })}
+          />
+          <NumberField {...bound('warmupRatio')} />
+          <NumberField {...bound('weightDecay')} />
+          <NumberField {...bound('maxGradNorm')} />
+          <NumberField {...bound('seed')} />
+        </div>
+        <ScheduleField value={args.schedule} warmupRatio={args.warmupRatio} onChange={(value) => setArg('schedule', value)} disabled={running} />
+        {totalSteps !== null && (
+          <p className="training-muted">
+            {args.maxSteps === null ? '≈ ' : ''}
+            {formatCount(totalSteps)} optimizer steps over {formatCount(data!.numTrain)} training examples.
+          </p>
+        )}
+      </section>
+
+      <section className="training-section" aria-label="Evaluation and stopping">
+        <h3 className="training-heading">Evaluation and stopping</h3>
+        <div className="training-grid">
+          <EvalEvery value={args.evalEvery} onChange={(value) => setArg('evalEvery', value)} onValidity={validity(EVAL_STEPS_FIELD.label)} disabled={running} />
+          <NumberField {...bound('earlyStoppingPatience')} />
+        </div>
+      </section>
+
+      {task === 'mlm' && (
+        <section className="training-section" aria-label="Masking">
+          <h3 className="training-heading">Masking</h3>
+          <div className="training-grid">
+            <NumberField {...bound('mlmProbability')} />
+            <label className="training-check">
+              <input type="checkbox" checked={args.wholeWordMasking} disabled={running} onChange={(event) => setArg('wholeWordMasking', event.target.checked)} />
+              Whole-word masking
+              <Tooltip text="Mask every word piece of a chosen word together, so the model cannot guess a piece from its neighbours." label="About whole-word masking" />
+            </label>
+          </div>
+        </section>
+      )}
+
+      <section className="training-section" aria-label="Layers">
+        <h3 className="training-heading">Layers</h3>
+        <div className="training-grid two">
+          <Slider
+            label="Layer-wise LR decay"
+            value={args.llrd}
+            min={0.5}
+            max={1}
+            step={0.01}
+            onChange={(value) => setArg('llrd', value)}
+            format={(value) => value.toFixed(2)}
+            help="Each layer below the top gets this factor more of decay on its learning rate (1 = off). 0.8–0.95 is typical: lower layers hold general knowledge and should change less."
+          />
+          <Slider
+            label="Head LR multiplier"
+            value={args.headLrMultiplier}
+            min={0.1}
+            max={100}
+            step={10}
+            scale="log"
+            onChange={(value) => setArg('headLrMultiplier', value)}
+            format={(value) => `×${value}`}
+            help="Extra factor on the head's learning rate: a freshly initialised head often learns faster with a larger rate."
+          />
+        </div>
+        <FreezeMap />
+      </section>
+
+      <details className="training-advanced">
+        <summary>Advanced</summary>
+        <div className="training-grid">
+          <NumberField {...bound('maxSteps')} />
+          <NumberField {...bound('earlyStoppingMinDelta')} />
+          <NumberField {...bound('adamBeta1')} />
+          <NumberField {...bound('adamBeta2')} />
+          <NumberField {...bound('adamEpsilon')} />
+        </div>
+      </details>
+    </Panel>
+  );
+}
+
+function truncationNote(share: number | null, maxLength: number): string | undefined {
+  if (share === null) return undefined;
+  if (share === 0) return `Every row fits in ${maxLength} tokens.`;
+  return `${formatPercent(share)} of rows are longer and get truncated.`;
+}
+
+const TASK_NAMES = { classify: 'Text classification', mlm: 'Masked language modelling (domain adaptation)' } as const;
+
+function TaskLine() {
+  const task = useStudio((s) => s.task);
+  const data = useStudio((s) => s.data);
+  let detail = 'no data loaded yet';
+  if (data?.regression) detail = 'regression on a numeric label';
+  else if (data?.labels) detail = `${data.labels.length} labels`;
+  else if (data) detail = `${formatCount(data.numTrain)} training rows`;
+  return (
+    <p className="training-task">
+      <span className="training-muted">Task</span> <strong>{TASK_NAMES[task]}</strong> <span className="training-muted">· {detail} · set in the Data panel</span>
+    </p>
+  );
+}
+
+function ScheduleField({ value, warmupRatio, onChange, disabled }: { value: ScheduleKind; warmupRatio: number; onChange(value: ScheduleKind): void; disabled: boolean }) {
+  const id = useId();
+  const points = useMemo(() => schedulePoints({ kind: value, warmupRatio }, 60, 120, 30), [value, warmupRatio]);
+  return (
+    <div className="training-schedule">
+      <label htmlFor={id}>Schedule</label>
+      <select id={id} value={value} disabled={disabled} onChange={(event) => onChange(event.target.value as ScheduleKind)}>
+        {SCHEDULE_KINDS.map((kind) => (
+          <option key={kind} value={kind}>
+            {SCHEDULE_NAMES[kind]}
+          </option>
+        ))}
+      </select>
+      <svg className="training-schedule-plot" viewBox="-1 -1 122 32" role="img" aria-label={`${SCHEDULE_NAMES[value]} after ${formatPercent(warmupRatio, 0)} warmup`}>
+        <polyline points={points} />
+      </svg>
+    </div>
+  );
+}
+
+function EvalEvery({
+  value,
+  onChange,
+  onValidity,
+  disabled,
+}: {
+  value: number | 'epoch';
+  onChange(value: number | 'epoch'): void;
+  onValidity(error: string | null): void;
+  disabled: boolean;
+}) {
+  const id = useId();
+  const [lastSteps, setLastSteps] = useState(value === 'epoch' ? 100 : value);
+  return (
+    <div className="training-field">
+      <div className="training-field-head">
+        <label htmlFor={id}>Evaluate every</label>
+      </div>
+      <select
+        id={id}
+        value={value === 'epoch' ? 'epoch' : 'steps'}
+        disabled={disabled}
+        onChange={(event) => {
+          onValidity(null);
+          onChange(event.target.value === 'epoch' ? 'epoch' : lastSteps);
+        }}
+      >
+        <option value="epoch">Epoch</option>
+        <option value="steps">N steps</option>
+      </select>
+      {value !== 'epoch' && (
+        <NumberField
+          spec={EVAL_STEPS_FIELD}
+          value={value}
+          disabled={disabled}
+          onValidity={onValidity}
+          onChange={(steps) => {
+            if (steps === null) return;
+            setLastSteps(steps);
+            onChange(steps);
+          }}
+        />
+      )}
+    </div>
+  );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TRAINING_ARGS } from '../../train/defaults';
-import { estimateSteps, FIELDS, parseField, truncatedShare } from './fields';
+import { estimateSteps, EVAL_STEPS_FIELD, FIELDS, parseField, truncatedShare } from './fields';
 
 describe('parseField', () => {
   it('accepts what the engine accepts', () => {
@@ -25,6 +25,11 @@ describe('parseField', () => {
   it('reads a blank max steps as "no limit"', () => {
     expect(parseField(FIELDS.maxSteps, '')).toEqual({ ok: true, value: null });
     expect(parseField(FIELDS.maxSteps, '0')).toMatchObject({ ok: false });
+  });
+
+  it('reads evaluation steps as evalEvery does', () => {
+    expect(parseField(EVAL_STEPS_FIELD, '50')).toEqual({ ok: true, value: 50 });
+    expect(parseField(EVAL_STEPS_FIELD, '0')).toMatchObject({ ok: false, error: expect.stringMatching(/^Steps between evaluations must be .*a whole number >= 1, got 0\.$/) });
   });
 
   it('applies an extra limit such as the model\'s positions', () => {

@@ -11,7 +11,7 @@ export type NumericArg = {
 }[keyof TrainingArgs];
 
 export interface FieldSpec {
-  key: NumericArg;
+  key: NumericArg | 'evalEvery';
   /** Visible label and accessible name. */
   label: string;
   min?: number;
@@ -22,7 +22,7 @@ export interface FieldSpec {
   blankIsNull?: boolean;
 }
 
-const field = (key: NumericArg, label: string, step: FieldSpec['step'], help: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({
+const field = (key: FieldSpec['key'], label: string, step: FieldSpec['step'], help: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({
   key,
   label,
   step,
@@ -31,6 +31,7 @@ const field = (key: NumericArg, label: string, step: FieldSpec['step'], help: st
 });
 
 export const FIELDS = {
+  learningRate: field('learningRate', 'Exact value', 'any', 'Type a learning rate the slider cannot reach, such as 3e-5.', { min: 0 }),
   epochs: field('epochs', 'Epochs', 1, 'Passes over the training set. 2–4 suffice for fine-tuning; small data overfits early.', { min: 1 }),
   batchSize: field('batchSize', 'Batch size', 1, 'Examples per micro-batch. Larger batches are faster per example but need more GPU memory.', {
     min: 1,
@@ -70,6 +71,11 @@ export const FIELDS = {
   adamBeta2: field('adamBeta2', 'Adam β2', 'any', 'Decay of the squared-gradient mean. 0.999, as BERT.', { min: 0, max: 0.9999 }),
   adamEpsilon: field('adamEpsilon', 'Adam ε', 'any', 'Added to the denominator for numerical stability. 1e-8, as BERT.'),
 } as const satisfies Partial<Record<NumericArg, FieldSpec>>;
+
+/** The step count of "evaluate every N steps" (evalEvery's other form is 'epoch'). */
+export const EVAL_STEPS_FIELD = field('evalEvery', 'Steps between evaluations', 1, 'Evaluate on the validation set after every this many optimizer steps.', {
+  min: 1,
+});
 
 export type ParsedField = { ok: true; value: number | null } | { ok: false; error: string };
 
