@@ -9,7 +9,9 @@ import { encodePrepared, prepareData, type EncodedData, type PreparedData } from
 import { analyzeQuality } from '../data/quality';
 import { buildExportFiles } from '../io/exportModel';
 import { initBackend, type BackendInfo } from '../kernels/backend';
+import type { BertBatch } from '../model/batch';
 import { bertForward } from '../model/bert';
+import type { Encoding, Tokenizer } from '../tokenizer/types';
 import type { BertConfig } from '../model/config';
 import { classificationHead, mlmHead } from '../model/heads';
 import { architectureOf, disposeParams, type BertArchitecture, type BertParams } from '../model/params';
@@ -245,15 +247,7 @@ export class Engine {
     const architecture = architectureOf(params);
     const predictions: Prediction[] = [];
     for (const { text, pair } of examples) {
-      const encoding = tokenizer.encode(text, pair, { maxLength: Math.min(INFERENCE_MAX_LENGTH, config.maxPositionEmbeddings) });
-      const seqLen = encoding.inputIds.length;
-      const batch = {
-        inputIds: Int32Array.from(encoding.inputIds),
-        tokenTypeIds: Int32Array.from(encoding.tokenTypeIds),
-        attentionMask: Int32Array.from(encoding.attentionMask),
-        batchSize: 1,
-        seqLen,
-      };
+      const { encoding, batch } = encodeOne(tokenizer, config, text, pair);
       const prediction: Prediction = { text, pair, inputIds: encoding.inputIds, tokenTypeIds: encoding.tokenTypeIds, logits: [] };
       const maskPositions = encoding.inputIds.flatMap((id, i) => (id === tokenizer.special.mask ? [i] : []));
       const { logits, mlmLogits } = tf.tidy(() => {
@@ -297,15 +291,7 @@ export class Engine {
   private async attention(text: string, pair: string | undefined, weights: 'current' | 'pretrained'): Promise<AttentionMap> {
     const pretrained = this.requireModel();
     const { config } = pretrained;
-    const encoding = pretrained.tokenizer.encode(text, pair, { maxLength: Math.min(INFERENCE_MAX_LENGTH, config.maxPositionEmbeddings) });
-    const seqLen = encoding.inputIds.length;
-    const batch = {
-      inputIds: Int32Array.from(encoding.inputIds),
-      tokenTypeIds: Int32Array.from(encoding.tokenTypeIds),
-      attentionMask: Int32Array.from(encoding.attentionMask),
-      batchSize: 1,
-      seqLen,
-    };
+    const { encoding, batch } = encodeOne(pretrained.tokenizer, config, text, pair);
     const encoderOnly: BertArchitecture = { pooler: false, mlm: false, classifier: false };
     const original = weights === 'pretrained' ? loadBertWeights(config, pretrained.tensors, encoderOnly).params : null;
     try {
@@ -479,6 +465,19 @@ function checkpointArchitecture(tensors: Map<string, TensorEntry>): BertArchitec
     mlm: names.has('cls.predictions.transform.dense.weight'),
     classifier,
   };
+}
+
+/** One text (or pair) as a batch of one, unpadded, for the playground and the attention views. */
+function encodeOne(tokenizer: Tokenizer, config: BertConfig, text: string, pair?: string): { encoding: Encoding; batch: BertBatch } {
+  const encoding = tokenizer.encode(text, pair, { maxLength: Math.min(INFERENCE_MAX_LENGTH, config.maxPositionEmbeddings) });
+  const batch: BertBatch = {
+    inputIds: Int32Array.from(encoding.inputIds),
+    tokenTypeIds: Int32Array.from(encoding.tokenTypeIds),
+    attentionMask: Int32Array.from(encoding.attentionMask),
+    batchSize: 1,
+    seqLen: encoding.inputIds.length,
+  };
+  return { encoding, batch };
 }
 
 function softmax(logits: number[]): number[] {
