@@ -14,7 +14,7 @@ export function QualityReport({ data, disabled }: { data: DataSummary; disabled:
   const { issues, summary } = data.quality;
   const flaggable = issues.some((issue) => issue.rows.some((row) => !excluded.has(row)));
   return (
-    <section className="data-quality" aria-label="Data quality">
+    <div className="data-quality">
       <div className="data-quality-head">
         <h3>Data quality</h3>
         <span className="data-muted">
@@ -42,7 +42,7 @@ export function QualityReport({ data, disabled }: { data: DataSummary; disabled:
           ))}
         </ul>
       )}
-    </section>
+    </div>
   );
 }
 
@@ -56,14 +56,13 @@ function IssueItem({ issue, data, excluded, disabled }: { issue: QualityIssue; d
       <div className="data-issue-head">
         <span className={`data-severity ${issue.severity}`}>{issue.severity}</span>
         <span className="data-issue-message">{issue.message}</span>
-        {issue.rows.length > 0 && <span className="data-muted">{formatCount(issue.rows.length)} rows</span>}
         {issue.rows.length > 0 &&
           (remaining > 0 ? (
             <button type="button" className="small" disabled={disabled} onClick={() => void excludeFlagged([issue.kind])}>
-              Exclude {formatCount(remaining)} {remaining === 1 ? 'row' : 'rows'}
+              Exclude {rowCount(remaining)}
             </button>
           ) : (
-            <span className="data-excluded">Excluded</span>
+            <span className="data-excluded">{rowCount(issue.rows.length)} excluded</span>
           ))}
       </div>
       {examples.length > 0 && (
@@ -92,4 +91,8 @@ function IssueItem({ issue, data, excluded, disabled }: { issue: QualityIssue; d
       )}
     </li>
   );
+}
+
+function rowCount(n: number): string {
+  return `${formatCount(n)} ${n === 1 ? 'row' : 'rows'}`;
 }

@@ -1,25 +1,27 @@
 import type { ModelSummary } from '../../worker/protocol';
 
-const SECTIONS: { key: keyof ModelSummary['loadReport']; title: string; note: string }[] = [
-  { key: 'missing', title: 'Missing', note: 'not in the checkpoint' },
-  { key: 'initialised', title: 'Newly initialised', note: 'trained from scratch' },
-  { key: 'unexpected', title: 'Unexpected', note: 'in the checkpoint but unused' },
-  { key: 'tied', title: 'Tied', note: 'shared with another weight' },
+/** `expected`: normal for fine-tuning (a new head, tied decoder weights); the others deserve a look. */
+const SECTIONS: { key: keyof ModelSummary['loadReport']; title: string; note: string; expected: boolean }[] = [
+  { key: 'missing', title: 'Missing', note: 'not in the checkpoint', expected: false },
+  { key: 'unexpected', title: 'Unexpected', note: 'in the checkpoint but unused', expected: false },
+  { key: 'initialised', title: 'Newly initialised', note: 'trained from scratch', expected: true },
+  { key: 'tied', title: 'Tied', note: 'shared with another weight', expected: true },
 ];
 
 /** What from_pretrained would print: which tensors matched, and which were missing, new or unused. */
 export function LoadReport({ report }: { report: ModelSummary['loadReport'] }) {
-  const problems = SECTIONS.filter((section) => report[section.key].length > 0);
-  if (problems.length === 0) {
+  const present = SECTIONS.filter((section) => report[section.key].length > 0);
+  if (present.length === 0) {
     return <p className="model-report ok">Load report: every tensor of the checkpoint matched the model.</p>;
   }
+  const suspicious = present.some((section) => !section.expected);
   return (
-    <details className="model-report">
+    <details className={suspicious ? 'model-report warn' : 'model-report'}>
       <summary>
-        Load report:{' '}
-        {problems.map((section) => `${report[section.key].length} ${section.title.toLowerCase()}`).join(', ')}
+        Load report: {suspicious ? '' : 'all checkpoint tensors used; '}
+        {present.map((section) => `${report[section.key].length} ${section.title.toLowerCase()}`).join(', ')}
       </summary>
-      {problems.map((section) => (
+      {present.map((section) => (
         <div key={section.key}>
           <h4>
             {section.title} <span className="model-muted">({section.note})</span>

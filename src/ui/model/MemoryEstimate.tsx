@@ -17,7 +17,7 @@ export function MemoryEstimate({ model, batch, seqLen, task }: { model: ModelSum
     <div className="model-memory">
       <div className="model-memory-head">
         <span>
-          Estimated GPU memory at batch {batch} × {seqLen} tokens
+          Estimated training memory at batch {batch} × {seqLen} tokens
         </span>
         <Tooltip
           label="About the memory estimate"

@@ -32,6 +32,7 @@ describe('capabilityNotice', () => {
   it('offers the wasm fallback only when not already on it', () => {
     expect(capabilityNotice(false, false, { backend: 'cpu' })).toMatchObject({ offerFallback: true });
     expect(capabilityNotice(false, false, { backend: 'wasm' })).toMatchObject({ offerFallback: false });
+    expect(capabilityNotice(false, false, null)).toMatchObject({ offerFallback: false });
   });
   it('flags software WebGPU, where wasm is faster', () => {
     expect(capabilityNotice(true, true, { backend: 'webgpu', adapter: 'google swiftshader' })).toEqual({

@@ -41,7 +41,8 @@ export function capabilityNotice(hasGpuApi: boolean, webgpuAvailable: boolean | 
     const reason = hasGpuApi
       ? 'This browser supports WebGPU but found no GPU adapter (the GPU may be blocklisted, disabled, or absent).'
       : 'This browser does not support WebGPU (navigator.gpu is missing). Use a recent Chrome or Edge, or enable WebGPU in the browser flags.';
-    return { kind: 'no-webgpu', reason, offerFallback: backend?.backend !== 'wasm' };
+    // While the engine starts (backend null) it falls back to wasm by itself: offer nothing yet
+    return { kind: 'no-webgpu', reason, offerFallback: backend !== null && backend.backend !== 'wasm' };
   }
   if (backend?.backend === 'webgpu' && isSoftwareAdapter(backend.adapter)) {
     return { kind: 'software-webgpu', adapter: backend.adapter ?? 'software' };
