@@ -12,6 +12,8 @@ export interface InspectSlice {
   computeAttention(): Promise<void>;
   setPlaygroundText(text: string): void;
   predict(): Promise<void>;
+  /** Drops maps and predictions made with another model (they would show its tokens and head). */
+  resetInspect(): void;
 }
 
 export const createInspectSlice: Slice<InspectSlice> = (set, get) => ({
@@ -41,5 +43,9 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => ({
     const text = get().playgroundText;
     const predictions = await get().runTask('Predicting', () => engine().call('predict', { examples: [{ text }], topK: 5 }));
     if (predictions) set({ predictions });
+  },
+
+  resetInspect() {
+    set({ attention: null, predictions: null });
   },
 });

@@ -29,6 +29,7 @@ export const createModelSlice: Slice<ModelSlice> = (set, get) => ({
     set({ modelSpec: spec, model: loaded.summary, groups: loaded.groups });
     get().resetRun();
     get().resetFreeze();
+    get().resetInspect();
     const data = get().dataFiles;
     if (data) await get().loadData(data);
   },
