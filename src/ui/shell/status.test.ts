@@ -25,6 +25,9 @@ describe('runStatus', () => {
     expect(runStatus('training', undefined)).toEqual({ label: 'Training', fraction: undefined });
     expect(runStatus('paused', step(10, 0))?.fraction).toBeUndefined();
   });
+  it('rounds fractional epochs', () => {
+    expect(runStatus('training', { ...step(31, 150), epoch: 0.6200000001 })?.label).toBe('Training — step 31 of 150, epoch 0.62');
+  });
   it('names the end of a run', () => {
     expect(runStatus('done', step(100, 100))).toEqual({ label: 'Training finished after 100 steps' });
     expect(runStatus('failed', step(3, 100))).toEqual({ label: 'Training failed' });

@@ -8,7 +8,7 @@ export interface RunStatus {
 }
 
 export function runStatus(state: TrainState, last: StepMetrics | undefined): RunStatus | null {
-  const at = last ? ` — step ${last.step} of ${last.totalSteps}, epoch ${last.epoch}` : '';
+  const at = last ? ` — step ${last.step} of ${last.totalSteps}, epoch ${Number(last.epoch.toFixed(2))}` : '';
   const fraction = last && last.totalSteps > 0 ? Math.min(1, last.step / last.totalSteps) : undefined;
   switch (state) {
     case 'training':
