@@ -29,10 +29,11 @@ export interface TextFile {
   text: string;
 }
 
+/** Column picks: unset fields are auto-detected; null turns a detected second text or label off. */
 export interface ColumnChoice {
   text?: string;
-  textPair?: string;
-  label?: string;
+  textPair?: string | null;
+  label?: string | null;
 }
 
 export interface DataSpec {
@@ -113,7 +114,8 @@ export interface EngineCommands {
   /** randomInit: keep the architecture and tokenizer but start from fresh weights (a from-scratch baseline). */
   loadModel: { params: { model: ModelSpec; randomInit?: boolean }; result: { summary: ModelSummary; groups: ParamGroups } };
   loadData: { params: DataSpec; result: DataSummary };
-  start: { params: { args: Partial<TrainingArgs> }; result: null };
+  /** Replies with the model as it trains: a task head may have been added (architectures, id2label). */
+  start: { params: { args: Partial<TrainingArgs> }; result: { summary: ModelSummary } };
   pause: { params: null; result: null };
   resume: { params: null; result: null };
   stop: { params: null; result: null };

@@ -12,7 +12,7 @@ export function ColumnMapping({ data, disabled }: { data: DataSummary; disabled:
   const classify = data.task === 'classify';
   const numericLabel = classify && isNumericColumn(data.preview, data.columns.label);
 
-  const pick = (key: keyof ColumnChoice, value: string) => void setColumns({ ...choice, [key]: value === NONE ? undefined : value });
+  const pick = (key: keyof ColumnChoice, value: string) => void setColumns({ ...choice, [key]: value === NONE ? null : value });
   const select = (key: keyof ColumnChoice, label: string, optional: boolean) => (
     <label className="data-column">
       <span>{label}</span>
