@@ -99,7 +99,8 @@ export const createTrainingSlice: Slice<TrainingSlice> = (set, get) => {
     async start() {
       const { args } = get();
       set({ steps: [], stepTimes: [], evals: [], latestEval: null, runMessage: null, startedAt: performance.now() });
-      await get().runTask('Starting training', () => engine().call('start', { args }));
+      const started = await get().runTask('Starting training', () => engine().call('start', { args }));
+      if (started) set({ model: started.summary });
     },
     pause: control('pause'),
     resume: control('resume'),

@@ -209,7 +209,7 @@ export class Engine {
         this.emit({ type: 'state', state: 'failed', message: (err as Error).message });
       },
     );
-    return null;
+    return { summary: this.summary() };
   }
 
   private async control(action: 'pause' | 'resume' | 'stop'): Result<'pause'> {
