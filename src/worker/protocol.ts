@@ -70,7 +70,7 @@ export interface DataSummary {
   fileName: string;
   /** Every column of the training file, and the ones picked (auto-detected unless overridden). */
   allColumns: string[];
-  columns: ColumnChoice;
+  columns: { text: string; textPair?: string; label?: string };
   /** The first rows of the training file, for the preview table. */
   preview: Row[];
   numRows: number;
