@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
+import { isSoftwareAdapter } from './adapter';
 import './reductions';
 
 export type BackendName = 'webgpu' | 'wasm' | 'cpu';
@@ -10,14 +11,27 @@ export interface BackendInfo {
   adapter?: string;
 }
 
-/** Whether this browser exposes a usable WebGPU adapter. */
-export async function webgpuAdapterInfo(): Promise<string | null> {
+async function requestAdapterInfo(): Promise<GPUAdapterInfo | null> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   if (!gpu) return null;
   const adapter = await gpu.requestAdapter();
-  if (!adapter) return null;
-  const info = adapter.info;
+  return adapter ? adapter.info : null;
+}
+
+/** Whether this browser exposes a usable WebGPU adapter. */
+export async function webgpuAdapterInfo(): Promise<string | null> {
+  const info = await requestAdapterInfo();
+  if (!info) return null;
   return [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown';
+}
+
+/**
+ * The backend to start with: webgpu on a hardware adapter; wasm when there is no adapter or it runs on the CPU
+ * (SwiftShader), where a training step on wasm is about 10× faster (docs/PERFORMANCE.md).
+ */
+export async function preferredBackend(): Promise<BackendName> {
+  const info = await requestAdapterInfo();
+  return info && !isSoftwareAdapter(info) ? 'webgpu' : 'wasm';
 }
 
 /** Selects and initialises a tfjs backend; throws with a readable reason when it is unavailable. */

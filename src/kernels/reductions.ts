@@ -1,7 +1,8 @@
 /**
  * Sum, Mean, Max and Softmax on WebGPU with one invocation per output and no workgroup memory, registered in
  * place of tfjs's own kernels for the shapes BERT reduces: rows of up to MAX_REDUCE_SIZE values (LayerNorm's
- * moments, attention softmax, bias gradients).
+ * moments, attention softmax, bias gradients). Only on software adapters (SwiftShader): that is where they were
+ * measured to pay; on a hardware GPU tfjs's parallel reductions keep every shape.
  *
  * tfjs reduces each row with a workgroup of 64+ invocations and a tree of `workgroupBarrier()`s. On SwiftShader
  * (WebGPU on the CPU, what headless machines without a GPU get) barriers are very costly: these kernels took most
@@ -13,8 +14,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { webgpu_util, type WebGPUBackend, type WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { isSoftwareAdapter } from './adapter';
 
-/** tfjs flag (on by default): off, every shape goes to tfjs's own kernels (for comparison). */
+/** tfjs flag (on by default; still only on software adapters): off, every shape goes to tfjs's own kernels. */
 export const LOOP_REDUCTIONS_FLAG = 'BERT_STUDIO_LOOP_REDUCTIONS';
 tf.env().registerFlag(LOOP_REDUCTIONS_FLAG, () => true);
 
@@ -122,6 +124,11 @@ class LoopSoftmaxProgram implements WebGPUProgram {
   }
 }
 
+/** Whether the loop kernels take over on this backend (the flag is on and the adapter is a CPU one). */
+function loopsEnabled(backend: unknown): boolean {
+  return tf.env().getBool(LOOP_REDUCTIONS_FLAG) && isSoftwareAdapter((backend as WebGPUBackend).device.adapterInfo);
+}
+
 interface KernelArgs {
   inputs: tf.NamedTensorInfoMap;
   backend: unknown;
@@ -145,7 +152,7 @@ function reduceKernel(kernelName: string, op: ReduceOp): tf.KernelFunc {
     const axes = tf.util.parseAxisParam(axis, x.shape);
     const layout = reduceLayout(x.shape, axes);
     const size = tf.util.sizeFromShape(x.shape);
-    const handled = tf.env().getBool(LOOP_REDUCTIONS_FLAG) && x.dtype === 'float32' && size > 0 && layout !== null &&
+    const handled = loopsEnabled(backend) && x.dtype === 'float32' && size > 0 && layout !== null &&
       layout.reduceSize <= MAX_REDUCE_SIZE && !(op === 'max' && gpu.shouldExecuteOnCPU([x]));
     if (!handled) return original(args);
     const [outShape] = tf.backend_util.computeOutAndReduceShapes(x.shape, axes);
@@ -164,7 +171,7 @@ function softmaxKernel(): tf.KernelFunc {
     const logits = inputs.logits as tf.TensorInfo;
     const { dim } = attrs as unknown as { dim: number };
     const cols = logits.shape[dim];
-    const handled = tf.env().getBool(LOOP_REDUCTIONS_FLAG) && logits.dtype === 'float32' &&
+    const handled = loopsEnabled(backend) && logits.dtype === 'float32' &&
       tf.util.sizeFromShape(logits.shape) > 0 && cols <= MAX_REDUCE_SIZE;
     if (!handled) return original(args);
     const program = new LoopSoftmaxProgram(logits.shape, cols);
