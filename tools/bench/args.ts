@@ -13,10 +13,11 @@ export interface BenchArgs {
 export const BENCH_USAGE = `usage: npm run bench -- [options]
 
 Times training steps (forward, backward, AdamW) of the fixture model and the bundled model's shape at batch 16 ×
-seq 32, AdamW alone, and a 512³ matMul, per backend, in headless Chromium. Writes tools/bench/results/<date>-<backend>.json.
+seq 32, AdamW alone, and a 512³ matMul, per backend, in headless Chromium. On WebGPU the studio's kernels are
+timed on and off, interleaved in one run. Writes tools/bench/results/<date>-<backend>.json.
 
   --backends LIST  comma-separated, from ${BACKENDS.join(', ')} (default: all)
-  --steps N        timed steps per measurement, after the warmup (default 5)
+  --steps N        timed steps per model and kernel set, after the warmup (default 5)
   --warmup N       untimed steps first, at least 1 (default 2)
   --help           this text`;
 

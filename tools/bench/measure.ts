@@ -9,24 +9,12 @@ import { validateTrainingArgs } from '../../src/train/defaults';
 import { buildParamGroups, decayNames } from '../../src/train/groups';
 import { Trainer } from '../../src/train/trainer';
 import { startLaunchCounter, type LaunchCounts } from './counters';
+import { countedSet, setAt, totalSteps } from './schedule';
 import type { AdamWForm, BenchModelName, BenchRequest, KernelSet, MatmulRun, OptimizerRun, TrainingRun } from './protocol';
 import { loadBenchModel, randomGrads, SPECIAL, syntheticExamples } from './workloads';
 
 export function median(values: readonly number[]): number {
   return quantile([...values].sort((a, b) => a - b), 0.5);
-}
-
-/** Runs `fn` with the studio's WebGPU kernels switched as `kernels` says (elsewhere they do not exist). */
-async function withKernels<T>(kernels: KernelSet, fn: () => Promise<T>): Promise<T> {
-  const before = [tf.env().getBool(FUSED_ADAMW_FLAG), tf.env().getBool(LOOP_REDUCTIONS_FLAG)];
-  tf.env().set(FUSED_ADAMW_FLAG, kernels.adamw === 'fused');
-  tf.env().set(LOOP_REDUCTIONS_FLAG, kernels.reductions === 'loop');
-  try {
-    return await fn();
-  } finally {
-    tf.env().set(FUSED_ADAMW_FLAG, before[0]);
-    tf.env().set(LOOP_REDUCTIONS_FLAG, before[1]);
-  }
 }
 
 /** Median time of an n×n×n matMul including the readback of its result, which waits for the device. */
@@ -55,20 +43,40 @@ function perStep(counts: LaunchCounts, steps: number): Pick<TrainingRun, 'kernel
   };
 }
 
+function setKernels(kernels: KernelSet): void {
+  tf.env().set(FUSED_ADAMW_FLAG, kernels.adamw === 'fused');
+  tf.env().set(LOOP_REDUCTIONS_FLAG, kernels.reductions === 'loop');
+}
+
+/** Runs `fn`, then puts the kernel flags back as they were. */
+async function restoringKernels<T>(fn: () => Promise<T>): Promise<T> {
+  const before = [tf.env().getBool(FUSED_ADAMW_FLAG), tf.env().getBool(LOOP_REDUCTIONS_FLAG)];
+  try {
+    return await fn();
+  } finally {
+    tf.env().set(FUSED_ADAMW_FLAG, before[0]);
+    tf.env().set(LOOP_REDUCTIONS_FLAG, before[1]);
+  }
+}
+
 /**
- * Full training steps through the studio's Trainer (classification, clipping on, no evaluation): the interval
- * between consecutive step callbacks, so each interval holds one whole step including the loss readback.
+ * Full training steps through the studio's Trainer (classification, clipping on, no evaluation), one run with
+ * the kernel sets interleaved (see schedule.ts). A step's time is the interval between consecutive step
+ * callbacks, so it holds one whole step including the loss readback.
  */
-export async function benchTraining(name: BenchModelName, kernels: KernelSet, request: BenchRequest): Promise<TrainingRun> {
+export async function benchTraining(name: BenchModelName, kernelSets: KernelSet[], request: BenchRequest): Promise<TrainingRun[]> {
   const { steps, warmup, batchSize, seqLen } = request;
   const model = await loadBenchModel(name);
-  const total = warmup + steps;
+  const sets = kernelSets.length;
+  const total = totalSteps(steps, warmup, sets);
   const args = validateTrainingArgs({ batchSize, maxLength: seqLen, maxSteps: total, earlyStoppingPatience: 0 });
+  const stepMs: number[][] = kernelSets.map(() => []);
+  const counts: LaunchCounts[][] = kernelSets.map(() => []);
   const counter = startLaunchCounter();
-  const stamps: number[] = [];
-  let counts: LaunchCounts | undefined;
+  let last = 0;
   try {
-    await withKernels(kernels, async () => {
+    await restoringKernels(async () => {
+      setKernels(kernelSets[setAt(1, warmup, sets)]);
       const trainer = new Trainer({
         model: { params: model.params, config: model.config },
         task: 'classify',
@@ -79,10 +87,16 @@ export async function benchTraining(name: BenchModelName, kernels: KernelSet, re
         train: syntheticExamples(total * batchSize, seqLen, model.config.vocabSize),
         validation: [],
         hooks: {
-          onStep: (metrics) => {
-            stamps.push(performance.now());
-            if (metrics.step === warmup) counter.reset();
-            if (metrics.step === total) counts = counter.read();
+          onStep: ({ step }) => {
+            const now = performance.now();
+            const set = countedSet(step, warmup, sets);
+            if (set !== null) {
+              stepMs[set].push(now - last);
+              counts[set].push(counter.read());
+            }
+            setKernels(kernelSets[setAt(step + 1, warmup, sets)]);
+            counter.reset();
+            last = performance.now();
           },
         },
       });
@@ -93,12 +107,28 @@ export async function benchTraining(name: BenchModelName, kernels: KernelSet, re
     counter.stop();
     disposeParams(model.params);
   }
-  const stepMs = stamps.slice(warmup).map((t, i) => t - stamps[warmup - 1 + i]);
-  return { model: name, shape: model.shape, kernels, stepMs, medianMs: median(stepMs), ...perStep(counts!, steps) };
+  return kernelSets.map((kernels, i) => ({
+    model: name,
+    shape: model.shape,
+    kernels,
+    stepMs: stepMs[i],
+    medianMs: median(stepMs[i]),
+    ...perStep(sumCounts(counts[i]), counts[i].length),
+  }));
 }
 
-/** AdamW alone over every parameter of the model, each step ended by a readback of the last parameter. */
-export async function benchOptimizer(name: BenchModelName, form: AdamWForm, request: BenchRequest): Promise<OptimizerRun> {
+function sumCounts(all: LaunchCounts[]): LaunchCounts {
+  const byKernel = new Map<string, number>();
+  for (const { byKernel: one } of all) for (const [name, n] of one) byKernel.set(name, (byKernel.get(name) ?? 0) + n);
+  const dispatches = all.some((c) => c.dispatches === null) ? null : all.reduce((n, c) => n + c.dispatches!, 0);
+  return { kernels: all.reduce((n, c) => n + c.kernels, 0), byKernel, dispatches };
+}
+
+/**
+ * AdamW alone over every parameter of the model, each step ended by a readback of the last parameter (so each
+ * interval is self-contained), the forms taking turns step by step.
+ */
+export async function benchOptimizer(name: BenchModelName, forms: AdamWForm[], request: BenchRequest): Promise<OptimizerRun[]> {
   const { steps, warmup } = request;
   const model = await loadBenchModel(name);
   const optimizer = new AdamW(model.params, decayNames(buildParamGroups(model.params, model.config.numHiddenLayers)));
@@ -106,15 +136,22 @@ export async function benchOptimizer(name: BenchModelName, form: AdamWForm, requ
   const lrs = new Map([...model.params.keys()].map((key) => [key, 1e-4]));
   const last = [...model.params.values()].at(-1)!;
   const counter = startLaunchCounter();
-  const stepMs: number[] = [];
+  const stepMs: number[][] = forms.map(() => []);
+  const dispatches: (number | null)[] = forms.map(() => 0);
   try {
-    await withKernels({ adamw: form, reductions: 'loop' }, async () => {
+    await restoringKernels(async () => {
       for (let i = 0; i < warmup + steps; i++) {
-        if (i === warmup) counter.reset();
-        const started = performance.now();
-        optimizer.step(grads, lrs);
-        await last.data();
-        if (i >= warmup) stepMs.push(performance.now() - started);
+        for (const [f, adamw] of forms.entries()) {
+          setKernels({ adamw, reductions: 'loop' });
+          counter.reset();
+          const started = performance.now();
+          optimizer.step(grads, lrs);
+          await last.data();
+          if (i < warmup) continue;
+          stepMs[f].push(performance.now() - started);
+          const counted = counter.read().dispatches;
+          dispatches[f] = counted === null ? null : dispatches[f]! + counted;
+        }
       }
     });
   } finally {
@@ -123,6 +160,11 @@ export async function benchOptimizer(name: BenchModelName, form: AdamWForm, requ
     tf.dispose([...grads.values()]);
     disposeParams(model.params);
   }
-  const { dispatches } = counter.read();
-  return { model: name, adamw: form, stepMs, medianMs: median(stepMs), dispatchesPerStep: dispatches === null ? null : dispatches / steps };
+  return forms.map((adamw, f) => ({
+    model: name,
+    adamw,
+    stepMs: stepMs[f],
+    medianMs: median(stepMs[f]),
+    dispatchesPerStep: dispatches[f] === null ? null : dispatches[f]! / steps,
+  }));
 }

@@ -4,7 +4,17 @@ import { initBackend, type BackendName } from '../../src/kernels/backend';
 import { compareAdamW } from './adamwCheck';
 import { compareReductions } from './reductionCheck';
 import { benchMatmul, benchOptimizer, benchTraining } from './measure';
-import type { AdamWComparison, AdamWForm, BenchModelName, BenchReport, BenchRequest, KernelSet, ReductionComparison } from './protocol';
+import type {
+  AdamWComparison,
+  AdamWForm,
+  BenchModelName,
+  BenchReport,
+  BenchRequest,
+  KernelSet,
+  OptimizerRun,
+  ReductionComparison,
+  TrainingRun,
+} from './protocol';
 import { kernelLabel } from './report';
 
 const MODELS: BenchModelName[] = ['fixture', 'default'];
@@ -22,18 +32,16 @@ async function run(request: BenchRequest): Promise<BenchReport> {
 
   const matmul = await benchMatmul(MATMUL_SIZE, request.steps);
   log(`matmul ${MATMUL_SIZE}³: ${matmul.gflops.toFixed(2)} GFLOP/s`);
-  const training = [];
-  const optimizer = [];
+  const training: TrainingRun[] = [];
+  const optimizer: OptimizerRun[] = [];
   for (const model of MODELS) {
-    for (const kernels of kernelSets) {
-      const step = await benchTraining(model, kernels, request);
-      log(`${model} training step (${kernelLabel(kernels)}): ${step.medianMs.toFixed(0)} ms`);
-      training.push(step);
+    for (const run of await benchTraining(model, kernelSets, request)) {
+      log(`${model} training step (${kernelLabel(run.kernels)}): ${run.medianMs.toFixed(0)} ms`);
+      training.push(run);
     }
-    for (const form of adamwForms) {
-      const opt = await benchOptimizer(model, form, request);
-      log(`${model} AdamW alone (${form}): ${opt.medianMs.toFixed(1)} ms`);
-      optimizer.push(opt);
+    for (const run of await benchOptimizer(model, adamwForms, request)) {
+      log(`${model} AdamW alone (${run.adamw}): ${run.medianMs.toFixed(1)} ms`);
+      optimizer.push(run);
     }
   }
   return {

@@ -18,7 +18,7 @@ export interface KernelSet {
 
 export interface BenchRequest {
   backend: BackendName;
-  /** Timed training steps per measurement (after `warmup` untimed ones). */
+  /** Timed steps per kernel set and measurement (after `warmup` untimed ones; see schedule.ts). */
   steps: number;
   warmup: number;
   batchSize: number;
