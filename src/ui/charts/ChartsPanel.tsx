@@ -2,6 +2,7 @@ import { useId, useMemo, useState } from 'react';
 import type { StudioState } from '../../store';
 import type { EvalMetrics } from '../../worker/protocol';
 import { formatBytes, formatCount, formatDuration, formatSmall, Panel, ProgressBar, Slider } from '../common';
+import { isActive } from '../training/run';
 import { LineChartCard, type LineSpec } from './LineChartCard';
 import { downsample, etaSeconds, evalMetricSeries, lossSeries, lrGroups, stepSeries, type Point, type XAxisMode } from './series';
 import { useThrottledStudio } from './useThrottledStudio';
@@ -74,7 +75,6 @@ export function ChartsPanel() {
     ...(metrics.secondary ? [{ ...metrics.secondary, color: color(5), sparse: true, axis: 'right' as const }] : []),
   ];
   const metricFormat = metrics.keys[0]?.key === 'mse' ? formatLoss : formatShare;
-  const active = runState === 'training' || runState === 'paused' || runState === 'stopping';
 
   return (
     <Panel title="Training curves" subtitle="Live loss, metrics, learning rates, gradients, speed and memory." actions={controls}>
@@ -82,7 +82,7 @@ export function ChartsPanel() {
         <ProgressBar
           label="Training progress"
           value={latest.step / latest.totalSteps}
-          text={`Step ${latest.step} of ${latest.totalSteps} · epoch ${latest.epoch.toFixed(2)}${active && eta !== null ? ` · about ${formatDuration(eta)} left` : ''}`}
+          text={`Step ${latest.step} of ${latest.totalSteps} · epoch ${latest.epoch.toFixed(2)}${isActive(runState) && eta !== null ? ` · about ${formatDuration(eta)} left` : ''}`}
         />
       </div>
       <Slider label="Smoothing" value={smoothing} min={0} max={0.99} step={0.01} onChange={setSmoothing} format={(value) => value.toFixed(2)} help="Weight of the exponential moving average drawn over the raw training loss (TensorBoard's smoothing)." />
