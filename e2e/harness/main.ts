@@ -11,6 +11,7 @@ const harness = {
     return { adapter, backend: tf.getBackend(), info, sum: Array.from(sum) };
   },
   goldenCheck: (fixture: string, backend: BackendName) => import('./golden').then((m) => m.goldenCheck(fixture, backend)),
+  engine: () => import('./engine'),
 };
 
 declare global {
