@@ -9,14 +9,15 @@ commands:
           [--text-column C] [--text-pair-column C] [--label-column C] [--regression]
           [--epochs N] [--lr X] [--batch-size N] [--max-length N] [--warmup-ratio X] [--weight-decay X]
           [--schedule linear|cosine|constant] [--grad-accum N] [--freeze SPEC] [--llrd X] [--head-lr-mult X]
-          [--eval-every N] [--max-steps N] [--seed N]
+          [--eval-every N] [--max-steps N] [--seed N] [--predict-data FILE --predict-out FILE.jsonl]
   predict --model DIR --data FILE --out FILE.jsonl [--text-column C] [--text-pair-column C]
   eval    --model DIR --data FILE [--text-column C] [--text-pair-column C] [--label-column C]
 
 common:   [--backend webgpu|wasm|cpu] (default webgpu) [--hub-endpoint URL] [--revision REV]
 --freeze: none | head | top:K | gradual:epoch | gradual:STEPS | comma-separated groups to freeze
           (embeddings, 0, 1, ..., pooler)
-Without --model, train uses the bundled default model.`;
+Without --model, train uses the bundled default model. With --predict-data, the trained model predicts that
+file's rows into --predict-out (the JSONL of predict). Progress goes to stderr; results to stdout and files.`;
 
 export interface ColumnFlags {
   text?: string;
@@ -45,6 +46,8 @@ export interface TrainCommand extends Common {
   freeze?: string;
   /** Training hyperparameters given on the command line, by TrainingArgs name. */
   overrides: Record<string, number | string>;
+  /** Rows the trained model predicts after training, and the JSONL file the predictions go to. */
+  predict?: { data: string; out: string };
 }
 
 export interface PredictCommand extends Common {
@@ -82,7 +85,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
 
   const options = Object.fromEntries([
     ...['data', 'model', 'task', 'out', 'val-data', 'text-column', 'text-pair-column', 'label-column', 'freeze',
-      'schedule', 'backend', 'hub-endpoint', 'revision', ...Object.keys(NUMERIC_FLAGS)].map((name) => [name, STRING]),
+      'schedule', 'backend', 'hub-endpoint', 'revision', 'predict-data', 'predict-out', ...Object.keys(NUMERIC_FLAGS)].map((name) => [name, STRING]),
     ['regression', { type: 'boolean' } as const],
   ]);
   const values = parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
@@ -123,6 +126,10 @@ export function parseCliArgs(argv: string[]): CliCommand {
   if (schedule !== undefined) overrides.schedule = schedule;
   const valData = str('val-data');
   if (valData !== undefined && !existsSync(valData)) throw new Error(`--val-data ${valData}: no such file`);
+  const predictData = str('predict-data');
+  const predictOut = str('predict-out');
+  if ((predictData === undefined) !== (predictOut === undefined)) throw new Error('--predict-data and --predict-out go together');
+  if (predictData !== undefined && !existsSync(predictData)) throw new Error(`--predict-data ${predictData}: no such file`);
   return {
     kind,
     ...common,
@@ -132,6 +139,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
     regression: Boolean(values.regression),
     freeze: str('freeze'),
     overrides,
+    predict: predictData === undefined ? undefined : { data: predictData, out: predictOut! },
   };
 }
 

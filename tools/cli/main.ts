@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCliArgs, USAGE, type CliCommand } from './args';
 import { openEnginePage } from './page-host';
+import type { PredictionLine } from './protocol';
 
 async function main(): Promise<number> {
   let command: CliCommand;
@@ -20,18 +21,20 @@ async function main(): Promise<number> {
 
   const host = await openEnginePage({ backend: command.backend, modelDir: command.modelDir });
   try {
-    const data = { text: readFileSync(command.data, 'utf8'), fileName: command.data };
-    const valData = command.kind === 'train' && command.valData
-      ? { text: readFileSync(command.valData, 'utf8'), fileName: command.valData }
-      : undefined;
-    const result = await host.run(command, data, valData);
+    const text = (path: string) => ({ text: readFileSync(path, 'utf8'), fileName: path });
+    const train = command.kind === 'train' ? command : undefined;
+    const result = await host.run(command, {
+      data: text(command.data),
+      valData: train?.valData === undefined ? undefined : text(train.valData),
+      predictData: train?.predict === undefined ? undefined : text(train.predict.data),
+    });
     if (command.kind === 'train') {
       mkdirSync(command.out, { recursive: true });
       for (const [name, bytes] of Object.entries(result.files ?? {})) writeFileSync(join(command.out, name), bytes);
       console.log(`wrote ${Object.keys(result.files ?? {}).length} files to ${resolve(command.out)}`);
+      if (command.predict) writePredictions(command.predict.out, result.lines ?? []);
     } else if (command.kind === 'predict') {
-      writeFileSync(command.out, (result.lines ?? []).map((line) => JSON.stringify(line)).join('\n') + '\n');
-      console.log(`wrote ${(result.lines ?? []).length} predictions to ${resolve(command.out)}`);
+      writePredictions(command.out, result.lines ?? []);
     } else {
       console.log(JSON.stringify(result.metrics, null, 2));
     }
@@ -42,6 +45,11 @@ async function main(): Promise<number> {
   } finally {
     await host.close();
   }
+}
+
+function writePredictions(path: string, lines: PredictionLine[]): void {
+  writeFileSync(path, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
+  console.log(`wrote ${lines.length} predictions to ${resolve(path)}`);
 }
 
 main().then((code) => process.exit(code));

@@ -3,15 +3,22 @@ import { launchStudioBrowser } from '../studioBrowser';
 import { startHubServer } from '../testing/hubServer';
 import type { BackendName } from '../../src/kernels/backend';
 import type { CliCommand, ModelRef } from './args';
-import type { CliRequest, CliResult, TextFile } from './protocol';
+import type { CliRequest, CliResult, PredictionLine, TextFile } from './protocol';
 
 /** The repo id under which the CLI serves a model folder from disk to the page. */
 const LOCAL_REPO = 'local/model';
 
+/** The files a command reads, as text. */
+export interface CommandInputs {
+  data: TextFile;
+  valData?: TextFile;
+  predictData?: TextFile;
+}
+
 export interface EnginePage {
-  run(command: Exclude<CliCommand, { kind: 'help' }>, data: TextFile, valData?: TextFile): Promise<{
+  run(command: Exclude<CliCommand, { kind: 'help' }>, inputs: CommandInputs): Promise<{
     files?: Record<string, Uint8Array>;
-    lines?: unknown[];
+    lines?: PredictionLine[];
     metrics?: unknown;
   }>;
   close(): Promise<void>;
@@ -19,7 +26,7 @@ export interface EnginePage {
 
 /**
  * Serves the studio's sources with Vite, opens the CLI page in headless Chromium and returns a handle that
- * runs one command through the engine worker, printing its progress lines.
+ * runs one command through the engine worker, printing its progress lines to stderr (stdout is for results).
  */
 export async function openEnginePage(options: { backend: BackendName; modelDir?: string }): Promise<EnginePage> {
   const closers: (() => Promise<void>)[] = [];
@@ -38,16 +45,15 @@ export async function openEnginePage(options: { backend: BackendName; modelDir?:
     closers.push(() => browser.close());
     const page = await browser.open('tools/cli/page.html', {
       ready: 'cliEngine',
-      expose: { cliLog: (line: string) => console.log(line) },
+      expose: { cliLog: (line: string) => console.error(line) },
     });
 
     return {
-      async run(command, data, valData) {
+      async run(command, inputs) {
         const request: CliRequest = {
           command: { ...command, model: pageModel(command.model, endpoint) },
           backend: options.backend,
-          data,
-          valData,
+          ...inputs,
         };
         const result: CliResult = await page.evaluate((req) => window.cliEngine.run(req), request);
         if (result.error) throw new Error(result.error);

@@ -4,8 +4,8 @@ import { detectColumns } from '../../src/data/columns';
 import { startEngineWorker, type EngineClient } from '../../src/worker/client';
 import { DEFAULT_MODEL } from '../../src/worker/pretrained';
 import type { EngineEvent, ModelSpec } from '../../src/worker/protocol';
-import type { ModelRef } from './args';
-import type { CliRequest, CliResult } from './protocol';
+import type { ColumnFlags, ModelRef } from './args';
+import type { CliRequest, CliResult, PredictionLine, TextFile } from './protocol';
 
 function modelSpec(model: ModelRef): ModelSpec {
   if (model.kind === 'hub') return { kind: 'hub', repo: model.repo, endpoint: model.endpoint, revision: model.revision };
@@ -53,6 +53,26 @@ function base64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
+/** The model's predictions for every row of `data`, as predict's JSONL records (Hugging Face field names). */
+async function predictLines(engine: EngineClient, data: TextFile, flags: ColumnFlags): Promise<PredictionLine[]> {
+  const dataset = parseDataset(data.text, data.fileName);
+  const columns = detectColumns(dataset, { text: flags.text, textPair: flags.textPair ?? null, label: null });
+  const examples = dataset.rows.map((row) => ({
+    text: String(row[columns.text] ?? ''),
+    pair: columns.textPair === undefined ? undefined : String(row[columns.textPair] ?? ''),
+  }));
+  const predictions = await engine.call('predict', { examples });
+  return predictions.map((p) => ({
+    text: p.text,
+    ...(p.pair === undefined ? {} : { text_pair: p.pair }),
+    input_ids: p.inputIds,
+    token_type_ids: p.tokenTypeIds,
+    logits: p.logits,
+    label: p.label ?? null,
+    ...(p.fillMask ? { fill_mask: p.fillMask } : {}),
+  }));
+}
+
 async function run(request: CliRequest): Promise<CliResult> {
   const engine = startEngineWorker();
   try {
@@ -63,26 +83,7 @@ async function run(request: CliRequest): Promise<CliResult> {
     void window.cliLog(`model ${summary.source}: ${summary.numLayers} layers, hidden ${summary.hiddenSize}, ${summary.numParams} parameters`);
     const { command } = request;
 
-    if (command.kind === 'predict') {
-      const dataset = parseDataset(request.data.text, request.data.fileName);
-      const columns = detectColumns(dataset, { text: command.columns.text, textPair: command.columns.textPair ?? null, label: null });
-      const examples = dataset.rows.map((row) => ({
-        text: String(row[columns.text] ?? ''),
-        pair: columns.textPair === undefined ? undefined : String(row[columns.textPair] ?? ''),
-      }));
-      const predictions = await engine.call('predict', { examples });
-      return {
-        lines: predictions.map((p) => ({
-          text: p.text,
-          ...(p.pair === undefined ? {} : { text_pair: p.pair }),
-          input_ids: p.inputIds,
-          token_type_ids: p.tokenTypeIds,
-          logits: p.logits,
-          label: p.label ?? null,
-          ...(p.fillMask ? { fill_mask: p.fillMask } : {}),
-        })),
-      };
-    }
+    if (command.kind === 'predict') return { lines: await predictLines(engine, request.data, command.columns) };
 
     const task = command.kind === 'train' ? command.task : summary.architectures.includes('BertForMaskedLM') ? 'mlm' : 'classify';
     await engine.call('loadData', {
@@ -101,7 +102,10 @@ async function run(request: CliRequest): Promise<CliResult> {
     void window.cliLog(state.message ?? state.state);
     if (state.state === 'failed') return { error: state.message ?? 'training failed' };
     const { files } = await engine.call('export', null);
-    return { files: Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, base64(bytes)])) };
+    return {
+      files: Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, base64(bytes)])),
+      lines: request.predictData ? await predictLines(engine, request.predictData, command.columns) : undefined,
+    };
   } catch (err) {
     return { error: (err as Error).message };
   } finally {

@@ -1,6 +1,6 @@
 // What the CLI's Node side and its page exchange through page.evaluate (JSON-serialisable only).
 import type { BackendName } from '../../src/kernels/backend';
-import type { TextFile } from '../../src/worker/protocol';
+import type { Prediction, TextFile } from '../../src/worker/protocol';
 import type { CliCommand, ModelRef } from './args';
 
 export type { TextFile };
@@ -10,14 +10,28 @@ export interface CliRequest {
   backend: BackendName;
   data: TextFile;
   valData?: TextFile;
+  /** train --predict-data: rows the trained model predicts before the page closes. */
+  predictData?: TextFile;
 }
 
 export interface CliResult {
   error?: string;
   /** Export files, base64-encoded. */
   files?: Record<string, string>;
-  lines?: unknown[];
+  /** Prediction JSONL records (predict, or train with --predict-data). */
+  lines?: PredictionLine[];
   metrics?: unknown;
+}
+
+/** One line of predict's JSONL output, with Hugging Face field names. */
+export interface PredictionLine {
+  text: string;
+  text_pair?: string;
+  input_ids: number[];
+  token_type_ids: number[];
+  logits: number[];
+  label: string | null;
+  fill_mask?: Prediction['fillMask'];
 }
 
 declare global {

@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseCliArgs } from './args';
+
+const dir = mkdtempSync(join(tmpdir(), 'cli-args-'));
+const data = join(dir, 'toy.csv');
+writeFileSync(data, 'text,label\na,b\n');
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('parseCliArgs', () => {
+  it('reads train flags into training-argument overrides', () => {
+    const command = parseCliArgs([
+      'train', '--data', data, '--task', 'classify', '--out', 'o', '--model', dir,
+      '--lr', '5e-3', '--max-steps', '4', '--schedule', 'cosine', '--freeze', 'top:1',
+      '--predict-data', data, '--predict-out', 'p.jsonl',
+    ]);
+    expect(command).toMatchObject({
+      kind: 'train',
+      task: 'classify',
+      model: { kind: 'dir', path: dir },
+      modelDir: dir,
+      backend: 'webgpu',
+      freeze: 'top:1',
+      overrides: { learningRate: 5e-3, maxSteps: 4, schedule: 'cosine' },
+      predict: { data, out: 'p.jsonl' },
+    });
+  });
+
+  it('takes a model that is not a folder for a Hub repo id', () => {
+    const command = parseCliArgs(['predict', '--model', 'org/model', '--data', data, '--out', 'p.jsonl', '--revision', 'v1']);
+    expect(command).toMatchObject({ kind: 'predict', model: { kind: 'hub', repo: 'org/model', revision: 'v1' } });
+  });
+
+  it('answers help without other flags', () => {
+    expect(parseCliArgs([])).toEqual({ kind: 'help' });
+    expect(parseCliArgs(['--help'])).toEqual({ kind: 'help' });
+  });
+
+  it.each([
+    [['fit', '--data', data], /unknown command "fit"/],
+    [['train', '--task', 'classify', '--out', 'o'], /train needs --data/],
+    [['train', '--data', join(dir, 'missing.csv'), '--task', 'classify', '--out', 'o'], /missing\.csv: no such file/],
+    [['train', '--data', data, '--task', 'ner', '--out', 'o'], /--task must be classify or mlm/],
+    [['train', '--data', data, '--task', 'mlm', '--out', 'o', '--lr', 'fast'], /--lr must be a number, not "fast"/],
+    [['train', '--data', data, '--task', 'mlm', '--out', 'o', '--predict-data', data], /--predict-data and --predict-out go together/],
+    [['train', '--data', data, '--task', 'mlm', '--out', 'o', '--predict-data', join(dir, 'x.csv'), '--predict-out', 'p'], /x\.csv: no such file/],
+    [['eval', '--data', data], /eval needs --model/],
+    [['eval', '--data', data, '--model', dir, '--backend', 'tpu'], /--backend must be webgpu, wasm or cpu/],
+    [['eval', '--data', data, '--model', data], /must be a folder with config.json/],
+    [['eval', '--data', data, '--model', dir, '--epoch', '3'], /Unknown option '--epoch'/],
+  ])('rejects %j', (argv, message) => {
+    expect(() => parseCliArgs(argv)).toThrow(message);
+  });
+});
