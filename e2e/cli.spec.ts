@@ -1,0 +1,131 @@
+import { expect, test } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { FIXTURES_DIR, toySentimentCsv } from '../tools/testing/fixtures';
+import type { PredictionLine } from '../tools/cli/protocol';
+
+// The CLI as a user runs it: child processes of `tsx tools/cli/main.ts`, each serving the studio with Vite and
+// training or predicting in its own headless Chromium.
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[]): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/cli/main.ts', ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+function expectSuccess(run: Run): void {
+  expect(run.code, `exit code; stderr:\n${run.stderr}`).toBe(0);
+}
+
+function readJsonl(path: string): PredictionLine[] {
+  return readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as PredictionLine);
+}
+
+const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileSync(path, 'utf8'));
+
+/** The JSON header of a safetensors file: 8 little-endian bytes of length, then the header itself. */
+function safetensorsHeader(path: string): Record<string, unknown> {
+  const bytes = readFileSync(path);
+  const length = Number(bytes.readBigUInt64LE(0));
+  return JSON.parse(bytes.subarray(8, 8 + length).toString('utf8'));
+}
+
+let dir: string;
+
+test.beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'bert-studio-cli-'));
+});
+
+test.afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('train exports a Hugging Face folder whose predictions match the trained model, and eval scores it', async () => {
+  const data = join(dir, 'toy.csv');
+  writeFileSync(data, toySentimentCsv(48));
+  const out = join(dir, 'model');
+  const inMemory = join(dir, 'A.jsonl');
+  const reloaded = join(dir, 'B.jsonl');
+
+  const train = await cli([
+    'train', '--data', data, '--task', 'classify', '--model', join(FIXTURES_DIR, 'base'), '--out', out,
+    '--max-steps', '4', '--lr', '5e-3', '--batch-size', '8', '--max-length', '16',
+    '--predict-data', data, '--predict-out', inMemory,
+  ]);
+  expectSuccess(train);
+  expect(train.stderr).toMatch(/step 4\/4/);
+  expect(train.stdout).toContain(`wrote 48 predictions to ${inMemory}`);
+
+  const predict = await cli(['predict', '--model', out, '--data', data, '--out', reloaded]);
+  expectSuccess(predict);
+  const [a, b] = [readJsonl(inMemory), readJsonl(reloaded)];
+  expect(a).toHaveLength(48);
+  expect(b).toHaveLength(48);
+  let worst = 0;
+  for (const [i, line] of a.entries()) {
+    expect(b[i].input_ids).toEqual(line.input_ids);
+    expect(b[i].label).toBe(line.label);
+    expect(line.logits).toHaveLength(2);
+    for (const [j, logit] of line.logits.entries()) worst = Math.max(worst, Math.abs(logit - b[i].logits[j]));
+  }
+  console.log(`cli: largest logit difference between the trained and the reloaded model ${worst.toExponential(2)}`);
+  expect(worst).toBeLessThanOrEqual(1e-5);
+  expect(['negative', 'positive']).toContain(a[0].label);
+
+  const header = safetensorsHeader(join(out, 'model.safetensors'));
+  expect(header.__metadata__).toEqual({ format: 'pt' });
+  const names = Object.keys(header).filter((name) => name !== '__metadata__');
+  expect(names).toContain('classifier.weight');
+  expect(names).toContain('bert.embeddings.word_embeddings.weight');
+  expect(names).toContain('bert.pooler.dense.weight');
+  expect(names.filter((name) => !name.startsWith('bert.') && !name.startsWith('classifier.'))).toEqual([]);
+
+  expect(readJson(join(out, 'config.json'))).toMatchObject({
+    architectures: ['BertForSequenceClassification'],
+    id2label: { 0: 'negative', 1: 'positive' },
+    label2id: { negative: 0, positive: 1 },
+    problem_type: 'single_label_classification',
+  });
+  for (const file of ['vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json']) {
+    expect(existsSync(join(out, file)), file).toBe(true);
+  }
+  expect(readFileSync(join(out, 'vocab.txt'), 'utf8')).toBe(readFileSync(join(FIXTURES_DIR, 'base', 'vocab.txt'), 'utf8'));
+  expect(readJson(join(out, 'special_tokens_map.json'))).toMatchObject({ cls_token: '[CLS]', mask_token: '[MASK]' });
+  const trainingArgs = readJson(join(out, 'training_args.json'));
+  expect(trainingArgs).toMatchObject({ task: 'classify', maxSteps: 4, learningRate: 5e-3, batchSize: 8, freeze: 'none' });
+  const groups = (trainingArgs.freezeGroups as { groups: { id: string }[] }).groups.map((g) => g.id);
+  expect(groups).toEqual(['embeddings', 'layer.0', 'layer.1', 'pooler', 'head']);
+  expect(readJson(join(out, 'metrics.json'))).toMatchObject({ outcome: 'done', steps: 4 });
+
+  const evaluation = await cli(['eval', '--model', out, '--data', data]);
+  expectSuccess(evaluation);
+  const metrics = JSON.parse(evaluation.stdout) as { loss: number; classification: { accuracy: number } };
+  expect(metrics.classification.accuracy).toBeGreaterThanOrEqual(0);
+  expect(metrics.classification.accuracy).toBeLessThanOrEqual(1);
+  expect(Number.isFinite(metrics.loss)).toBe(true);
+});
+
+test('a missing data file exits with code 2 and says which file', async () => {
+  const missing = join(dir, 'nope.csv');
+  const run = await cli(['train', '--data', missing, '--task', 'classify', '--out', join(dir, 'unused')]);
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain(`--data ${missing}: no such file`);
+  expect(run.stderr).toContain('usage: npm run cli');
+  expect(run.stdout).toBe('');
+});
