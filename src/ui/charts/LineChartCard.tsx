@@ -38,7 +38,7 @@ export function LineChartCard({ title, summary, points, lines, mode, logScale = 
   // Legend and tooltip list the lines in the order given, not alphabetically (recharts' default).
   const order = (item: { dataKey?: unknown }): number => lines.findIndex((line) => line.key === item.dataKey);
   return (
-    <figure className="charts-card">
+    <figure className="charts-card" data-points={points.length}>
       <figcaption className="charts-card-head">
         <span className="charts-card-title">{title}</span>
         <span className="charts-card-summary">{summary}</span>
