@@ -107,30 +107,32 @@ test('MLM loss on a repetitive corpus falls by half', async ({ page }) => {
 test('pause holds the steps, resume continues them, stop ends the run', async ({ page }) => {
   await openWithData(page, toyCsv(64));
   const steps = () => page.evaluate(async () => (await window.harness.engine()).events('step').length);
-  const pausedAt = await page.evaluate(async () => {
+  const { pausedAt, held } = await page.evaluate(async () => {
     const engine = await window.harness.engine();
     await engine.call('start', { args: { batchSize: 4, maxLength: 16, maxSteps: 200 } });
     await engine.waitFor('step', (e) => e.metrics.step >= 3);
     await engine.call('pause', null);
-    return engine.events('step').length;
+    const pausedAt = engine.events('step').length;
+    // The pause takes effect between steps: one already under way when it arrived still lands (within 4 s:
+    // these steps take 0.4-1.7 s here).
+    const held = await engine.waitFor('step', (e) => e.metrics.step > pausedAt, 4000).then(() => pausedAt + 1, () => pausedAt);
+    return { pausedAt, held };
   });
-  // A step already under way when the pause arrived may still land.
-  await page.waitForTimeout(1500);
-  const held = await steps();
-  expect(held).toBeLessThanOrEqual(pausedAt + 1);
+  console.log(`pause: ${pausedAt} steps when paused, ${held - pausedAt} landed after`);
+  expect(held - pausedAt).toBeLessThanOrEqual(1);
   await page.waitForTimeout(2000);
-  expect(await steps()).toBe(held);
+  expect(await steps(), 'steps while paused').toBe(held);
 
   const run = await page.evaluate(async (held) => {
     const engine = await window.harness.engine();
     await engine.call('resume', null);
-    const next = await engine.waitFor('step', (e) => e.metrics.step > held + 1);
+    const next = await engine.waitFor('step', (e) => e.metrics.step > held);
     await engine.call('stop', null);
     const end = await engine.finished();
     return { next: next.metrics, end, states: engine.events('state').map((e) => e.state), total: engine.events('step').length };
   }, held);
 
-  expect(run.next.step).toBe(held + 2);
+  expect(run.next.step).toBe(held + 1);
   expect(run.end).toMatchObject({ state: 'done', message: expect.stringMatching(/stopped after \d+ steps/) });
   expect(run.total).toBeLessThan(run.next.totalSteps);
   expect(run.states).toEqual(['training', 'paused', 'training', 'stopping', 'done']);
@@ -153,7 +155,9 @@ test('the tensor count stays flat and the page stays responsive while the worker
   expect(run.tensors.slice(9)).toEqual(run.tensors.slice(9).map(() => run.tensors[9]));
   console.log(`responsiveness: ${run.page.ticks} ticks, longest gap ${run.page.maxGapMs.toFixed(0)} ms; tensors ${run.tensors[9]}`);
   expect(run.page.ticks).toBeGreaterThan(100);
-  expect(run.page.maxGapMs).toBeLessThan(200);
+  // Training on the page itself would stall it for whole steps (0.4-1.7 s each here); the margin below that
+  // absorbs scheduler jitter on a loaded two-core machine (gaps up to 152 ms measured).
+  expect(run.page.maxGapMs).toBeLessThan(250);
 });
 
 test('a loss that overflows fails the run with a clear message and keeps the engine usable', async ({ page }) => {
