@@ -1,0 +1,66 @@
+import { expect, test } from '@playwright/test';
+import { unzipSync } from 'fflate';
+import { readFileSync } from 'node:fs';
+import { readSafetensors } from '../src/io/safetensors';
+import { fromVocabTxt } from '../src/tokenizer';
+import { loadSampleAndConfigure, openStudio, waitForLossPoints } from './journey';
+
+const SENTENCE = 'the cat sat on the mat.';
+
+test('a new user fine-tunes the bundled model, inspects it and exports it', async ({ page }, testInfo) => {
+  test.setTimeout(900_000);
+  await openStudio(page);
+  await loadSampleAndConfigure(page);
+  await expect(page.getByRole('button', { name: 'Top-k + head' })).toHaveAttribute('aria-pressed', 'true');
+
+  await page.getByRole('button', { name: 'Start training', exact: true }).click();
+  const first = await waitForLossPoints(page, 0);
+
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Resume', exact: true })).toBeEnabled();
+  await page.getByRole('button', { name: 'Resume', exact: true }).click();
+  await waitForLossPoints(page, first);
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Start training', exact: true })).toBeEnabled({ timeout: 120_000 });
+
+  // Attention: the heatmap's labels are the sentence's tokens, as the bundled tokenizer splits them.
+  const tokenizer = fromVocabTxt(readFileSync('public/models/bert-tiny-wordnet/vocab.txt', 'utf8'));
+  const tokens = tokenizer.encode(SENTENCE).tokens;
+  await page.getByLabel('Sentence', { exact: true }).fill(SENTENCE);
+  await page.getByRole('button', { name: 'Show attention', exact: true }).click();
+  const heatmap = page.getByRole('figure', { name: 'Attention heatmap', exact: true });
+  await expect(heatmap.getByRole('list', { name: 'Query tokens' }).getByRole('listitem')).toHaveText(tokens, { timeout: 120_000 });
+
+  // Playground: the fine-tuned classifier gives a probability per label.
+  await page.getByLabel('Text to classify').fill('a wonderful little hotel with friendly staff');
+  await page.getByRole('button', { name: 'Predict', exact: true }).click();
+  const probabilities = page.getByRole('list', { name: 'Class probabilities' }).getByRole('listitem');
+  await expect(probabilities).toHaveCount(2, { timeout: 120_000 });
+
+  // Export: a zip that transformers can load.
+  const downloadPromise = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export model', exact: true }).click();
+  const download = await downloadPromise;
+  const zipPath = testInfo.outputPath('export.zip');
+  await download.saveAs(zipPath);
+  const files = unzipSync(readFileSync(zipPath));
+  const names = Object.keys(files).map((name) => name.split('/').pop());
+  expect(names).toEqual(expect.arrayContaining(['model.safetensors', 'config.json', 'vocab.txt', 'tokenizer_config.json']));
+  const entry = (file: string) => files[Object.keys(files).find((name) => name.endsWith(file))!];
+  const weights = readSafetensors(entry('model.safetensors'));
+  expect(weights.metadata.format).toBe('pt');
+  expect([...weights.tensors.keys()]).toEqual(expect.arrayContaining([
+    'bert.embeddings.word_embeddings.weight',
+    'bert.encoder.layer.1.attention.self.query.weight',
+    'bert.pooler.dense.weight',
+    'classifier.weight',
+    'classifier.bias',
+  ]));
+  const config = JSON.parse(new TextDecoder().decode(entry('config.json')));
+  expect(config.architectures).toEqual(['BertForSequenceClassification']);
+  expect(config.id2label).toEqual({ 0: 'negative', 1: 'positive' });
+
+  // Re-import the downloaded zip as a local model.
+  await page.getByLabel('Open model zip').setInputFiles(zipPath);
+  await expect(page.getByRole('region', { name: 'Model', exact: true })).toContainText('BertForSequenceClassification', { timeout: 120_000 });
+});

@@ -1,0 +1,30 @@
+// The steps a new user takes, shared by the journey test and the README screenshot.
+import { expect, type Page } from '@playwright/test';
+
+export const SAMPLE_CSV = 'public/samples/sentiment.csv';
+
+/** Opens the studio and waits until the bundled model is loaded. */
+export async function openStudio(page: Page): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByRole('region', { name: 'Model', exact: true })).toContainText('bert-tiny-wordnet', { timeout: 120_000 });
+}
+
+/** Drops the sample CSV and chooses small shapes so software WebGPU steps stay short. */
+export async function loadSampleAndConfigure(page: Page): Promise<void> {
+  await page.getByLabel('Choose data file').setInputFiles(SAMPLE_CSV);
+  await expect(page.getByRole('heading', { name: 'Data quality' })).toBeVisible({ timeout: 120_000 });
+  await page.getByLabel('Batch size', { exact: true }).fill('8');
+  await page.getByLabel('Max length', { exact: true }).fill('32');
+  await page.getByLabel('Layers to train (k)').fill('2');
+  await page.getByRole('button', { name: 'Top-k + head' }).click();
+}
+
+export function lossChart(page: Page) {
+  return page.locator('figure.charts-card', { hasText: 'Loss' }).first();
+}
+
+/** Waits until the loss chart has more than `count` points and returns the new count. */
+export async function waitForLossPoints(page: Page, count: number): Promise<number> {
+  await expect.poll(async () => Number(await lossChart(page).getAttribute('data-points')), { timeout: 240_000 }).toBeGreaterThan(count);
+  return Number(await lossChart(page).getAttribute('data-points'));
+}
