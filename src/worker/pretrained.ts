@@ -3,6 +3,7 @@
  * tensors stay on the CPU so the engine can build the parameters for whichever head a task needs, and rebuild
  * the untouched pretrained model for side-by-side attention views.
  */
+import { cachedSource } from '../io/hubCache';
 import { bundledSource, hubSource, loadModelFiles, localSource, type ModelSource } from '../io/modelSource';
 import { readSafetensors, type TensorEntry } from '../io/safetensors';
 import { parseBertConfig, type BertConfig } from '../model/config';
@@ -25,7 +26,8 @@ export function sourceFor(spec: ModelSpec, baseUrl: string): ModelSource {
     case 'bundled':
       return bundledSource(spec.name, baseUrl);
     case 'hub':
-      return hubSource(spec.repo, { endpoint: spec.endpoint, revision: spec.revision });
+      // Hub downloads are kept in IndexedDB, so a model is fetched once per revision name.
+      return cachedSource(hubSource(spec.repo, { endpoint: spec.endpoint, revision: spec.revision }));
     case 'local':
       return localSource(new Map(Object.entries(spec.files).map(([name, bytes]) => [name, new Blob([bytes])])));
   }
