@@ -10,6 +10,7 @@ commands:
           [--epochs N] [--lr X] [--batch-size N] [--max-length N] [--warmup-ratio X] [--weight-decay X]
           [--schedule linear|cosine|constant] [--grad-accum N] [--freeze SPEC] [--llrd X] [--head-lr-mult X]
           [--eval-every N] [--max-steps N] [--seed N] [--predict-data FILE --predict-out FILE.jsonl]
+          [--init pretrained|random]
   predict --model DIR --data FILE --out FILE.jsonl [--text-column C] [--text-pair-column C]
   eval    --model DIR --data FILE [--text-column C] [--text-pair-column C] [--label-column C]
 
@@ -17,7 +18,8 @@ common:   [--backend webgpu|wasm|cpu] (default webgpu) [--hub-endpoint URL] [--r
 --freeze: none | head | top:K | gradual:epoch | gradual:STEPS | comma-separated groups to freeze
           (embeddings, 0, 1, ..., pooler)
 Without --model, train uses the bundled default model. With --predict-data, the trained model predicts that
-file's rows into --predict-out (the JSONL of predict). Progress goes to stderr; results to stdout and files.`;
+file's rows into --predict-out (the JSONL of predict). --init random keeps the model's architecture and
+tokenizer but starts from fresh weights (the from-scratch baseline for a pretrained model). Progress goes to stderr; results to stdout and files.`;
 
 export interface ColumnFlags {
   text?: string;
@@ -44,6 +46,8 @@ export interface TrainCommand extends Common {
   valData?: string;
   regression: boolean;
   freeze?: string;
+  /** Start from freshly initialised weights instead of the checkpoint's (--init random). */
+  randomInit: boolean;
   /** Training hyperparameters given on the command line, by TrainingArgs name. */
   overrides: Record<string, number | string>;
   /** Rows the trained model predicts after training, and the JSONL file the predictions go to. */
@@ -84,7 +88,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
   if (kind !== 'train' && kind !== 'predict' && kind !== 'eval') throw new Error(`unknown command "${kind}"`);
 
   const options = Object.fromEntries([
-    ...['data', 'model', 'task', 'out', 'val-data', 'text-column', 'text-pair-column', 'label-column', 'freeze',
+    ...['data', 'model', 'task', 'out', 'val-data', 'init', 'text-column', 'text-pair-column', 'label-column', 'freeze',
       'schedule', 'backend', 'hub-endpoint', 'revision', 'predict-data', 'predict-out', ...Object.keys(NUMERIC_FLAGS)].map((name) => [name, STRING]),
     ['regression', { type: 'boolean' } as const],
   ]);
@@ -130,6 +134,8 @@ export function parseCliArgs(argv: string[]): CliCommand {
   const predictOut = str('predict-out');
   if ((predictData === undefined) !== (predictOut === undefined)) throw new Error('--predict-data and --predict-out go together');
   if (predictData !== undefined && !existsSync(predictData)) throw new Error(`--predict-data ${predictData}: no such file`);
+  const init = str('init') ?? 'pretrained';
+  if (init !== 'pretrained' && init !== 'random') throw new Error(`--init must be pretrained or random, not "${init}"`);
   return {
     kind,
     ...common,
@@ -138,6 +144,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
     valData,
     regression: Boolean(values.regression),
     freeze: str('freeze'),
+    randomInit: init === 'random',
     overrides,
     predict: predictData === undefined ? undefined : { data: predictData, out: predictOut! },
   };

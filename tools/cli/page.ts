@@ -79,7 +79,8 @@ async function run(request: CliRequest): Promise<CliResult> {
     const finished = logEvents(engine);
     const info = await engine.call('init', { backend: request.backend });
     void window.cliLog(`backend ${info.backend}${info.adapter ? ` (${info.adapter})` : ''}`);
-    const { summary } = await engine.call('loadModel', { model: modelSpec(request.command.model) });
+    const randomInit = request.command.kind === 'train' && request.command.randomInit;
+    const { summary } = await engine.call('loadModel', { model: modelSpec(request.command.model), randomInit });
     void window.cliLog(`model ${summary.source}: ${summary.numLayers} layers, hidden ${summary.hiddenSize}, ${summary.numParams} parameters`);
     const { command } = request;
 
