@@ -66,6 +66,10 @@ export function ChartsPanel() {
     );
   }
 
+  const first = steps[0];
+  const [xStart, xEnd] = mode === 'step' ? [first.step, latest.step] : [first.epoch, latest.epoch];
+  // One step gives no width; widen it so the axis still has a scale.
+  const xDomain: [number, number] = [xStart, xEnd > xStart ? xEnd : xStart + (mode === 'step' ? 1 : 0.01)];
   const latestEval = evals.at(-1);
   const eta = etaSeconds(stepTimes, latest.step, latest.totalSteps);
   const smoothedNow = loss.findLast((p) => p.smoothed !== undefined)?.smoothed;
@@ -92,6 +96,7 @@ export function ChartsPanel() {
           summary={`train ${formatLoss(latest.loss)}${smoothedNow !== undefined ? ` (smoothed ${formatLoss(smoothedNow)})` : ''}${latestEval ? ` · validation ${formatLoss(latestEval.loss)}` : ''}`}
           points={loss}
           mode={mode}
+          xDomain={xDomain}
           logScale={logScale}
           format={formatLoss}
           lines={[
@@ -105,6 +110,7 @@ export function ChartsPanel() {
           summary={latestEval ? describeEval(latestEval) : 'after the first evaluation'}
           points={metrics.points}
           mode={mode}
+          xDomain={xDomain}
           format={metricFormat}
           formatRight={(value) => formatCount(value)}
           lines={metricLines}
@@ -114,6 +120,7 @@ export function ChartsPanel() {
           summary={lrLines.map((line) => `${line.label} ${formatSmall(latest.lrs[line.key as keyof typeof latest.lrs] ?? Number.NaN)}`).join(' · ')}
           points={perStep.lr}
           mode={mode}
+          xDomain={xDomain}
           format={formatSmall}
           lines={lrLines}
         />
@@ -122,6 +129,7 @@ export function ChartsPanel() {
           summary={`${formatSmall(latest.gradNorm)} before clipping`}
           points={perStep.gradNorm}
           mode={mode}
+          xDomain={xDomain}
           format={formatSmall}
           lines={[{ key: 'gradNorm', label: 'Global norm', color: color(4) }]}
         />
@@ -130,6 +138,7 @@ export function ChartsPanel() {
           summary={`${formatRate(latest.examplesPerSec)} examples/s · ${formatRate(latest.tokensPerSec)} tokens/s`}
           points={perStep.throughput}
           mode={mode}
+          xDomain={xDomain}
           format={formatRate}
           formatRight={formatRate}
           lines={[
@@ -142,6 +151,7 @@ export function ChartsPanel() {
           summary={`${formatCount(latest.numTensors)} tensors · ${formatBytes(latest.numBytes)}`}
           points={perStep.memory}
           mode={mode}
+          xDomain={xDomain}
           format={formatCount}
           formatRight={formatMb}
           lines={[

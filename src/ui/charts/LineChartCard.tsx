@@ -20,6 +20,8 @@ export interface LineChartCardProps {
   points: Point[];
   lines: LineSpec[];
   mode: XAxisMode;
+  /** Shared by every chart of the run, so their x axes line up. */
+  xDomain: [number, number];
   logScale?: boolean;
   format?: (value: number) => string;
   formatRight?: (value: number) => string;
@@ -33,7 +35,7 @@ function formatX(mode: XAxisMode): (value: number) => string {
 }
 
 /** One live chart: recharts without animation, y axes sized to the data, a legend only for several lines. */
-export function LineChartCard({ title, summary, points, lines, mode, logScale = false, format = String, formatRight = String, height = 180 }: LineChartCardProps) {
+export function LineChartCard({ title, summary, points, lines, mode, xDomain, logScale = false, format = String, formatRight = String, height = 180 }: LineChartCardProps) {
   const hasRight = lines.some((line) => line.axis === 'right');
   // Legend and tooltip list the lines in the order given, not alphabetically (recharts' default).
   const order = (item: { dataKey?: unknown }): number => lines.findIndex((line) => line.key === item.dataKey);
@@ -47,7 +49,7 @@ export function LineChartCard({ title, summary, points, lines, mode, logScale = 
         <ResponsiveContainer width="100%" height={height}>
           <LineChart data={points} margin={{ top: 6, right: hasRight ? 0 : 12, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} tickFormatter={formatX(mode)} {...AXIS} />
+            <XAxis dataKey="x" type="number" domain={xDomain} allowDataOverflow tickFormatter={formatX(mode)} {...AXIS} />
             <YAxis
               yAxisId="left"
               width={52}
