@@ -76,14 +76,30 @@ function StackRow({ row, largest, onToggle }: { row: FreezeRow; largest: number;
   );
 }
 
+/**
+ * One button per preset. The top-k and gradual settings show the current spec's values while that preset is
+ * active (editing them re-applies it); otherwise they hold what the button will apply.
+ */
 function Presets({ spec, numLayers, onSpec }: { spec: string; numLayers: number; onSpec(spec: string): void }) {
-  const active = presetOf(spec);
-  const [k, setK] = useState(Math.ceil(numLayers / 2));
-  const [every, setEvery] = useState<'epoch' | 'steps'>('epoch');
-  const [steps, setSteps] = useState(100);
+  const preset = presetOf(spec);
+  const active = preset?.kind ?? null;
+  const [pendingK, setPendingK] = useState(Math.ceil(numLayers / 2));
+  const [pendingEvery, setPendingEvery] = useState<number | 'epoch'>('epoch');
+  const [lastSteps, setLastSteps] = useState(100);
   const kId = useId();
   const everyId = useId();
+  const k = preset?.kind === 'top' ? preset.k : pendingK;
+  const every = preset?.kind === 'gradual' ? preset.every : pendingEvery;
   const topK = Math.min(Math.max(1, k), numLayers);
+  const setK = (next: number): void => {
+    if (preset?.kind === 'top' && Number.isInteger(next) && next >= 1 && next <= numLayers) onSpec(presetSpec({ kind: 'top', k: next }));
+    else setPendingK(next);
+  };
+  const setEvery = (next: number | 'epoch'): void => {
+    if (typeof next === 'number') setLastSteps(next);
+    if (preset?.kind === 'gradual' && (next === 'epoch' || (Number.isInteger(next) && next >= 1))) onSpec(presetSpec({ kind: 'gradual', every: next }));
+    else setPendingEvery(next);
+  };
   return (
     <div className="training-presets" role="group" aria-label="Freeze presets">
       <button type="button" className="small" aria-pressed={active === 'all'} onClick={() => onSpec(presetSpec({ kind: 'all' }))}>
@@ -106,19 +122,19 @@ function Presets({ spec, numLayers, onSpec }: { spec: string; numLayers: number;
           type="button"
           className="small"
           aria-pressed={active === 'gradual'}
-          onClick={() => onSpec(presetSpec({ kind: 'gradual', every: every === 'epoch' ? 'epoch' : Math.max(1, Math.round(steps)) }))}
+          onClick={() => onSpec(presetSpec({ kind: 'gradual', every: every === 'epoch' ? 'epoch' : Math.max(1, Math.round(every)) }))}
         >
           Gradual unfreezing
         </button>
         <label htmlFor={everyId} className="visually-hidden">
           Unfreeze a layer every
         </label>
-        <select id={everyId} value={every} onChange={(event) => setEvery(event.target.value as 'epoch' | 'steps')}>
+        <select id={everyId} value={every === 'epoch' ? 'epoch' : 'steps'} onChange={(event) => setEvery(event.target.value === 'epoch' ? 'epoch' : lastSteps)}>
           <option value="epoch">per epoch</option>
           <option value="steps">every N steps</option>
         </select>
-        {every === 'steps' && (
-          <input type="number" min={1} value={steps} aria-label="Steps per unfreeze" onChange={(event) => setSteps(Number(event.target.value))} />
+        {every !== 'epoch' && (
+          <input type="number" min={1} value={every} aria-label="Steps per unfreeze" onChange={(event) => setEvery(Number(event.target.value))} />
         )}
       </span>
       <SpecInput spec={spec} numLayers={numLayers} onSpec={onSpec} />

@@ -66,7 +66,7 @@ export function TrainingPanel() {
           value={args.learningRate}
           onChange={(value) => setArg('learningRate', value)}
           onValidity={validity(FIELDS.learningRate.label)}
-          headOnly={presetOf(args.freeze) === 'head'}
+          headOnly={presetOf(args.freeze)?.kind === 'head'}
         />
         <div className="training-grid">
           <NumberField {...bound('epochs', { hint: epochsAdvice(args.epochs), warn: epochsAdvice(args.epochs) !== null })} />

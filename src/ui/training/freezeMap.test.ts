@@ -97,7 +97,15 @@ describe('presets', () => {
     expect(presetSpec({ kind: 'top', k: 2 })).toBe('top:2');
     expect(presetSpec({ kind: 'gradual', every: 'epoch' })).toBe('gradual:epoch');
     expect(presetSpec({ kind: 'gradual', every: 50 })).toBe('gradual:50');
-    expect(['none', 'all-trainable', 'head', 'top:2', 'gradual:50', 'embeddings,0'].map(presetOf)).toEqual(['all', 'all', 'head', 'top', 'gradual', 'custom']);
+    expect(['none', 'all-trainable', 'head', 'top:2', 'gradual:50', 'gradual:epoch', 'embeddings,0'].map(presetOf)).toEqual([
+      { kind: 'all' },
+      { kind: 'all' },
+      { kind: 'head' },
+      { kind: 'top', k: 2 },
+      { kind: 'gradual', every: 50 },
+      { kind: 'gradual', every: 'epoch' },
+      { kind: 'custom' },
+    ]);
     expect(presetOf('top:')).toBeNull();
   });
 });

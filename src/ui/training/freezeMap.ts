@@ -115,8 +115,8 @@ export function presetSpec(preset: Preset): string {
   }
 }
 
-/** Which preset a spec is, 'custom' for an explicit group list, or null when the spec does not parse. */
-export function presetOf(spec: string): Preset['kind'] | 'custom' | null {
+/** The preset a spec is (with its k or period), 'custom' for an explicit group list, or null when it does not parse. */
+export function presetOf(spec: string): Preset | { kind: 'custom' } | null {
   let parsed: FreezeSpec;
   try {
     parsed = parseFreezeSpec(spec);
@@ -125,11 +125,11 @@ export function presetOf(spec: string): Preset['kind'] | 'custom' | null {
   }
   switch (parsed.kind) {
     case 'none':
-      return 'all';
+      return { kind: 'all' };
     case 'groups':
-      return 'custom';
+      return { kind: 'custom' };
     default:
-      return parsed.kind;
+      return parsed;
   }
 }
 
