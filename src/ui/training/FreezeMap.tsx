@@ -173,6 +173,7 @@ function SpecInput({ spec, numLayers, onSpec }: { spec: string; numLayers: numbe
       />
       <span id={noteId} className={checked.ok ? 'training-note' : 'training-note warn'}>
         {checked.ok ? checked.summary : checked.error}
+        {checked.ok && text !== spec && ' Press Enter to apply.'}
       </span>
     </form>
   );
