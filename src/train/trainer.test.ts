@@ -118,4 +118,13 @@ describe('Trainer', () => {
     expect(result.message).toMatch(/loss became/);
     expect(await snapshot(params)).toEqual(before);
   });
+
+  it('steps on every epoch\'s last short accumulation group and evaluates at each epoch end', async () => {
+    // 48 rows → 38 train → 5 batches of 8 per epoch; with 2 micro-batches per step that is 3 steps per epoch.
+    const { trainer, steps } = setup('classify', toySentimentCsv(48), { epochs: 2, gradAccumSteps: 2, evalEvery: 2 });
+    const result = await trainer.run();
+    expect(trainer.totalSteps).toBe(6);
+    expect(steps).toHaveLength(6);
+    expect(result.history.evals.map((e) => e.step)).toEqual([2, 3, 4, 6]);
+  });
 });

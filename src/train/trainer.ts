@@ -143,7 +143,10 @@ export class Trainer {
     this.wake?.();
   }
 
-  /** Runs to the end (or until stopped); resolves with the outcome and the metric history. */
+  /**
+   * Runs to the end (or until stopped); resolves with the outcome and the metric history. Evaluates every
+   * `evalEvery` steps when set, and at the end of every epoch.
+   */
   async run(): Promise<TrainResult> {
     const { args } = this.init;
     const evalEvery = args.evalEvery === 'epoch' ? null : args.evalEvery;
@@ -151,29 +154,29 @@ export class Trainer {
     let message: string | undefined;
     try {
       epochs: for (let epoch = 0; this.step < this.totalSteps; epoch++) {
-        let micro: Batch[] = [];
-        for (const batch of this.batches(epoch)) {
-          micro.push(batch);
-          if (micro.length < args.gradAccumSteps) continue;
+        let evaluatedAt = -1;
+        for (const micro of chunks(this.batches(epoch), args.gradAccumSteps)) {
+          if (this.step >= this.totalSteps) break;
           await this.checkControl();
           if (this.control === 'stop') {
             outcome = 'stopped';
             break epochs;
           }
-          const result = await this.optimizerStep(micro);
-          micro = [];
-          if (result !== null) {
+          const failure = await this.optimizerStep(micro);
+          if (failure !== null) {
             outcome = 'failed';
-            message = result;
+            message = failure;
             break epochs;
           }
-          if (evalEvery !== null && this.step % evalEvery === 0 && (await this.evaluateAndTrack(epoch))) {
-            outcome = 'early-stopped';
-            break epochs;
+          if (evalEvery !== null && this.step % evalEvery === 0) {
+            evaluatedAt = this.step;
+            if (await this.evaluateAndTrack()) {
+              outcome = 'early-stopped';
+              break epochs;
+            }
           }
-          if (this.step >= this.totalSteps) break;
         }
-        if (evalEvery === null && (await this.evaluateAndTrack(epoch + 1))) {
+        if (evaluatedAt !== this.step && (await this.evaluateAndTrack())) {
           outcome = 'early-stopped';
           break;
         }
@@ -187,7 +190,8 @@ export class Trainer {
     return { outcome, message, steps: this.step, history: this.history, best: this.best ?? undefined };
   }
 
-  private async evaluateAndTrack(epoch: number): Promise<boolean> {
+  private async evaluateAndTrack(): Promise<boolean> {
+    const epoch = this.step / this.stepsPerEpoch;
     if (this.init.validation.length === 0) return false;
     const { model, validation } = this.init;
     const metrics = await evaluateModel(model, validation, evalOptions(this.init), this.step, epoch);
@@ -314,6 +318,19 @@ export class Trainer {
   private copyWeights(from: ReadonlyMap<string, tf.Tensor>, to: ReadonlyMap<string, tf.Variable>): void {
     for (const [name, value] of from) to.get(name)!.assign(value);
   }
+}
+
+/** Consecutive groups of `size` items; the last group may be shorter (an epoch's last accumulation step). */
+function* chunks<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let group: T[] = [];
+  for (const item of items) {
+    group.push(item);
+    if (group.length === size) {
+      yield group;
+      group = [];
+    }
+  }
+  if (group.length > 0) yield group;
 }
 
 /** How a trainer's validation is scored: its task and batching, without shuffling or dropout. */
