@@ -17,8 +17,9 @@ const selectRun = (s: StudioState) => ({ steps: s.steps, evals: s.evals, stepTim
 
 const color = (n: number): string => `var(--series-${n})`;
 const formatLoss = (value: number): string => formatSmall(value);
-const formatShare = (value: number): string => `${(value * 100).toFixed(value < 0.1 ? 1 : 0)}%`;
-const formatRate = (value: number): string => formatCount(value);
+const formatShare = (value: number): string => `${(value * 100).toFixed(1)}%`;
+/** Speeds on SwiftShader are a few examples a second: keep a decimal there so ticks stay distinct. */
+const formatRate = (value: number): string => (Math.abs(value) < 10 ? String(Number(value.toFixed(1))) : formatCount(value));
 const formatMb = (value: number): string => `${Number(value.toPrecision(3))} MB`;
 
 /** Live curves of the run: loss, validation metrics, learning rates, gradient norm, throughput, memory. */
@@ -86,7 +87,7 @@ export function ChartsPanel() {
         <ProgressBar
           label="Training progress"
           value={latest.step / latest.totalSteps}
-          text={`Step ${latest.step} of ${latest.totalSteps} · epoch ${latest.epoch.toFixed(2)}${isActive(runState) && eta !== null ? ` · about ${formatDuration(eta)} left` : ''}`}
+          text={`Step ${latest.step} of ${latest.totalSteps} · epoch ${latest.epoch.toFixed(2)}${isActive(runState) && eta !== null && latest.step < latest.totalSteps ? ` · about ${formatDuration(eta)} left` : ''}`}
         />
       </div>
       <Slider label="Smoothing" value={smoothing} min={0} max={0.99} step={0.01} onChange={setSmoothing} format={(value) => value.toFixed(2)} help="Weight of the exponential moving average drawn over the raw training loss (TensorBoard's smoothing)." />

@@ -49,7 +49,7 @@ export function LineChartCard({ title, summary, points, lines, mode, xDomain, lo
         <ResponsiveContainer width="100%" height={height}>
           <LineChart data={points} margin={{ top: 6, right: hasRight ? 0 : 12, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="x" type="number" domain={xDomain} allowDataOverflow tickFormatter={formatX(mode)} {...AXIS} />
+            <XAxis dataKey="x" type="number" domain={xDomain} allowDataOverflow allowDecimals={mode === 'epoch'} tickFormatter={formatX(mode)} {...AXIS} />
             <YAxis
               yAxisId="left"
               width={52}
