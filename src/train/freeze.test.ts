@@ -147,7 +147,9 @@ describe('suggestFreeze', () => {
     expect(small.spec).toEqual({ kind: 'top', k: 6 });
     expect(small.reason).toContain('layers 0-5');
     expect(suggestFreeze(999, 3).spec).toEqual({ kind: 'top', k: 2 });
-    expect(suggestFreeze(1, 1).reason).toContain('freezing the embeddings and training the top 1');
+    expect(suggestFreeze(1, 1).reason).toContain('freezing the embeddings and training the top layer and the head');
+    expect(suggestFreeze(1, 2).reason).toContain('freezing the embeddings and layer 0 and training the top layer');
+    expect(suggestFreeze(1, 12).reason).toContain('freezing the embeddings and layers 0-5 and training the top 6 layers');
     expect(suggestFreeze(1000, 12).spec).toEqual({ kind: 'none' });
   });
 

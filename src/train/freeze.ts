@@ -204,12 +204,13 @@ export function suggestFreeze(numExamples: number, numLayers: number): FreezeSug
     return { spec: { kind: 'none' }, reason: `${numExamples} examples is enough to update every layer.` };
   }
   const k = Math.ceil(numLayers / 2);
-  const frozenLayers = numLayers - k === 0 ? 'the embeddings' : `the embeddings and layers 0-${numLayers - k - 1}`;
+  const lowest = numLayers - k;
+  const frozenLayers = lowest === 0 ? 'the embeddings' : lowest === 1 ? 'the embeddings and layer 0' : `the embeddings and layers 0-${lowest - 1}`;
   return {
     spec: { kind: 'top', k },
     reason:
       `${numExamples} examples is a small dataset (< ${SMALL_DATASET_EXAMPLES}): freezing ${frozenLayers} and ` +
-      `training the top ${k} layers and the head limits overfitting.`,
+      `training the top ${k === 1 ? 'layer' : `${k} layers`} and the head limits overfitting.`,
   };
 }
 
