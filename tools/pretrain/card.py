@@ -180,9 +180,29 @@ Fill-mask (the first four inputs paraphrase corpus lines, the others are new phr
 
 ## Fine-tuning comparison
 
-TODO (team): fine-tune this model and a randomly initialised model of the same config through the CLI on
-the same task(s), and record here: task, data, recipe, metric for both, and the command lines.
+{comparison_section(r.get("comparison"))}
 """
+
+
+def comparison_section(comparison: dict[str, Any] | None) -> str:
+    """The pretrained-vs-random fine-tuning runs recorded in finetune_comparison.json (measured through the CLI)."""
+    if not comparison:
+        return "Not measured yet: see `finetune_comparison.json` (written by the team from CLI runs)."
+    rows = "\n".join(
+        f"| {run['init']} | {run['accuracy']:.3f} | {run['macro_f1']:.3f} | {run['best_step']} |" for run in comparison["runs"]
+    )
+    commands = "\n".join(run["command"] for run in comparison["runs"])
+    return f"""{comparison['task']} Recipe: {comparison['recipe']}
+
+| initialisation | validation accuracy | macro-F1 | step of the kept (lowest validation loss) weights |
+| --- | ---: | ---: | ---: |
+{rows}
+
+{comparison['verdict']}
+
+```sh
+{commands}
+```"""
 
 
 def main() -> None:
@@ -202,8 +222,10 @@ def main() -> None:
     }
     (args.model / "eval_results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     log_path = args.work / "train.log"
+    comparison_path = args.model / "finetune_comparison.json"
     card = render({
         **results,
+        "comparison": json.loads(comparison_path.read_text(encoding="utf-8")) if comparison_path.exists() else None,
         "state": state,
         "config": json.loads((args.model / "config.json").read_text(encoding="utf-8")),
         "corpus": corpus_stats(corpus_dir, tokenizer),
