@@ -69,7 +69,8 @@ export class Engine {
     private readonly modelBaseUrl: string,
   ) {}
 
-  handle(request: Request): Promise<unknown> {
+  /** Answers one command; any failure, synchronous or not, becomes a rejected promise (the worker's error reply). */
+  async handle(request: Request): Promise<unknown> {
     switch (request.command) {
       case 'init':
         return this.init(request.params.backend);
@@ -86,7 +87,8 @@ export class Engine {
       case 'stop':
         return this.control('stop');
       case 'setLive':
-        return Promise.resolve(this.requireTrainer().setLive(request.params)).then(() => null);
+        this.requireTrainer().setLive(request.params);
+        return null;
       case 'evaluate':
         return this.evaluate();
       case 'predict':
