@@ -49,7 +49,6 @@ export interface LiveSettings {
 export interface TrainerHooks {
   onStep?(metrics: StepMetrics): void;
   onEval?(metrics: EvalMetrics): void;
-  onLog?(message: string): void;
 }
 
 export interface TrainerInit {

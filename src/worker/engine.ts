@@ -194,7 +194,6 @@ export class Engine {
       hooks: {
         onStep: (metrics) => this.emit({ type: 'step', metrics }),
         onEval: (metrics) => this.emit({ type: 'eval', metrics }),
-        onLog: (message) => this.emit({ type: 'log', level: 'info', message }),
       },
     });
     this.trainer = trainer;
