@@ -142,17 +142,20 @@ Reproduce (from the repository root; Debian's Python has torch 1.13):
 ```sh
 /usr/bin/python3 tools/pretrain/corpus.py
 /usr/bin/python3 tools/pretrain/wordpiece.py
-/usr/bin/python3 tools/pretrain/pretrain.py --total-steps {s['total_steps']} --budget-minutes 110
+/usr/bin/python3 tools/pretrain/pretrain.py --fresh --total-steps {s['total_steps']} --batch-size {s['batch_size']} \\
+  --lr {s['lr']} --threads {s['threads']} --checkpoint-minutes 10 --budget-minutes 120
 /usr/bin/python3 tools/pretrain/card.py     # evaluates and writes this card
 ```
 
-Re-running the same `pretrain.py` command resumes an interrupted run (see `tools/pretrain/README.md`).
+Re-running the same `pretrain.py` command without `--fresh` resumes an interrupted run (see
+`tools/pretrain/README.md`). Install Debian's `libopenblas0-pthread` first: torch 1.13 from Debian calls the
+system `libblas.so.3`, and the reference BLAS it falls back to is ~40× slower on matrix products here.
 
 ## Compute
 
-One CPU thread (`torch.set_num_threads(1)`) of a 2-core {r['cpu']} VM shared with other jobs, PyTorch
-{r['torch']} with Debian's reference BLAS. Measured: {r['wall_seconds'] / 60:.0f} minutes wall time
-({hours:.2f} h, including checkpoints and held-out evaluation every 5 minutes), {s['train_seconds'] / 60:.0f}
+{s['threads']} CPU thread(s) (`torch.set_num_threads({s['threads']})`) of a 2-core {r['cpu']} VM, PyTorch
+{r['torch']} with {r['blas']}. Measured: {r['wall_seconds'] / 60:.0f} minutes wall time
+({hours:.2f} h, including checkpoints and held-out evaluation at every checkpoint), {s['train_seconds'] / 60:.0f}
 minutes in training steps, {s['tokens_seen'] / s['train_seconds']:,.0f} tokens/s on average (it varied with the
 load from other jobs).
 
@@ -232,6 +235,7 @@ def main() -> None:
         "parameters": sum(p.numel() for p in model.parameters()),
         "wall_seconds": wall_seconds(log_path.read_text(encoding="utf-8").splitlines()) if log_path.exists() else 0.0,
         "cpu": _cpu_name(),
+        "blas": _blas_name(),
         "torch": torch.__version__,
     })
     (args.model / "README.md").write_text(card, encoding="utf-8")
@@ -245,6 +249,15 @@ def _cpu_name() -> str:
             if line.startswith("model name"):
                 return line.split(":", 1)[1].strip()
     return platform.processor() or "unknown CPU"
+
+
+def _blas_name() -> str:
+    """The BLAS behind Debian's libblas.so.3 alternative, which Debian's torch links against."""
+    link = Path("/etc/alternatives/libblas.so.3-x86_64-linux-gnu")
+    target = str(link.resolve()) if link.exists() else ""
+    if "openblas" in target:
+        return "OpenBLAS (Debian `libopenblas0-pthread`)"
+    return "Debian's reference BLAS" if target else "an unknown BLAS"
 
 
 if __name__ == "__main__":

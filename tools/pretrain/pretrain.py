@@ -51,6 +51,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--checkpoint-minutes", type=float, default=5.0)
     p.add_argument("--log-every", type=int, default=20)
+    p.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     p.add_argument("--fresh", action="store_true", help="ignore any checkpoint or exported weights")
     return p.parse_args()
 
@@ -122,7 +123,7 @@ def new_state(args: argparse.Namespace) -> dict[str, Any]:
         "batch_size": args.batch_size,
         "seq_len": args.seq_len,
         "seed": args.seed,
-        "threads": 1,
+        "threads": args.threads,
     }
 
 
@@ -188,7 +189,7 @@ def save_checkpoint(
 
 def main() -> None:
     args = parse_args()
-    torch.set_num_threads(1)  # the machine's other core belongs to the rest of the team
+    torch.set_num_threads(args.threads)
     args.work.mkdir(parents=True, exist_ok=True)
     log = Log(args.work / "train.log")
     corpus_dir, vocab_path = prepare_data(args.work, args.out, args.vocab_size, log)
