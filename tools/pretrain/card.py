@@ -188,20 +188,25 @@ Fill-mask (the first four inputs paraphrase corpus lines, the others are new phr
 
 
 def comparison_section(comparison: dict[str, Any] | None) -> str:
-    """The pretrained-vs-random fine-tuning runs recorded in finetune_comparison.json (measured through the CLI)."""
+    """The pretrained-vs-random fine-tuning runs that `npm run compare` wrote to finetune_comparison.json."""
     if not comparison:
-        return "Not measured yet: see `finetune_comparison.json` (written by the team from CLI runs)."
+        return "Not measured yet: run `npm run compare` (it writes `finetune_comparison.json`), then this script."
     rows = "\n".join(
-        f"| {run['init']} | {run['accuracy']:.3f} | {run['macro_f1']:.3f} | {run['best_step']} |" for run in comparison["runs"]
+        f"| {run['seed']} | {run['init']} | {run['accuracy']:.3f} | {run['macro_f1']:.3f} | {run['best_step']} |"
+        for run in comparison["runs"]
     )
+    means = comparison["mean_accuracy"]
     commands = "\n".join(run["command"] for run in comparison["runs"])
     return f"""{comparison['task']} Recipe: {comparison['recipe']}
 
-| initialisation | validation accuracy | macro-F1 | step of the kept (lowest validation loss) weights |
-| --- | ---: | ---: | ---: |
+| seed | initialisation | validation accuracy | macro-F1 | step of the kept weights |
+| ---: | --- | ---: | ---: | ---: |
 {rows}
 
-{comparison['verdict']}
+Mean validation accuracy: pretrained **{means['pretrained']:.3f}**, random initialisation **{means['random']:.3f}**
+({comparison['difference_points']:+.1f} points). {comparison['verdict']}
+
+Reproduce all runs and this file with `npm run compare` (flags in `tools/compare/main.ts`); the runs are:
 
 ```sh
 {commands}
