@@ -88,7 +88,7 @@ test('MLM loss on a repetitive corpus falls by half', async ({ page }) => {
   });
   expect(summary.numTrain).toBeGreaterThan(50);
   // Measured in Node over eight seeds: the last five losses are 0.28-0.42 of the first three.
-  const args: Partial<TrainingArgs> = { batchSize: 16, learningRate: 2e-2, maxLength: 16, maxSteps: 24, earlyStoppingPatience: 0 };
+  const args: Partial<TrainingArgs> = { batchSize: 16, learningRate: 2e-2, maxLength: 16, maxSteps: 24, earlyStoppingPatience: 0, packSequences: false };
   const run = await page.evaluate(async (args) => {
     const engine = await window.harness.engine();
     await engine.call('start', { args });

@@ -61,6 +61,11 @@ export interface EncodeDatasetOptions {
   /** Report progress every this many rows (default 1000). */
   progressEvery?: number;
   signal?: AbortSignal;
+  /**
+   * Encodings of every row of the same dataset at a limit ≥ maxLength (with their full lengths): a row whose
+   * full length fits maxLength is taken from here instead of being tokenized again.
+   */
+  reuse?: EncodedDataset;
 }
 
 export interface EncodedDataset {
@@ -94,9 +99,14 @@ export function encodeDataset(
   rows.forEach((index, k) => {
     const row = dataset.rows[index];
     if (row === undefined) throw new DataError('bad-option', `There is no ${rowLabel(index)} to encode.`);
-    const text = cellText(row[columns.text]);
-    const pair = columns.textPair === undefined ? undefined : cellText(row[columns.textPair]);
-    const { example, fullLength } = encodeText(tokenizer, text, pair, maxLength, index);
+    const reused = reuseRow(options.reuse, index, maxLength);
+    const { example, fullLength } = reused ?? encodeText(
+      tokenizer,
+      cellText(row[columns.text]),
+      columns.textPair === undefined ? undefined : cellText(row[columns.textPair]),
+      maxLength,
+      index,
+    );
     if (labels && columns.label) example.label = encodeLabel(row[columns.label] ?? null, labels, index, where);
     examples.push(example);
     lengths[k] = fullLength;
@@ -107,6 +117,14 @@ export function encodeDataset(
   });
   onProgress?.({ stage: 'tokenize', loaded: rows.length, total: rows.length });
   return { examples, lengths, stats: tokenLengthStats(lengths, maxLength) };
+}
+
+function reuseRow(reuse: EncodedDataset | undefined, index: number, maxLength: number): { example: EncodedExample; fullLength: number } | null {
+  if (!reuse || index >= reuse.examples.length) return null;
+  const fullLength = reuse.lengths[index];
+  const example = reuse.examples[index];
+  if (fullLength > maxLength || example.index !== index) return null;
+  return { example: { ...example, label: undefined }, fullLength };
 }
 
 /**

@@ -5,9 +5,10 @@
 import type { ProgressCallback } from '../progress';
 import type { Tokenizer } from '../tokenizer/types';
 import { detectColumns, type ColumnChoice, type ColumnOverride } from './columns';
-import { encodeDataset, type EncodedExample, type TokenLengthStats } from './encode';
+import { encodeDataset, type EncodedDataset, type EncodedExample } from './encode';
 import { DataError } from './errors';
 import { buildLabelSpace, labelKey, type LabelSpace } from './labels';
+import { documentIds, packExamples } from './packing';
 import { parseDataset, type ParsedDataset } from './parse';
 import { givenValidationSplit, splitTrainValidation, type DatasetSplit } from './split';
 
@@ -81,17 +82,32 @@ export function prepareData(files: DataFiles, plan: DataPlan, onProgress?: Progr
 export interface EncodedData {
   train: EncodedExample[];
   validation: EncodedExample[];
-  stats: TokenLengthStats;
 }
 
-export function encodePrepared(
-  data: PreparedData,
-  tokenizer: Tokenizer,
-  maxLength: number,
-  onProgress?: ProgressCallback,
-): EncodedData {
-  const options = { columns: data.columns, maxLength, labels: data.labels, onProgress };
-  const train = encodeDataset(data.train, tokenizer, { ...options, rows: data.split.train });
-  const validation = encodeDataset(data.validation, tokenizer, { ...options, rows: data.split.validation, where: 'validation' });
-  return { train: train.examples, validation: validation.examples, stats: train.stats };
+/** Rows are encoded once at this limit for the length report; runs reuse those encodings when they fit. */
+export const FULL_ENCODING_LIMIT = 512;
+
+export interface EncodeRunOptions {
+  maxLength: number;
+  /** MLM without a text pair: pack rows into full sequences (see packing.ts). */
+  pack?: boolean;
+  /** Encodings of every row of `data.train` at FULL_ENCODING_LIMIT (from the length report), to reuse. */
+  full?: EncodedDataset;
+  onProgress?: ProgressCallback;
+}
+
+export function encodePrepared(data: PreparedData, tokenizer: Tokenizer, options: EncodeRunOptions): EncodedData {
+  const { maxLength, onProgress } = options;
+  const pack = options.pack === true && data.labels === undefined && data.columns.textPair === undefined;
+  const encode = (dataset: ParsedDataset, rows: readonly number[], where: string): EncodedExample[] => {
+    const reuse = dataset === data.train ? options.full : undefined;
+    const limit = pack ? Math.max(maxLength, FULL_ENCODING_LIMIT) : maxLength;
+    const encoded = encodeDataset(dataset, tokenizer, { columns: data.columns, maxLength: limit, labels: data.labels, rows, where, reuse, onProgress });
+    if (!pack) return encoded.examples;
+    return packExamples(encoded.examples, documentIds(dataset.rows.length, dataset.documents), maxLength, tokenizer.special);
+  };
+  return {
+    train: encode(data.train, data.split.train, 'training'),
+    validation: encode(data.validation, data.split.validation, 'validation'),
+  };
 }

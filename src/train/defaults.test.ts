@@ -22,6 +22,7 @@ describe('validateTrainingArgs', () => {
       valSplit: 0.1,
       mlmProbability: 0.15,
       wholeWordMasking: false,
+      packSequences: true,
       freeze: 'none',
     });
     expect(args.learningRate).toBeGreaterThanOrEqual(LR_RECOMMENDED.min);
@@ -58,6 +59,7 @@ describe('validateTrainingArgs', () => {
     [{ valSplit: 0 }, 'valSplit', /\(0, 1\)/],
     [{ mlmProbability: 1 }, 'mlmProbability', /\(0, 1\)/],
     [{ wholeWordMasking: 'yes' }, 'wholeWordMasking', /true or false/],
+    [{ packSequences: 1 }, 'packSequences', /true or false/],
     [{ maxSteps: 0 }, 'maxSteps', /must be null, or/],
     [{ freeze: 'top:x' }, 'freeze', /bad freeze spec "top:x"/],
     [{ freeze: 2 }, 'freeze', /freeze spec string/],

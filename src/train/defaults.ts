@@ -45,6 +45,12 @@ export interface TrainingArgs {
   mlmProbability: number;
   /** MLM: mask all word pieces of a selected word together. false (BERT's original masking). */
   wholeWordMasking: boolean;
+  /**
+   * MLM: join consecutive rows of a document (a TXT file's blank-line-separated block; each table row is its
+   * own) into sequences of up to maxLength tokens, cutting rows too long for one rather than truncating them.
+   * true (as BERT's pretraining data); false gives one truncated example per row.
+   */
+  packSequences: boolean;
   /** Stop after this many optimizer steps (the LR schedule then spans them), or null to run all epochs. */
   maxSteps: number | null;
   /** Which layers train, in `--freeze` syntax (see FREEZE_SPEC_HELP). 'none': every layer trains. */
@@ -80,6 +86,7 @@ export const DEFAULT_TRAINING_ARGS: Readonly<TrainingArgs> = Object.freeze({
   valSplit: DEFAULT_VALIDATION_FRACTION,
   mlmProbability: 0.15,
   wholeWordMasking: false,
+  packSequences: true,
   maxSteps: null,
   freeze: 'none',
   adamBeta1: 0.9,
@@ -106,6 +113,7 @@ const atLeast = (min: number, { open = false } = {}): Rule => (value) =>
 const oneOf = (options: readonly string[]): Rule => (value) =>
   options.includes(value as string) ? null : `must be one of ${options.map((o) => `"${o}"`).join(', ')}`;
 const either = (a: Rule, b: Rule): Rule => (value) => (a(value) === null || b(value) === null ? null : `${a(value)}, or ${b(value)}`);
+const boolean: Rule = (value) => (typeof value === 'boolean' ? null : 'must be true or false');
 const freezeSpec: Rule = (value) => {
   if (typeof value !== 'string') return 'must be a freeze spec string';
   parseFreezeSpec(value); // throws its own TrainInputError, which names the accepted forms
@@ -130,7 +138,8 @@ const RULES: { [K in keyof TrainingArgs]: Rule } = {
   earlyStoppingMinDelta: atLeast(0),
   valSplit: inRange(0, 1, { minOpen: true, maxOpen: true }),
   mlmProbability: inRange(0, 1, { minOpen: true, maxOpen: true }),
-  wholeWordMasking: (value) => (typeof value === 'boolean' ? null : 'must be true or false'),
+  wholeWordMasking: boolean,
+  packSequences: boolean,
   maxSteps: either((value) => (value === null ? null : 'must be null'), wholeNumber(1)),
   freeze: freezeSpec,
   adamBeta1: inRange(0, 1, { maxOpen: true }),

@@ -24,7 +24,7 @@ afterAll(() => {
 function setup(task: 'classify' | 'mlm', text: string, seed: number) {
   const prepared = prepareData({ train: { fileName: task === 'mlm' ? 'corpus.txt' : 'toy.csv', text } }, { task, seed: 1, valSplit: 0.5 });
   const args = validateTrainingArgs({ batchSize: 8, maxLength: 16 });
-  const data = encodePrepared(prepared, pretrained.tokenizer, args.maxLength);
+  const data = encodePrepared(prepared, pretrained.tokenizer, { maxLength: args.maxLength });
   const { params, config } = paramsForTask(pretrained.config, pretrained.tensors, task, prepared.labels, seed);
   cleanups.push(() => disposeParams(params));
   const init = { task, regression: false, numLabels: config.numLabels, tokenizer: pretrained.tokenizer, args };

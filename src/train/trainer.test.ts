@@ -25,7 +25,7 @@ function setup(task: 'classify' | 'mlm', text: string, args: Partial<TrainingArg
   const fileName = task === 'mlm' ? 'corpus.txt' : 'toy.csv';
   const prepared = prepareData({ train: { fileName, text } }, { task, seed: 1, valSplit: 0.2 });
   const full = validateTrainingArgs({ batchSize: 8, maxLength: 16, learningRate: 5e-3, earlyStoppingPatience: 0, ...args });
-  const data = encodePrepared(prepared, pretrained.tokenizer, full.maxLength);
+  const data = encodePrepared(prepared, pretrained.tokenizer, { maxLength: full.maxLength });
   const { params, config } = paramsForTask(pretrained.config, pretrained.tensors, task, prepared.labels, 7);
   cleanups.push(() => disposeParams(params));
   const steps: StepMetrics[] = [];

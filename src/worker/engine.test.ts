@@ -28,4 +28,23 @@ describe('Engine', () => {
     const data = await engine.handle({ id: 3, command: 'loadData', params: { task: 'classify', train: { fileName: 'toy.csv', text: toySentimentCsv(40) } } });
     expect(data).toMatchObject({ numRows: 40, labels: ['negative', 'positive'] });
   });
+
+  it('packs the lines of a TXT document into full sequences for MLM unless told not to', async () => {
+    const events: EngineEvent[] = [];
+    const engine = new Engine((event) => events.push(event), '/');
+    await engine.handle({ id: 1, command: 'loadModel', params: { model: fixtureModel('base') } });
+    const documents = Array.from({ length: 4 }, (_, d) => Array.from({ length: 10 }, (_, k) => `line ${k} of document ${d}`).join('\n'));
+    await engine.handle({ id: 2, command: 'loadData', params: { task: 'mlm', train: { fileName: 'domain.txt', text: documents.join('\n\n') } } });
+    const run = async (id: number, packSequences: boolean) => {
+      events.length = 0;
+      await engine.handle({ id, command: 'start', params: { args: { packSequences, maxLength: 32, maxSteps: 1, batchSize: 4 } } });
+      while (!events.some((e) => e.type === 'state' && (e.state === 'done' || e.state === 'failed'))) await new Promise((r) => setTimeout(r, 10));
+      return events.flatMap((e) => (e.type === 'log' ? [e.message] : []));
+    };
+    const packedLogs = await run(3, true);
+    const packed = packedLogs.find((m) => m.startsWith('Packed'));
+    expect(packed).toMatch(/^Packed 36 training rows into (\d+) sequences of up to 32 tokens\.$/);
+    expect(Number(/into (\d+)/.exec(packed!)![1])).toBeLessThan(36);
+    expect((await run(4, false)).some((m) => m.startsWith('Packed'))).toBe(false);
+  });
 });

@@ -4,8 +4,8 @@
  * directly as well.
  */
 import * as tf from '@tensorflow/tfjs';
-import { encodeDataset, tokenLengthStats } from '../data/encode';
-import { encodePrepared, prepareData, type EncodedData, type PreparedData } from '../data/prepare';
+import { encodeDataset, tokenLengthStats, type EncodedDataset } from '../data/encode';
+import { encodePrepared, FULL_ENCODING_LIMIT, prepareData, type EncodedData, type PreparedData } from '../data/prepare';
 import { analyzeQuality } from '../data/quality';
 import { buildExportFiles } from '../io/exportModel';
 import { initBackend, type BackendInfo } from '../kernels/backend';
@@ -46,6 +46,8 @@ interface Current {
 interface LoadedData {
   spec: DataSpec;
   prepared: PreparedData;
+  /** Every training row encoded at FULL_ENCODING_LIMIT for the length report, reused by runs. */
+  full: EncodedDataset;
 }
 
 /** Rows of the training file sent back for the preview table. */
@@ -59,7 +61,7 @@ export class Engine {
   private current: Current | null = null;
   private loadReport: LoadReport | null = null;
   private data: LoadedData | null = null;
-  private encoded: { maxLength: number; data: EncodedData } | null = null;
+  private encoded: { maxLength: number; pack: boolean; data: EncodedData } | null = null;
   private args: TrainingArgs | null = null;
   private trainer: Trainer | null = null;
   private result: TrainResult | null = null;
@@ -123,7 +125,7 @@ export class Engine {
 
   private async loadData(spec: DataSpec): Result<'loadData'> {
     this.ensureIdle();
-    const { tokenizer, config } = this.requireModel();
+    const { tokenizer } = this.requireModel();
     const progress = (p: Progress) => this.emit({ type: 'progress', progress: p });
     const prepared = prepareData(
       { train: spec.train, validation: spec.validation },
@@ -137,10 +139,10 @@ export class Engine {
       },
       progress,
     );
-    this.data = { spec, prepared };
     this.encoded = null;
     const { columns } = prepared;
-    const all = encodeDataset(prepared.train, tokenizer, { columns, maxLength: Math.min(config.maxPositionEmbeddings, 512), onProgress: progress });
+    const all = encodeDataset(prepared.train, tokenizer, { columns, maxLength: FULL_ENCODING_LIMIT, onProgress: progress });
+    this.data = { spec, prepared, full: all };
     const quality = analyzeQuality(prepared.train, {
       columns,
       tokenLengths: all.lengths,
@@ -176,7 +178,11 @@ export class Engine {
       throw new Error(`Max length ${args.maxLength} exceeds the model's ${pretrained.config.maxPositionEmbeddings} positions.`);
     }
     const { prepared, spec } = this.data;
-    const data = this.encode(args.maxLength);
+    const data = this.encode(args);
+    if (data.train.length !== prepared.split.train.length) {
+      const message = `Packed ${prepared.split.train.length} training rows into ${data.train.length} sequences of up to ${args.maxLength} tokens.`;
+      this.emit({ type: 'log', level: 'info', message });
+    }
     await this.prepareHead(spec.task, prepared, args.seed);
     const { params, config } = this.current!;
     this.args = args;
@@ -225,7 +231,7 @@ export class Engine {
     const pretrained = this.requireModel();
     if (!this.data) throw new Error('Load a dataset before evaluating.');
     const args = this.args ?? validateTrainingArgs({});
-    const data = this.encode(args.maxLength);
+    const data = this.encode(args);
     const { prepared, spec } = this.data;
     const { params, config } = this.current!;
     const architecture = architectureOf(params);
@@ -347,12 +353,17 @@ export class Engine {
     this.replaceCurrent({ params, config });
   }
 
-  private encode(maxLength: number): EncodedData {
-    if (this.encoded?.maxLength !== maxLength) {
-      const data = encodePrepared(this.data!.prepared, this.requireModel().tokenizer, maxLength, (progress) =>
-        this.emit({ type: 'progress', progress }),
-      );
-      this.encoded = { maxLength, data };
+  private encode(args: Pick<TrainingArgs, 'maxLength' | 'packSequences'>): EncodedData {
+    const { maxLength, packSequences: pack } = args;
+    if (this.encoded?.maxLength !== maxLength || this.encoded.pack !== pack) {
+      const { prepared, full } = this.data!;
+      const data = encodePrepared(prepared, this.requireModel().tokenizer, {
+        maxLength,
+        pack,
+        full,
+        onProgress: (progress) => this.emit({ type: 'progress', progress }),
+      });
+      this.encoded = { maxLength, pack, data };
     }
     return this.encoded.data;
   }

@@ -111,6 +111,11 @@ export function TrainingPanel() {
               Whole-word masking
               <Tooltip text="Mask every word piece of a chosen word together, so the model cannot guess a piece from its neighbours." label="About whole-word masking" />
             </label>
+            <label className="training-check">
+              <input type="checkbox" checked={args.packSequences} disabled={running} onChange={(event) => setArg('packSequences', event.target.checked)} />
+              Pack lines into full sequences
+              <Tooltip text="Join consecutive lines of a document (blank lines separate documents in a .txt file; each table row stands alone) into sequences of up to the max length, and continue a long line in the next sequence instead of cutting it off. Off: one example per row, truncated." label="About packing" />
+            </label>
           </div>
         </section>
       )}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { Tokenizer } from '../tokenizer/types';
+import { encodeDataset } from './encode';
+import { encodePrepared, FULL_ENCODING_LIMIT, prepareData } from './prepare';
+import { fakeTokenizer } from './testing';
+
+const tok = fakeTokenizer();
+const tokens = (ids: Int32Array) => [...ids].map((id) => tok.idToToken(id)).join(' ');
+
+function countingTokenizer(): { tokenizer: Tokenizer; calls: () => number } {
+  let calls = 0;
+  const tokenizer: Tokenizer = Object.create(tok);
+  tokenizer.encode = (...args) => {
+    calls++;
+    return tok.encode(...args);
+  };
+  return { tokenizer, calls: () => calls };
+}
+
+describe('encodePrepared', () => {
+  const txt = 'a b\nc\n\nd e\nf\n\ng\n';
+  const files = { train: { fileName: 'domain.txt', text: txt }, validation: { fileName: 'val.txt', text: 'x\ny\n\nz\n' } };
+  const data = prepareData(files, { task: 'mlm', seed: 1, valSplit: 0.1 });
+
+  it('packs the lines of each TXT document into one sequence for MLM', () => {
+    const { train, validation } = encodePrepared(data, tok, { maxLength: 16, pack: true });
+    expect(train.map((e) => tokens(e.inputIds))).toEqual(['[CLS] a b c [SEP]', '[CLS] d e f [SEP]', '[CLS] g [SEP]']);
+    expect(train.map((e) => e.index)).toEqual([0, 2, 4]);
+    expect(validation.map((e) => tokens(e.inputIds))).toEqual(['[CLS] x y [SEP]', '[CLS] z [SEP]']);
+  });
+
+  it('gives one example per line without packing', () => {
+    const { train } = encodePrepared(data, tok, { maxLength: 16, pack: false });
+    expect(train.map((e) => tokens(e.inputIds))).toEqual(['[CLS] a b [SEP]', '[CLS] c [SEP]', '[CLS] d e [SEP]', '[CLS] f [SEP]', '[CLS] g [SEP]']);
+  });
+
+  it('never packs classification rows', () => {
+    const csv = { train: { fileName: 't.csv', text: 'text,label\na b,x\nc,y\nd,x\ne,y\n' } };
+    const classify = prepareData(csv, { task: 'classify', seed: 1, valSplit: 0.5 });
+    const { train } = encodePrepared(classify, tok, { maxLength: 16, pack: true });
+    expect(train).toHaveLength(classify.split.train.length);
+    expect(train.every((e) => e.label !== undefined)).toBe(true);
+  });
+
+  it('reuses the length report encodings for rows that fit, with the same result and fewer tokenizer calls', () => {
+    const csv = { train: { fileName: 't.csv', text: 'text,label\nhello world,x\nplaying,y\nhello,x\nworld playing hello,y\n' } };
+    const classify = prepareData(csv, { task: 'classify', seed: 1, valSplit: 0.5 });
+    const full = encodeDataset(classify.train, tok, { columns: classify.columns, maxLength: FULL_ENCODING_LIMIT });
+    const fresh = encodePrepared(classify, tok, { maxLength: 6 });
+    const counting = countingTokenizer();
+    const reused = encodePrepared(classify, counting.tokenizer, { maxLength: 6, full });
+    expect(reused).toEqual(fresh);
+    // Rows of 6 tokens or fewer come from `full`; only the long row is tokenized again (twice: full, then truncated).
+    const long = classify.split.train.concat(classify.split.validation).filter((row) => full.lengths[row] > 6).length;
+    expect(counting.calls()).toBe(2 * long);
+  });
+});
