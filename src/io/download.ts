@@ -121,7 +121,7 @@ function contentLength(response: Response): number | undefined {
   return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
 }
 
-function hostOf(url: string): string {
+export function hostOf(url: string): string {
   try {
     return new URL(url, globalThis.location?.href).host || url;
   } catch {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHubServer, type HubServer } from '../../tools/testing/hubServer';
 import type { Progress } from '../progress';
 import { cachedSource, hubCacheKey, idbByteStore, type ByteStore } from './hubCache';
-import { hubSource } from './modelSource';
+import { hubSource, type FetchLike } from './modelSource';
 
 function memoryStore(): ByteStore & { entries: Map<string, Uint8Array> } {
   const entries = new Map<string, Uint8Array>();
@@ -17,14 +17,19 @@ function memoryStore(): ByteStore & { entries: Map<string, Uint8Array> } {
   };
 }
 
+const SHA_A = 'a'.repeat(40);
+const SHA_B = 'b'.repeat(40);
+
 describe('cachedSource', () => {
   let dir: string;
   let hub: HubServer;
+  /** Where each `repo@revision` points; a missing entry answers 404 like a server without the revision API. */
+  const commits = new Map<string, string>([['org/tiny@main', SHA_A], ['org/tiny@v2', SHA_B]]);
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hub-cache-'));
     await writeFile(join(dir, 'config.json'), '{"a": 1}');
-    hub = await startHubServer({ 'org/tiny': dir });
+    hub = await startHubServer({ 'org/tiny': dir }, { commit: (repo, revision) => commits.get(`${repo}@${revision}`) });
   });
 
   afterAll(async () => {
@@ -40,7 +45,7 @@ describe('cachedSource', () => {
     const before = downloads();
     const first = await source.fetchFile('config.json');
     expect(downloads()).toBe(before + 1);
-    expect([...store.entries.keys()]).toEqual([`${hub.endpoint}|org/tiny|main|config.json`]);
+    expect([...store.entries.keys()].sort()).toEqual([`${hub.endpoint}|org/tiny|${SHA_A}|config.json`, `${hub.endpoint}|org/tiny|main|@commit`]);
 
     const events: Progress[] = [];
     const second = await source.fetchFile('config.json', (p) => events.push(p));
@@ -48,6 +53,41 @@ describe('cachedSource', () => {
     expect(second).toEqual(first);
     expect(events).toEqual([{ stage: 'download', item: 'config.json', loaded: 8, total: 8 }]);
     expect(source).toMatchObject({ id: 'org/tiny', kind: 'hub', repo: 'org/tiny' });
+  });
+
+  it('downloads again when the branch moves to a new commit, and not while it stays', async () => {
+    const store = memoryStore();
+    const load = () => cachedSource(hubSource('org/tiny', { endpoint: hub.endpoint }), store).fetchFile('config.json');
+    await load();
+    const before = downloads();
+    await load();
+    expect(downloads()).toBe(before);
+    commits.set('org/tiny@main', SHA_B);
+    try {
+      await load();
+      expect(downloads()).toBe(before + 1);
+      expect(store.entries.has(`${hub.endpoint}|org/tiny|${SHA_B}|config.json`)).toBe(true);
+    } finally {
+      commits.set('org/tiny@main', SHA_A);
+    }
+  });
+
+  it('offline, serves the commit the branch pointed at last time', async () => {
+    const store = memoryStore();
+    const first = await cachedSource(hubSource('org/tiny', { endpoint: hub.endpoint }), store).fetchFile('config.json');
+    const offline: FetchLike = () => Promise.reject(new TypeError('Failed to fetch'));
+    const source = cachedSource(hubSource('org/tiny', { endpoint: hub.endpoint, fetch: offline }), store);
+    expect(await source.fetchFile('config.json')).toEqual(first);
+  });
+
+  it('asks nothing about a commit revision, and keys by the name where the server has no revision API', async () => {
+    const store = memoryStore();
+    const asked = hub.revisionRequests.length;
+    await cachedSource(hubSource('org/tiny', { endpoint: hub.endpoint, revision: SHA_A }), store).fetchFile('config.json');
+    expect(hub.revisionRequests.length).toBe(asked);
+    await cachedSource(hubSource('org/tiny', { endpoint: hub.endpoint, revision: 'no-api' }), store).fetchFile('config.json');
+    expect(hub.revisionRequests.length).toBe(asked + 1);
+    expect([...store.entries.keys()].sort()).toEqual([`${hub.endpoint}|org/tiny|${SHA_A}|config.json`, `${hub.endpoint}|org/tiny|no-api|config.json`]);
   });
 
   it('keys files by endpoint, repo and revision', async () => {
@@ -62,7 +102,7 @@ describe('cachedSource', () => {
   it('answers has() from the store before asking the server', async () => {
     const store = memoryStore();
     const source = cachedSource(hubSource('org/tiny', { endpoint: hub.endpoint }), store);
-    await store.set(hubCacheKey(source, 'only-cached.txt'), Uint8Array.from([1]));
+    await store.set(hubCacheKey({ ...source, revision: SHA_A }, 'only-cached.txt'), Uint8Array.from([1]));
     const before = hub.requests.length;
     expect(await source.has!('only-cached.txt')).toBe(true);
     expect(hub.requests.length).toBe(before);
@@ -86,7 +126,7 @@ describe('cachedSource', () => {
     const store = memoryStore();
     const source = cachedSource(hubSource('org/tiny', { endpoint: hub.endpoint }), store);
     await expect(source.fetchFile('missing.json')).rejects.toMatchObject({ kind: 'not-found' });
-    expect(store.entries.size).toBe(0);
+    expect([...store.entries.keys()]).toEqual([`${hub.endpoint}|org/tiny|main|@commit`]);
   });
 });
 

@@ -1,9 +1,11 @@
 /**
- * Keeps downloaded Hub files in IndexedDB so a model is fetched once per browser. Files are keyed by
- * `endpoint|repo|revision|file`; a branch revision such as "main" is cached as it was first seen.
+ * Keeps downloaded Hub files in IndexedDB so a model is fetched once per browser. Files are keyed by the commit
+ * they belong to (`endpoint|repo|commit|file`): a branch such as "main" is resolved to its current commit on each
+ * load, so an updated model is downloaded again, while an unchanged one comes from the cache. Offline, the commit
+ * the branch pointed at last time is used; a server without the Hub's revision API keys files by the revision name.
  */
 import { clear, createStore, get, set, type UseStore } from 'idb-keyval';
-import type { HubSource } from './modelSource';
+import { COMMIT_SHA, type HubSource } from './modelSource';
 
 /** The little of a key-value store the cache needs; IndexedDB in the app, a Map in tests. */
 export interface ByteStore {
@@ -34,14 +36,37 @@ export function hubCacheKey(source: Pick<HubSource, 'endpoint' | 'repo' | 'revis
   return [source.endpoint, source.repo, source.revision, file].join('|');
 }
 
+/** Where the commit a branch last resolved to is remembered (not a file name: files never start with "@"). */
+const COMMIT_POINTER = '@commit';
+
+/**
+ * The revision files are keyed by: a commit id as given; else the branch's current commit, remembered for
+ * offline use; else (offline with nothing remembered, or a server without the revision API) the name itself.
+ */
+async function cacheRevision(source: HubSource, store: ByteStore): Promise<string> {
+  if (COMMIT_SHA.test(source.revision)) return source.revision;
+  const pointer = hubCacheKey(source, COMMIT_POINTER);
+  const commit = await source.resolveCommit().catch(() => undefined);
+  if (commit) {
+    await store.set(pointer, new TextEncoder().encode(commit)).catch(() => undefined);
+    return commit;
+  }
+  const remembered = await store.get(pointer).catch(() => undefined);
+  const text = remembered && new TextDecoder().decode(remembered);
+  return text && COMMIT_SHA.test(text) ? text : source.revision;
+}
+
 /**
  * Wraps a Hub source so each file is served from `store` when present and stored after a download.
  * A hit reports one progress event with the full size. The cache only ever saves work: a store that
  * cannot be opened or written (private browsing, a full disk) falls back to downloading.
  */
 export function cachedSource(source: HubSource, store: ByteStore = hubCacheStore()): HubSource {
-  const lookup = (file: string): Promise<Uint8Array | undefined> =>
-    store.get(hubCacheKey(source, file)).catch(() => undefined);
+  let revision: Promise<string> | undefined;
+  const key = async (file: string): Promise<string> =>
+    hubCacheKey({ ...source, revision: await (revision ??= cacheRevision(source, store)) }, file);
+  const lookup = async (file: string): Promise<Uint8Array | undefined> =>
+    store.get(await key(file)).catch(() => undefined);
   const has = source.has;
   return {
     ...source,
@@ -53,7 +78,7 @@ export function cachedSource(source: HubSource, store: ByteStore = hubCacheStore
         return cached;
       }
       const bytes = await source.fetchFile(file, onProgress);
-      await store.set(hubCacheKey(source, file), bytes).catch((error: unknown) => {
+      await store.set(await key(file), bytes).catch((error: unknown) => {
         console.warn(`Could not cache ${file} of ${source.id}:`, error);
       });
       return bytes;

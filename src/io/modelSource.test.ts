@@ -123,6 +123,19 @@ describe('hubSource against the local Hub server', () => {
     await expectError(hubSource('org/tiny', { endpoint: hub.endpoint }).fetchFile('../other/config.json'), 'invalid-path');
   });
 
+  it('resolves a revision to its commit through the revision API', async () => {
+    const sha = await hubSource('org/tiny', { endpoint: hub.endpoint, revision: 'v 1' }).resolveCommit();
+    expect(sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(hub.revisionRequests.at(-1)).toEqual({ method: 'GET', repo: 'org/tiny', revision: 'v 1' });
+  });
+
+  it('refuses a revision answer without a commit id', async () => {
+    const answer = (body: string): FetchLike => async () => new Response(body, { headers: { 'content-type': 'application/json' } });
+    for (const body of ['{"sha": "main"}', '{}', 'not json', 'null']) {
+      await expectError(hubSource('org/tiny', { endpoint: 'http://hub.test', fetch: answer(body) }).resolveCommit(), 'http');
+    }
+  });
+
   it('loads a whole model', async () => {
     const files = await loadModelFiles(hubSource('org/tiny', { endpoint: hub.endpoint }));
     expect(files).toMatchObject({ sourceId: 'org/tiny', tokenizer: { kind: 'vocab.txt', vocab: '[PAD]\n[UNK]\n' } });

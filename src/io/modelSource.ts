@@ -3,7 +3,7 @@
  * bundled with the app, a folder or zip the user dropped, or a Hugging Face Hub repository.
  */
 import type { ProgressCallback } from '../progress';
-import { download, exists, globalFetch, readStream, type FetchLike } from './download';
+import { download, exists, globalFetch, hostOf, readStream, type FetchLike } from './download';
 import { ModelSourceError } from './modelSourceError';
 import { safePathSegments, stripCommonDirectories } from './paths';
 
@@ -24,7 +24,12 @@ export interface HubSource extends ModelSource {
   readonly endpoint: string;
   readonly repo: string;
   readonly revision: string;
+  /** The commit the revision points at now, from `{endpoint}/api/models/{repo}/revision/{revision}`. */
+  resolveCommit(): Promise<string>;
 }
+
+/** A full git commit id, as the Hub's API gives it; a revision of this form never changes. */
+export const COMMIT_SHA = /^[0-9a-f]{40}$/;
 
 export interface HubOptions {
   endpoint?: string;
@@ -97,6 +102,20 @@ export function hubSource(repo: string, options: HubOptions = {}): HubSource {
     endpoint: root,
     repo,
     revision,
+    resolveCommit: async () => {
+      const url = `${root}/api/models/${repo}/revision/${encodeURIComponent(revision)}`;
+      const bytes = await download(url, `the revision ${revision}`, fetchImpl);
+      let sha: unknown;
+      try {
+        sha = (JSON.parse(new TextDecoder().decode(bytes)) as { sha?: unknown } | null)?.sha;
+      } catch {
+        sha = undefined;
+      }
+      if (typeof sha !== 'string' || !COMMIT_SHA.test(sha)) {
+        throw new ModelSourceError('http', `${hostOf(root)} did not name the commit of ${repo}@${revision}`, { url });
+      }
+      return sha;
+    },
     ...httpFiles(base, fetchImpl),
   };
 }

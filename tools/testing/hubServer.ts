@@ -4,6 +4,7 @@
  * Content-Length, allows any origin (pages fetch it cross-origin), and answers an unknown repository
  * with 401 + `X-Error-Code: RepoNotFound` and a missing file with 404 + `EntryNotFound`.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -29,6 +30,12 @@ export interface HubServerOptions {
   /** Send bodies in chunks of this many bytes, `chunkDelayMs` apart, so clients see progress. */
   chunkBytes?: number;
   chunkDelayMs?: number;
+  /**
+   * The commit a revision points at, for `/api/models/{repo}/revision/{revision}`; undefined answers 404
+   * RevisionNotFound. Default: a fixed id derived from repo and revision. Read on every request, so a test can
+   * move a branch.
+   */
+  commit?: (repo: string, revision: string) => string | undefined;
 }
 
 export interface HubServer {
@@ -36,6 +43,8 @@ export interface HubServer {
   endpoint: string;
   /** Every resolve request answered so far, in order. */
   requests: HubRequest[];
+  /** Every revision API request (`/api/models/{repo}/revision/{revision}`), in order. */
+  revisionRequests: Omit<HubRequest, 'file'>[];
   close(): Promise<void>;
 }
 
@@ -47,9 +56,10 @@ const CONTENT_TYPES: Record<string, string> = {
 /** Serves `repos` (repo id → absolute folder) on a free port of 127.0.0.1. */
 export async function startHubServer(repos: Record<string, string>, options: HubServerOptions = {}): Promise<HubServer> {
   const requests: HubRequest[] = [];
+  const revisionRequests: Omit<HubRequest, 'file'>[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
-    handle(req, res, repos, options, requests).catch((error: unknown) => {
+    handle(req, res, repos, options, requests, revisionRequests).catch((error: unknown) => {
       if (!res.headersSent) send(res, 500, 'InternalError', String(error));
       else res.destroy();
     });
@@ -66,6 +76,7 @@ export async function startHubServer(repos: Record<string, string>, options: Hub
   return {
     endpoint: `http://127.0.0.1:${port}`,
     requests,
+    revisionRequests,
     close: () =>
       new Promise<void>((done) => {
         // Keep-alive connections would hold close() open; nothing is mid-transfer when tests finish.
@@ -81,6 +92,7 @@ async function handle(
   repos: Record<string, string>,
   options: HubServerOptions,
   requests: HubRequest[],
+  revisionRequests: Omit<HubRequest, 'file'>[],
 ): Promise<void> {
   res.setHeader('Access-Control-Allow-Origin', '*');
   res.setHeader('Access-Control-Expose-Headers', 'X-Error-Code, Content-Length');
@@ -91,7 +103,17 @@ async function handle(
     return;
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'MethodNotAllowed', 'Use GET or HEAD');
-  const parsed = parseResolvePath(new URL(req.url ?? '/', 'http://hub').pathname, repos);
+  const pathname = new URL(req.url ?? '/', 'http://hub').pathname;
+  const revision = parseRevisionPath(pathname, repos);
+  if (revision) {
+    revisionRequests.push({ method: req.method, ...revision });
+    const sha = (options.commit ?? defaultCommit)(revision.repo, revision.revision);
+    if (sha === undefined) return send(res, 404, 'RevisionNotFound', `Invalid rev id: ${revision.revision}`);
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ id: revision.repo, sha }));
+    return;
+  }
+  const parsed = parseResolvePath(pathname, repos);
   if (!parsed) return send(res, 401, 'RepoNotFound', 'Repository not found');
   const request: HubRequest = { method: req.method, ...parsed };
   requests.push(request);
@@ -117,6 +139,22 @@ async function handle(
     return;
   }
   await streamFile(path, res, failure === 'truncate' ? Math.floor(info.size / 2) : undefined, options);
+}
+
+function defaultCommit(repo: string, revision: string): string {
+  return createHash('sha1').update(`${repo}@${revision}`).digest('hex');
+}
+
+/** Splits `/api/models/{owner/name or name}/revision/{revision}`; undefined when it is not one. */
+function parseRevisionPath(pathname: string, repos: Record<string, string>): Omit<HubRequest, 'method' | 'file'> | undefined {
+  const match = /^\/api\/models\/(.+)\/revision\/([^/]+)$/.exec(pathname);
+  if (!match) return undefined;
+  try {
+    const [repo, revision] = [decodeURIComponent(match[1]), decodeURIComponent(match[2])];
+    return Object.hasOwn(repos, repo) ? { repo, revision } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Splits `/{owner/name or name}/resolve/{revision}/{file…}`; undefined when no served repo matches. */
