@@ -26,7 +26,7 @@ export function sourceFor(spec: ModelSpec, baseUrl: string): ModelSource {
     case 'bundled':
       return bundledSource(spec.name, baseUrl);
     case 'hub':
-      // Hub downloads are kept in IndexedDB, so a model is fetched once per revision name.
+      // Hub downloads are kept in IndexedDB by commit, so a model is fetched once per commit.
       return cachedSource(hubSource(spec.repo, { endpoint: spec.endpoint, revision: spec.revision }));
     case 'local':
       return localSource(new Map(Object.entries(spec.files).map(([name, bytes]) => [name, new Blob([bytes])])));
