@@ -16,13 +16,16 @@ export async function download(
   file: string,
   fetchImpl: FetchLike,
   onProgress?: ProgressCallback,
+  signal?: AbortSignal,
 ): Promise<Uint8Array> {
-  const response = await request(url, file, fetchImpl, 'GET');
+  const response = await request(url, file, fetchImpl, 'GET', signal);
   const cutOff = (): Error =>
-    new ModelSourceError('offline', `The download of ${file} from ${hostOf(url)} was cut off — are you offline?`, {
-      file,
-      url,
-    });
+    signal?.aborted
+      ? cancelled(file)
+      : new ModelSourceError('offline', `The download of ${file} from ${hostOf(url)} was cut off — are you offline?`, {
+          file,
+          url,
+        });
   return readStream(response.body, contentLength(response), file, cutOff, onProgress);
 }
 
@@ -74,11 +77,16 @@ export async function readStream(
   return loaded === buffer.length ? buffer : buffer.slice(0, loaded);
 }
 
-async function request(url: string, file: string, fetchImpl: FetchLike, method: 'GET' | 'HEAD'): Promise<Response> {
+export function cancelled(file: string): ModelSourceError {
+  return new ModelSourceError('cancelled', `The download of ${file} was cancelled.`, { file });
+}
+
+async function request(url: string, file: string, fetchImpl: FetchLike, method: 'GET' | 'HEAD', signal?: AbortSignal): Promise<Response> {
   let response: Response;
   try {
-    response = await fetchImpl(url, { method });
+    response = await fetchImpl(url, { method, signal });
   } catch {
+    if (signal?.aborted) throw cancelled(file);
     throw new ModelSourceError('offline', `Could not reach ${hostOf(url)} to get ${file} — are you offline?`, {
       file,
       url,

@@ -134,4 +134,10 @@ describe('idbByteStore', () => {
   it('opens IndexedDB only on first use, so creating one is safe where there is none', () => {
     expect(() => idbByteStore()).not.toThrow();
   });
+
+  it('rejects, never throws, where there is no IndexedDB, so the cache falls back to downloading', async () => {
+    const store = idbByteStore();
+    await expect(store.get('k')).rejects.toThrow(/indexedDB/);
+    await expect(store.set('k', Uint8Array.from([1]))).rejects.toThrow(/indexedDB/);
+  });
 });

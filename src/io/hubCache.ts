@@ -14,14 +14,17 @@ export interface ByteStore {
   clear(): Promise<void>;
 }
 
-/** An IndexedDB-backed store, opened on first use (creating it needs `indexedDB`, which Node lacks). */
+/**
+ * An IndexedDB-backed store, opened on first use. Where there is no `indexedDB` (Node, some private modes)
+ * every call rejects, and the cache falls back to downloading.
+ */
 export function idbByteStore(dbName = 'bert-studio-hub-cache', storeName = 'files'): ByteStore {
   let store: UseStore | undefined;
   const open = (): UseStore => (store ??= createStore(dbName, storeName));
   return {
-    get: (key) => get<Uint8Array>(key, open()),
-    set: (key, value) => set(key, value, open()),
-    clear: () => clear(open()),
+    get: async (key) => get<Uint8Array>(key, open()),
+    set: async (key, value) => set(key, value, open()),
+    clear: async () => clear(open()),
   };
 }
 
@@ -71,13 +74,13 @@ export function cachedSource(source: HubSource, store: ByteStore = hubCacheStore
   return {
     ...source,
     has: has && (async (file) => (await lookup(file)) !== undefined || has(file)),
-    fetchFile: async (file, onProgress) => {
+    fetchFile: async (file, onProgress, signal) => {
       const cached = await lookup(file);
       if (cached) {
         onProgress?.({ stage: 'download', item: file, loaded: cached.length, total: cached.length });
         return cached;
       }
-      const bytes = await source.fetchFile(file, onProgress);
+      const bytes = await source.fetchFile(file, onProgress, signal);
       await store.set(await key(file), bytes).catch((error: unknown) => {
         console.warn(`Could not cache ${file} of ${source.id}:`, error);
       });

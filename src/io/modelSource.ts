@@ -3,7 +3,7 @@
  * bundled with the app, a folder or zip the user dropped, or a Hugging Face Hub repository.
  */
 import type { ProgressCallback } from '../progress';
-import { download, exists, globalFetch, hostOf, readStream, type FetchLike } from './download';
+import { cancelled, download, exists, globalFetch, hostOf, readStream, type FetchLike } from './download';
 import { ModelSourceError } from './modelSourceError';
 import { safePathSegments, stripCommonDirectories } from './paths';
 
@@ -15,8 +15,8 @@ export interface ModelSource {
   readonly id: string;
   readonly kind: 'bundled' | 'local' | 'hub';
   has?(file: string): Promise<boolean>;
-  /** Reports stage "download" with the file as item; throws ModelSourceError. */
-  fetchFile(file: string, onProgress?: ProgressCallback): Promise<Uint8Array>;
+  /** Reports stage "download" with the file as item; throws ModelSourceError (kind "cancelled" once `signal` aborts). */
+  fetchFile(file: string, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<Uint8Array>;
 }
 
 export interface HubSource extends ModelSource {
@@ -75,7 +75,8 @@ export function localSource(files: Map<string, Blob>, name?: string): ModelSourc
     id,
     kind: 'local',
     has: async (file) => find(file) !== undefined,
-    fetchFile: (file, onProgress) => {
+    fetchFile: (file, onProgress, signal) => {
+      if (signal?.aborted) return Promise.reject(cancelled(file));
       const blob = find(file);
       if (!blob) {
         return Promise.reject(new ModelSourceError('not-found', `${file} is not among the files of ${id}`, { file }));
@@ -161,7 +162,7 @@ export interface ModelFiles {
  * stream across files: `loaded` counts every byte so far, `total` is the finished files plus the
  * current file's size, so it grows as files are reached (the weights, last, dominate it).
  */
-export async function loadModelFiles(source: ModelSource, onProgress?: ProgressCallback): Promise<ModelFiles> {
+export async function loadModelFiles(source: ModelSource, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<ModelFiles> {
   let finishedBytes = 0;
   const fetchFile = async (file: string): Promise<Uint8Array> => {
     const bytes = await source.fetchFile(
@@ -174,6 +175,7 @@ export async function loadModelFiles(source: ModelSource, onProgress?: ProgressC
             loaded: finishedBytes + progress.loaded,
             total: progress.total === undefined ? undefined : finishedBytes + progress.total,
           })),
+      signal,
     );
     finishedBytes += bytes.length;
     return bytes;
@@ -225,7 +227,7 @@ export async function loadModelFiles(source: ModelSource, onProgress?: ProgressC
 function httpFiles(base: string, fetchImpl: FetchLike): Pick<ModelSource, 'has' | 'fetchFile'> {
   return {
     has: async (file) => exists(base + encodeFile(file), file, fetchImpl),
-    fetchFile: async (file, onProgress) => download(base + encodeFile(file), file, fetchImpl, onProgress),
+    fetchFile: async (file, onProgress, signal) => download(base + encodeFile(file), file, fetchImpl, onProgress, signal),
   };
 }
 

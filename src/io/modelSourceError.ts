@@ -10,7 +10,9 @@ export type ModelSourceErrorKind =
   /** A file or model name is absolute, climbs out with "..", or is empty. */
   | 'invalid-path'
   /** The model has no model.safetensors (only safetensors weights are ever loaded). */
-  | 'no-safetensors';
+  | 'no-safetensors'
+  /** The user cancelled the download. */
+  | 'cancelled';
 
 export interface ModelSourceErrorDetails {
   file?: string;

@@ -18,8 +18,11 @@ export interface EngineSlice {
   startEngine(backend?: BackendName): Promise<void>;
   switchBackend(backend: BackendName): Promise<void>;
   dismissError(): void;
-  /** Runs an engine call with a busy label; errors land in `error` instead of being thrown. */
-  runTask<T>(label: string, task: () => Promise<T>): Promise<T | undefined>;
+  /**
+   * Runs an engine call with a busy label; errors land in `error` instead of being thrown, except a failure
+   * after the user cancelled (`cancelled()` true), which goes to the log.
+   */
+  runTask<T>(label: string, task: () => Promise<T>, options?: { cancelled?: () => boolean }): Promise<T | undefined>;
 }
 
 export const createEngineSlice: Slice<EngineSlice> = (set, get) => ({
@@ -71,12 +74,14 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => ({
     set({ error: null });
   },
 
-  async runTask(label, task) {
+  async runTask(label, task, options) {
     set({ busy: label, progress: null, error: null });
     try {
       return await task();
     } catch (err) {
-      set({ error: err instanceof Error ? err.message : String(err) });
+      const message = err instanceof Error ? err.message : String(err);
+      if (options?.cancelled?.()) set((s) => ({ log: [...s.log.slice(-49), message] }));
+      else set({ error: message });
       return undefined;
     } finally {
       set({ busy: null, progress: null });

@@ -11,6 +11,10 @@ export interface ModelSlice {
   hubEndpoint: string;
   setHubEndpoint(endpoint: string): void;
   loadModel(spec: ModelSpec): Promise<void>;
+  /** Set by cancelModelLoad until the next load starts. */
+  loadCancelled: boolean;
+  /** Stops the model download in progress; the model loaded before stays. */
+  cancelModelLoad(): void;
 }
 
 export const createModelSlice: Slice<ModelSlice> = (set, get) => ({
@@ -23,8 +27,18 @@ export const createModelSlice: Slice<ModelSlice> = (set, get) => ({
     set({ hubEndpoint: endpoint });
   },
 
+  loadCancelled: false,
+
+  cancelModelLoad() {
+    set({ loadCancelled: true });
+    void engine().call('cancelLoad', null).catch(() => undefined);
+  },
+
   async loadModel(spec) {
-    const loaded = await get().runTask('Loading model', () => engine().call('loadModel', { model: spec }));
+    set({ loadCancelled: false });
+    const loaded = await get().runTask('Loading model', () => engine().call('loadModel', { model: spec }), {
+      cancelled: () => get().loadCancelled,
+    });
     if (!loaded) return;
     set({ modelSpec: spec, model: loaded.summary, groups: loaded.groups });
     get().resetRun();

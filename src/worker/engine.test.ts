@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixtureModel, toySentimentCsv } from '../../tools/testing/fixtures';
+import { FIXTURES_DIR, fixtureModel, toySentimentCsv } from '../../tools/testing/fixtures';
+import { startHubServer } from '../../tools/testing/hubServer';
 import { Engine } from './engine';
 import type { EngineEvent } from './protocol';
 
@@ -46,5 +47,26 @@ describe('Engine', () => {
     expect(packed).toMatch(/^Packed 36 training rows into (\d+) sequences of up to 32 tokens\.$/);
     expect(Number(/into (\d+)/.exec(packed!)![1])).toBeLessThan(36);
     expect((await run(4, false)).some((m) => m.startsWith('Packed'))).toBe(false);
+  });
+
+  it('cancels a model download and keeps the model loaded before', async () => {
+    const hub = await startHubServer({ 'org/base': `${FIXTURES_DIR}/base` }, { chunkBytes: 1024, chunkDelayMs: 20 });
+    try {
+      const engine = new Engine((event) => {
+        if (event.type === 'progress' && event.progress.item === 'model.safetensors' && event.progress.loaded > 0) {
+          void engine.handle({ id: 9, command: 'cancelLoad', params: null });
+        }
+      }, '/');
+      const before = await engine.handle({ id: 1, command: 'loadModel', params: { model: fixtureModel('base') } });
+      await expect(
+        engine.handle({ id: 2, command: 'loadModel', params: { model: { kind: 'hub', repo: 'org/base', endpoint: hub.endpoint } } }),
+      ).rejects.toThrow('The download of model.safetensors was cancelled.');
+      const data = await engine.handle({ id: 3, command: 'loadData', params: { task: 'classify', train: { fileName: 'toy.csv', text: toySentimentCsv(40) } } });
+      expect(data).toMatchObject({ numRows: 40 });
+      expect((before as { summary: { source: string } }).summary.source).not.toBe('org/base');
+      expect(await engine.handle({ id: 4, command: 'cancelLoad', params: null })).toBeNull();
+    } finally {
+      await hub.close();
+    }
   });
 });

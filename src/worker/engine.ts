@@ -65,6 +65,8 @@ export class Engine {
   private args: TrainingArgs | null = null;
   private trainer: Trainer | null = null;
   private result: TrainResult | null = null;
+  /** Aborts the model download in progress, if any. */
+  private loading: AbortController | null = null;
 
   constructor(
     private readonly emit: (event: EngineEvent) => void,
@@ -78,6 +80,9 @@ export class Engine {
         return this.init(request.params.backend);
       case 'loadModel':
         return this.loadModel(request.params.model, request.params.randomInit ?? false);
+      case 'cancelLoad':
+        this.loading?.abort();
+        return null;
       case 'loadData':
         return this.loadData(request.params);
       case 'start':
@@ -108,7 +113,15 @@ export class Engine {
 
   private async loadModel(spec: Parameters<typeof sourceFor>[0], randomInit: boolean): Result<'loadModel'> {
     this.ensureIdle();
-    const pretrained = await loadPretrained(sourceFor(spec, this.modelBaseUrl), (progress) => this.emit({ type: 'progress', progress }));
+    const loading = new AbortController();
+    this.loading = loading;
+    const pretrained = await loadPretrained(
+      sourceFor(spec, this.modelBaseUrl),
+      (progress) => this.emit({ type: 'progress', progress }),
+      loading.signal,
+    ).finally(() => {
+      if (this.loading === loading) this.loading = null;
+    });
     if (randomInit) {
       pretrained.tensors = initialCheckpoint(pretrained.config, { pooler: true, mlm: true, classifier: false }, DEFAULT_TRAINING_ARGS.seed);
       pretrained.sourceId = `${pretrained.sourceId} (random init)`;

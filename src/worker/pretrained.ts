@@ -33,8 +33,8 @@ export function sourceFor(spec: ModelSpec, baseUrl: string): ModelSource {
   }
 }
 
-export async function loadPretrained(source: ModelSource, onProgress?: ProgressCallback): Promise<Pretrained> {
-  const files = await loadModelFiles(source, onProgress);
+export async function loadPretrained(source: ModelSource, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<Pretrained> {
+  const files = await loadModelFiles(source, onProgress, signal);
   const config = parseBertConfig(parseJson(files.config, 'config.json'));
   const tokenizerConfig = files.tokenizerConfig === undefined
     ? undefined

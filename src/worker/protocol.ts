@@ -113,6 +113,8 @@ export interface EngineCommands {
   init: { params: { backend: BackendName }; result: BackendInfo };
   /** randomInit: keep the architecture and tokenizer but start from fresh weights (a from-scratch baseline). */
   loadModel: { params: { model: ModelSpec; randomInit?: boolean }; result: { summary: ModelSummary; groups: ParamGroups } };
+  /** Aborts a model download in progress (its loadModel rejects with "cancelled"; the loaded model stays). */
+  cancelLoad: { params: null; result: null };
   loadData: { params: DataSpec; result: DataSummary };
   /** Replies with the model as it trains: a task head may have been added (architectures, id2label). */
   start: { params: { args: Partial<TrainingArgs> }; result: { summary: ModelSummary } };

@@ -16,11 +16,22 @@ export function ModelPanel() {
   const seqLen = useStudio((s) => s.args.maxLength);
   const task = useStudio((s) => s.task);
   const runState = useStudio((s) => s.runState);
+  const cancelLoad = useStudio((s) => s.cancelModelLoad);
+  const cancelled = useStudio((s) => s.loadCancelled);
   const loading = busy !== null && LOADING.has(busy);
   const training = runState === 'training' || runState === 'paused' || runState === 'stopping';
   return (
     <Panel title="Model" subtitle="A pretrained BERT to fine-tune: bundled, from the Hub, or from your disk.">
-      {loading && <ProgressBar label="Model loading" progress={progress} text={progress ? undefined : `${busy}…`} />}
+      {loading && (
+        <div className="model-loading">
+          <ProgressBar label="Model loading" progress={progress} text={progress ? undefined : `${busy}…`} />
+          {busy === 'Loading model' && (
+            <button type="button" onClick={cancelLoad} disabled={cancelled}>
+              {cancelled ? 'Cancelling…' : 'Cancel'}
+            </button>
+          )}
+        </div>
+      )}
       {model ? (
         <>
           <div className="model-name">
