@@ -29,6 +29,17 @@ describe('parseCliArgs', () => {
     });
   });
 
+  it('reads patience, validation share and the MLM switches', () => {
+    const command = parseCliArgs([
+      'train', '--data', data, '--task', 'mlm', '--out', 'o', '--patience', '0', '--val-split', '0.2', '--whole-word-masking', '--no-pack',
+    ]);
+    expect(command).toMatchObject({
+      overrides: { earlyStoppingPatience: 0, valSplit: 0.2, wholeWordMasking: true, packSequences: false },
+    });
+    const plain = parseCliArgs(['train', '--data', data, '--task', 'mlm', '--out', 'o']);
+    expect(plain).toMatchObject({ overrides: {} });
+  });
+
   it('takes a model that is not a folder for a Hub repo id', () => {
     const command = parseCliArgs(['predict', '--model', 'org/model', '--data', data, '--out', 'p.jsonl', '--revision', 'v1']);
     expect(command).toMatchObject({ kind: 'predict', model: { kind: 'hub', repo: 'org/model', revision: 'v1' } });

@@ -9,7 +9,8 @@ commands:
           [--text-column C] [--text-pair-column C] [--label-column C] [--regression]
           [--epochs N] [--lr X] [--batch-size N] [--max-length N] [--warmup-ratio X] [--weight-decay X]
           [--schedule linear|cosine|constant] [--grad-accum N] [--freeze SPEC] [--llrd X] [--head-lr-mult X]
-          [--eval-every N] [--max-steps N] [--seed N] [--predict-data FILE --predict-out FILE.jsonl]
+          [--eval-every N] [--patience N] [--val-split X] [--max-steps N] [--seed N]
+          [--whole-word-masking] [--no-pack] [--predict-data FILE --predict-out FILE.jsonl]
           [--init pretrained|random]
   predict --model DIR --data FILE --out FILE.jsonl [--text-column C] [--text-pair-column C]
   eval    --model DIR --data FILE [--text-column C] [--text-pair-column C] [--label-column C]
@@ -49,7 +50,7 @@ export interface TrainCommand extends Common {
   /** Start from freshly initialised weights instead of the checkpoint's (--init random). */
   randomInit: boolean;
   /** Training hyperparameters given on the command line, by TrainingArgs name. */
-  overrides: Record<string, number | string>;
+  overrides: Record<string, number | string | boolean>;
   /** Rows the trained model predicts after training, and the JSONL file the predictions go to. */
   predict?: { data: string; out: string };
 }
@@ -77,7 +78,15 @@ const NUMERIC_FLAGS: Record<string, string> = {
   'head-lr-mult': 'headLrMultiplier',
   'eval-every': 'evalEvery',
   'max-steps': 'maxSteps',
+  patience: 'earlyStoppingPatience',
+  'val-split': 'valSplit',
   seed: 'seed',
+};
+
+/** Switches that set a TrainingArgs boolean to the given value when present. */
+const BOOLEAN_FLAGS: Record<string, [string, boolean]> = {
+  'whole-word-masking': ['wholeWordMasking', true],
+  'no-pack': ['packSequences', false],
 };
 
 const STRING = { type: 'string' } as const;
@@ -90,7 +99,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
   const options = Object.fromEntries([
     ...['data', 'model', 'task', 'out', 'val-data', 'init', 'text-column', 'text-pair-column', 'label-column', 'freeze',
       'schedule', 'backend', 'hub-endpoint', 'revision', 'predict-data', 'predict-out', ...Object.keys(NUMERIC_FLAGS)].map((name) => [name, STRING]),
-    ['regression', { type: 'boolean' } as const],
+    ...['regression', ...Object.keys(BOOLEAN_FLAGS)].map((name) => [name, { type: 'boolean' } as const]),
   ]);
   const values = parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
   const str = (name: string): string | undefined => values[name] as string | undefined;
@@ -118,13 +127,16 @@ export function parseCliArgs(argv: string[]): CliCommand {
 
   const task = need('task');
   if (task !== 'classify' && task !== 'mlm') throw new Error(`--task must be classify or mlm, not "${task}"`);
-  const overrides: Record<string, number | string> = {};
+  const overrides: Record<string, number | string | boolean> = {};
   for (const [flag, name] of Object.entries(NUMERIC_FLAGS)) {
     const raw = str(flag);
     if (raw === undefined) continue;
     const value = Number(raw);
     if (!Number.isFinite(value)) throw new Error(`--${flag} must be a number, not "${raw}"`);
     overrides[name] = value;
+  }
+  for (const [flag, [name, value]] of Object.entries(BOOLEAN_FLAGS)) {
+    if (values[flag] === true) overrides[name] = value;
   }
   const schedule = str('schedule');
   if (schedule !== undefined) overrides.schedule = schedule;

@@ -47,6 +47,10 @@ function logEvents(engine: EngineClient): Promise<EngineEvent & { type: 'state' 
   });
 }
 
+function numberOr(value: unknown): number | undefined {
+  return typeof value === 'number' ? value : undefined;
+}
+
 function base64(bytes: Uint8Array): string {
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -93,6 +97,9 @@ async function run(request: CliRequest): Promise<CliResult> {
       validation: command.kind === 'eval' ? request.data : request.valData,
       columns: command.columns,
       regression: command.kind === 'train' ? command.regression : undefined,
+      // --seed and --val-split shape the train/validation split as well as the run.
+      seed: command.kind === 'train' ? numberOr(command.overrides.seed) : undefined,
+      valSplit: command.kind === 'train' ? numberOr(command.overrides.valSplit) : undefined,
     });
     if (command.kind === 'eval') return { metrics: await engine.call('evaluate', null) };
 

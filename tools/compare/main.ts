@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_MODEL } from '../../src/worker/pretrained';
 import { runFromMetrics, summarise, type ComparisonRun, type Init } from './summary';
 
-const USAGE = `usage: npm run compare -- [--data FILE] [--seeds 1,2,3] [--lr X] [--epochs N] [--backend wasm|webgpu|cpu]
+const USAGE = `usage: npm run compare -- [--data FILE] [--seeds 1,2,3] [--lr X] [--epochs N] [--freeze SPEC] [--backend wasm|webgpu|cpu]
                            [--model DIR (default: the bundled model)] [--runs DIR] [--out FILE] [--required-points N]`;
 
 function main(): number {
@@ -19,6 +19,7 @@ function main(): number {
       lr: { type: 'string', default: '3e-4' },
       epochs: { type: 'string', default: '5' },
       backend: { type: 'string', default: 'wasm' },
+      freeze: { type: 'string' },
       model: { type: 'string' },
       runs: { type: 'string', default: 'runs/compare' },
       out: { type: 'string' },
@@ -36,7 +37,8 @@ function main(): number {
     return 2;
   }
   const model = values.model === undefined ? [] : ['--model', values.model];
-  const shared = [...model, '--data', values.data, '--task', 'classify', '--backend', values.backend, '--lr', values.lr, '--epochs', values.epochs];
+  const freeze = values.freeze === undefined ? [] : ['--freeze', values.freeze];
+  const shared = [...model, '--data', values.data, '--task', 'classify', '--backend', values.backend, '--lr', values.lr, '--epochs', values.epochs, ...freeze];
   const runs: ComparisonRun[] = [];
   for (const seed of seeds) {
     for (const init of ['pretrained', 'random'] as Init[]) {
@@ -56,7 +58,8 @@ function main(): number {
   const task = `Classification of \`${values.data}\` through \`npm run cli -- train\` on the ${values.backend} backend, ` +
     `${new Date().toISOString().slice(0, 10)}; each seed draws its own stratified 90/10 train/validation split and ` +
     `its own head (and, for random, encoder) initialisation, shared by both runs of that seed.`;
-  const recipe = `lr ${values.lr}, ${values.epochs} epochs, the CLI's other defaults (batch 16, max length 128, ` +
+  const frozen = values.freeze === undefined ? 'every layer trained' : `frozen: ${values.freeze}`;
+  const recipe = `lr ${values.lr}, ${values.epochs} epochs, ${frozen}, the CLI's other defaults (batch 16, max length 128, ` +
     `warmup 0.1, weight decay 0.01, linear decay, early-stopping patience 2); the weights with the lowest ` +
     `validation loss are kept and scored.`;
   const comparison = summarise(task, recipe, runs, Number(values['required-points']));
