@@ -66,6 +66,7 @@ describe('cachedSource', () => {
     try {
       await load();
       expect(downloads()).toBe(before + 1);
+      expect(hub.requests.at(-1)).toMatchObject({ method: 'GET', revision: SHA_B, file: 'config.json' });
       expect(store.entries.has(`${hub.endpoint}|org/tiny|${SHA_B}|config.json`)).toBe(true);
     } finally {
       commits.set('org/tiny@main', SHA_A);

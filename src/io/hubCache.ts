@@ -80,7 +80,10 @@ export function cachedSource(source: HubSource, store: ByteStore = hubCacheStore
         onProgress?.({ stage: 'download', item: file, loaded: cached.length, total: cached.length });
         return cached;
       }
-      const bytes = await source.fetchFile(file, onProgress, signal);
+      // Download from the resolved commit, so a push after the resolve cannot mix two versions of the model.
+      const revisionNow = await (revision ??= cacheRevision(source, store));
+      const from = revisionNow === source.revision ? source : source.atRevision(revisionNow);
+      const bytes = await from.fetchFile(file, onProgress, signal);
       await store.set(await key(file), bytes).catch((error: unknown) => {
         console.warn(`Could not cache ${file} of ${source.id}:`, error);
       });

@@ -26,6 +26,8 @@ export interface HubSource extends ModelSource {
   readonly revision: string;
   /** The commit the revision points at now, from `{endpoint}/api/models/{repo}/revision/{revision}`. */
   resolveCommit(): Promise<string>;
+  /** The same repository at another revision (e.g. the commit a branch resolved to). */
+  atRevision(revision: string): HubSource;
 }
 
 /** A full git commit id, as the Hub's API gives it; a revision of this form never changes. */
@@ -103,6 +105,7 @@ export function hubSource(repo: string, options: HubOptions = {}): HubSource {
     endpoint: root,
     repo,
     revision,
+    atRevision: (other) => hubSource(repo, { ...options, revision: other }),
     resolveCommit: async () => {
       const url = `${root}/api/models/${repo}/revision/${encodeURIComponent(revision)}`;
       const bytes = await download(url, `the revision ${revision}`, fetchImpl);
