@@ -66,8 +66,8 @@ async function cacheRevision(source: HubSource, store: ByteStore): Promise<strin
  */
 export function cachedSource(source: HubSource, store: ByteStore = hubCacheStore()): HubSource {
   let revision: Promise<string> | undefined;
-  const key = async (file: string): Promise<string> =>
-    hubCacheKey({ ...source, revision: await (revision ??= cacheRevision(source, store)) }, file);
+  const resolved = (): Promise<string> => (revision ??= cacheRevision(source, store));
+  const key = async (file: string): Promise<string> => hubCacheKey({ ...source, revision: await resolved() }, file);
   const lookup = async (file: string): Promise<Uint8Array | undefined> =>
     store.get(await key(file)).catch(() => undefined);
   const has = source.has;
@@ -81,8 +81,8 @@ export function cachedSource(source: HubSource, store: ByteStore = hubCacheStore
         return cached;
       }
       // Download from the resolved commit, so a push after the resolve cannot mix two versions of the model.
-      const revisionNow = await (revision ??= cacheRevision(source, store));
-      const from = revisionNow === source.revision ? source : source.atRevision(revisionNow);
+      const commit = await resolved();
+      const from = commit === source.revision ? source : source.atRevision(commit);
       const bytes = await from.fetchFile(file, onProgress, signal);
       await store.set(await key(file), bytes).catch((error: unknown) => {
         console.warn(`Could not cache ${file} of ${source.id}:`, error);

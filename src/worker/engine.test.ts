@@ -57,13 +57,13 @@ describe('Engine', () => {
           void engine.handle({ id: 9, command: 'cancelLoad', params: null });
         }
       }, '/');
-      const before = await engine.handle({ id: 1, command: 'loadModel', params: { model: fixtureModel('base') } });
+      // The model loaded first (hidden 16) differs from the one whose download is cancelled (hidden 32).
+      await engine.handle({ id: 1, command: 'loadModel', params: { model: fixtureModel('no-pooler') } });
       await expect(
         engine.handle({ id: 2, command: 'loadModel', params: { model: { kind: 'hub', repo: 'org/base', endpoint: hub.endpoint } } }),
       ).rejects.toThrow('The download of model.safetensors was cancelled.');
-      const data = await engine.handle({ id: 3, command: 'loadData', params: { task: 'classify', train: { fileName: 'toy.csv', text: toySentimentCsv(40) } } });
-      expect(data).toMatchObject({ numRows: 40 });
-      expect((before as { summary: { source: string } }).summary.source).not.toBe('org/base');
+      const { files } = (await engine.handle({ id: 3, command: 'export', params: null })) as { files: Record<string, Uint8Array> };
+      expect(JSON.parse(new TextDecoder().decode(files['config.json']))).toMatchObject({ hidden_size: 16 });
       expect(await engine.handle({ id: 4, command: 'cancelLoad', params: null })).toBeNull();
     } finally {
       await hub.close();

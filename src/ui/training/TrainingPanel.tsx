@@ -16,6 +16,21 @@ import './training.css';
 
 const SCHEDULE_NAMES: Record<ScheduleKind, string> = { linear: 'Linear decay', cosine: 'Cosine decay', constant: 'Constant' };
 
+type BooleanArg = { [K in keyof TrainingArgs]: TrainingArgs[K] extends boolean ? K : never }[keyof TrainingArgs];
+
+/** A checkbox bound to a boolean training argument, with its explanation. */
+function ArgCheck({ name, label, help, disabled }: { name: BooleanArg; label: string; help: string; disabled: boolean }) {
+  const checked = useStudio((s) => s.args[name]);
+  const setArg = useStudio((s) => s.setArg);
+  return (
+    <label className="training-check">
+      <input type="checkbox" checked={checked} disabled={disabled} onChange={(event) => setArg(name, event.target.checked)} />
+      {label}
+      <Tooltip text={help} label={`About ${label.toLowerCase()}`} />
+    </label>
+  );
+}
+
 /** Hyperparameters, the freeze map and the run controls. */
 export function TrainingPanel() {
   const args = useStudio((s) => s.args);
@@ -106,16 +121,18 @@ export function TrainingPanel() {
           <h3 className="training-heading">Masking</h3>
           <div className="training-grid">
             <NumberField {...bound('mlmProbability')} />
-            <label className="training-check">
-              <input type="checkbox" checked={args.wholeWordMasking} disabled={running} onChange={(event) => setArg('wholeWordMasking', event.target.checked)} />
-              Whole-word masking
-              <Tooltip text="Mask every word piece of a chosen word together, so the model cannot guess a piece from its neighbours." label="About whole-word masking" />
-            </label>
-            <label className="training-check">
-              <input type="checkbox" checked={args.packSequences} disabled={running} onChange={(event) => setArg('packSequences', event.target.checked)} />
-              Pack lines into full sequences
-              <Tooltip text="Join consecutive lines of a document (blank lines separate documents in a .txt file; each table row stands alone) into sequences of up to the max length, and continue a long line in the next sequence instead of cutting it off. Off: one example per row, truncated." label="About packing" />
-            </label>
+            <ArgCheck
+              name="wholeWordMasking"
+              label="Whole-word masking"
+              help="Mask every word piece of a chosen word together, so the model cannot guess a piece from its neighbours."
+              disabled={running}
+            />
+            <ArgCheck
+              name="packSequences"
+              label="Pack lines into full sequences"
+              help="Join consecutive lines of a document (blank lines separate documents in a .txt file; each table row stands alone) into sequences of up to the max length, and continue a long line in the next sequence instead of cutting it off. Off: one example per row, truncated."
+              disabled={running}
+            />
           </div>
         </section>
       )}
