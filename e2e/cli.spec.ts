@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { FIXTURES_DIR, toySentimentCsv } from '../tools/testing/fixtures';
+import { FIXTURES_DIR, toyMlmCorpus, toySentimentCsv } from '../tools/testing/fixtures';
 import type { PredictionLine } from '../tools/cli/protocol';
 
 // The CLI as a user runs it: child processes of `tsx tools/cli/main.ts`, each serving the studio with Vite and
@@ -111,14 +111,45 @@ test('train exports a Hugging Face folder whose predictions match the trained mo
   expect(trainingArgs).toMatchObject({ task: 'classify', maxSteps: 4, learningRate: 5e-3, batchSize: 8, freeze: 'none' });
   const groups = (trainingArgs.freezeGroups as { groups: { id: string }[] }).groups.map((g) => g.id);
   expect(groups).toEqual(['embeddings', 'layer.0', 'layer.1', 'pooler', 'head']);
-  expect(readJson(join(out, 'metrics.json'))).toMatchObject({ outcome: 'done', steps: 4 });
+  const trained = readJson(join(out, 'metrics.json'));
+  expect(trained).toMatchObject({ outcome: 'done', steps: 4 });
+  // The linear baseline of the same split: fitted on its training rows, scored on its validation rows.
+  const baseline = trained.baseline as { kind: string; accuracy: number; trainRowsAvailable: number; validationRows: number };
+  expect(baseline).toMatchObject({ kind: 'classification' });
+  expect(baseline.trainRowsAvailable + baseline.validationRows).toBe(48);
+  expect(train.stderr).toMatch(/linear baseline: accuracy \d\.\d{4} macro-F1/);
 
-  const evaluation = await cli(['eval', '--model', out, '--data', data]);
+  const evaluation = await cli(['eval', '--model', out, '--data', data, '--train-data', data]);
   expectSuccess(evaluation);
-  const metrics = JSON.parse(evaluation.stdout) as { loss: number; classification: { accuracy: number } };
+  const metrics = JSON.parse(evaluation.stdout) as { loss: number; classification: { accuracy: number }; baseline: { accuracy: number; validationRows: number } };
+  expect(metrics.baseline).toMatchObject({ validationRows: 48 });
+  expect(metrics.baseline.accuracy).toBeGreaterThanOrEqual(0.5);
   expect(metrics.classification.accuracy).toBeGreaterThanOrEqual(0);
   expect(metrics.classification.accuracy).toBeLessThanOrEqual(1);
   expect(Number.isFinite(metrics.loss)).toBe(true);
+});
+
+test('train --lr auto runs the learning-rate finder, trains with its suggestion and records the sweep', async () => {
+  // A corpus the fixture learns quickly, so the sweep's loss clearly falls (on the 48-row sentiment toy it does not).
+  const data = join(dir, 'corpus.txt');
+  writeFileSync(data, toyMlmCorpus(120));
+  const out = join(dir, 'model-lr');
+  const train = await cli([
+    'train', '--data', data, '--task', 'mlm', '--model', join(FIXTURES_DIR, 'base'), '--out', out,
+    '--lr', 'auto', '--max-steps', '2', '--batch-size', '8', '--max-length', '16', '--backend', 'wasm',
+  ]);
+  expectSuccess(train);
+  const found = /lr finder: suggests ([\d.e+-]+)/.exec(train.stderr);
+  expect(found, train.stderr).not.toBeNull();
+  const lr = Number(found![1]);
+  expect(lr).toBeGreaterThan(0);
+  expect(train.stderr.indexOf('lr finder: suggests')).toBeLessThan(train.stderr.indexOf('step 1/2'));
+  expect(readJson(join(out, 'training_args.json'))).toMatchObject({ learningRate: lr, maxSteps: 2 });
+  const sweep = readJson(join(out, 'lr_finder.json')) as { suggestion: { lr: number }; settings: object; points: unknown[] };
+  expect(sweep.suggestion.lr).toBe(lr);
+  expect(sweep.settings).toEqual({ minLr: 1e-7, maxLr: 1e-1, steps: 100 });
+  expect(sweep.points.length).toBeGreaterThan(10);
+  expect(sweep.points.length).toBeLessThanOrEqual(100);
 });
 
 test('a missing data file exits with code 2 and says which file', async () => {

@@ -9,6 +9,16 @@ export async function openStudio(page: Page): Promise<void> {
   await expect(page.getByRole('region', { name: 'Model', exact: true })).toContainText('bert-tiny-wordnet', { timeout: 120_000 });
 }
 
+/**
+ * Opens the studio on the wasm backend: on a machine without a GPU it takes training steps far faster than
+ * SwiftShader's WebGPU, for tests that train for more than a few steps.
+ */
+export async function openStudioOnWasm(page: Page): Promise<void> {
+  await openStudio(page);
+  await page.getByLabel('Backend', { exact: true }).selectOption('wasm');
+  await expect(page.getByRole('region', { name: 'Model', exact: true })).toContainText('bert-tiny-wordnet', { timeout: 120_000 });
+}
+
 /** Drops the sample CSV and chooses small shapes so software WebGPU steps stay short. */
 export async function loadSampleAndConfigure(page: Page): Promise<void> {
   await page.getByLabel('Choose data file').setInputFiles(SAMPLE_CSV);

@@ -1,7 +1,7 @@
 // Makes docs/screenshot.png for the README: a fine-tuning run in progress. `npm run screenshot` runs it;
 // in the ordinary test run it is skipped so tests never rewrite tracked files.
-import { test } from '@playwright/test';
-import { loadSampleAndConfigure, openStudio, waitForLossPoints } from './journey';
+import { expect, test } from '@playwright/test';
+import { loadSampleAndConfigure, openStudio, openStudioOnWasm, SAMPLE_CSV, waitForLossPoints } from './journey';
 
 test('README screenshot of a run in progress', async ({ page }) => {
   test.skip(!process.env.SCREENSHOT, 'set SCREENSHOT=1 (npm run screenshot) to regenerate docs/screenshot.png');
@@ -13,4 +13,26 @@ test('README screenshot of a run in progress', async ({ page }) => {
   await waitForLossPoints(page, 12);
   await page.screenshot({ path: 'docs/screenshot.png' });
   await page.getByRole('button', { name: 'Stop', exact: true }).click();
+});
+
+// docs/trust.png: the defaults fitted to the bundled model, the learning-rate finder's sweep, and a run with the
+// linear baseline on the metric chart and in the Evaluation panel.
+test('README screenshot of the suggested defaults, the learning-rate finder and the linear baseline', async ({ page }) => {
+  test.skip(!process.env.SCREENSHOT, 'set SCREENSHOT=1 (npm run screenshot) to regenerate docs/trust.png');
+  test.setTimeout(900_000);
+  await page.setViewportSize({ width: 1440, height: 1600 });
+  await openStudioOnWasm(page);
+  await page.getByLabel('Choose data file').setInputFiles(SAMPLE_CSV);
+  await expect(page.getByRole('heading', { name: 'Data quality' })).toBeVisible({ timeout: 120_000 });
+  const training = page.getByRole('region', { name: 'Training', exact: true });
+  await training.getByRole('button', { name: 'Find a learning rate', exact: true }).click();
+  await expect(training.getByRole('button', { name: /^Use \d/ })).toBeVisible({ timeout: 600_000 });
+  await page.getByRole('button', { name: 'Start training', exact: true }).click();
+  const verdict = page.getByRole('region', { name: 'Linear baseline' }).locator('.evaluation-verdict');
+  await expect(verdict).toBeVisible({ timeout: 600_000 });
+  const stop = page.getByRole('button', { name: 'Stop', exact: true });
+  if (await stop.isEnabled()) await stop.click();
+  await expect(page.getByRole('button', { name: 'Start training', exact: true })).toBeEnabled({ timeout: 120_000 });
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: 'docs/trust.png', fullPage: true });
 });

@@ -57,7 +57,10 @@ export const createDataSlice: Slice<DataSlice> = (set, get) => {
           valSplit: get().args.valSplit,
         }),
       );
-      if (summary) set({ data: summary });
+      if (!summary) return;
+      set({ data: summary });
+      get().resetLrFinder();
+      get().resetBaseline();
     },
 
     async openData(files, task) {

@@ -48,6 +48,12 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => ({
         case 'eval':
           get().receiveEval(event.metrics);
           break;
+        case 'lrSweep':
+          get().receiveLrPoint(event.point);
+          break;
+        case 'baseline':
+          get().receiveBaseline(event.status);
+          break;
         case 'state':
           get().receiveState(event.state, event.message);
           break;

@@ -1,9 +1,11 @@
 // One store of slices (zustand's slices pattern): actions talk to the engine worker, components render state.
 import { create } from 'zustand';
+import { createBaselineSlice } from './baselineSlice';
 import { createDataSlice } from './dataSlice';
 import { createEngineSlice } from './engineSlice';
 import { createExportSlice } from './exportSlice';
 import { createInspectSlice } from './inspectSlice';
+import { createLrFinderSlice } from './lrFinderSlice';
 import { createModelSlice } from './modelSlice';
 import { createTrainingSlice } from './trainingSlice';
 import type { StudioState } from './types';
@@ -15,6 +17,15 @@ export const useStudio = create<StudioState>()((...a) => ({
   ...createModelSlice(...a),
   ...createDataSlice(...a),
   ...createTrainingSlice(...a),
+  ...createBaselineSlice(...a),
+  ...createLrFinderSlice(...a),
   ...createInspectSlice(...a),
   ...createExportSlice(...a),
 }));
+
+// The suggested arguments follow the model, the data and the batch size they are fitted to.
+useStudio.subscribe((state, previous) => {
+  if (state.model !== previous.model || state.data !== previous.data || state.args.batchSize !== previous.args.batchSize) {
+    state.refreshSuggestion();
+  }
+});

@@ -57,3 +57,34 @@ describe('receiveStep', () => {
     expect(stepTimes[1]).toBeGreaterThanOrEqual(stepTimes[0]);
   });
 });
+
+describe('suggested arguments', () => {
+  const tiny = { hiddenSize: 128, numLayers: 2 } as NonNullable<ReturnType<typeof useStudio.getState>['model']>;
+  const base = { hiddenSize: 768, numLayers: 12 } as NonNullable<ReturnType<typeof useStudio.getState>['model']>;
+  const data = { task: 'classify', numTrain: 945 } as NonNullable<ReturnType<typeof useStudio.getState>['data']>;
+
+  it('fit the arguments to the loaded model and data, and follow a change of model', () => {
+    useStudio.setState({ model: tiny, data, chosen: [] });
+    expect(useStudio.getState().args).toMatchObject({ learningRate: 3e-4, epochs: 17, freeze: 'none', warmupRatio: 0.1 });
+    useStudio.setState({ model: base });
+    expect(useStudio.getState().args).toMatchObject({ learningRate: 3e-5, epochs: 4, freeze: 'top:6' });
+  });
+
+  it('leave an argument the user set alone until they take the suggestion back', () => {
+    useStudio.setState({ model: tiny, data, chosen: [] });
+    useStudio.getState().setArg('learningRate', 1e-3);
+    useStudio.setState({ model: base });
+    expect(useStudio.getState().args.learningRate).toBe(1e-3);
+    expect(useStudio.getState().args.epochs).toBe(4);
+    useStudio.getState().restoreSuggested('learningRate');
+    expect(useStudio.getState().args.learningRate).toBe(3e-5);
+    expect(useStudio.getState().chosen).toEqual([]);
+  });
+
+  it('refit the epochs when the batch size changes', () => {
+    useStudio.setState({ model: tiny, data, chosen: [] });
+    useStudio.getState().setArg('batchSize', 8); // 119 steps an epoch: 8 epochs make ~1000 steps
+    expect(useStudio.getState().args.epochs).toBe(8);
+    useStudio.getState().setArg('batchSize', 16);
+  });
+});

@@ -1,6 +1,7 @@
 import { DEFAULT_TRAINING_ARGS, type TrainingArgs } from '../train/defaults';
 import { formatFreezeSpec, freezeScheduleFor, parseFreezeSpec, type FreezeMap } from '../train/freeze';
 import type { GroupId } from '../train/groups';
+import { SUGGESTED_KEYS, suggestTrainingArgs, type SuggestedKey, type Suggestion } from '../train/suggest';
 import type { EvalMetrics, StepMetrics, TrainState } from '../worker/protocol';
 import { engine } from './engine';
 import type { Slice } from './types';
@@ -20,6 +21,14 @@ export interface TrainingSlice {
   latestEval: EvalMetrics | null;
   /** performance.now() when the run started, for the ETA. */
   startedAt: number | null;
+  /** Arguments fitted to the loaded model and data; null until both are loaded. */
+  suggestion: Suggestion | null;
+  /** Suggested arguments the user has set by hand: the suggestion no longer overwrites them. */
+  chosen: SuggestedKey[];
+  /** Recomputes the suggestion (model, data or batch size changed) and applies it to the arguments not chosen. */
+  refreshSuggestion(): void;
+  /** Gives `key` back to the suggestion. */
+  restoreSuggested(key: SuggestedKey): void;
   setArg<K extends keyof TrainingArgs>(key: K, value: TrainingArgs[K]): void;
   /** The freeze map the current spec gives (gradual: its starting map), or null before a model is loaded. */
   freezeMap(): FreezeMap | null;
@@ -45,7 +54,12 @@ function mapToSpec(map: FreezeMap): string {
   return formatFreezeSpec({ kind: 'groups', frozen });
 }
 
+const isSuggested = (key: string): key is SuggestedKey => (SUGGESTED_KEYS as readonly string[]).includes(key);
+
 export const createTrainingSlice: Slice<TrainingSlice> = (set, get) => {
+  const choose = (key: SuggestedKey) => {
+    if (!get().chosen.includes(key)) set((s) => ({ chosen: [...s.chosen, key] }));
+  };
   const live = (call: () => Promise<unknown>) => {
     if (get().runState === 'training' || get().runState === 'paused') void get().runTask('Applying', call);
   };
@@ -61,8 +75,27 @@ export const createTrainingSlice: Slice<TrainingSlice> = (set, get) => {
     evals: [],
     latestEval: null,
     startedAt: null,
+    suggestion: null,
+    chosen: [],
+
+    refreshSuggestion() {
+      const { model, data, args, chosen } = get();
+      if (!model || !data) {
+        if (get().suggestion !== null) set({ suggestion: null });
+        return;
+      }
+      const suggestion = suggestTrainingArgs(model, { task: data.task, numTrain: data.numTrain }, args.batchSize);
+      const applied = Object.fromEntries(SUGGESTED_KEYS.filter((key) => !chosen.includes(key)).map((key) => [key, suggestion.args[key]]));
+      set((s) => ({ suggestion, args: { ...s.args, ...applied } }));
+    },
+
+    restoreSuggested(key) {
+      set((s) => ({ chosen: s.chosen.filter((k) => k !== key) }));
+      get().refreshSuggestion();
+    },
 
     setArg(key, value) {
+      if (isSuggested(key)) choose(key);
       set((s) => ({ args: { ...s.args, [key]: value } }));
       if ((LIVE_KEYS as readonly string[]).includes(key)) live(() => engine().call('setLive', { [key]: value }));
     },
@@ -82,18 +115,21 @@ export const createTrainingSlice: Slice<TrainingSlice> = (set, get) => {
       const map = get().freezeMap();
       if (!map || group === 'head') return;
       const next = { ...map, [group]: !map[group] };
+      choose('freeze');
       set((s) => ({ args: { ...s.args, freeze: mapToSpec(next) } }));
       live(() => engine().call('setLive', { freeze: next }));
     },
 
     setFreezeSpec(spec) {
+      choose('freeze');
       set((s) => ({ args: { ...s.args, freeze: spec } }));
       const map = get().freezeMap();
       if (map) live(() => engine().call('setLive', { freeze: map }));
     },
 
     resetFreeze() {
-      set((s) => ({ args: { ...s.args, freeze: DEFAULT_TRAINING_ARGS.freeze } }));
+      get().restoreSuggested('freeze');
+      if (!get().suggestion) set((s) => ({ args: { ...s.args, freeze: DEFAULT_TRAINING_ARGS.freeze } }));
     },
 
     async start() {

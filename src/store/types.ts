@@ -1,11 +1,13 @@
 import type { StateCreator } from 'zustand';
+import type { BaselineSlice } from './baselineSlice';
 import type { DataSlice } from './dataSlice';
 import type { EngineSlice } from './engineSlice';
 import type { ExportSlice } from './exportSlice';
 import type { InspectSlice } from './inspectSlice';
+import type { LrFinderSlice } from './lrFinderSlice';
 import type { ModelSlice } from './modelSlice';
 import type { TrainingSlice } from './trainingSlice';
 
-export type StudioState = EngineSlice & ModelSlice & DataSlice & TrainingSlice & InspectSlice & ExportSlice;
+export type StudioState = EngineSlice & ModelSlice & DataSlice & TrainingSlice & BaselineSlice & LrFinderSlice & InspectSlice & ExportSlice;
 
 export type Slice<T> = StateCreator<StudioState, [], [], T>;

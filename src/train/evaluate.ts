@@ -5,7 +5,7 @@ import type { EncodedExample } from '../data/encode';
 import { maskTokens } from '../data/masking';
 import { createRng } from '../data/random';
 import type { Tokenizer } from '../tokenizer/types';
-import { argmaxRows, classificationReport, maskedTokenAccuracy, meanSquaredError, perplexity, type ClassificationReport } from './metrics';
+import { argmaxRows, classificationReport, maskedTokenAccuracy, meanSquaredError, pearsonCorrelation, perplexity, type ClassificationReport } from './metrics';
 import { taskForward, type Model, type Task } from './objective';
 
 /** A validation example the model got wrong, for the evaluation panel. */
@@ -28,6 +28,8 @@ export interface EvalMetrics {
   loss: number;
   classification?: ClassificationReport;
   mse?: number;
+  /** Regression: Pearson's r of predictions and targets (NaN when the predictions are constant). */
+  pearson?: number;
   maskedAccuracy?: number;
   perplexity?: number;
   /** Classification with `textOf`: up to MAX_MISCLASSIFIED mistakes, most confident first. */
@@ -102,6 +104,7 @@ export async function evaluateModel(
     metrics.perplexity = perplexity(loss);
   } else if (regression) {
     metrics.mse = meanSquaredError(predictions, targets);
+    metrics.pearson = pearsonCorrelation(predictions, targets);
   } else {
     metrics.classification = classificationReport(predictions, targets, numLabels);
     if (listMistakes) metrics.misclassified = describeMistakes(mistakes, options.textOf!, model.config.id2label);

@@ -143,19 +143,25 @@ describe('freezeScheduleFor', () => {
 
 describe('suggestFreeze', () => {
   it('freezes the lower half on small data and nothing on enough data', () => {
-    const small = suggestFreeze(200, 12);
+    const small = suggestFreeze(200, 12, 768);
     expect(small.spec).toEqual({ kind: 'top', k: 6 });
     expect(small.reason).toContain('layers 0-5');
-    expect(suggestFreeze(999, 3).spec).toEqual({ kind: 'top', k: 2 });
-    expect(suggestFreeze(1, 1).reason).toContain('freezing the embeddings and training the top layer and the head');
-    expect(suggestFreeze(1, 2).reason).toContain('freezing the embeddings and layer 0 and training the top layer');
-    expect(suggestFreeze(1, 12).reason).toContain('freezing the embeddings and layers 0-5 and training the top 6 layers');
-    expect(suggestFreeze(1000, 12).spec).toEqual({ kind: 'none' });
+    expect(suggestFreeze(999, 3, 768).spec).toEqual({ kind: 'top', k: 2 });
+    expect(suggestFreeze(1, 1, 768).reason).toContain('freezing the embeddings and training the top layer and the head');
+    expect(suggestFreeze(1, 2, 1024).reason).toContain('freezing the embeddings and layer 0 and training the top layer');
+    expect(suggestFreeze(1, 12, 768).reason).toContain('freezing the embeddings and layers 0-5 and training the top 6 layers');
+    expect(suggestFreeze(1000, 12, 768).spec).toEqual({ kind: 'none' });
+  });
+
+  it('lets small models train every layer on any data size', () => {
+    expect(suggestFreeze(200, 2, 128)).toMatchObject({ spec: { kind: 'none' }, reason: expect.stringContaining('hidden size 128 ≤ 512') });
+    expect(suggestFreeze(200, 8, 512).spec).toEqual({ kind: 'none' });
+    expect(suggestFreeze(200, 12, 513).spec).toEqual({ kind: 'top', k: 6 });
   });
 
   it('rejects bad counts', () => {
-    expect(() => suggestFreeze(-1, 12)).toThrow(TrainInputError);
-    expect(() => suggestFreeze(10, 0)).toThrow(/numLayers/);
+    expect(() => suggestFreeze(-1, 12, 768)).toThrow(TrainInputError);
+    expect(() => suggestFreeze(10, 0, 768)).toThrow(/numLayers/);
   });
 });
 

@@ -36,6 +36,13 @@ export const FREEZE_SPEC_HELP =
 /** Below this many labelled examples `suggestFreeze` freezes the lower half. The guide gives no number; this is ours. */
 export const SMALL_DATASET_EXAMPLES = 1000;
 
+/**
+ * Models up to this hidden size train every layer whatever the data size: the guide's freezing is for
+ * BERT-base's 110M weights, and on the bundled 1.5M-parameter model (hidden 128) training every layer beat
+ * frozen embeddings and frozen lower layers on the held-out review set (tools/pretrain, model card).
+ */
+export const SMALL_MODEL_HIDDEN = 512;
+
 function mapWith(numLayers: number, frozen: (id: GroupId) => boolean): FreezeMap {
   return Object.fromEntries(groupIds(numLayers).map((id) => [id, frozen(id)])) as FreezeMap;
 }
@@ -195,11 +202,17 @@ export interface FreezeSuggestion {
 /**
  * The fine-tuning guide's advice: with little data, freeze the lower layers and update the upper half and the
  * head (データが少ない場合 → 前半の層を凍結し、後半+タスクヘッドのみを更新), which limits overfitting; with enough
- * data, update every layer (データが十分ある場合 → 全層を更新).
+ * data, update every layer (データが十分ある場合 → 全層を更新). Small models (SMALL_MODEL_HIDDEN) train every layer.
  */
-export function suggestFreeze(numExamples: number, numLayers: number): FreezeSuggestion {
+export function suggestFreeze(numExamples: number, numLayers: number, hiddenSize: number): FreezeSuggestion {
   checkCount(numExamples, 'numExamples');
   groupIds(numLayers);
+  if (hiddenSize <= SMALL_MODEL_HIDDEN) {
+    return {
+      spec: { kind: 'none' },
+      reason: `A small model (hidden size ${hiddenSize} ≤ ${SMALL_MODEL_HIDDEN}) trains every layer: it has too few weights to overfit the way BERT-base does, and freezing cost the bundled model accuracy.`,
+    };
+  }
   if (numExamples >= SMALL_DATASET_EXAMPLES) {
     return { spec: { kind: 'none' }, reason: `${numExamples} examples is enough to update every layer.` };
   }

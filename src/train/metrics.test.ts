@@ -7,6 +7,7 @@ import {
   EarlyStopping,
   maskedTokenAccuracy,
   meanSquaredError,
+  pearsonCorrelation,
   perplexity,
 } from './metrics';
 
@@ -57,6 +58,15 @@ describe('regression and MLM metrics', () => {
   it('computes the mean squared error', () => {
     expect(meanSquaredError([1, 2, 3], [1, 0, 6])).toBeCloseTo((0 + 4 + 9) / 3, 12);
     expect(() => meanSquaredError([1], [1, 2])).toThrow(TrainInputError);
+  });
+
+  it('computes Pearson\'s r, NaN when either side is constant (as scipy)', () => {
+    // scipy.stats.pearsonr([1, 2, 3, 4], [1, 3, 2, 5])[0]
+    expect(pearsonCorrelation([1, 2, 3, 4], [1, 3, 2, 5])).toBeCloseTo(0.8315218406202999, 12);
+    expect(pearsonCorrelation([2, 4, 6], [3, 2, 1])).toBeCloseTo(-1, 12);
+    expect(pearsonCorrelation([0.1, 0.1, 0.1], [1, 2, 3])).toBeNaN();
+    expect(pearsonCorrelation([1, 2, 3], [5, 5, 5])).toBeNaN();
+    expect(() => pearsonCorrelation([], [])).toThrow(TrainInputError);
   });
 
   it('scores masked tokens only', () => {

@@ -3,7 +3,8 @@
  * Conventions follow scikit-learn: confusion[label][prediction]; a class with no predictions has precision 0
  * (zero_division=0); macro-F1 averages over the classes that occur in the labels or the predictions.
  */
-import { IGNORE_INDEX } from '../model/losses';
+// From the data layer, not model/losses, so these pure functions load without tfjs (the linear baseline uses them).
+import { IGNORE_INDEX } from '../data/masking';
 import { TrainInputError } from './errors';
 
 function checkPairs(predictions: ArrayLike<number>, labels: ArrayLike<number>): void {
@@ -96,6 +97,39 @@ export function meanSquaredError(predictions: ArrayLike<number>, targets: ArrayL
   let sum = 0;
   for (let i = 0; i < targets.length; i++) sum += (predictions[i] - targets[i]) ** 2;
   return sum / targets.length;
+}
+
+/**
+ * Pearson's correlation of predictions with targets (regression), NaN when either is constant, as scipy's
+ * pearsonr gives (JSON writes it as null).
+ */
+export function pearsonCorrelation(predictions: ArrayLike<number>, targets: ArrayLike<number>): number {
+  checkPairs(predictions, targets);
+  const n = targets.length;
+  let sumP = 0;
+  let sumT = 0;
+  for (let i = 0; i < n; i++) {
+    sumP += predictions[i];
+    sumT += targets[i];
+  }
+  const [meanP, meanT] = [sumP / n, sumT / n];
+  let cross = 0;
+  let varP = 0;
+  let varT = 0;
+  for (let i = 0; i < n; i++) {
+    const [p, t] = [predictions[i] - meanP, targets[i] - meanT];
+    cross += p * t;
+    varP += p * p;
+    varT += t * t;
+  }
+  // Exactly constant values can leave rounding noise in the variance, so they are caught by comparison.
+  if (varP === 0 || varT === 0 || isConstant(predictions) || isConstant(targets)) return Number.NaN;
+  return Math.max(-1, Math.min(1, cross / Math.sqrt(varP * varT)));
+}
+
+function isConstant(values: ArrayLike<number>): boolean {
+  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
+  return true;
 }
 
 /** Share of labelled positions (label ≠ IGNORE_INDEX) where the predicted token id is the label. */

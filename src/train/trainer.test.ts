@@ -1,52 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { encodePrepared, prepareData } from '../data/prepare';
-import { disposeParams } from '../model/params';
-import { fixtureModel, toyMlmCorpus, toySentimentCsv } from '../../tools/testing/fixtures';
-import { paramsForTask } from '../worker/engine';
-import { loadPretrained, sourceFor, type Pretrained } from '../worker/pretrained';
-import { validateTrainingArgs, type TrainingArgs } from './defaults';
+import { describe, expect, it } from 'vitest';
+import { toyMlmCorpus, toySentimentCsv } from '../../tools/testing/fixtures';
+import { readWeights, setUpTrainingFixture } from '../../tools/testing/training';
+import type { TrainingArgs } from './defaults';
 import { groupLrs } from './lr';
 import { Trainer, type StepMetrics } from './trainer';
 
-let pretrained: Pretrained;
-const cleanups: (() => void)[] = [];
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  pretrained = await loadPretrained(sourceFor(fixtureModel('base'), ''));
-});
-
-afterEach(() => {
-  while (cleanups.length > 0) cleanups.pop()!();
-});
+const fixture = setUpTrainingFixture();
 
 function setup(task: 'classify' | 'mlm', text: string, args: Partial<TrainingArgs>) {
-  const fileName = task === 'mlm' ? 'corpus.txt' : 'toy.csv';
-  const prepared = prepareData({ train: { fileName, text } }, { task, seed: 1, valSplit: 0.2 });
-  const full = validateTrainingArgs({ batchSize: 8, maxLength: 16, learningRate: 5e-3, earlyStoppingPatience: 0, ...args });
-  const data = encodePrepared(prepared, pretrained.tokenizer, { maxLength: full.maxLength });
-  const { params, config } = paramsForTask(pretrained.config, pretrained.tensors, task, prepared.labels, 7);
-  cleanups.push(() => disposeParams(params));
+  const init = fixture(task, text, args);
+  const { params, config } = init.model;
   const steps: StepMetrics[] = [];
-  const trainer = new Trainer({
-    model: { params, config },
-    task,
-    numLabels: config.numLabels,
-    regression: false,
-    tokenizer: pretrained.tokenizer,
-    args: full,
-    train: data.train,
-    validation: data.validation,
-    hooks: { onStep: (m) => steps.push(m) },
-  });
+  const trainer = new Trainer({ ...init, hooks: { onStep: (m) => steps.push(m) } });
   return { trainer, params, steps, config };
-}
-
-async function snapshot(params: Map<string, tf.Variable>): Promise<Map<string, Float32Array>> {
-  const out = new Map<string, Float32Array>();
-  for (const [name, variable] of params) out.set(name, (await variable.data()) as Float32Array);
-  return out;
 }
 
 describe('Trainer', () => {
@@ -66,9 +33,9 @@ describe('Trainer', () => {
 
   it('leaves frozen groups bit-identical and changes the others', async () => {
     const { trainer, params } = setup('classify', toySentimentCsv(48), { epochs: 1, freeze: 'top:1' });
-    const before = await snapshot(params);
+    const before = await readWeights(params);
     await trainer.run();
-    const after = await snapshot(params);
+    const after = await readWeights(params);
     for (const [name, values] of before) {
       const frozen = name.startsWith('bert.embeddings.') || name.startsWith('bert.encoder.layer.0.');
       const same = values.every((v, i) => v === after.get(name)![i]);
@@ -112,11 +79,11 @@ describe('Trainer', () => {
     // An infinite weight makes the very first loss non-finite.
     const classifier = params.get('classifier.bias')!;
     classifier.assign(tf.fill(classifier.shape, Infinity));
-    const before = await snapshot(params);
+    const before = await readWeights(params);
     const result = await trainer.run();
     expect(result.outcome).toBe('failed');
     expect(result.message).toMatch(/loss became/);
-    expect(await snapshot(params)).toEqual(before);
+    expect(await readWeights(params)).toEqual(before);
   });
 
   it('steps on every epoch\'s last short accumulation group and evaluates at each epoch end', async () => {

@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES_DIR, fixtureModel, toySentimentCsv } from '../../tools/testing/fixtures';
 import { startHubServer } from '../../tools/testing/hubServer';
 import { Engine } from './engine';
-import type { EngineEvent } from './protocol';
+import type { EngineCommands, EngineEvent } from './protocol';
+
+type FindLrResult = EngineCommands['findLr']['result'];
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -47,6 +49,90 @@ describe('Engine', () => {
     expect(packed).toMatch(/^Packed 36 training rows into (\d+) sequences of up to 32 tokens\.$/);
     expect(Number(/into (\d+)/.exec(packed!)![1])).toBeLessThan(36);
     expect((await run(4, false)).some((m) => m.startsWith('Packed'))).toBe(false);
+  });
+
+  it('finds a learning rate on copies of the weights, streaming its points, and can be cancelled', async () => {
+    const events: EngineEvent[] = [];
+    let cancelAt: number | null = 3;
+    const engine = new Engine((event) => {
+      events.push(event);
+      if (event.type === 'lrSweep' && events.filter((e) => e.type === 'lrSweep').length === cancelAt) {
+        cancelAt = null;
+        void engine.handle({ id: 9, command: 'cancelFindLr', params: null });
+      }
+    }, '/');
+    const loaded = (await engine.handle({ id: 1, command: 'loadModel', params: { model: fixtureModel('base') } })) as EngineCommands['loadModel']['result'];
+    await engine.handle({ id: 2, command: 'loadData', params: { task: 'classify', train: { fileName: 'toy.csv', text: toySentimentCsv(40) } } });
+    const args = { batchSize: 8, maxLength: 16 };
+    // The first sweep gives the model its classification head, as start would; later ones change nothing.
+    const first = (await engine.handle({ id: 3, command: 'findLr', params: { args } })) as FindLrResult;
+    expect(first.summary.numParams).not.toBe(loaded.summary.numParams); // the MLM head gave way to a classifier
+    const cancelled = first.sweep;
+    expect(cancelled).toMatchObject({ outcome: 'stopped', suggestion: null });
+    expect(cancelled.points).toHaveLength(3);
+    const exported = async (id: number) => ((await engine.handle({ id, command: 'export', params: null })) as { files: Record<string, Uint8Array> }).files;
+    const before = await exported(4);
+    const tensors = tf.memory().numTensors;
+    events.length = 0;
+    const sweep = engine.handle({ id: 5, command: 'findLr', params: { args, sweep: { steps: 8 } } });
+    await expect(engine.handle({ id: 6, command: 'start', params: { args } })).rejects.toThrow(/learning-rate finder is running/);
+    const result = ((await sweep) as FindLrResult).sweep;
+    expect(result.outcome).toBe('done');
+    expect(events.filter((e) => e.type === 'lrSweep').map((e) => e.point)).toEqual(result.points);
+    expect(events.findLast((e) => e.type === 'progress')).toEqual({ type: 'progress', progress: { stage: 'lr-finder', loaded: 8, total: 8 } });
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect((await exported(7))['model.safetensors']).toEqual(before['model.safetensors']);
+  });
+
+  it('fits the arguments a caller leaves out to the model and data, and keeps those it gives', async () => {
+    const events: EngineEvent[] = [];
+    const engine = new Engine((event) => events.push(event), '/');
+    await engine.handle({ id: 1, command: 'loadModel', params: { model: fixtureModel('base') } });
+    await engine.handle({ id: 2, command: 'loadData', params: { task: 'classify', train: { fileName: 'toy.csv', text: toySentimentCsv(40) } } });
+    const trainedArgs = async (id: number, args: Record<string, unknown>) => {
+      events.length = 0;
+      await engine.handle({ id, command: 'start', params: { args: { maxSteps: 1, maxLength: 32, ...args } } });
+      while (!events.some((e) => e.type === 'state' && (e.state === 'done' || e.state === 'failed'))) await new Promise((r) => setTimeout(r, 10));
+      const { files } = (await engine.handle({ id: id + 1, command: 'export', params: null })) as EngineCommands['export']['result'];
+      return JSON.parse(new TextDecoder().decode(files['training_args.json'])) as Record<string, unknown>;
+    };
+    // The fixture has hidden size 32 (the tiny class) and 36 training rows: 3e-4, every layer trains, 20 epochs.
+    expect(await trainedArgs(3, {})).toMatchObject({ learningRate: 3e-4, freeze: 'none', epochs: 20 });
+    expect(await trainedArgs(5, { learningRate: 1e-5, freeze: 'embeddings', epochs: 2 })).toMatchObject({ learningRate: 1e-5, freeze: 'embeddings', epochs: 2 });
+  });
+
+  it('fits the linear baseline beside a run, once per dataset, cancels it on stop and records it in metrics.json', async () => {
+    const statuses: string[] = [];
+    const engine = new Engine((event) => {
+      if (event.type === 'baseline') statuses.push(event.status.state);
+    }, '/');
+    await engine.handle({ id: 1, command: 'loadModel', params: { model: fixtureModel('base') } });
+    const load = (id: number, rows: number) =>
+      engine.handle({ id, command: 'loadData', params: { task: 'classify', train: { fileName: 'toy.csv', text: toySentimentCsv(rows) } } });
+
+    await load(2, 40);
+    const report = (await engine.handle({ id: 3, command: 'baseline', params: null })) as EngineCommands['baseline']['result'];
+    expect(report).toMatchObject({ kind: 'classification', trainRows: 36, validationRows: 4 });
+    expect(report.accuracy).toBeGreaterThanOrEqual(0.5);
+    expect(await engine.handle({ id: 4, command: 'baseline', params: null })).toBe(report);
+    expect([statuses[0], statuses.at(-1)]).toEqual(['running', 'done']);
+    const reported = statuses.length;
+    await engine.handle({ id: 5, command: 'start', params: { args: { maxSteps: 1, batchSize: 4, maxLength: 16 } } });
+    while (!(await engine.handle({ id: 6, command: 'export', params: null }).catch(() => null))) await new Promise((r) => setTimeout(r, 10));
+    const { files } = (await engine.handle({ id: 7, command: 'export', params: null })) as EngineCommands['export']['result'];
+    expect(JSON.parse(new TextDecoder().decode(files['metrics.json'])).baseline).toEqual(JSON.parse(JSON.stringify(report)));
+    expect(statuses).toHaveLength(reported); // the run reused the fit
+
+    // Enough rows that the fit takes several slices: stopping the run stops it, and the next asks start over.
+    await load(8, 4000);
+    statuses.length = 0;
+    await engine.handle({ id: 9, command: 'start', params: { args: { maxSteps: 50, batchSize: 4, maxLength: 16 } } });
+    await engine.handle({ id: 10, command: 'stop', params: null });
+    expect(statuses.at(-1)).toBe('cancelled');
+    const refit = (await engine.handle({ id: 11, command: 'baseline', params: null })) as EngineCommands['baseline']['result'];
+    expect(refit.trainRows).toBe(3600);
+    expect(statuses.at(-1)).toBe('done');
+    expect(statuses.filter((s) => s === 'failed')).toEqual([]);
   });
 
   it('cancels a model download and keeps the model loaded before', async () => {

@@ -21,8 +21,12 @@ import type { LabelSpace } from '../data/labels';
 import { DEFAULT_TRAINING_ARGS, validateTrainingArgs, type TrainingArgs } from '../train/defaults';
 import type { Progress } from '../progress';
 import { evaluateModel } from '../train/evaluate';
+import { suggestTrainingArgs } from '../train/suggest';
 import { buildParamGroups } from '../train/groups';
-import { evalOptions, Trainer, type TrainResult } from '../train/trainer';
+import type { LrSweepSettings } from '../train/lrFinder';
+import { LrSweep } from '../train/lrSweep';
+import { evalOptions, Trainer, type TrainerInit, type TrainResult } from '../train/trainer';
+import { BaselineRunner } from './baseline';
 import { loadPretrained, sourceFor, type Pretrained } from './pretrained';
 import type {
   AttentionMap,
@@ -64,9 +68,13 @@ export class Engine {
   private encoded: { maxLength: number; pack: boolean; data: EncodedData } | null = null;
   private args: TrainingArgs | null = null;
   private trainer: Trainer | null = null;
+  /** Cancels the learning-rate sweep in progress, if any. */
+  private sweeping: AbortController | null = null;
   private result: TrainResult | null = null;
   /** Aborts the model download in progress, if any. */
   private loading: AbortController | null = null;
+  /** The linear baseline of the loaded data, fitted beside runs. */
+  private readonly baseline = new BaselineRunner((status) => this.emit({ type: 'baseline', status }));
 
   constructor(
     private readonly emit: (event: EngineEvent) => void,
@@ -96,8 +104,15 @@ export class Engine {
       case 'setLive':
         this.requireTrainer().setLive(request.params);
         return null;
+      case 'findLr':
+        return this.findLr(request.params.args, request.params.sweep);
+      case 'cancelFindLr':
+        this.sweeping?.abort();
+        return null;
       case 'evaluate':
         return this.evaluate();
+      case 'baseline':
+        return this.fitBaseline();
       case 'predict':
         return this.predict(request.params.examples, request.params.topK ?? 5);
       case 'attention':
@@ -156,6 +171,7 @@ export class Engine {
     const { columns } = prepared;
     const all = encodeDataset(prepared.train, tokenizer, { columns, maxLength: FULL_ENCODING_LIMIT, onProgress: progress });
     this.data = { spec, prepared, full: all };
+    this.baseline.forget();
     const quality = analyzeQuality(prepared.train, {
       columns,
       tokenLengths: all.lengths,
@@ -184,32 +200,11 @@ export class Engine {
 
   private async start(partial: Partial<TrainingArgs>): Result<'start'> {
     this.ensureIdle();
-    const pretrained = this.requireModel();
-    if (!this.data) throw new Error('Load a dataset before training.');
-    const args = validateTrainingArgs(partial);
-    if (args.maxLength > pretrained.config.maxPositionEmbeddings) {
-      throw new Error(`Max length ${args.maxLength} exceeds the model's ${pretrained.config.maxPositionEmbeddings} positions.`);
-    }
-    const { prepared, spec } = this.data;
-    const data = this.encode(args);
-    if (data.train.length !== prepared.split.train.length) {
-      const message = `Packed ${prepared.split.train.length} training rows into ${data.train.length} sequences of up to ${args.maxLength} tokens.`;
-      this.emit({ type: 'log', level: 'info', message });
-    }
-    await this.prepareHead(spec.task, prepared, args.seed);
-    const { params, config } = this.current!;
-    this.args = args;
+    const init = await this.runInputs(partial, 'training');
+    this.args = init.args;
     this.result = null;
     const trainer = new Trainer({
-      model: { params, config },
-      task: spec.task,
-      numLabels: config.numLabels,
-      regression: prepared.labels?.kind === 'numeric',
-      tokenizer: pretrained.tokenizer,
-      args,
-      train: data.train,
-      validation: data.validation,
-      textOf: rowText(prepared),
+      ...init,
       hooks: {
         onStep: (metrics) => this.emit({ type: 'step', metrics }),
         onEval: (metrics) => this.emit({ type: 'eval', metrics }),
@@ -217,6 +212,8 @@ export class Engine {
     });
     this.trainer = trainer;
     this.emit({ type: 'state', state: 'training' });
+    // Beside the run, for the chart and the evaluation panel; failures arrive as `baseline` events.
+    if (this.data!.spec.task === 'classify') this.fitBaseline().catch(() => undefined);
     trainer.run().then(
       (result) => {
         this.result = result;
@@ -232,11 +229,80 @@ export class Engine {
     return { summary: this.summary() };
   }
 
+  /** A learning-rate sweep with the settings `start` would get; the weights stay as they are (see LrSweep). */
+  private async findLr(partial: Partial<TrainingArgs>, settings: Partial<LrSweepSettings> | undefined): Result<'findLr'> {
+    this.ensureIdle();
+    // Marked busy before the first await, so no other command starts while the sweep is being set up.
+    const sweeping = new AbortController();
+    this.sweeping = sweeping;
+    try {
+      const init = await this.runInputs(partial, 'finding a learning rate');
+      const sweep = new LrSweep({
+        ...init,
+        sweep: settings,
+        onPoint: (point, step, steps) => {
+          this.emit({ type: 'lrSweep', point });
+          this.emit({ type: 'progress', progress: { stage: 'lr-finder', loaded: step, total: steps } });
+        },
+      });
+      if (sweeping.signal.aborted) sweep.stop();
+      sweeping.signal.addEventListener('abort', () => sweep.stop());
+      return { sweep: await sweep.run(), summary: this.summary() };
+    } finally {
+      this.sweeping = null;
+    }
+  }
+
+  /** The arguments fitted to the loaded model and data (src/train/suggest.ts), for those the caller left out. */
+  private suggested(partial: Partial<TrainingArgs>): Partial<TrainingArgs> {
+    const { config } = this.requireModel();
+    const numTrain = this.data?.prepared.split.train.length ?? 0;
+    const batchSize = partial.batchSize ?? DEFAULT_TRAINING_ARGS.batchSize;
+    const model = { hiddenSize: config.hiddenSize, numLayers: config.numHiddenLayers };
+    return suggestTrainingArgs(model, { task: this.data?.spec.task ?? 'classify', numTrain }, batchSize).args;
+  }
+
+  /** What a run (or a sweep) trains on: checked args, the encoded data, and the model with the task's head. */
+  private async runInputs(partial: Partial<TrainingArgs>, purpose: string): Promise<Omit<TrainerInit, 'hooks'>> {
+    const pretrained = this.requireModel();
+    if (!this.data) throw new Error(`Load a dataset before ${purpose}.`);
+    const args = validateTrainingArgs({ ...this.suggested(partial), ...definedOnly(partial) });
+    if (args.maxLength > pretrained.config.maxPositionEmbeddings) {
+      throw new Error(`Max length ${args.maxLength} exceeds the model's ${pretrained.config.maxPositionEmbeddings} positions.`);
+    }
+    const { prepared, spec } = this.data;
+    const data = this.encode(args);
+    if (data.train.length !== prepared.split.train.length) {
+      const message = `Packed ${prepared.split.train.length} training rows into ${data.train.length} sequences of up to ${args.maxLength} tokens.`;
+      this.emit({ type: 'log', level: 'info', message });
+    }
+    await this.prepareHead(spec.task, prepared, args.seed);
+    const { params, config } = this.current!;
+    return {
+      model: { params, config },
+      task: spec.task,
+      numLabels: config.numLabels,
+      regression: prepared.labels?.kind === 'numeric',
+      tokenizer: pretrained.tokenizer,
+      args,
+      train: data.train,
+      validation: data.validation,
+      textOf: rowText(prepared),
+    };
+  }
+
   private async control(action: 'pause' | 'resume' | 'stop'): Result<'pause'> {
     const trainer = this.requireTrainer();
     trainer[action]();
+    if (action === 'stop') this.baseline.cancel();
     this.emit({ type: 'state', state: action === 'pause' ? 'paused' : action === 'resume' ? 'training' : 'stopping' });
     return null;
+  }
+
+  private async fitBaseline(): Result<'baseline'> {
+    if (!this.data) throw new Error('Load a dataset before fitting the baseline.');
+    if (this.data.spec.task !== 'classify') throw new Error('The linear baseline is for classification and regression, not masked-LM.');
+    return this.baseline.run(this.data.prepared);
   }
 
   private async evaluate(): Result<'evaluate'> {
@@ -340,7 +406,15 @@ export class Engine {
       vocab,
       tokenizerConfig: pretrained.tokenizer.config,
       trainingArgs: this.args ? { ...this.args, task: this.data?.spec.task, freezeGroups: buildParamGroups(params, config.numHiddenLayers) } : undefined,
-      metrics: this.result ? { outcome: this.result.outcome, steps: this.result.steps, best: this.result.best, history: this.result.history } : undefined,
+      metrics: this.result
+        ? {
+            outcome: this.result.outcome,
+            steps: this.result.steps,
+            best: this.result.best,
+            history: this.result.history,
+            baseline: this.data ? this.baseline.reportFor(this.data.prepared) : undefined,
+          }
+        : undefined,
     });
     return { files };
   }
@@ -418,6 +492,7 @@ export class Engine {
 
   private ensureIdle(): void {
     if (this.trainer) throw new Error('A training run is in progress: pause or stop it first.');
+    if (this.sweeping) throw new Error('The learning-rate finder is running: wait for it or cancel it first.');
   }
 }
 
@@ -510,4 +585,9 @@ function softmax(logits: number[]): number[] {
   const exps = logits.map((x) => Math.exp(x - max));
   const sum = exps.reduce((a, b) => a + b, 0);
   return exps.map((e) => e / sum);
+}
+
+/** partial without its undefined fields, so spreading it keeps the values underneath. */
+function definedOnly<T extends object>(partial: T): Partial<T> {
+  return Object.fromEntries(Object.entries(partial).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -9,14 +9,27 @@ import type { QualityReport } from '../data/quality';
 import type { Progress } from '../progress';
 import type { TrainingArgs } from '../train/defaults';
 import type { ParamGroups } from '../train/groups';
+import type { LrSweepPoint, LrSweepSettings } from '../train/lrFinder';
+import type { LrSweepResult } from '../train/lrSweep';
 import type { EvalMetrics, MisclassifiedExample } from '../train/evaluate';
 import type { LiveSettings, StepMetrics } from '../train/trainer';
 
-export type { EvalMetrics, LiveSettings, MisclassifiedExample, StepMetrics };
+export type { EvalMetrics, LiveSettings, LrSweepPoint, LrSweepResult, LrSweepSettings, MisclassifiedExample, StepMetrics };
 
 import type { Task } from '../train/objective';
 
 export type { Task };
+
+import type { BaselineReport } from '../train/baseline/fitBaseline';
+
+export type { BaselineReport };
+
+/** Where the linear baseline of the loaded data stands (src/worker/baseline.ts). */
+export type BaselineStatus =
+  | { state: 'running'; progress: Progress }
+  | { state: 'done'; report: BaselineReport }
+  | { state: 'cancelled' }
+  | { state: 'failed'; message: string };
 
 export type ModelSpec =
   | { kind: 'bundled'; name: string }
@@ -122,7 +135,20 @@ export interface EngineCommands {
   resume: { params: null; result: null };
   stop: { params: null; result: null };
   setLive: { params: LiveSettings; result: null };
+  /**
+   * The learning-rate finder: a sweep of training steps with the run's settings, on copies of the weights that are
+   * thrown away. The weights stay as they were, but the model gets the task's head as start would give it, hence
+   * the summary in the reply. Streams `lrSweep` events.
+   */
+  findLr: { params: { args: Partial<TrainingArgs>; sweep?: Partial<LrSweepSettings> }; result: { sweep: LrSweepResult; summary: ModelSummary } };
+  /** Ends the sweep in progress before its next step (its findLr resolves with outcome "stopped"). */
+  cancelFindLr: { params: null; result: null };
   evaluate: { params: null; result: EvalMetrics };
+  /**
+   * The linear baseline (TF-IDF + logistic regression, or ridge for regression) on the loaded data's split:
+   * fitted once per dataset, also started by `start`, so a second call returns the same fit. Streams `baseline`.
+   */
+  baseline: { params: null; result: BaselineReport };
   predict: { params: { examples: { text: string; pair?: string }[]; topK?: number }; result: Prediction[] };
   attention: { params: { text: string; pair?: string; weights: 'current' | 'pretrained' }; result: AttentionMap };
   export: { params: null; result: { files: Record<string, Uint8Array> } };
@@ -138,6 +164,8 @@ export type EngineEvent =
   | { type: 'progress'; progress: Progress }
   | { type: 'step'; metrics: StepMetrics }
   | { type: 'eval'; metrics: EvalMetrics }
+  | { type: 'lrSweep'; point: LrSweepPoint }
+  | { type: 'baseline'; status: BaselineStatus }
   | { type: 'state'; state: TrainState; message?: string }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 

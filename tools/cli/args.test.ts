@@ -40,6 +40,21 @@ describe('parseCliArgs', () => {
     expect(plain).toMatchObject({ overrides: {} });
   });
 
+  it('takes --lr auto as a request for the learning-rate finder, not a rate', () => {
+    const command = parseCliArgs(['train', '--data', data, '--task', 'classify', '--out', 'o', '--lr', 'auto', '--epochs', '2']);
+    expect(command).toMatchObject({ findLr: true, overrides: { epochs: 2 } });
+    expect((command as { overrides: object }).overrides).not.toHaveProperty('learningRate');
+    expect(parseCliArgs(['train', '--data', data, '--task', 'classify', '--out', 'o', '--lr', '1e-3'])).toMatchObject({
+      findLr: false,
+      overrides: { learningRate: 1e-3 },
+    });
+  });
+
+  it('takes eval --train-data as the file the linear baseline is fitted on', () => {
+    expect(parseCliArgs(['eval', '--model', dir, '--data', data, '--train-data', data])).toMatchObject({ kind: 'eval', trainData: data });
+    expect(parseCliArgs(['eval', '--model', dir, '--data', data])).toMatchObject({ kind: 'eval', trainData: undefined });
+  });
+
   it('takes a model that is not a folder for a Hub repo id', () => {
     const command = parseCliArgs(['predict', '--model', 'org/model', '--data', data, '--out', 'p.jsonl', '--revision', 'v1']);
     expect(command).toMatchObject({ kind: 'predict', model: { kind: 'hub', repo: 'org/model', revision: 'v1' } });
@@ -55,13 +70,14 @@ describe('parseCliArgs', () => {
     [['train', '--task', 'classify', '--out', 'o'], /train needs --data/],
     [['train', '--data', join(dir, 'missing.csv'), '--task', 'classify', '--out', 'o'], /missing\.csv: no such file/],
     [['train', '--data', data, '--task', 'ner', '--out', 'o'], /--task must be classify or mlm/],
-    [['train', '--data', data, '--task', 'mlm', '--out', 'o', '--lr', 'fast'], /--lr must be a number, not "fast"/],
+    [['train', '--data', data, '--task', 'mlm', '--out', 'o', '--lr', 'fast'], /--lr must be a number or "auto", not "fast"/],
     [['train', '--data', data, '--task', 'mlm', '--out', 'o', '--predict-data', data], /--predict-data and --predict-out go together/],
     [['train', '--data', data, '--task', 'mlm', '--out', 'o', '--predict-data', join(dir, 'x.csv'), '--predict-out', 'p'], /x\.csv: no such file/],
     [['eval', '--data', data], /eval needs --model/],
     [['eval', '--data', data, '--model', dir, '--backend', 'tpu'], /--backend must be webgpu, wasm or cpu/],
     [['eval', '--data', data, '--model', data], /must be a folder with config.json/],
     [['eval', '--data', data, '--model', dir, '--epoch', '3'], /Unknown option '--epoch'/],
+    [['eval', '--data', data, '--model', dir, '--train-data', join(dir, 't.csv')], /--train-data .*t\.csv: no such file/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(message);
   });

@@ -7,20 +7,26 @@ export const USAGE = `usage: npm run cli -- <command> [options]
 commands:
   train   --data FILE --task classify|mlm --out DIR [--model DIR|HUB_ID] [--val-data FILE]
           [--text-column C] [--text-pair-column C] [--label-column C] [--regression]
-          [--epochs N] [--lr X] [--batch-size N] [--max-length N] [--warmup-ratio X] [--weight-decay X]
+          [--epochs N] [--lr X|auto] [--batch-size N] [--max-length N] [--warmup-ratio X] [--weight-decay X]
           [--schedule linear|cosine|constant] [--grad-accum N] [--freeze SPEC] [--llrd X] [--head-lr-mult X]
           [--eval-every N] [--patience N] [--val-split X] [--max-steps N] [--seed N]
           [--whole-word-masking] [--no-pack] [--predict-data FILE --predict-out FILE.jsonl]
           [--init pretrained|random]
   predict --model DIR --data FILE --out FILE.jsonl [--text-column C] [--text-pair-column C]
-  eval    --model DIR --data FILE [--text-column C] [--text-pair-column C] [--label-column C]
+  eval    --model DIR --data FILE [--train-data FILE] [--text-column C] [--text-pair-column C] [--label-column C]
 
 common:   [--backend webgpu|wasm|cpu] (default webgpu) [--hub-endpoint URL] [--revision REV]
 --freeze: none | head | top:K | gradual:epoch | gradual:STEPS | comma-separated groups to freeze
           (embeddings, 0, 1, ..., pooler)
 Without --model, train uses the bundled default model. With --predict-data, the trained model predicts that
 file's rows into --predict-out (the JSONL of predict). --init random keeps the model's architecture and
-tokenizer but starts from fresh weights (the from-scratch baseline for a pretrained model). Progress goes to stderr; results to stdout and files.`;
+tokenizer but starts from fresh weights (the from-scratch baseline for a pretrained model). --lr auto runs the
+learning-rate finder first (a sweep from 1e-7 to 1e-1 over at most 100 steps on a throwaway copy of the weights),
+prints its suggestion, trains with it, and writes the sweep to lr_finder.json beside the model. Progress goes to
+stderr; results to stdout and files.
+Classification and regression runs also fit a linear baseline on the same split (TF-IDF of word 1-2-grams and
+character 3-5-grams, then logistic regression or ridge): train records it in metrics.json ("baseline"), and eval
+with --train-data fits it on that file and prints it beside the model's metrics on --data.`;
 
 export interface ColumnFlags {
   text?: string;
@@ -51,6 +57,8 @@ export interface TrainCommand extends Common {
   randomInit: boolean;
   /** Training hyperparameters given on the command line, by TrainingArgs name. */
   overrides: Record<string, number | string | boolean>;
+  /** --lr auto: train with the learning-rate finder's suggestion. */
+  findLr: boolean;
   /** Rows the trained model predicts after training, and the JSONL file the predictions go to. */
   predict?: { data: string; out: string };
 }
@@ -62,6 +70,8 @@ export interface PredictCommand extends Common {
 
 export interface EvalCommand extends Common {
   kind: 'eval';
+  /** The file the linear baseline is fitted on, to be scored on --data beside the model. */
+  trainData?: string;
 }
 
 export type CliCommand = TrainCommand | PredictCommand | EvalCommand | { kind: 'help' };
@@ -97,7 +107,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
   if (kind !== 'train' && kind !== 'predict' && kind !== 'eval') throw new Error(`unknown command "${kind}"`);
 
   const options = Object.fromEntries([
-    ...['data', 'model', 'task', 'out', 'val-data', 'init', 'text-column', 'text-pair-column', 'label-column', 'freeze',
+    ...['data', 'model', 'task', 'out', 'val-data', 'train-data', 'init', 'text-column', 'text-pair-column', 'label-column', 'freeze',
       'schedule', 'backend', 'hub-endpoint', 'revision', 'predict-data', 'predict-out', ...Object.keys(NUMERIC_FLAGS)].map((name) => [name, STRING]),
     ...['regression', ...Object.keys(BOOLEAN_FLAGS)].map((name) => [name, { type: 'boolean' } as const]),
   ]);
@@ -122,17 +132,22 @@ export function parseCliArgs(argv: string[]): CliCommand {
     columns: { text: str('text-column'), textPair: str('text-pair-column'), label: str('label-column') },
   };
 
-  if (kind === 'eval') return { kind, ...common };
+  if (kind === 'eval') {
+    const trainData = str('train-data');
+    if (trainData !== undefined && !existsSync(trainData)) throw new Error(`--train-data ${trainData}: no such file`);
+    return { kind, ...common, trainData };
+  }
   if (kind === 'predict') return { kind, ...common, out: need('out') };
 
   const task = need('task');
   if (task !== 'classify' && task !== 'mlm') throw new Error(`--task must be classify or mlm, not "${task}"`);
   const overrides: Record<string, number | string | boolean> = {};
+  const findLr = str('lr') === 'auto';
   for (const [flag, name] of Object.entries(NUMERIC_FLAGS)) {
     const raw = str(flag);
-    if (raw === undefined) continue;
+    if (raw === undefined || (findLr && flag === 'lr')) continue;
     const value = Number(raw);
-    if (!Number.isFinite(value)) throw new Error(`--${flag} must be a number, not "${raw}"`);
+    if (!Number.isFinite(value)) throw new Error(`--${flag} must be a number${flag === 'lr' ? ' or "auto"' : ''}, not "${raw}"`);
     overrides[name] = value;
   }
   for (const [flag, [name, value]] of Object.entries(BOOLEAN_FLAGS)) {
@@ -158,6 +173,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
     freeze: str('freeze'),
     randomInit: init === 'random',
     overrides,
+    findLr,
     predict: predictData === undefined ? undefined : { data: predictData, out: predictOut! },
   };
 }

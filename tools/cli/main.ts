@@ -27,6 +27,7 @@ async function main(): Promise<number> {
       data: text(command.data),
       valData: train?.valData === undefined ? undefined : text(train.valData),
       predictData: train?.predict === undefined ? undefined : text(train.predict.data),
+      trainData: command.kind === 'eval' && command.trainData !== undefined ? text(command.trainData) : undefined,
     });
     if (command.kind === 'train') {
       mkdirSync(command.out, { recursive: true });

@@ -13,6 +13,7 @@ export interface CommandInputs {
   data: TextFile;
   valData?: TextFile;
   predictData?: TextFile;
+  trainData?: TextFile;
 }
 
 export interface EnginePage {

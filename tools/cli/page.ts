@@ -3,7 +3,7 @@ import { parseDataset } from '../../src/data/parse';
 import { detectColumns } from '../../src/data/columns';
 import { startEngineWorker, type EngineClient } from '../../src/worker/client';
 import { DEFAULT_MODEL } from '../../src/worker/pretrained';
-import type { EngineEvent, ModelSpec } from '../../src/worker/protocol';
+import type { BaselineStatus, EngineEvent, LrSweepResult, ModelSpec } from '../../src/worker/protocol';
 import type { ColumnFlags, ModelRef } from './args';
 import type { CliRequest, CliResult, PredictionLine, TextFile } from './protocol';
 
@@ -40,11 +40,22 @@ function logEvents(engine: EngineClient): Promise<EngineEvent & { type: 'state' 
         }
       } else if (event.type === 'log') {
         void window.cliLog(event.message);
+      } else if (event.type === 'baseline' && event.status.state !== 'running') {
+        void window.cliLog(baselineLine(event.status));
       } else if (event.type === 'state' && (event.state === 'done' || event.state === 'failed')) {
         resolve(event);
       }
     });
   });
+}
+
+function baselineLine(status: Exclude<BaselineStatus, { state: 'running' }>): string {
+  if (status.state !== 'done') return `linear baseline ${status.state}${status.state === 'failed' ? `: ${status.message}` : ''}`;
+  const r = status.report;
+  const scores = r.kind === 'classification'
+    ? `accuracy ${r.accuracy!.toFixed(4)} macro-F1 ${r.macroF1!.toFixed(4)}`
+    : `rmse ${r.rmse!.toFixed(4)} pearson ${r.pearson!.toFixed(4)}`;
+  return `linear baseline: ${scores} (${r.trainRows} of ${r.trainRowsAvailable} training rows, ${r.iterations} iterations, ${r.seconds.toFixed(1)} s)`;
 }
 
 function numberOr(value: unknown): number | undefined {
@@ -77,6 +88,15 @@ async function predictLines(engine: EngineClient, data: TextFile, flags: ColumnF
   }));
 }
 
+/** --lr auto: the learning-rate finder with the run's settings; its suggestion goes to stderr. */
+async function findLr(engine: EngineClient, args: Record<string, unknown>): Promise<LrSweepResult> {
+  const { sweep } = await engine.call('findLr', { args });
+  const diverged = sweep.divergedLr === null ? 'no divergence' : `diverged at ${sweep.divergedLr.toExponential(2)}`;
+  const found = sweep.suggestion ? `suggests ${sweep.suggestion.lr}${sweep.suggestion.capped ? ' (capped below the divergence)' : ''}` : 'found nothing';
+  void window.cliLog(`lr finder: ${found} after ${sweep.points.length} steps, ${diverged}`);
+  return sweep;
+}
+
 async function run(request: CliRequest): Promise<CliResult> {
   const engine = startEngineWorker();
   try {
@@ -93,7 +113,7 @@ async function run(request: CliRequest): Promise<CliResult> {
     const task = command.kind === 'train' ? command.task : summary.architectures.includes('BertForMaskedLM') ? 'mlm' : 'classify';
     await engine.call('loadData', {
       task,
-      train: request.data,
+      train: request.trainData ?? request.data,
       validation: command.kind === 'eval' ? request.data : request.valData,
       columns: command.columns,
       regression: command.kind === 'train' ? command.regression : undefined,
@@ -101,15 +121,28 @@ async function run(request: CliRequest): Promise<CliResult> {
       seed: command.kind === 'train' ? numberOr(command.overrides.seed) : undefined,
       valSplit: command.kind === 'train' ? numberOr(command.overrides.valSplit) : undefined,
     });
-    if (command.kind === 'eval') return { metrics: await engine.call('evaluate', null) };
+    if (command.kind === 'eval') {
+      const metrics = await engine.call('evaluate', null);
+      if (!request.trainData) {
+        void window.cliLog('eval: pass --train-data FILE to fit the linear baseline on it and score it here beside the model');
+        return { metrics };
+      }
+      return { metrics: { ...metrics, baseline: await engine.call('baseline', null) } };
+    }
 
     const args: Record<string, unknown> = { ...command.overrides };
     if (command.freeze !== undefined) args.freeze = command.freeze;
+    const sweep = command.findLr ? await findLr(engine, args) : null;
+    if (sweep?.suggestion) args.learningRate = sweep.suggestion.lr;
+    else if (sweep) return { error: `--lr auto found no learning rate: ${sweep.problem} Pass a rate with --lr.` };
     await engine.call('start', { args });
     const state = await finished;
     void window.cliLog(state.message ?? state.state);
     if (state.state === 'failed') return { error: state.message ?? 'training failed' };
+    // The export's metrics.json records the baseline once it is fitted; a failure is logged from its event.
+    if (command.task === 'classify') await engine.call('baseline', null).catch(() => undefined);
     const { files } = await engine.call('export', null);
+    if (sweep) files['lr_finder.json'] = new TextEncoder().encode(`${JSON.stringify(sweep, null, 2)}\n`);
     return {
       files: Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, base64(bytes)])),
       lines: request.predictData ? await predictLines(engine, request.predictData, command.columns) : undefined,

@@ -12,6 +12,8 @@ export interface CliRequest {
   valData?: TextFile;
   /** train --predict-data: rows the trained model predicts before the page closes. */
   predictData?: TextFile;
+  /** eval --train-data: the rows the linear baseline is fitted on. */
+  trainData?: TextFile;
 }
 
 export interface CliResult {

@@ -18,6 +18,11 @@ describe('runFromMetrics', () => {
     });
   });
 
+  it('reads the linear baseline the run recorded beside it', () => {
+    const metrics = { best: { step: 75, classification: { accuracy: 0.8, macroF1: 0.79 } }, baseline: { accuracy: 0.75, macroF1: 0.74 } };
+    expect(runFromMetrics(metrics, 'pretrained', 1, 'cmd')).toMatchObject({ accuracy: 0.8, baseline_accuracy: 0.75, baseline_macro_f1: 0.74 });
+  });
+
   it('names the run when it has no classification evaluation', () => {
     expect(() => runFromMetrics({ best: { step: 3, maskedAccuracy: 0.2 } }, 'pretrained', 7, 'cmd')).toThrow(/pretrained run with seed 7/);
     expect(() => runFromMetrics(null, 'random', 1, 'cmd')).toThrow(/random run with seed 1/);
@@ -39,6 +44,22 @@ describe('summarise', () => {
     const c = summarise('task', 'recipe', [run('pretrained', 1, 0.8), run('random', 1, 0.75)], 5);
     expect(c.difference_points).toBeCloseTo(5);
     expect(c.verdict).toMatch(/^The pretraining carries over: .* by 5\.0 points/);
+  });
+
+  it('reports the linear baseline once per seed (both runs share its split) and each initialisation\'s lead over it', () => {
+    const withBaseline = (r: ComparisonRun, baseline: number): ComparisonRun => ({ ...r, baseline_accuracy: baseline, baseline_macro_f1: baseline });
+    const runs = [
+      withBaseline(run('pretrained', 1, 0.8), 0.76),
+      withBaseline(run('random', 1, 0.7), 0.76),
+      withBaseline(run('pretrained', 2, 0.7), 0.72),
+      withBaseline(run('random', 2, 0.72), 0.72),
+    ];
+    const c = summarise('task', 'recipe', runs, 5);
+    expect(c.baseline?.mean_accuracy).toBeCloseTo(0.74);
+    expect(c.baseline?.lead_points.pretrained).toBeCloseTo(1);
+    expect(c.baseline?.lead_points.random).toBeCloseTo(-3);
+    expect(c.verdict).toMatch(/The linear baseline \(TF-IDF \+ logistic regression\) averages 0\.740 on the same splits: pretrained \+1\.0 points from it, random initialisation -3\.0\.$/);
+    expect(summarise('task', 'recipe', [run('pretrained', 1, 0.8), run('random', 1, 0.75)], 5)).not.toHaveProperty('baseline');
   });
 
   it('refuses a comparison without both initialisations', () => {

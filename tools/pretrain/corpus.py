@@ -1,16 +1,21 @@
-"""Build the pretraining corpus from Debian's WordNet 3.0 (package wordnet-base).
+"""Build the pretraining corpus: Debian's WordNet 3.0 (package wordnet-base) and the sources of sources.py.
 
 Each synset yields one definition line ("dog, domestic dog: a member of the genus canis ...") and one line per
 quoted usage example; the verb example frames of sents.vrb are filled with the verbs that sentidx.vrb lists
-for them. Lines are whitespace-normalised, deduplicated, shuffled with a fixed seed and split into train/test.
+for them. Lines are whitespace-normalised, deduplicated, shuffled with a fixed seed and split into train/test per
+source: `train.txt` holds every source's training lines (shuffled together), `test.txt` every source's held-out
+lines, and `test-<source>.txt` each source's own, so held-out accuracy can be reported per source.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 from pathlib import Path
+
+import sources
 
 WORDNET_DIR = Path("/usr/share/wordnet")
 POS_FILES = ("data.noun", "data.verb", "data.adj", "data.adv")
@@ -90,19 +95,41 @@ def dedupe_shuffle_split(lines: list[str], seed: int, test_fraction: float) -> t
     return unique[n_test:], unique[:n_test]
 
 
+def build_corpus(out: Path, cache: Path, seed: int = 0, test_fraction: float = 0.02,
+                 wordnet_dir: Path = WORDNET_DIR) -> dict[str, dict[str, int]]:
+    """Write train.txt, test.txt and test-<source>.txt to out; returns lines and words per source and split."""
+    builders = {"wordnet": lambda _: build_lines(wordnet_dir), **sources.SOURCES}
+    train_all: list[str] = []
+    test_all: list[str] = []
+    counts: dict[str, dict[str, int]] = {}
+    out.mkdir(parents=True, exist_ok=True)
+    for name, build in builders.items():
+        train, test = dedupe_shuffle_split(build(cache), seed, test_fraction)
+        (out / f"test-{name}.txt").write_text("\n".join(test) + "\n", encoding="utf-8")
+        train_all.extend(train)
+        test_all.extend(test)
+        counts[name] = {
+            "train_lines": len(train), "train_words": sum(len(line.split()) for line in train),
+            "test_lines": len(test), "test_words": sum(len(line.split()) for line in test),
+        }
+    random.Random(seed).shuffle(train_all)
+    (out / "train.txt").write_text("\n".join(train_all) + "\n", encoding="utf-8")
+    (out / "test.txt").write_text("\n".join(test_all) + "\n", encoding="utf-8")
+    (out / "sources.json").write_text(json.dumps(counts, indent=2) + "\n", encoding="utf-8")
+    return counts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--wordnet-dir", type=Path, default=WORDNET_DIR)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "work" / "corpus")
+    parser.add_argument("--cache", type=Path, default=Path(__file__).parent / "work" / "npm")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--test-fraction", type=float, default=0.02)
     args = parser.parse_args()
-    train, test = dedupe_shuffle_split(build_lines(args.wordnet_dir), args.seed, args.test_fraction)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "train.txt").write_text("\n".join(train) + "\n", encoding="utf-8")
-    (args.out / "test.txt").write_text("\n".join(test) + "\n", encoding="utf-8")
-    words = sum(len(line.split()) for line in train)
-    print(f"train {len(train)} lines ({words} words), test {len(test)} lines -> {args.out}")
+    counts = build_corpus(args.out, args.cache, args.seed, args.test_fraction, args.wordnet_dir)
+    for name, c in counts.items():
+        print(f"{name}: train {c['train_lines']} lines ({c['train_words']} words), test {c['test_lines']} lines")
 
 
 if __name__ == "__main__":

@@ -17,16 +17,16 @@ from wordpiece import CLS, MASK, SEP, WordPieceTokenizer
 
 HERE = Path(__file__).parent
 EVAL_MASK_SEED = 1234
-# Dictionary-style probes: the first four are close to corpus lines (recall), the rest are new phrasings.
+# Dictionary-style probes close to WordNet lines, then everyday sentences no source contains.
 FILL_MASK_SENTENCES = [
     "paris: the capital and largest city of [MASK]",
-    "tuesday: the third day of the [MASK]",
-    "water: a liquid necessary for the life of most animals and [MASK]",
     "the children [MASK] to the playground",
-    "the capital of france is [MASK].",
     "a domesticated carnivorous [MASK] that barks",
-    "a [MASK] is a keyboard instrument played by depressing keys",
+    "the capital of france is [MASK].",
     "she drank a cup of hot [MASK].",
+    "the food was cold and the service was [MASK].",
+    "i would [MASK] recommend this hotel to anyone.",
+    "thank you for your [MASK] reply.",
 ]
 
 

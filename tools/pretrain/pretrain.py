@@ -4,7 +4,11 @@ Resumable: every --checkpoint-minutes (and on SIGUSR1 or SIGTERM) the model, opt
 and RNG state go to <work>/checkpoint.pt and the weights are exported to <out>. A later run resumes from the
 checkpoint; if the work dir is gone it resumes from the exported weights (and their pretrain_state.json)
 with fresh AdamW moments. The learning-rate plan (warmup then linear decay to zero over --total-steps) is
-fixed by the first run and kept on resume.
+fixed by the first run of a stage and kept on resume.
+
+Stages: `--stage NAME` continues the resumed weights under a new plan (new LR schedule, fresh AdamW moments,
+step counter from 0) when the resumed state belongs to another stage, and resumes it when it is NAME. The
+finished stages are kept in the state's "stages" list, so the model card can say how the model was made.
 """
 
 from __future__ import annotations
@@ -14,15 +18,17 @@ import json
 import signal
 import shutil
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
+from torch import Tensor
 from torch.nn import functional as F
 
 import corpus
+import polarity
 import wordpiece
 from data import IGNORE, Batch, Packed, collate, encode_lines, mask_tokens, pack, special_ids
 from evaluate import heldout_metrics
@@ -53,6 +59,11 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--log-every", type=int, default=20)
     p.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     p.add_argument("--fresh", action="store_true", help="ignore any checkpoint or exported weights")
+    p.add_argument("--polarity-weight", type=float, default=0.0,
+                   help="weight of the lexicon-polarity loss on the pooler (polarity.py); 0 is MLM only")
+    p.add_argument("--polarity-batch", type=int, default=96, help="single lines per step for the polarity loss")
+    p.add_argument("--stage", default="wordnet",
+                   help="name of this stage; a resumed state of another stage starts a new plan from its weights")
     return p.parse_args()
 
 
@@ -70,12 +81,9 @@ class Log:
 def prepare_data(work: Path, out: Path, vocab_size: int, log: Log) -> tuple[Path, Path]:
     """Build the corpus and vocabulary if absent; an exported vocab.txt wins so resumed weights still fit."""
     corpus_dir = work / "corpus"
-    if not (corpus_dir / "train.txt").exists():
-        train, test = corpus.dedupe_shuffle_split(corpus.build_lines(corpus.WORDNET_DIR), 0, 0.02)
-        corpus_dir.mkdir(parents=True, exist_ok=True)
-        (corpus_dir / "train.txt").write_text("\n".join(train) + "\n", encoding="utf-8")
-        (corpus_dir / "test.txt").write_text("\n".join(test) + "\n", encoding="utf-8")
-        log(f"built corpus: {len(train)} train lines, {len(test)} test lines")
+    if not (corpus_dir / "sources.json").exists():
+        counts = corpus.build_corpus(corpus_dir, work / "npm")
+        log(f"built corpus: {json.dumps(counts)}")
     vocab = work / "vocab.txt"
     if not vocab.exists():
         if (out / "vocab.txt").exists():
@@ -89,7 +97,7 @@ def prepare_data(work: Path, out: Path, vocab_size: int, log: Log) -> tuple[Path
     return corpus_dir, vocab
 
 
-def optimizer_groups(model: BertForMaskedLM, weight_decay: float, log: Log) -> list[dict[str, Any]]:
+def optimizer_groups(model: torch.nn.Module, weight_decay: float, log: Log) -> list[dict[str, Any]]:
     """Decay matrices and embeddings; no decay for biases and LayerNorm weights (all 1-D parameters)."""
     decay = [(n, p) for n, p in model.named_parameters() if p.ndim >= 2]
     no_decay = [(n, p) for n, p in model.named_parameters() if p.ndim < 2]
@@ -108,9 +116,13 @@ def learning_rate(step: int, state: dict[str, Any]) -> float:
     return state["lr"] * max(0.0, (total - step) / max(1, total - warmup))
 
 
-def new_state(args: argparse.Namespace) -> dict[str, Any]:
+def new_state(args: argparse.Namespace, previous: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A fresh plan for stage args.stage; previous (the state of the stage before, if any) joins "stages"."""
     total_steps = args.total_steps or DEFAULT_TOTAL_STEPS
+    stages = [] if previous is None else [*previous.get("stages", []), finished_stage(previous)]
     return {
+        "stage": args.stage,
+        "stages": stages,
         "step": 0,
         "epoch": 0,
         "batch_in_epoch": 0,
@@ -124,28 +136,48 @@ def new_state(args: argparse.Namespace) -> dict[str, Any]:
         "seq_len": args.seq_len,
         "seed": args.seed,
         "threads": args.threads,
+        "polarity_weight": args.polarity_weight,
+        "polarity_batch": args.polarity_batch,
     }
 
 
-def restore(args: argparse.Namespace, vocab_size: int, log: Log) -> tuple[BertForMaskedLM, dict[str, Any], dict | None]:
+def finished_stage(state: dict[str, Any]) -> dict[str, Any]:
+    """What the card needs of a finished stage: its plan, progress and last held-out metrics."""
+    keys = ("step", "total_steps", "lr", "batch_size", "seq_len", "tokens_seen", "train_seconds", "threads", "heldout")
+    return {"stage": state.get("stage", "wordnet"), **{k: state[k] for k in keys if k in state}}
+
+
+def restore(args: argparse.Namespace, vocab_size: int, log: Log) -> tuple[Pretraining, dict[str, Any], dict | None]:
     """Model, training state and optimizer state from the checkpoint, else the export, else from scratch."""
     checkpoint_path = args.work / "checkpoint.pt"
     if not args.fresh and checkpoint_path.exists():
         checkpoint = torch.load(checkpoint_path, map_location="cpu")
-        model = BertForMaskedLM(BertConfig(**checkpoint["config"]))
-        model.load_state_dict(checkpoint["model"])
+        model = Pretraining(BertForMaskedLM(BertConfig(**checkpoint["config"])))
+        model.mlm.load_state_dict(checkpoint["model"])
+        if "polarity_head" in checkpoint:
+            model.polarity.load_state_dict(checkpoint["polarity_head"])
         torch.set_rng_state(checkpoint["torch_rng"])
         log(f"resumed from {checkpoint_path} at step {checkpoint['state']['step']}")
         return model, checkpoint["state"], checkpoint["optimizer"]
     if not args.fresh and (args.out / STATE_FILE).exists():
-        model, state = load_exported(args.out)
+        mlm, state = load_exported(args.out)
         torch.manual_seed(state["seed"] + state["step"])
         log(f"resumed from exported weights {args.out} at step {state['step']} (fresh AdamW moments)")
-        return model, state, None
+        return Pretraining(mlm), state, None
     torch.manual_seed(args.seed)
-    model = BertForMaskedLM(BertConfig(vocab_size=vocab_size, max_position_embeddings=128))
+    model = Pretraining(BertForMaskedLM(BertConfig(vocab_size=vocab_size, max_position_embeddings=128)))
     log("starting from random initialisation")
     return model, new_state(args), None
+
+
+def enter_stage(args: argparse.Namespace, state: dict[str, Any], optimizer_state: dict | None, log: Log
+                ) -> tuple[dict[str, Any], dict | None]:
+    """The resumed state and optimizer state, or a new plan (and no optimizer state) if args.stage is new."""
+    if state.get("stage", "wordnet") == args.stage:
+        return state, optimizer_state
+    log(f"stage {state.get('stage', 'wordnet')} (step {state['step']}) done; starting stage {args.stage}")
+    torch.manual_seed(args.seed + 7919)
+    return new_state(args, state), None
 
 
 def epoch_sequences(encoded: list[np.ndarray], state: dict[str, Any], cls_id: int, sep_id: int) -> list[Packed]:
@@ -153,31 +185,97 @@ def epoch_sequences(encoded: list[np.ndarray], state: dict[str, Any], cls_id: in
     return pack([encoded[i] for i in order], state["seq_len"], cls_id, sep_id)
 
 
+class Pretraining(torch.nn.Module):
+    """The exported BertForMaskedLM plus the polarity head on its pooler, which is trained but not exported."""
+
+    def __init__(self, mlm: BertForMaskedLM) -> None:
+        super().__init__()
+        self.mlm = mlm
+        self.polarity = torch.nn.Linear(mlm.config.hidden_size, len(polarity.LABELS))
+        mlm._init_weights(self.polarity)
+
+    def polarity_logits(self, batch: Batch) -> Tensor:
+        hidden = self.mlm.bert(batch.input_ids, batch.attention_mask, batch.token_type_ids)  # [batch, seq, hidden]
+        return self.polarity(self.mlm.bert.pooler(hidden))  # [batch, labels]
+
+
+def polarity_batch(lines: "PolarityLines", state: dict[str, Any], tokenizer: WordPieceTokenizer,
+                   generator: torch.Generator) -> tuple[Batch, Tensor]:
+    """Single lines drawn evenly from the three labels, 15% of their tokens masked; returns (batch, labels)."""
+    per_label = state["polarity_batch"] // len(polarity.LABELS)
+    rng = np.random.default_rng([state["seed"], state["step"], 17])
+    picks = [(int(i), label) for label, pool in enumerate(lines.by_label) for i in rng.choice(pool, per_label)]
+    cls_id, sep_id = special_ids(tokenizer)
+    sequences = [(np.concatenate([[cls_id], lines.encoded[i], [sep_id]]).astype(np.int64),
+                  np.zeros(len(lines.encoded[i]) + 2, dtype=np.int64)) for i, _ in picks]
+    batch = collate(sequences, tokenizer.ids[PAD])
+    masked, _ = mask_tokens(batch.input_ids, tokenizer, generator)
+    return Batch(masked, batch.token_type_ids, batch.attention_mask), torch.tensor([label for _, label in picks])
+
+
+@dataclass(frozen=True)
+class PolarityLines:
+    encoded: list[np.ndarray]
+    by_label: list[np.ndarray]  # indices into encoded, one array per polarity label
+
+    @staticmethod
+    def of(lines: list[str], encoded: list[np.ndarray], lexicon: polarity.Lexicon) -> "PolarityLines":
+        labels = np.asarray([polarity.label(line, lexicon) for line in lines])
+        kept = np.asarray([len(e) > 0 for e in encoded])
+        return PolarityLines(encoded, [np.flatnonzero((labels == k) & kept) for k in range(len(polarity.LABELS))])
+
+
 def train_step(
-    model: BertForMaskedLM, optimizer: torch.optim.Optimizer, tokenizer: WordPieceTokenizer, batch: Batch,
-    state: dict[str, Any],
-) -> float:
-    """One AdamW step on the MLM loss of batch; the masking is seeded by the step so a resume repeats it."""
+    model: Pretraining, optimizer: torch.optim.Optimizer, tokenizer: WordPieceTokenizer, batch: Batch,
+    state: dict[str, Any], lines: PolarityLines | None,
+) -> tuple[float, float]:
+    """One AdamW step on the MLM loss of batch (plus the weighted polarity loss); returns both losses.
+
+    The masking is seeded by the step so a resume repeats it.
+    """
     generator = torch.Generator().manual_seed(state["seed"] * 1_000_003 + state["step"])
     masked, labels = mask_tokens(batch.input_ids, tokenizer, generator)
     positions = (labels.reshape(-1) != IGNORE).nonzero().squeeze(1)  # [n]
-    logits = model(masked, batch.attention_mask, batch.token_type_ids, positions)  # [n, vocab]
-    loss = F.cross_entropy(logits, labels.reshape(-1)[positions])
+    logits = model.mlm(masked, batch.attention_mask, batch.token_type_ids, positions)  # [n, vocab]
+    loss = mlm_loss = F.cross_entropy(logits, labels.reshape(-1)[positions])
+    polarity_loss = torch.zeros(())
+    if lines is not None:
+        sentences, targets = polarity_batch(lines, state, tokenizer, generator)
+        polarity_loss = F.cross_entropy(model.polarity_logits(sentences), targets)
+        loss = loss + state["polarity_weight"] * polarity_loss
     for group in optimizer.param_groups:
         group["lr"] = learning_rate(state["step"], state)
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     optimizer.step()
-    return loss.item()
+    return mlm_loss.item(), polarity_loss.item()
+
+
+@torch.no_grad()
+def polarity_accuracy(model: Pretraining, lines: PolarityLines, tokenizer: WordPieceTokenizer) -> float:
+    """Accuracy of the polarity head on held-out lines (evenly drawn per label, unmasked)."""
+    cls_id, sep_id = special_ids(tokenizer)
+    picks = [(int(i), label) for label, pool in enumerate(lines.by_label) for i in pool[:300]]
+    correct = 0
+    model.eval()
+    for start in range(0, len(picks), 128):
+        chunk = picks[start : start + 128]
+        batch = collate([(np.concatenate([[cls_id], lines.encoded[i], [sep_id]]).astype(np.int64),
+                          np.zeros(len(lines.encoded[i]) + 2, dtype=np.int64)) for i, _ in chunk], tokenizer.ids[PAD])
+        predicted = model.polarity_logits(batch).argmax(-1)
+        correct += int((predicted == torch.tensor([label for _, label in chunk])).sum())
+    model.train()
+    return correct / max(1, len(picks))
 
 
 def save_checkpoint(
-    path: Path, model: BertForMaskedLM, optimizer: torch.optim.Optimizer, state: dict[str, Any]
+    path: Path, model: Pretraining, optimizer: torch.optim.Optimizer, state: dict[str, Any]
 ) -> None:
     checkpoint = {
-        "config": asdict(model.config),
-        "model": model.state_dict(),
+        "config": asdict(model.mlm.config),
+        "model": model.mlm.state_dict(),
+        "polarity_head": model.polarity.state_dict(),
         "optimizer": optimizer.state_dict(),
         "state": state,
         "torch_rng": torch.get_rng_state(),
@@ -195,6 +293,7 @@ def main() -> None:
     corpus_dir, vocab_path = prepare_data(args.work, args.out, args.vocab_size, log)
     tokenizer = WordPieceTokenizer.from_file(vocab_path)
     model, state, optimizer_state = restore(args, len(tokenizer.vocab), log)
+    state, optimizer_state = enter_stage(args, state, optimizer_state, log)
     if args.total_steps is not None and args.total_steps != state["total_steps"]:
         log(f"keeping the plan of {state['total_steps']} steps from the resumed state (--total-steps ignored)")
     optimizer = torch.optim.AdamW(
@@ -208,6 +307,13 @@ def main() -> None:
     train_lines = (corpus_dir / "train.txt").read_text(encoding="utf-8").splitlines()
     test_lines = (corpus_dir / "test.txt").read_text(encoding="utf-8").splitlines()
     encoded = encode_lines(tokenizer, train_lines, state["seq_len"] - 3)
+    polarity_train = polarity_test = None
+    if state.get("polarity_weight", 0.0) > 0:
+        lexicon = polarity.Lexicon.load(args.work / "npm")
+        polarity_train = PolarityLines.of(train_lines, encoded, lexicon)
+        polarity_test = PolarityLines.of(test_lines, encode_lines(tokenizer, test_lines, state["seq_len"] - 2), lexicon)
+        log("polarity lines per label: " + ", ".join(
+            f"{name} {len(pool)}" for name, pool in zip(polarity.LABELS, polarity_train.by_label)))
     sequences = epoch_sequences(encoded, state, cls_id, sep_id)
     log(f"epoch {state['epoch']}: {len(sequences)} sequences of up to {state['seq_len']} tokens")
 
@@ -216,16 +322,18 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: requested.update(flag=True, stop=True))
 
     def save(reason: str) -> None:
-        metrics = heldout_metrics(model, tokenizer, test_lines, state["seq_len"])
+        metrics = heldout_metrics(model.mlm, tokenizer, test_lines, state["seq_len"])
+        if polarity_test is not None:
+            metrics["polarity_accuracy"] = polarity_accuracy(model, polarity_test, tokenizer)
         state["heldout"] = metrics
         save_checkpoint(args.work / "checkpoint.pt", model, optimizer, state)
-        export(model, vocab_path, args.out, state)
-        log(f"{reason}: step {state['step']} saved and exported; held-out loss {metrics['loss']:.4f} "
-            f"ppl {metrics['perplexity']:.2f} acc {metrics['accuracy']:.4f}")
+        export(model.mlm, vocab_path, args.out, state)
+        log(f"{reason}: step {state['step']} saved and exported; held-out " + " ".join(
+            f"{k} {v:.4f}" for k, v in metrics.items() if k != "masked_tokens"))
 
     model.train()
     started = last_save = last_log = time.time()
-    window_loss, window_steps, window_tokens = 0.0, 0, 0
+    window_loss, window_polarity, window_steps, window_tokens = 0.0, 0.0, 0, 0
     while state["step"] < state["total_steps"] and time.time() - started < args.budget_minutes * 60:
         step_started = time.time()
         start = state["batch_in_epoch"] * state["batch_size"]
@@ -235,19 +343,20 @@ def main() -> None:
             sequences = epoch_sequences(encoded, state, cls_id, sep_id)
             continue
         batch = collate(sequences[start : start + state["batch_size"]], tokenizer.ids[PAD])
-        loss = train_step(model, optimizer, tokenizer, batch, state)
+        loss, polarity_loss = train_step(model, optimizer, tokenizer, batch, state, polarity_train)
         tokens = int(batch.attention_mask.sum())
         state["step"] += 1
         state["batch_in_epoch"] += 1
         state["tokens_seen"] += tokens
         window_loss, window_steps, window_tokens = window_loss + loss, window_steps + 1, window_tokens + tokens
+        window_polarity += polarity_loss
         now = time.time()
         state["train_seconds"] += now - step_started
         if state["step"] % args.log_every == 0:
             log(f"step {state['step']}/{state['total_steps']} epoch {state['epoch']} "
-                f"loss {window_loss / window_steps:.4f} lr {learning_rate(state['step'] - 1, state):.2e} "
-                f"tokens/s {window_tokens / (now - last_log):.0f}")
-            window_loss, window_steps, window_tokens = 0.0, 0, 0
+                f"loss {window_loss / window_steps:.4f} polarity {window_polarity / window_steps:.4f} "
+                f"lr {learning_rate(state['step'] - 1, state):.2e} tokens/s {window_tokens / (now - last_log):.0f}")
+            window_loss, window_polarity, window_steps, window_tokens = 0.0, 0.0, 0, 0
             last_log = now
         if requested["flag"] or now - last_save > args.checkpoint_minutes * 60:
             save("stop requested" if requested["stop"] else "checkpoint")
@@ -256,7 +365,7 @@ def main() -> None:
             if requested["stop"]:
                 return
             last_log = time.time()
-            window_loss, window_steps, window_tokens = 0.0, 0, 0
+            window_loss, window_polarity, window_steps, window_tokens = 0.0, 0.0, 0, 0
     save("finished" if state["step"] >= state["total_steps"] else "budget spent")
 
 

@@ -1,19 +1,16 @@
 import unittest
 
-from card import comparisons_section, fill_mask_table, wall_seconds
+from card import comparisons_section, fill_mask_table, heldout_section
 
 
 class CardTest(unittest.TestCase):
-    def test_wall_time_sums_invocations_and_skips_downtime(self) -> None:
-        log = [
-            "2026-01-01 10:00:00 starting from random initialisation",
-            "2026-01-01 10:30:00 step 100/200 loss 5.0",
-            "not a log line",
-            "2026-01-01 12:00:00 resumed from work/checkpoint.pt at step 100",
-            "2026-01-01 12:10:00 finished: step 200 saved and exported",
-        ]
-        self.assertEqual(wall_seconds(log), 40 * 60)
-        self.assertEqual(wall_seconds([]), 0.0)
+    def test_heldout_section_renders_both_models_per_seed(self) -> None:
+        self.assertIn("Not measured yet", heldout_section(None))
+        run = {"seed": 1, "bert": {"accuracy": 0.81, "macro_f1": 0.8}, "baseline": {"accuracy": 0.78, "macro_f1": 0.77}}
+        text = heldout_section({"task": "T.", "runs": [run], "mean": {"bert": 0.81, "baseline": 0.78},
+                                "difference_points": 3.0, "verdict": "V.", "command": "npm run compare -- --heldout"})
+        self.assertIn("| 1 | 0.810 | 0.800 | 0.780 | 0.770 |", text)
+        self.assertIn("**0.810**, the linear baseline\n**0.780** (+3.0 points). V.", text)
 
     def test_fill_mask_table(self) -> None:
         table = fill_mask_table({"a [MASK] b": [("dog", 0.5), ("cat", 0.25)]})

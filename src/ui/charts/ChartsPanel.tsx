@@ -1,8 +1,9 @@
 import { useId, useMemo, useState } from 'react';
-import type { StudioState } from '../../store';
+import { useStudio, type StudioState } from '../../store';
 import type { EvalMetrics } from '../../worker/protocol';
 import { formatBytes, formatCount, formatDuration, formatSmall, Panel, ProgressBar, Slider } from '../common';
 import { isActive } from '../training/run';
+import { baselineLines } from './baselineLines';
 import { LineChartCard, type LineSpec } from './LineChartCard';
 import { downsample, etaSeconds, evalMetricSeries, lossSeries, lrGroups, stepSeries, type Point, type XAxisMode } from './series';
 import { useThrottledStudio } from './useThrottledStudio';
@@ -14,6 +15,8 @@ const MAX_POINTS = 400;
 const REDRAW_MS = 500;
 
 const selectRun = (s: StudioState) => ({ steps: s.steps, evals: s.evals, stepTimes: s.stepTimes, runState: s.runState });
+/** The finished baseline only: its progress reports would otherwise redraw every chart. */
+const selectBaseline = (s: StudioState) => (s.baseline?.state === 'done' ? s.baseline.report : null);
 
 const color = (n: number): string => `var(--series-${n})`;
 const formatLoss = (value: number): string => formatSmall(value);
@@ -25,6 +28,7 @@ const formatMb = (value: number): string => `${Number(value.toPrecision(3))} MB`
 /** Live curves of the run: loss, validation metrics, learning rates, gradient norm, throughput, memory. */
 export function ChartsPanel() {
   const { steps, evals, stepTimes, runState } = useThrottledStudio(selectRun, REDRAW_MS);
+  const baseline = useStudio(selectBaseline);
   const [mode, setMode] = useState<XAxisMode>('step');
   const [logScale, setLogScale] = useState(false);
   const [smoothing, setSmoothing] = useState(0.6);
@@ -80,6 +84,10 @@ export function ChartsPanel() {
     ...(metrics.secondary ? [{ ...metrics.secondary, color: color(5), sparse: true, axis: 'right' as const }] : []),
   ];
   const metricFormat = metrics.keys[0]?.key === 'mse' ? formatLoss : formatShare;
+  const references = baselineLines(baseline, metrics.keys, metricFormat).map((line) => ({
+    ...line,
+    color: metricLines.find((l) => l.key === line.key)?.color ?? color(3),
+  }));
 
   return (
     <Panel title="Training curves" subtitle="Live loss, metrics, learning rates, gradients, speed and memory." actions={controls}>
@@ -108,13 +116,14 @@ export function ChartsPanel() {
         />
         <LineChartCard
           title={metrics.keys.map((k) => k.label).concat(metrics.secondary ? [metrics.secondary.label] : []).join(' / ') || 'Validation metrics'}
-          summary={latestEval ? describeEval(latestEval) : 'after the first evaluation'}
+          summary={[latestEval ? describeEval(latestEval) : 'after the first evaluation', ...references.map((r) => r.label)].join(' · ')}
           points={metrics.points}
           mode={mode}
           xDomain={xDomain}
           format={metricFormat}
           formatRight={(value) => formatCount(value)}
           lines={metricLines}
+          references={references}
         />
         <LineChartCard
           title="Learning rate by group"

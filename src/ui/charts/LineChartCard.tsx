@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CHART_AXIS, CHART_TOOLTIP_STYLE } from './chartStyle';
 import type { Point, XAxisMode } from './series';
 
 export interface LineSpec {
@@ -11,6 +12,13 @@ export interface LineSpec {
   /** Sparse series (evaluations) draw their points and join across gaps. */
   sparse?: boolean;
   faint?: boolean;
+}
+
+/** A dashed horizontal line at a fixed value of the left axis (e.g. a baseline), labelled on the plot. */
+export interface ReferenceSpec {
+  value: number;
+  label: string;
+  color: string;
 }
 
 export interface LineChartCardProps {
@@ -26,16 +34,15 @@ export interface LineChartCardProps {
   format?: (value: number) => string;
   formatRight?: (value: number) => string;
   height?: number;
+  references?: ReferenceSpec[];
 }
-
-const AXIS = { stroke: 'var(--muted)', fontSize: 11, tickLine: false } as const;
 
 function formatX(mode: XAxisMode): (value: number) => string {
   return mode === 'step' ? (value) => String(Math.round(value)) : (value) => String(Number(value.toFixed(2)));
 }
 
 /** One live chart: recharts without animation, y axes sized to the data, a legend only for several lines. */
-export function LineChartCard({ title, summary, points, lines, mode, xDomain, logScale = false, format = String, formatRight = String, height = 180 }: LineChartCardProps) {
+export function LineChartCard({ title, summary, points, lines, mode, xDomain, logScale = false, format = String, formatRight = String, height = 180, references = [] }: LineChartCardProps) {
   const hasRight = lines.some((line) => line.axis === 'right');
   // Legend and tooltip list the lines in the order given, not alphabetically (recharts' default).
   const order = (item: { dataKey?: unknown }): number => lines.findIndex((line) => line.key === item.dataKey);
@@ -49,7 +56,7 @@ export function LineChartCard({ title, summary, points, lines, mode, xDomain, lo
         <ResponsiveContainer width="100%" height={height}>
           <LineChart data={points} margin={{ top: 6, right: hasRight ? 0 : 12, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="x" type="number" domain={xDomain} allowDataOverflow allowDecimals={mode === 'epoch'} tickFormatter={formatX(mode)} {...AXIS} />
+            <XAxis dataKey="x" type="number" domain={xDomain} allowDataOverflow allowDecimals={mode === 'epoch'} tickFormatter={formatX(mode)} {...CHART_AXIS} />
             <YAxis
               yAxisId="left"
               width={52}
@@ -57,9 +64,9 @@ export function LineChartCard({ title, summary, points, lines, mode, xDomain, lo
               domain={['auto', 'auto']}
               allowDataOverflow={logScale}
               tickFormatter={format}
-              {...AXIS}
+              {...CHART_AXIS}
             />
-            {hasRight && <YAxis yAxisId="right" orientation="right" width={52} domain={['auto', 'auto']} tickFormatter={formatRight} {...AXIS} />}
+            {hasRight && <YAxis yAxisId="right" orientation="right" width={52} domain={['auto', 'auto']} tickFormatter={formatRight} {...CHART_AXIS} />}
             <Tooltip
               isAnimationActive={false}
               itemSorter={order}
@@ -68,7 +75,7 @@ export function LineChartCard({ title, summary, points, lines, mode, xDomain, lo
                 const line = lines.find((l) => l.key === item.dataKey);
                 return (line?.axis === 'right' ? formatRight : format)(Number(value));
               }}
-              contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', borderRadius: 6, fontSize: 12 }}
+              contentStyle={CHART_TOOLTIP_STYLE}
             />
             {lines.length > 1 && <Legend iconType="plainline" itemSorter={order} wrapperStyle={{ fontSize: 11 }} />}
             {lines.map((line) => (
@@ -83,6 +90,18 @@ export function LineChartCard({ title, summary, points, lines, mode, xDomain, lo
                 dot={line.sparse ? { r: 3, fill: line.color } : false}
                 connectNulls={line.sparse}
                 isAnimationActive={false}
+              />
+            ))}
+            {references.map((reference, i) => (
+              <ReferenceLine
+                key={reference.label}
+                yAxisId="left"
+                y={reference.value}
+                stroke={reference.color}
+                strokeDasharray="6 4"
+                ifOverflow="extendDomain"
+                // Labels alternate above and below their lines, so two close references stay readable.
+                label={{ value: reference.label, position: i % 2 === 0 ? 'insideTopRight' : 'insideBottomRight', fill: reference.color, fontSize: 10 }}
               />
             ))}
           </LineChart>

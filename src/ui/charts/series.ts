@@ -2,6 +2,7 @@
  * Chart data from the run's StepMetrics and EvalMetrics: pure functions, so the panel only memoises and draws.
  * Every point carries `x` (the step, or the fractional epoch) for the chosen axis.
  */
+import { ema } from '../../train/ema';
 import type { GroupId } from '../../train/groups';
 import type { EvalMetrics, StepMetrics } from '../../worker/protocol';
 
@@ -12,27 +13,6 @@ export type Point = { x: number } & Record<string, number | undefined>;
 export interface SeriesKey {
   key: string;
   label: string;
-}
-
-/**
- * Exponential moving average with TensorBoard's debiasing: weight 0 returns the values, weights near 1
- * smooth hard; the first points are not dragged towards 0. Non-finite values are carried, not averaged in.
- */
-export function ema(values: readonly number[], weight: number): number[] {
-  if (!(weight >= 0 && weight < 1)) throw new RangeError(`smoothing weight must be in [0, 1), got ${weight}`);
-  const out: number[] = [];
-  let average = 0;
-  let count = 0;
-  for (const value of values) {
-    if (!Number.isFinite(value)) {
-      out.push(value);
-      continue;
-    }
-    count += 1;
-    average = weight * average + (1 - weight) * value;
-    out.push(average / (1 - weight ** count));
-  }
-  return out;
 }
 
 function xOfStep(step: StepMetrics, mode: XAxisMode): number {

@@ -64,6 +64,7 @@ const STAGE_NAMES: Record<string, string> = {
   tokenize: 'Tokenizing',
   'near-duplicates': 'Finding near-duplicates',
   train: 'Training',
+  'lr-finder': 'Learning-rate sweep',
 };
 
 /** Units of each stage's `loaded`/`total`; bytes carry their own unit. */
@@ -72,6 +73,7 @@ const STAGE_UNITS: Record<string, string> = {
   tokenize: 'rows',
   'near-duplicates': 'rows',
   train: 'steps',
+  'lr-finder': 'steps',
 };
 
 /** What a Progress means to a person: stage, item, and amount in the stage's unit (bytes, characters, rows). */

@@ -3,6 +3,7 @@ import { useStudio } from '../../store';
 import type { EvalMetrics } from '../../worker/protocol';
 import { formatPercent, Panel, StatList } from '../common';
 import { isActive } from '../training/run';
+import { BaselineComparison } from './BaselineComparison';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { classNames, classRows, headline, mistakeCount, type MistakeFilter } from './evaluation';
 import { Mistakes } from './Mistakes';
@@ -26,9 +27,12 @@ export function EvaluationPanel() {
       {evaluation ? (
         <Report evaluation={evaluation} labels={labels} />
       ) : (
-        <p className="evaluation-muted">
-          No evaluation yet. Training evaluates on its own schedule; “Evaluate now” scores the current weights (not while a run is active).
-        </p>
+        <>
+          <p className="evaluation-muted">
+            No evaluation yet. Training evaluates on its own schedule; “Evaluate now” scores the current weights (not while a run is active).
+          </p>
+          <BaselineComparison evaluation={null} />
+        </>
       )}
     </Panel>
   );
@@ -49,6 +53,7 @@ function Report({ evaluation, labels }: { evaluation: EvalMetrics; labels: strin
           {evaluation.isBest && evaluation.step > 0 ? ' · best so far' : ''}
         </span>
       </div>
+      <BaselineComparison evaluation={evaluation} />
       {report && (
         <>
           <ConfusionMatrix

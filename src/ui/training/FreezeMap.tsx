@@ -3,11 +3,11 @@ import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../../store';
 import { FREEZE_SPEC_HELP } from '../../train/freeze';
 import { formatCount, formatPercent, Tooltip } from '../common';
-import { checkSpec, freezeRows, freezeSuggestion, presetOf, presetSpec, trainableCount, type FreezeRow } from './freezeMap';
+import { checkSpec, freezeRows, presetOf, presetSpec, trainableCount, type FreezeRow } from './freezeMap';
 
 /**
  * The model as a vertical stack (head on top, embeddings at the bottom) with a switch per group, its size and
- * its learning-rate multiplier; presets, the `--freeze` spec, and the data-size suggestion.
+ * its learning-rate multiplier; presets and the `--freeze` spec (the suggested spec is marked under it).
  */
 export function FreezeMap() {
   const model = useStudio((s) => s.model);
@@ -37,7 +37,6 @@ export function FreezeMap() {
   return (
     <div className="training-freeze">
       <Presets spec={spec} numLayers={model.numLayers} onSpec={setFreezeSpec} />
-      {data && <SuggestionBox numTrain={data.numTrain} numLayers={model.numLayers} spec={spec} onApply={setFreezeSpec} />}
       <ol className="training-stack" aria-label="Freeze map">
         {rows.map((row) => (
           <StackRow key={row.id} row={row} largest={largest} onToggle={() => toggleFreeze(row.id)} />
@@ -179,16 +178,3 @@ function SpecInput({ spec, numLayers, onSpec }: { spec: string; numLayers: numbe
   );
 }
 
-function SuggestionBox({ numTrain, numLayers, spec, onApply }: { numTrain: number; numLayers: number; spec: string; onApply(spec: string): void }) {
-  const suggestion = freezeSuggestion(numTrain, numLayers, spec);
-  return (
-    <div className="training-suggestion" role="note">
-      <span>
-        <strong>Suggested:</strong> <code>{suggestion.spec}</code>. {suggestion.reason}
-      </span>
-      <button type="button" className="small" disabled={suggestion.applied} onClick={() => onApply(suggestion.spec)}>
-        {suggestion.applied ? 'Applied' : 'Apply suggestion'}
-      </button>
-    </div>
-  );
-}

@@ -1,11 +1,9 @@
-import { LR_RECOMMENDED } from '../../train/defaults';
+import type { ReactNode } from 'react';
+import type { Band } from '../../train/suggest';
 import { formatSmall, Slider } from '../common';
 import { FIELDS } from './fields';
-import { bandFractions, logFraction, LR_SLIDER, LR_TICKS, lrAdvice } from './learningRate';
+import { bandFractions, formatLrBand, logFraction, LR_SLIDER, LR_TICKS, lrAdvice } from './learningRate';
 import { NumberField } from './NumberField';
-
-const [BAND_START, BAND_END] = bandFractions();
-const BAND = `${formatSmall(LR_RECOMMENDED.min)}–${formatSmall(LR_RECOMMENDED.max)}`;
 
 export interface LearningRateProps {
   value: number;
@@ -13,11 +11,17 @@ export interface LearningRateProps {
   onValidity?(error: string | null): void;
   /** Only the head trains: higher rates are fine. */
   headOnly: boolean;
+  /** The rates recommended for the loaded model, shaded on the ruler. */
+  band: Band;
+  /** Whether the value is the suggestion, and the way back to it (the Suggested mark). */
+  suggested?: ReactNode;
 }
 
 /** The base learning rate on a log slider, with the recommended band shaded on a ruler under it. */
-export function LearningRate({ value, onChange, onValidity, headOnly }: LearningRateProps) {
-  const advice = lrAdvice(value, headOnly);
+export function LearningRate({ value, onChange, onValidity, headOnly, band, suggested }: LearningRateProps) {
+  const advice = lrAdvice(value, headOnly, band);
+  const [BAND_START, BAND_END] = bandFractions(band);
+  const BAND = formatLrBand(band);
   return (
     <div className="training-lr">
       <Slider
@@ -30,7 +34,7 @@ export function LearningRate({ value, onChange, onValidity, headOnly }: Learning
         format={formatSmall}
         onChange={onChange}
         warn={advice !== null}
-        help={`Peak rate of AdamW after warmup. Fine-tuning BERT works best in ${BAND} (shaded).`}
+        help={`Peak rate of AdamW after warmup. For a model of this size fine-tuning works best in ${BAND} (shaded).`}
       />
       <div className="training-lr-ruler" aria-hidden="true">
         <div className="training-lr-band" style={{ left: `${BAND_START * 100}%`, width: `${(BAND_END - BAND_START) * 100}%` }} />
@@ -50,6 +54,7 @@ export function LearningRate({ value, onChange, onValidity, headOnly }: Learning
         hint={advice ?? `Inside the recommended band ${BAND}.`}
         warn={advice !== null}
       />
+      {suggested}
     </div>
   );
 }

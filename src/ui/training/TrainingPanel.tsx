@@ -1,6 +1,6 @@
 import { useId, useMemo, useState } from 'react';
 import { useStudio } from '../../store';
-import type { TrainingArgs } from '../../train/defaults';
+import { LR_RECOMMENDED, type TrainingArgs } from '../../train/defaults';
 import { SCHEDULE_KINDS, type ScheduleKind } from '../../train/lr';
 import { formatCount, formatPercent, Panel, Slider, Tooltip } from '../common';
 import { estimateSteps, EVAL_STEPS_FIELD, FIELDS, truncatedShare } from './fields';
@@ -8,8 +8,10 @@ import { FreezeMap } from './FreezeMap';
 import { presetOf } from './freezeMap';
 import { epochsAdvice } from './learningRate';
 import { LearningRate } from './LearningRate';
+import { LrFinder } from './LrFinder';
 import { NumberField, type NumberFieldProps } from './NumberField';
 import { RunControls } from './RunControls';
+import { Suggested } from './Suggested';
 import { isActive, startBlocker } from './run';
 import { schedulePoints } from './schedule';
 import './training.css';
@@ -40,6 +42,7 @@ export function TrainingPanel() {
   const task = useStudio((s) => s.task);
   const busy = useStudio((s) => s.busy);
   const runState = useStudio((s) => s.runState);
+  const suggestion = useStudio((s) => s.suggestion);
   const [invalid, setInvalid] = useState<Record<string, string>>({});
   const running = isActive(runState);
 
@@ -82,9 +85,22 @@ export function TrainingPanel() {
           onChange={(value) => setArg('learningRate', value)}
           onValidity={validity(FIELDS.learningRate.label)}
           headOnly={presetOf(args.freeze)?.kind === 'head'}
+          band={suggestion?.lrBand ?? LR_RECOMMENDED}
+          suggested={<Suggested arg="learningRate" />}
         />
+        <LrFinder blocker={running ? 'A run is in progress.' : blocker} />
         <div className="training-grid">
-          <NumberField {...bound('epochs', { hint: epochsAdvice(args.epochs), warn: epochsAdvice(args.epochs) !== null })} />
+          <NumberField
+            {...bound('epochs', {
+              hint: (
+                <>
+                  {epochsAdvice(args.epochs, suggestion?.epochBand)}
+                  <Suggested arg="epochs" />
+                </>
+              ),
+              warn: epochsAdvice(args.epochs, suggestion?.epochBand) !== null,
+            })}
+          />
           <NumberField {...bound('batchSize')} />
           <NumberField {...bound('gradAccumSteps', { hint: `Effective batch ${effectiveBatch}.` })} />
           <NumberField
@@ -94,7 +110,7 @@ export function TrainingPanel() {
               warn: truncated !== null && truncated > 0.1,
             })}
           />
-          <NumberField {...bound('warmupRatio')} />
+          <NumberField {...bound('warmupRatio', { hint: <Suggested arg="warmupRatio" /> })} />
           <NumberField {...bound('weightDecay')} />
           <NumberField {...bound('maxGradNorm')} />
           <NumberField {...bound('seed')} />
@@ -163,6 +179,7 @@ export function TrainingPanel() {
           />
         </div>
         <FreezeMap />
+        <Suggested arg="freeze" />
       </section>
 
       <details className="training-advanced">

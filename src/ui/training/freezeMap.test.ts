@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { allTrainable, headOnly, topK } from '../../train/freeze';
 import { buildParamGroups } from '../../train/groups';
 import { bertParamShapes } from '../../train/testing';
-import { checkSpec, displayOrder, freezeRows, freezeSuggestion, presetOf, presetSpec, trainableCount, type FreezeRowsInput } from './freezeMap';
+import { checkSpec, displayOrder, freezeRows, presetOf, presetSpec, trainableCount, type FreezeRowsInput } from './freezeMap';
 
 const HIDDEN = 8;
 const mlmGroups = buildParamGroups(bertParamShapes({ numLayers: 3, hidden: HIDDEN, head: 'mlm', pooler: false }), 3);
@@ -125,16 +125,5 @@ describe('checkSpec', () => {
     expect(checkSpec('top:x', 4)).toMatchObject({ ok: false, error: expect.stringMatching(/bad freeze spec/) });
     expect(checkSpec('7', 4)).toMatchObject({ ok: false, error: expect.stringMatching(/layers 0 to 3/) });
     expect(checkSpec('top:9', 4)).toMatchObject({ ok: false });
-  });
-});
-
-describe('freezeSuggestion', () => {
-  it('suggests freezing the lower half on small data and says when that is already set', () => {
-    const small = freezeSuggestion(200, 4, 'none');
-    expect(small).toMatchObject({ spec: 'top:2', applied: false });
-    expect(small.reason).toMatch(/200 examples is a small dataset/);
-    expect(freezeSuggestion(200, 4, ' TOP:2 ').applied).toBe(true);
-    expect(freezeSuggestion(5000, 4, 'all-trainable')).toMatchObject({ spec: 'none', applied: true });
-    expect(freezeSuggestion(5000, 4, 'top:')).toMatchObject({ applied: false });
   });
 });

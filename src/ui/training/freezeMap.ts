@@ -1,13 +1,12 @@
 /**
  * What the freeze map draws: one row per parameter group, head on top and embeddings at the bottom, with its
- * size, whether it trains, and its learning-rate multiplier; plus the presets and the data-size suggestion,
- * all expressed in the `--freeze` grammar the store and the engine share.
+ * size, whether it trains, and its learning-rate multiplier; plus the presets, all expressed in the `--freeze`
+ * grammar the store and the engine share.
  */
 import {
   formatFreezeSpec,
   freezeScheduleFor,
   parseFreezeSpec,
-  suggestFreeze,
   type FreezeMap,
   type FreezeSpec,
 } from '../../train/freeze';
@@ -174,28 +173,5 @@ export function checkSpec(spec: string, numLayers: number): CheckedSpec {
       ];
       return { ok: true, summary: `Frozen: ${parts.join(', ')}; everything else trains.` };
     }
-  }
-}
-
-export interface Suggestion {
-  spec: string;
-  reason: string;
-  /** The current spec already is the suggestion. */
-  applied: boolean;
-}
-
-/** suggestFreeze's advice for the training-set size, as a spec the "Apply" button can set. */
-export function freezeSuggestion(numTrain: number, numLayers: number, currentSpec: string): Suggestion {
-  const { spec, reason } = suggestFreeze(numTrain, numLayers);
-  const text = formatFreezeSpec(spec);
-  return { spec: text, reason, applied: normalisedSpec(currentSpec) === text };
-}
-
-/** The spec in its canonical spelling ("TOP:2 " → "top:2"), or null when it does not parse. */
-function normalisedSpec(spec: string): string | null {
-  try {
-    return formatFreezeSpec(parseFreezeSpec(spec));
-  } catch {
-    return null;
   }
 }

@@ -48,6 +48,8 @@ describe('lrAdvice', () => {
 
   it('allows high rates when only the head trains', () => {
     expect(lrAdvice(1e-3, true)).toMatch(/suits training only the head/);
+    expect(lrAdvice(3e-4, false, { min: 1e-4, max: 1e-3 })).toBeNull();
+    expect(lrAdvice(3e-5, false, { min: 1e-4, max: 1e-3 })).toMatch(/below the recommended 1e-4–0.001/);
   });
 
   it('rejects rates that are not positive numbers', () => {
@@ -57,8 +59,15 @@ describe('lrAdvice', () => {
 
 describe('epochsAdvice', () => {
   it('is silent for 2 to 4 epochs and explains the rest', () => {
-    expect([2, 3, 4].map(epochsAdvice)).toEqual([null, null, null]);
-    expect(epochsAdvice(1)).toMatch(/underfits/);
+    expect([2, 3, 4].map((epochs) => epochsAdvice(epochs))).toEqual([null, null, null]);
+    expect(epochsAdvice(1)).toMatch(/1 epoch may underfit/);
     expect(epochsAdvice(10)).toMatch(/10 epochs risk overfitting/);
+  });
+
+  it('follows the loaded model’s band', () => {
+    const tiny = { min: 4, max: 20 };
+    expect(epochsAdvice(17, tiny)).toBeNull();
+    expect(epochsAdvice(3, tiny)).toMatch(/3 epochs may underfit: 4–20 are recommended for this model/);
+    expect(epochsAdvice(25, tiny)).toMatch(/4–20/);
   });
 });

@@ -1,8 +1,10 @@
 /**
- * The learning-rate control's scale and advice: a log slider from 1e-6 to 1e-2 with the guide's band
- * (LR_RECOMMENDED) marked, and a sentence when the rate or the epoch count leaves the recommended range.
+ * The learning-rate control's scale and advice: a log slider from 1e-6 to 1e-2 with the recommended band
+ * marked, and a sentence when the rate or the epoch count leaves the recommended range. The bands are the
+ * loaded model's (src/train/suggest.ts); before a model and data are loaded, the guide's for BERT-base.
  */
 import { EPOCHS_RECOMMENDED, LR_RECOMMENDED } from '../../train/defaults';
+import type { Band } from '../../train/suggest';
 import { formatSmall } from '../common/format';
 import type { SliderRange } from '../common/slider';
 
@@ -21,35 +23,37 @@ export function logFraction(value: number, min: number, max: number): number {
 }
 
 /** The recommended band as [start, end] fractions of the slider's axis. */
-export function bandFractions(range: Pick<SliderRange, 'min' | 'max'> = LR_SLIDER): [number, number] {
-  return [logFraction(LR_RECOMMENDED.min, range.min, range.max), logFraction(LR_RECOMMENDED.max, range.min, range.max)];
+export function bandFractions(band: Band = LR_RECOMMENDED, range: Pick<SliderRange, 'min' | 'max'> = LR_SLIDER): [number, number] {
+  return [logFraction(band.min, range.min, range.max), logFraction(band.max, range.min, range.max)];
 }
 
-export function inLrBand(lr: number): boolean {
-  return lr >= LR_RECOMMENDED.min && lr <= LR_RECOMMENDED.max;
+export function inLrBand(lr: number, band: Band = LR_RECOMMENDED): boolean {
+  return lr >= band.min && lr <= band.max;
 }
 
-const BAND = `${formatSmall(LR_RECOMMENDED.min)}–${formatSmall(LR_RECOMMENDED.max)}`;
+export const formatLrBand = (band: Band): string => `${formatSmall(band.min)}–${formatSmall(band.max)}`;
 
 /**
  * Why a rate outside the band deserves a second look, or null inside it. Training only the head is the
  * exception the guide allows: a fresh linear layer on frozen features takes rates well above the band.
  */
-export function lrAdvice(lr: number, headOnly: boolean): string | null {
+export function lrAdvice(lr: number, headOnly: boolean, band: Band = LR_RECOMMENDED): string | null {
   if (!(Number.isFinite(lr) && lr > 0)) return 'The learning rate must be a number above 0.';
-  if (inLrBand(lr)) return null;
-  if (lr < LR_RECOMMENDED.min) {
+  if (inLrBand(lr, band)) return null;
+  const BAND = formatLrBand(band);
+  if (lr < band.min) {
     return `${formatSmall(lr)} is below the recommended ${BAND}: the weights will barely move, so training needs more epochs.`;
   }
   if (headOnly) return `${formatSmall(lr)} is above ${BAND}, which suits training only the head on frozen features.`;
   return `${formatSmall(lr)} is above the recommended ${BAND}: fine-tuning may diverge or overwrite what pretraining learned.`;
 }
 
-/** Why an epoch count outside 2–4 deserves a second look, or null inside it. */
-export function epochsAdvice(epochs: number): string | null {
-  if (epochs < EPOCHS_RECOMMENDED.min) return `1 epoch often underfits: ${EPOCHS_RECOMMENDED.min}–${EPOCHS_RECOMMENDED.max} are recommended.`;
-  if (epochs > EPOCHS_RECOMMENDED.max) {
-    return `${epochs} epochs risk overfitting, most of all on small data: ${EPOCHS_RECOMMENDED.min}–${EPOCHS_RECOMMENDED.max} are recommended (early stopping helps).`;
+/** Why an epoch count outside the band (the guide's 2–4 for BERT-base) deserves a second look, or null inside it. */
+export function epochsAdvice(epochs: number, band: Band = EPOCHS_RECOMMENDED): string | null {
+  const range = `${band.min}–${band.max}`;
+  if (epochs < band.min) return `${epochs} ${epochs === 1 ? 'epoch' : 'epochs'} may underfit: ${range} are recommended for this model.`;
+  if (epochs > band.max) {
+    return `${epochs} epochs risk overfitting, most of all on small data: ${range} are recommended for this model (early stopping helps).`;
   }
   return null;
 }
