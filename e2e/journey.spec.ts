@@ -41,7 +41,7 @@ test('a new user fine-tunes the bundled model, inspects it and exports it', asyn
   await expect(page.getByRole('button', { name: 'Start training', exact: true })).toBeEnabled({ timeout: 120_000 });
 
   // Attention: the heatmap's labels are the sentence's tokens, as the bundled tokenizer splits them.
-  const tokenizer = fromVocabTxt(readFileSync('public/models/bert-tiny-wordnet/vocab.txt', 'utf8'));
+  const tokenizer = fromVocabTxt(readFileSync('public/models/bert-tiny-en/vocab.txt', 'utf8'));
   const tokens = tokenizer.encode(SENTENCE).tokens;
   await page.getByLabel('Sentence', { exact: true }).fill(SENTENCE);
   await page.getByRole('button', { name: 'Show attention', exact: true }).click();

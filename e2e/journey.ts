@@ -6,7 +6,7 @@ export const SAMPLE_CSV = 'public/samples/sentiment.csv';
 /** Opens the studio and waits until the bundled model is loaded. */
 export async function openStudio(page: Page): Promise<void> {
   await page.goto('/');
-  await expect(page.getByRole('region', { name: 'Model', exact: true })).toContainText('bert-tiny-wordnet', { timeout: 120_000 });
+  await expect(page.getByRole('region', { name: 'Model', exact: true })).toContainText('bert-tiny-en', { timeout: 120_000 });
 }
 
 /**
@@ -16,7 +16,7 @@ export async function openStudio(page: Page): Promise<void> {
 export async function openStudioOnWasm(page: Page): Promise<void> {
   await openStudio(page);
   await page.getByLabel('Backend', { exact: true }).selectOption('wasm');
-  await expect(page.getByRole('region', { name: 'Model', exact: true })).toContainText('bert-tiny-wordnet', { timeout: 120_000 });
+  await expect(page.getByRole('region', { name: 'Model', exact: true })).toContainText('bert-tiny-en', { timeout: 120_000 });
 }
 
 /** Drops the sample CSV and chooses small shapes so software WebGPU steps stay short. */

@@ -10,7 +10,7 @@ test('the learning-rate finder charts loss against learning rate and applies its
   await openStudio(page);
   // A sweep is up to 100 steps: on a machine without a GPU the wasm backend takes them far faster than SwiftShader.
   await page.getByLabel('Backend', { exact: true }).selectOption('wasm');
-  await expect(page.getByRole('region', { name: 'Model', exact: true })).toContainText('bert-tiny-wordnet', { timeout: 120_000 });
+  await expect(page.getByRole('region', { name: 'Model', exact: true })).toContainText('bert-tiny-en', { timeout: 120_000 });
   await loadSampleAndConfigure(page);
 
   const training = page.getByRole('region', { name: 'Training', exact: true });

@@ -34,5 +34,11 @@ test('README screenshot of the suggested defaults, the learning-rate finder and 
   if (await stop.isEnabled()) await stop.click();
   await expect(page.getByRole('button', { name: 'Start training', exact: true })).toBeEnabled({ timeout: 120_000 });
   await page.mouse.move(0, 0);
-  await page.screenshot({ path: 'docs/trust.png', fullPage: true });
+  // The Training panel down to the end of the Evaluation panel, beside the charts.
+  // boundingBox is relative to the viewport; the clip of a full-page shot is in page coordinates.
+  const scrollY = await page.evaluate(() => window.scrollY);
+  const top = (await training.boundingBox())!.y + scrollY;
+  const evaluation = (await page.getByRole('region', { name: 'Evaluation', exact: true }).boundingBox())!;
+  const bottom = evaluation.y + scrollY + Math.min(evaluation.height, 520);
+  await page.screenshot({ path: 'docs/trust.png', fullPage: true, clip: { x: 0, y: top, width: 1440, height: bottom - top } });
 });

@@ -6,8 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runGoldenChecks, type GoldenReport } from '../../tools/reference/goldenCheck';
 
 const FIXTURES = join(__dirname, '../../tools/reference/fixtures');
-// bert-tiny-wordnet is the bundled model: regenerate its fixture whenever public/models/bert-tiny-wordnet is re-exported.
-const NAMES = ['base', 'regression', 'no-prefix', 'legacy-names', 'tied-decoder', 'no-pooler', 'bert-tiny-wordnet'];
+// bert-tiny-en is the bundled model: regenerate its fixture whenever public/models/bert-tiny-en is re-exported.
+const NAMES = ['base', 'regression', 'no-prefix', 'legacy-names', 'tied-decoder', 'no-pooler', 'bert-tiny-en'];
 
 // A plain Uint8Array copy: a Node Buffer's slice() is a view, which readSafetensors does not expect.
 const readFixture = (fixture: string) => async (name: string) => new Uint8Array(await readFile(join(FIXTURES, fixture, name)));

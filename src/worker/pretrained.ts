@@ -19,7 +19,7 @@ export interface Pretrained {
 }
 
 /** The folder under public/models/ that the studio opens with. */
-export const DEFAULT_MODEL = 'bert-tiny-wordnet';
+export const DEFAULT_MODEL = 'bert-tiny-en';
 
 export function sourceFor(spec: ModelSpec, baseUrl: string): ModelSource {
   switch (spec.kind) {

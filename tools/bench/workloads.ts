@@ -12,7 +12,7 @@ import type { BenchModelName, ModelShape } from './protocol';
 /** Where each benchmarked model's config.json is served (the Vite dev server serves the repository, public/ at /). */
 const CONFIG_URLS: Record<BenchModelName, string> = {
   fixture: '/tools/reference/fixtures/base/config.json',
-  default: '/models/bert-tiny-wordnet/config.json',
+  default: '/models/bert-tiny-en/config.json',
 };
 
 /** Fine-tuning for sequence classification: encoder, pooler and classifier. */

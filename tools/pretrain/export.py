@@ -19,7 +19,7 @@ from model import BertConfig, BertForMaskedLM
 from wordpiece import CLS, MASK, PAD, SEP, UNK
 
 HERE = Path(__file__).parent
-DEFAULT_OUT = HERE.parent.parent / "public" / "models" / "bert-tiny-wordnet"
+DEFAULT_OUT = HERE.parent.parent / "public" / "models" / "bert-tiny-en"
 DEFAULT_CHECKPOINT = HERE / "work" / "checkpoint.pt"
 STATE_FILE = "pretrain_state.json"
 MAX_LENGTH = 128

@@ -1,4 +1,4 @@
-"""Pretrain the bundled bert-tiny-wordnet model with masked-language modelling on one CPU thread.
+"""Pretrain the bundled bert-tiny-en model: masked-language modelling, plus the lexicon-polarity objective on request.
 
 Resumable: every --checkpoint-minutes (and on SIGUSR1 or SIGTERM) the model, optimizer, step, data position
 and RNG state go to <work>/checkpoint.pt and the weights are exported to <out>. A later run resumes from the
@@ -62,6 +62,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--polarity-weight", type=float, default=0.0,
                    help="weight of the lexicon-polarity loss on the pooler (polarity.py); 0 is MLM only")
     p.add_argument("--polarity-batch", type=int, default=96, help="single lines per step for the polarity loss")
+    p.add_argument("--end-at", type=int,
+                   help="end the current stage's plan at this step instead (its LR then decays to 0 by it); recorded")
     p.add_argument("--stage", default="wordnet",
                    help="name of this stage; a resumed state of another stage starts a new plan from its weights")
     return p.parse_args()
@@ -294,6 +296,13 @@ def main() -> None:
     tokenizer = WordPieceTokenizer.from_file(vocab_path)
     model, state, optimizer_state = restore(args, len(tokenizer.vocab), log)
     state, optimizer_state = enter_stage(args, state, optimizer_state, log)
+    if args.end_at is not None and args.end_at != state["total_steps"]:
+        if args.end_at <= state["step"]:
+            raise SystemExit(f"--end-at {args.end_at} is not after the current step {state['step']}")
+        log(f"plan of stage {state['stage']} shortened from {state['total_steps']} to {args.end_at} steps at step {state['step']}")
+        state.setdefault("plan_changes", []).append(
+            {"at_step": state["step"], "from_total_steps": state["total_steps"], "to_total_steps": args.end_at})
+        state["total_steps"] = args.end_at
     if args.total_steps is not None and args.total_steps != state["total_steps"]:
         log(f"keeping the plan of {state['total_steps']} steps from the resumed state (--total-steps ignored)")
     optimizer = torch.optim.AdamW(

@@ -41,7 +41,7 @@ export function ModelSources({ disabled }: { disabled: boolean }) {
         <button type="button" disabled={disabled} onClick={() => void loadModel({ kind: 'bundled', name: DEFAULT_MODEL })}>
           Load bundled model
         </button>
-        <span className="model-muted">{DEFAULT_MODEL}: a tiny uncased BERT pretrained on WordNet, ready offline.</span>
+        <span className="model-muted">{DEFAULT_MODEL}: a tiny uncased English BERT pretrained in this repository, ready offline.</span>
       </div>
 
       <form className="model-hub" onSubmit={submitHub} noValidate>
