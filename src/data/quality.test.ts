@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ParsedDataset, Row } from './parse';
-import { analyzeQuality, excludeRows, lengthSummary, type IssueKind, type QualityReport } from './quality';
+import { analyzeQuality, excludeRows, lengthSummary, MAX_REPORTED_GROUPS, type IssueKind, type QualityReport } from './quality';
 import { createRng } from './random';
 import { expectDataError, randomText } from './testing';
 
@@ -190,5 +190,16 @@ describe('excludeRows', () => {
     const cleaned = excludeRows(csv, issue?.rows ?? []);
     expect(cleaned.rows).toEqual(rows.slice(0, 6));
     expect(analyzeQuality(cleaned, { columns }).issues.find((i) => i.kind === 'empty')).toBeUndefined();
+  });
+});
+
+describe('analyzeQuality at scale', () => {
+  it('lists every duplicate row but only the first clusters as examples, and does not overflow the stack', () => {
+    // 150k rows, each text three times: 100k duplicate rows in 50k clusters.
+    const rows: Row[] = Array.from({ length: 150_000 }, (_, i) => ({ text: `sentence number ${Math.floor(i / 3)}`, label: 'a' }));
+    const report = analyzeQuality({ rows }, { columns });
+    const duplicates = report.issues.find((issue) => issue.kind === 'duplicate')!;
+    expect(duplicates.rows).toHaveLength(100_000);
+    expect(duplicates.groups).toHaveLength(MAX_REPORTED_GROUPS);
   });
 });

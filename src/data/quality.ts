@@ -39,9 +39,15 @@ export interface QualityIssue {
   message: string;
   /** Rows (indices into `rows`, ascending) that excluding would fix; empty when no row is to blame. */
   rows: number[];
-  /** For duplicates, near-duplicates and conflicts: each cluster of rows, including the one kept. */
+  /**
+   * For duplicates, near-duplicates and conflicts: clusters of rows, including the one kept; the first
+   * MAX_REPORTED_GROUPS only (they are shown as examples; `rows` lists every row to exclude).
+   */
   groups?: number[][];
 }
+
+/** Clusters an issue carries to the page: enough for its examples, and a 200k-duplicate file stays cheap to send. */
+export const MAX_REPORTED_GROUPS = 100;
 
 export interface LengthSummary {
   min: number;
@@ -135,7 +141,7 @@ class IssueList {
     if (rows.length === 0) return;
     const subject: Subject = (one, many) => `${plural(rows.length, 'row')} ${rows.length === 1 ? one : many}`;
     const issue: QualityIssue = { kind, severity, message: message(subject), rows: rows.sort((a, b) => a - b) };
-    if (groups) issue.groups = groups;
+    if (groups) issue.groups = groups.slice(0, MAX_REPORTED_GROUPS);
     this.issues.push(issue);
   }
 }
@@ -179,16 +185,17 @@ function checkDuplicates(rows: readonly Row[], t: Texts, label: string | undefin
     for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
     let kept = group;
     if (counts.size > 1) {
-      const top = Math.max(...counts.values());
+      let top = 0;
+      for (const n of counts.values()) top = Math.max(top, n);
       const winners = [...counts].filter(([, n]) => n === top);
       // With a clear majority, the minority rows are the suspects; on a tie every row is.
       kept = winners.length === 1 ? group.filter((_, k) => labels[k] === winners[0][0]) : [];
       const keptSet = new Set(kept);
-      conflicts.push(...group.filter((i) => !keptSet.has(i)));
+      for (const i of group) if (!keptSet.has(i)) conflicts.push(i);
       conflictGroups.push(group);
     }
     if (kept.length > 1) {
-      duplicates.push(...kept.slice(1));
+      for (const i of kept.slice(1)) duplicates.push(i);
       duplicateGroups.push(kept);
     }
   }

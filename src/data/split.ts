@@ -56,8 +56,8 @@ export function splitTrainValidation(rowCount: number, options: SplitOptions): D
   for (const key of [...groups.keys()].sort(ascending)) {
     const rows = rng.shuffle(groups.get(key) as number[]);
     const held = rows.length < 2 ? 0 : Math.min(rows.length - 1, Math.max(1, Math.round(rows.length * fraction)));
-    validation.push(...rows.slice(0, held));
-    train.push(...rows.slice(held));
+    // Loops, not push(...rows): spreading a million-row array overflows the call stack.
+    rows.forEach((row, k) => (k < held ? validation : train).push(row));
   }
   if (validation.length === 0) {
     throw new DataError('too-few-rows', 'No class has 2 rows, so none can be held out for validation.');

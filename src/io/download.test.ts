@@ -48,6 +48,23 @@ describe('readStream', () => {
   });
 });
 
+describe('readStream: sizes are checked, never trusted', () => {
+  it('refuses a body shorter than its stated length, so it is never cached as the file', async () => {
+    const error = await readStream(streamOf([new Uint8Array(10)]), 20, 'model.safetensors', () => new Error('read')).catch((e) => e);
+    expect(error).toBeInstanceOf(ModelSourceError);
+    expect(error.kind).toBe('bad-size');
+    expect(error.message).toMatch(/ended after 10 of its 20 bytes/);
+  });
+
+  it('refuses a body longer than its stated length', async () => {
+    await expect(readStream(streamOf([new Uint8Array(30)]), 20, 'x', () => new Error('read'))).rejects.toThrow(/more than its stated 20 bytes/);
+  });
+
+  it('refuses a stated length of 1e12 before allocating anything', async () => {
+    await expect(readStream(streamOf([]), 1e12, 'x', () => new Error('read'))).rejects.toThrow(/states a size of 1000000000000 bytes/);
+  });
+});
+
 describe('download', () => {
   it('reports no total for compressed bodies, whose Content-Length is not the decoded size', async () => {
     const events: Progress[] = [];

@@ -40,8 +40,14 @@ export async function exists(url: string, file: string, fetchImpl: FetchLike): P
   }
 }
 
-/** Buffers larger than this grow as bytes arrive instead of trusting a stated length up front. */
-const MAX_PREALLOCATED_BYTES = 1 << 30;
+/**
+ * A stated length above this sizes the first buffer only up to it; the rest grows as bytes actually arrive, so
+ * a Content-Length of 1e12 cannot make the page allocate gigabytes before a single byte is read.
+ */
+const MAX_PREALLOCATED_BYTES = 64 * 2 ** 20;
+
+/** No single model file is larger (BERT-large in float32 is 1.3 GB; the zip limit is 2 GiB). */
+export const MAX_FILE_BYTES = 4 * 2 ** 30;
 
 /**
  * Reads a byte stream to the end. `total`, when known, sizes the buffer up front so a large file is
@@ -54,6 +60,9 @@ export async function readStream(
   readFailure: () => Error,
   onProgress?: ProgressCallback,
 ): Promise<Uint8Array> {
+  if (total !== undefined && total > MAX_FILE_BYTES) {
+    throw new ModelSourceError('bad-size', `${file} states a size of ${total} bytes, beyond any model file (limit ${MAX_FILE_BYTES})`, { file });
+  }
   let buffer = new Uint8Array(Math.min(total ?? 64 * 1024, MAX_PREALLOCATED_BYTES));
   let loaded = 0;
   onProgress?.({ stage: 'download', item: file, loaded, total });
@@ -64,6 +73,9 @@ export async function readStream(
         throw readFailure();
       });
     for (let chunk = await next(); !chunk.done; chunk = await next()) {
+      if (loaded + chunk.value.length > (total ?? MAX_FILE_BYTES)) {
+        throw new ModelSourceError('bad-size', `${file} sent more than its stated ${total ?? MAX_FILE_BYTES} bytes`, { file });
+      }
       if (loaded + chunk.value.length > buffer.length) {
         const grown = new Uint8Array(Math.max(buffer.length * 2, loaded + chunk.value.length));
         grown.set(buffer.subarray(0, loaded));
@@ -73,6 +85,10 @@ export async function readStream(
       loaded += chunk.value.length;
       onProgress?.({ stage: 'download', item: file, loaded, total });
     }
+  }
+  // A short body is a dropped connection or a truncating proxy: never hand it on (or to the cache) as the file.
+  if (total !== undefined && loaded !== total) {
+    throw new ModelSourceError('bad-size', `${file} ended after ${loaded} of its ${total} bytes: the download was cut short`, { file });
   }
   return loaded === buffer.length ? buffer : buffer.slice(0, loaded);
 }

@@ -261,6 +261,18 @@ describe('loadModelFiles', () => {
     await expectError(loadModelFiles(source), 'no-safetensors', /old-bert has no model\.safetensors.*pytorch_model\.bin is a Python pickle/);
   });
 
+  it('lets the caller refuse the config before the weights are downloaded', async () => {
+    const source = localSource(blobs(complete));
+    const fetched: string[] = [];
+    const recording: ModelSource = { ...source, fetchFile: (file, ...rest) => (fetched.push(file), source.fetchFile(file, ...rest)) };
+    const refuse = () => {
+      throw new Error('config.json: "model_type" must be "bert"');
+    };
+    await expect(loadModelFiles(recording, undefined, undefined, refuse)).rejects.toThrow(/model_type/);
+    expect(fetched).toContain('config.json');
+    expect(fetched).not.toContain('model.safetensors');
+  });
+
   it('fails clearly without config.json or a tokenizer', async () => {
     await expectError(loadModelFiles(localSource(blobs({ 'vocab.txt': 'x' }))), 'not-found', /config\.json/);
     await expectError(

@@ -164,8 +164,15 @@ export interface ModelFiles {
  * Fetches everything a BERT model needs, in order config → tokenizer → weights. Progress is one
  * stream across files: `loaded` counts every byte so far, `total` is the finished files plus the
  * current file's size, so it grows as files are reached (the weights, last, dominate it).
+ * `checkBeforeWeights` sees the small files first and may throw: an unsupported config is then reported
+ * before a gigabyte of weights is downloaded for nothing.
  */
-export async function loadModelFiles(source: ModelSource, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<ModelFiles> {
+export async function loadModelFiles(
+  source: ModelSource,
+  onProgress?: ProgressCallback,
+  signal?: AbortSignal,
+  checkBeforeWeights?: (files: Omit<ModelFiles, 'weights'>) => void,
+): Promise<ModelFiles> {
   let finishedBytes = 0;
   const fetchFile = async (file: string): Promise<Uint8Array> => {
     const bytes = await source.fetchFile(
@@ -206,6 +213,14 @@ export async function loadModelFiles(source: ModelSource, onProgress?: ProgressC
     : { kind: 'tokenizer.json', json: text(tokenizerJson!) };
   const tokenizerConfig = await optional('tokenizer_config.json');
   const specialTokensMap = await optional('special_tokens_map.json');
+  const head = {
+    sourceId: source.id,
+    config,
+    tokenizer,
+    tokenizerConfig: tokenizerConfig && text(tokenizerConfig),
+    specialTokensMap: specialTokensMap && text(specialTokensMap),
+  };
+  checkBeforeWeights?.(head);
   const weights = await optional('model.safetensors');
   if (!weights) {
     throw new ModelSourceError(
@@ -216,14 +231,7 @@ export async function loadModelFiles(source: ModelSource, onProgress?: ProgressC
       { file: 'model.safetensors' },
     );
   }
-  return {
-    sourceId: source.id,
-    config,
-    tokenizer,
-    tokenizerConfig: tokenizerConfig && text(tokenizerConfig),
-    specialTokensMap: specialTokensMap && text(specialTokensMap),
-    weights,
-  };
+  return { ...head, weights };
 }
 
 /** Files fetched over HTTP from under `base`, a URL ending in "/". */

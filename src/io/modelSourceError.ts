@@ -12,7 +12,9 @@ export type ModelSourceErrorKind =
   /** The model has no model.safetensors (only safetensors weights are ever loaded). */
   | 'no-safetensors'
   /** The user cancelled the download. */
-  | 'cancelled';
+  | 'cancelled'
+  /** The body's size disagrees with its stated Content-Length, or the stated size is beyond any model file. */
+  | 'bad-size';
 
 export interface ModelSourceErrorDetails {
   file?: string;

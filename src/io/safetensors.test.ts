@@ -205,6 +205,13 @@ describe('readSafetensors rejects', () => {
     expectCode(build({ a: f32Entry(0, 8), b: f32Entry(4, 8, [1]) }, eight), 'overlap', /"a".*"b"/);
   });
 
+  it('overlapping tensors before decoding any of them (64 entries on one range would decode 64 copies)', () => {
+    // Both entries cover an I64 value outside the int32 range: decoding first would report that instead.
+    const data = new Uint8Array(BigInt64Array.from([2n ** 40n]).buffer);
+    const entry = { dtype: 'I64', shape: [1], data_offsets: [0, 8] };
+    expectCode(build({ a: entry, b: entry }, data), 'overlap');
+  });
+
   it('a byte span that does not match the shape', () => {
     expectCode(build({ x: f32Entry(0, 8, [3]) }, eight), 'size-mismatch', /expected 12/);
   });

@@ -72,18 +72,17 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
   const data = bytes.subarray(8 + headerLength);
 
   let metadata: Record<string, string> = {};
-  const spans: { name: string; begin: number; end: number }[] = [];
-  const tensors = new Map<string, TensorEntry>();
+  const entries: (ReturnType<typeof parseEntry> & { name: string })[] = [];
   for (const [name, value] of Object.entries(header)) {
-    if (name === METADATA_KEY) {
-      metadata = parseMetadata(value);
-      continue;
-    }
-    const { dtype, shape, begin, end } = parseEntry(name, value, data.length);
-    spans.push({ name, begin, end });
+    if (name === METADATA_KEY) metadata = parseMetadata(value);
+    else entries.push({ name, ...parseEntry(name, value, data.length) });
+  }
+  // Before decoding anything: entries sharing one range would otherwise each decode a copy of it.
+  checkNoOverlap(entries);
+  const tensors = new Map<string, TensorEntry>();
+  for (const { name, dtype, shape, begin, end } of entries) {
     tensors.set(name, { dtype, shape, data: decode(name, dtype, data.subarray(begin, end)) });
   }
-  checkNoOverlap(spans);
   return { metadata, tensors };
 }
 

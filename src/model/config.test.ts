@@ -110,6 +110,13 @@ describe('parseBertConfig', () => {
     ['a decoder', bert({ is_decoder: true }), 'is_decoder'],
     ['cross-attention', bert({ add_cross_attention: true }), 'add_cross_attention'],
     ['untied word embeddings', bert({ tie_word_embeddings: false }), 'tie_word_embeddings'],
+    // Sizes past the caps are refused before anything is allocated from them (3e6 labels took 10 s and 1 GB).
+    ['3 million labels', bert({ num_labels: 3_000_000 }), 'num_labels'],
+    ['10 million labels', bert({ num_labels: 10_000_000 }), 'num_labels'],
+    ['an id2label of 20,000 labels', bert({ id2label: Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [i, `l${i}`])) }), 'id2label'],
+    ['1000 layers', bert({ num_hidden_layers: 1000 }), 'num_hidden_layers'],
+    ['a 2-million-token vocabulary', bert({ vocab_size: 2_000_000 }), 'vocab_size'],
+    ['a hidden size of 100,000', bert({ hidden_size: 100_000, num_attention_heads: 1 }), 'hidden_size'],
   ])('rejects %s, naming the field', (_, json, field) => {
     const error = configError(json);
     expect(error.field).toBe(field);

@@ -232,6 +232,9 @@ function parseId2Label(value: unknown): string[] {
   }
   const entries = Object.entries(value);
   if (entries.length === 0) throw new ConfigError('id2label', 'is empty');
+  if (entries.length > CONFIG_LIMITS.num_labels) {
+    throw new ConfigError('id2label', `has ${entries.length} labels, above the studio's limit of ${CONFIG_LIMITS.num_labels}`);
+  }
   const labels: string[] = new Array(entries.length);
   for (const [key, label] of entries) {
     const id = Number(key);
@@ -264,9 +267,27 @@ function numberField(raw: Json, key: string, fallback: number | null): number | 
   return value;
 }
 
+/**
+ * Upper bounds on the sizes config.json sets, checked before anything is allocated from them: each is far above
+ * any published BERT-family checkpoint (XLM-R's 250k vocabulary, 48 layers, 8k positions) yet keeps a hostile
+ * or mistyped file from asking for gigabytes.
+ */
+export const CONFIG_LIMITS: Readonly<Record<string, number>> = {
+  vocab_size: 1_000_000,
+  hidden_size: 8192,
+  num_hidden_layers: 128,
+  num_attention_heads: 128,
+  intermediate_size: 65_536,
+  max_position_embeddings: 65_536,
+  type_vocab_size: 1024,
+  num_labels: 10_000,
+};
+
 function positiveInt(raw: Json, key: string, fallback: number): number {
   const value = numberField(raw, key, fallback)!;
   if (!Number.isInteger(value) || value < 1) throw new ConfigError(key, `must be a positive integer, got ${value}`);
+  const limit = CONFIG_LIMITS[key];
+  if (limit !== undefined && value > limit) throw new ConfigError(key, `(${value}) is above the studio's limit of ${limit}`);
   return value;
 }
 

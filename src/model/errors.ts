@@ -16,7 +16,7 @@ export class ConfigError extends Error {
   }
 }
 
-export type WeightsErrorCode = 'shape-mismatch' | 'not-float' | 'not-bert' | 'unknown-parameter';
+export type WeightsErrorCode = 'shape-mismatch' | 'not-float' | 'not-finite' | 'not-bert' | 'layer-count' | 'unknown-parameter';
 
 /** A checkpoint tensor that cannot become a parameter of the configured model. */
 export class WeightsError extends Error {

@@ -203,6 +203,32 @@ describe('loadBertWeights on synthetic checkpoints', () => {
     disposeParams(loaded.params);
   });
 
+  it('refuses a config asking for more layers than the checkpoint holds, before filling them with random weights', () => {
+    const tensors = randomCheckpoint(config, FULL);
+    const error = weightsError(() => loadBertWeights(tinyConfig({ num_hidden_layers: 100 }), tensors, FULL));
+    expect(error.code).toBe('layer-count');
+    expect(error.message).toMatch(/asks for 100 layers \(num_hidden_layers\) but the checkpoint holds 2/);
+  });
+
+  it('refuses NaN and Inf weights at load, naming the tensor', () => {
+    const tensors = randomCheckpoint(config, FULL);
+    const entry = tensors.get('bert.encoder.layer.1.attention.self.query.weight')!;
+    entry.data[3] = NaN;
+    entry.data[5] = -Infinity;
+    const error = weightsError(() => loadBertWeights(config, tensors, FULL));
+    expect(error.code).toBe('not-finite');
+    expect(error.tensor).toBe('bert.encoder.layer.1.attention.self.query.weight');
+    expect(error.message).toMatch(/holds 2 NaN or Inf values/);
+  });
+
+  it('never exports NaN or Inf weights', async () => {
+    const loaded = loadBertWeights(config, randomCheckpoint(config, FULL), FULL);
+    const bias = loaded.params.get('classifier.bias')!;
+    bias.assign(tf.fill(bias.shape, NaN));
+    await expect(exportBertWeights(loaded.params)).rejects.toThrow(/classifier\.bias holds \d+ NaN or Inf/);
+    disposeParams(loaded.params);
+  });
+
   it('initialises as HF: N(0, initializer_range) weights, zero [PAD] row, zero biases, LayerNorm 1 and 0', async () => {
     const wide = tinyConfig({ vocab_size: 500, pad_token_id: 3, initializer_range: 0.05 });
     const tensors = randomCheckpoint(wide, FULL);

@@ -88,6 +88,7 @@ export function loadBertWeights(
     const sample = [...tensors.keys()].slice(0, 3).join(', ');
     throw new WeightsError('not-bert', `no BERT encoder tensor in this checkpoint (it holds e.g. ${sample || 'nothing'})`);
   }
+  checkLayerCount(config, [...tensors.keys()].map(canonicalName));
 
   const rng = createRng(seed);
   const values = new Map<string, Float32Array>();
@@ -122,7 +123,9 @@ export function loadBertWeights(
 export async function exportBertWeights(params: BertParams): Promise<Map<string, TensorToWrite>> {
   const out = new Map<string, TensorToWrite>();
   for (const [name, variable] of params) {
-    out.set(name, { shape: [...variable.shape], data: (await variable.data()) as Float32Array });
+    const data = (await variable.data()) as Float32Array;
+    checkFinite(name, data);
+    out.set(name, { shape: [...variable.shape], data });
   }
   return out;
 }
@@ -139,6 +142,31 @@ function checkEntry(stored: string, name: string, entry: TensorEntry, shape: num
   }
   if (!(entry.data instanceof Float32Array)) {
     throw new WeightsError('not-float', `${stored} is stored as ${entry.dtype}; parameters must be floating point`, stored);
+  }
+  checkFinite(stored, entry.data);
+}
+
+/** Refuses NaN and Inf: a model holding them predicts garbage and would export it (e.g. a diverged run's save). */
+function checkFinite(name: string, data: Float32Array): void {
+  let bad = 0;
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) bad += 1;
+  if (bad > 0) {
+    throw new WeightsError('not-finite', `${name} holds ${bad} NaN or Inf value${bad === 1 ? '' : 's'} (of ${data.length}): the checkpoint is damaged or was saved from a diverged run`, name);
+  }
+}
+
+/** Layer indices present in the checkpoint's encoder, so a config asking for more layers is caught before allocating. */
+function checkLayerCount(config: BertConfig, names: Iterable<string>): void {
+  let stored = -1;
+  for (const name of names) {
+    const match = /^bert\.encoder\.layer\.(\d+)\./.exec(name);
+    if (match) stored = Math.max(stored, Number(match[1]));
+  }
+  if (stored >= 0 && config.numHiddenLayers > stored + 1) {
+    throw new WeightsError(
+      'layer-count',
+      `config.json asks for ${config.numHiddenLayers} layers (num_hidden_layers) but the checkpoint holds ${stored + 1}; the rest would be random`,
+    );
   }
 }
 

@@ -47,6 +47,11 @@ export interface TrainingSlice {
   receiveState(state: TrainState, message?: string): void;
 }
 
+/** The map with exactly the `frozen` groups frozen, as a run's latest step reports them. */
+function runningMap(shape: FreezeMap, frozen: readonly string[]): FreezeMap {
+  return Object.fromEntries(Object.keys(shape).map((id) => [id, frozen.includes(id)])) as FreezeMap;
+}
+
 function mapToSpec(map: FreezeMap): string {
   const frozen = (Object.keys(map) as GroupId[]).filter((id) => map[id] && id !== 'head');
   if (frozen.length === 0) return 'none';
@@ -112,19 +117,20 @@ export const createTrainingSlice: Slice<TrainingSlice> = (set, get) => {
     },
 
     toggleFreeze(group) {
-      const map = get().freezeMap();
+      // During a run, toggles start from the groups frozen at its latest step (a gradual schedule moves them).
+      const latest = get().runState === 'idle' ? undefined : get().steps.at(-1);
+      const map = latest && get().freezeMap() ? runningMap(get().freezeMap()!, latest.frozen) : get().freezeMap();
       if (!map || group === 'head') return;
-      const next = { ...map, [group]: !map[group] };
+      const spec = mapToSpec({ ...map, [group]: !map[group] });
       choose('freeze');
-      set((s) => ({ args: { ...s.args, freeze: mapToSpec(next) } }));
-      live(() => engine().call('setLive', { freeze: next }));
+      set((s) => ({ args: { ...s.args, freeze: spec } }));
+      live(() => engine().call('setLive', { freeze: spec }));
     },
 
     setFreezeSpec(spec) {
       choose('freeze');
       set((s) => ({ args: { ...s.args, freeze: spec } }));
-      const map = get().freezeMap();
-      if (map) live(() => engine().call('setLive', { freeze: map }));
+      if (get().freezeMap()) live(() => engine().call('setLive', { freeze: spec }));
     },
 
     resetFreeze() {

@@ -39,6 +39,16 @@ export interface ClippedGradients {
   norm: tf.Scalar;
 }
 
+/** The global L2 norm of all gradients, on the device; non-finite when any gradient holds a NaN or Inf. */
+export function globalNorm(grads: ReadonlyMap<string, tf.Tensor>): tf.Scalar {
+  return tf.tidy(() => {
+    const values = [...grads.values()];
+    // One squared sum per tensor, stacked (concat splits its inputs into chunks the device can bind; addN does not).
+    const total = values.length === 0 ? tf.scalar(0) : tf.stack(values.map((g) => g.square().sum())).sum();
+    return total.sqrt() as tf.Scalar;
+  });
+}
+
 /**
  * Scales all gradients by min(1, maxNorm / (norm + 1e-6)), as `torch.nn.utils.clip_grad_norm_` does. The scale is
  * applied on the device whatever its value, so clipping costs no readback. A non-finite norm (a NaN or Inf
@@ -51,12 +61,9 @@ export function clipByGlobalNorm(grads: ReadonlyMap<string, tf.Tensor>, maxNorm:
   const names = [...grads.keys()];
   // tf.tidy keeps tensors returned in arrays and plain objects, not in a Map: build the Map outside.
   const [norm, ...clipped] = tf.tidy(() => {
-    const values = [...grads.values()];
-    // One squared sum per tensor, stacked (concat splits its inputs into chunks the device can bind; addN does not).
-    const total = values.length === 0 ? tf.scalar(0) : tf.stack(values.map((g) => g.square().sum())).sum();
-    const norm = total.sqrt() as tf.Scalar;
+    const norm = globalNorm(grads);
     const scale = tf.minimum(1, tf.div(maxNorm, norm.add(1e-6)));
-    return [norm, ...values.map((g) => g.mul(scale))];
+    return [norm, ...[...grads.values()].map((g) => g.mul(scale))];
   });
   return { grads: new Map(names.map((name, i) => [name, clipped[i]])), norm: norm as tf.Scalar };
 }

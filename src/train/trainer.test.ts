@@ -86,6 +86,72 @@ describe('Trainer', () => {
     expect(await readWeights(params)).toEqual(before);
   });
 
+  it('restores the best evaluation\'s weights when a later step fails, and says which step they are from', async () => {
+    const init = fixture('classify', toySentimentCsv(48), { epochs: 4, evalEvery: 2, earlyStoppingPatience: 10 });
+    const { params } = init.model;
+    let best: Map<string, Float32Array> | null = null;
+    let bestStep = 0;
+    const trainer = new Trainer({
+      ...init,
+      hooks: {
+        onEval: (metrics) => {
+          if (!metrics.isBest) return;
+          bestStep = metrics.step;
+          // The cpu backend reads synchronously: these are the weights the trainer has just copied as the best.
+          best = new Map([...params].map(([name, variable]) => [name, (variable.dataSync() as Float32Array).slice()]));
+        },
+        onStep: (metrics) => {
+          // After step 5 (evaluations at 2 and 4), a weight goes bad between steps: the next loss is NaN.
+          if (metrics.step === 5) {
+            const bias = params.get('classifier.bias')!;
+            bias.assign(tf.fill(bias.shape, NaN));
+          }
+        },
+      },
+    });
+    const result = await trainer.run();
+    expect(result.outcome).toBe('failed');
+    expect(result.steps).toBe(5);
+    expect(bestStep).toBeGreaterThan(0);
+    expect(result.weightsFrom).toEqual({ step: bestStep, source: 'best' });
+    expect(result.message).toContain(`The weights of the best evaluation (step ${bestStep}) were restored`);
+    expect(await readWeights(params)).toEqual(best);
+  });
+
+  it('names the weights that are bad when there is no better copy to restore', async () => {
+    const init = fixture('classify', toySentimentCsv(48), { epochs: 1, maxGradNorm: 0 });
+    const bias = init.model.params.get('classifier.bias')!;
+    bias.assign(tf.fill(bias.shape, NaN));
+    const result = await new Trainer({ ...init, validation: [] }).run();
+    expect(result.outcome).toBe('failed');
+    expect(result.weightsFrom).toEqual({ step: 0, source: 'last-step' });
+    expect(result.message).toMatch(/1 of them hold NaN or Inf \(classifier\.bias\): reload the model/);
+  });
+
+  it('reads the gradient norm without clipping, so a NaN gradient is caught even when the loss is finite', async () => {
+    const { trainer, steps } = setup('classify', toySentimentCsv(48), { maxGradNorm: 0, maxSteps: 2 });
+    await trainer.run();
+    expect(steps.map((m) => m.gradNorm).every((norm) => norm > 0)).toBe(true);
+  });
+
+  it('runs a gradual schedule chosen mid-run from the step it arrives at, not a fixed start map', async () => {
+    const init = fixture('classify', toySentimentCsv(48), { freeze: 'none', maxSteps: 6 });
+    const steps: StepMetrics[] = [];
+    const trainer: Trainer = new Trainer({
+      ...init,
+      hooks: {
+        onStep: (metrics) => {
+          steps.push(metrics);
+          if (metrics.step === 2) trainer.setLive({ freeze: 'gradual:1' });
+        },
+      },
+    });
+    await trainer.run();
+    const frozenCounts = steps.map((m) => m.frozen.length);
+    // From step 3: head only (embeddings, both layers and the pooler frozen), then one more unit each step.
+    expect(frozenCounts).toEqual([0, 0, 4, 2, 1, 0]);
+  });
+
   it('steps on every epoch\'s last short accumulation group and evaluates at each epoch end', async () => {
     // 48 rows → 38 train → 5 batches of 8 per epoch; with 2 micro-batches per step that is 3 steps per epoch.
     const { trainer, steps } = setup('classify', toySentimentCsv(48), { epochs: 2, gradAccumSteps: 2, evalEvery: 2 });

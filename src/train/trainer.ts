@@ -3,8 +3,9 @@
  * per-group learning rates, freezing (fixed or gradual), periodic evaluation with early stopping and the best
  * weights kept. Pause, resume, stop and live settings take effect between optimizer steps.
  *
- * Bad numerics: the loss and the gradient norm are read back before every update, and a non-finite value stops
- * the run without applying that update, so the weights in memory are always those of the last good step.
+ * Bad numerics: the loss and the gradient norm (computed even when clipping is off) are read back before every
+ * update, and a non-finite value stops the run without applying that update. The run then restores the best
+ * evaluation's weights when it has one (else it keeps the last good step's) and says which step they are from.
  */
 import * as tf from '@tensorflow/tfjs';
 import { epochBatches, planBatches, type Batch } from '../data/batching';
@@ -15,7 +16,7 @@ import type { Tokenizer } from '../tokenizer/types';
 import { AdamW } from './adamw';
 import type { TrainingArgs } from './defaults';
 import { freezeMapAt, freezeScheduleFor, parseFreezeSpec, trainableParamNames, type FreezeMap, type FreezeSchedule } from './freeze';
-import { clipByGlobalNorm, GradAccumulator, gradsByName } from './gradients';
+import { clipByGlobalNorm, globalNorm, GradAccumulator, gradsByName } from './gradients';
 import { buildParamGroups, decayNames, type GroupId, type ParamGroups } from './groups';
 import { groupLrs, lrScaleAt, paramLrs } from './lr';
 import { evaluateModel, type EvalMetrics, type EvalOptions } from './evaluate';
@@ -41,7 +42,11 @@ export interface StepMetrics {
 /** Settings the user can change while the run goes on; they apply from the next optimizer step. */
 export interface LiveSettings {
   learningRate?: number;
-  freeze?: FreezeMap;
+  /**
+   * A freeze spec as `args.freeze` takes it ("top:2", "gradual:epoch", …), resolved here: a gradual schedule
+   * chosen mid-run unfreezes from the step it arrives at, not from a fixed map the page worked out.
+   */
+  freeze?: string;
   llrd?: number;
   headLrMultiplier?: number;
 }
@@ -68,12 +73,19 @@ export interface TrainerInit {
 
 export type TrainOutcome = 'done' | 'stopped' | 'early-stopped' | 'failed';
 
+/** Which step's weights the model holds after a run: the best evaluation's, or the last optimizer step's. */
+export interface WeightsOrigin {
+  step: number;
+  source: 'best' | 'last-step';
+}
+
 export interface TrainResult {
   outcome: TrainOutcome;
   message?: string;
   steps: number;
   history: { steps: StepMetrics[]; evals: EvalMetrics[] };
   best?: EvalMetrics;
+  weightsFrom: WeightsOrigin;
 }
 
 export class Trainer {
@@ -86,7 +98,9 @@ export class Trainer {
   private readonly accumulator = new GradAccumulator();
   private readonly history: TrainResult['history'] = { steps: [], evals: [] };
   private readonly earlyStopping: EarlyStopping | null;
-  private live: LiveSettings = {};
+  private live: Omit<LiveSettings, 'freeze'> = {};
+  /** A freeze schedule chosen during the run, counted from the step and epoch it arrived at. */
+  private liveFreeze: { schedule: FreezeSchedule; fromStep: number; fromEpoch: number } | null = null;
   private control: 'run' | 'pause' | 'stop' = 'run';
   private wake: (() => void) | null = null;
   /** The best evaluation's weights, allocated once so tensor counts stay flat across improvements. */
@@ -119,12 +133,30 @@ export class Trainer {
       : null;
   }
 
+  /** Whether the run waits between optimizer steps: the weights are then those of step `steps`, safe to read. */
+  get paused(): boolean {
+    return this.control === 'pause';
+  }
+
+  /** The run so far, for an export taken while paused. */
+  progress(): Pick<TrainResult, 'steps' | 'history' | 'best'> {
+    return { steps: this.step, history: this.history, best: this.best ?? undefined };
+  }
+
   get frozenNow(): FreezeMap {
-    return this.live.freeze ?? freezeMapAt(this.schedule, this.step, this.epochOf(this.step));
+    const epoch = this.epochOf(this.step);
+    if (!this.liveFreeze) return freezeMapAt(this.schedule, this.step, epoch);
+    const { schedule, fromStep, fromEpoch } = this.liveFreeze;
+    return freezeMapAt(schedule, this.step - fromStep, epoch - fromEpoch);
   }
 
   setLive(settings: LiveSettings): void {
-    this.live = { ...this.live, ...settings };
+    const { freeze, ...rest } = settings;
+    if (freeze !== undefined) {
+      const schedule = freezeScheduleFor(parseFreezeSpec(freeze), this.init.model.config.numHiddenLayers);
+      this.liveFreeze = { schedule, fromStep: this.step, fromEpoch: this.epochOf(this.step) };
+    }
+    this.live = { ...this.live, ...rest };
   }
 
   pause(): void {
@@ -151,6 +183,7 @@ export class Trainer {
     const evalEvery = args.evalEvery === 'epoch' ? null : args.evalEvery;
     let outcome: TrainOutcome = 'done';
     let message: string | undefined;
+    let weightsFrom: WeightsOrigin;
     try {
       epochs: for (let epoch = 0; this.step < this.totalSteps; epoch++) {
         let evaluatedAt = -1;
@@ -164,7 +197,7 @@ export class Trainer {
           const failure = await this.optimizerStep(micro);
           if (failure !== null) {
             outcome = 'failed';
-            message = failure;
+            message = `${failure}: training stopped before applying that update.`;
             break epochs;
           }
           if (evalEvery !== null && this.step % evalEvery === 0) {
@@ -180,13 +213,33 @@ export class Trainer {
           break;
         }
       }
-      if (outcome !== 'failed' && this.best && this.bestWeights) this.copyWeights(this.bestWeights, this.init.model.params);
+      weightsFrom = this.restoreBest();
+      if (outcome === 'failed') message = `${message} ${await this.describeRecovery(weightsFrom)}`;
     } finally {
       this.accumulator.dispose();
       this.optimizer.dispose();
       tf.dispose([...(this.bestWeights?.values() ?? [])]);
     }
-    return { outcome, message, steps: this.step, history: this.history, best: this.best ?? undefined };
+    return { outcome, message, steps: this.step, history: this.history, best: this.best ?? undefined, weightsFrom };
+  }
+
+  /** Puts the best evaluation's weights back when there was one; the model keeps them after any outcome. */
+  private restoreBest(): WeightsOrigin {
+    if (!this.best || !this.bestWeights) return { step: this.step, source: 'last-step' };
+    this.copyWeights(this.bestWeights, this.init.model.params);
+    return { step: this.best.step, source: 'best' };
+  }
+
+  /** What a failed run leaves the user with, checked: weights that went bad outside an update are named. */
+  private async describeRecovery(origin: WeightsOrigin): Promise<string> {
+    const bad = await nonFiniteParams(this.init.model.params);
+    const which = origin.source === 'best'
+      ? `The weights of the best evaluation (step ${origin.step}) were restored`
+      : `The weights after step ${origin.step}, the last good step, were kept`;
+    if (bad.length > 0) {
+      return `${which}, but ${bad.length} of them hold NaN or Inf (${bad.slice(0, 3).join(', ')}${bad.length > 3 ? ', …' : ''}): reload the model. Try a lower learning rate.`;
+    }
+    return `${which}; export them or try a lower learning rate.`;
   }
 
   private async evaluateAndTrack(): Promise<boolean> {
@@ -228,15 +281,16 @@ export class Trainer {
     this.accumulator.reset();
     const clipped = args.maxGradNorm > 0 ? clipByGlobalNorm(mean, args.maxGradNorm) : null;
     const grads = clipped ? clipped.grads : mean;
-    const readback = tf.tidy(() => tf.stack([tf.stack(losses).mean(), clipped ? clipped.norm : tf.scalar(0)]));
+    // Without clipping the norm is still read: a NaN gradient can come with a finite loss.
+    const norm = clipped ? clipped.norm : globalNorm(mean);
+    const readback = tf.tidy(() => tf.stack([tf.stack(losses).mean(), norm]));
     const [loss, gradNorm] = await readback.data();
-    tf.dispose([readback, ...losses, clipped?.norm ?? []]);
+    tf.dispose([readback, ...losses, norm]);
     if (clipped) tf.dispose([...mean.values()]);
 
     let failure: string | null = null;
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
-      failure = `The loss became ${loss} (gradient norm ${gradNorm}) at step ${this.step + 1}: training stopped and ` +
-        'the weights of the last good step were kept. Try a lower learning rate.';
+      failure = `The loss became ${loss} (gradient norm ${gradNorm}) at step ${this.step + 1}`;
     } else {
       const lrs = this.groupLrs();
       const scale = lrScaleAt(this.step, this.totalSteps, { kind: args.schedule, warmupRatio: args.warmupRatio });
@@ -317,6 +371,16 @@ export class Trainer {
   private copyWeights(from: ReadonlyMap<string, tf.Tensor>, to: ReadonlyMap<string, tf.Variable>): void {
     for (const [name, value] of from) to.get(name)!.assign(value);
   }
+}
+
+/** Names of the parameters holding a NaN or Inf, in one readback. */
+export async function nonFiniteParams(params: ReadonlyMap<string, tf.Tensor>): Promise<string[]> {
+  const names = [...params.keys()];
+  if (names.length === 0) return [];
+  const flags = tf.tidy(() => tf.stack(names.map((name) => tf.isFinite(params.get(name)!).all().cast('int32'))));
+  const finite = await flags.data();
+  flags.dispose();
+  return names.filter((_, i) => finite[i] === 0);
 }
 
 /** Consecutive groups of `size` items; the last group may be shorter (an epoch's last accumulation step). */

@@ -135,6 +135,30 @@ describe('Engine', () => {
     expect(statuses.filter((s) => s === 'failed')).toEqual([]);
   });
 
+  it('exports while a run is paused, with the paused step\'s weights and the history so far', async () => {
+    const events: EngineEvent[] = [];
+    let pauseSent = false;
+    const engine: Engine = new Engine((event) => {
+      events.push(event);
+      if (event.type === 'step' && !pauseSent) {
+        pauseSent = true;
+        void engine.handle({ id: 9, command: 'pause', params: null });
+      }
+    }, '/');
+    await engine.handle({ id: 1, command: 'loadModel', params: { model: fixtureModel('base') } });
+    await engine.handle({ id: 2, command: 'loadData', params: { task: 'classify', train: { fileName: 'toy.csv', text: toySentimentCsv(40) } } });
+    await engine.handle({ id: 3, command: 'start', params: { args: { maxSteps: 20, batchSize: 4, maxLength: 16 } } });
+    while (!events.some((e) => e.type === 'state' && e.state === 'paused')) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50)); // the step in flight when pause arrived finishes
+    const { files } = (await engine.handle({ id: 4, command: 'export', params: null })) as EngineCommands['export']['result'];
+    const metrics = JSON.parse(new TextDecoder().decode(files['metrics.json']));
+    expect(metrics.outcome).toBe('paused');
+    expect(metrics.steps).toBeGreaterThanOrEqual(1);
+    expect(metrics.steps).toBeLessThan(20);
+    expect(files['model.safetensors'].length).toBeGreaterThan(0);
+    await engine.handle({ id: 5, command: 'stop', params: null });
+  });
+
   it('cancels a model download and keeps the model loaded before', async () => {
     const hub = await startHubServer({ 'org/base': `${FIXTURES_DIR}/base` }, { chunkBytes: 1024, chunkDelayMs: 20 });
     try {

@@ -57,6 +57,9 @@ interface LoadedData {
 /** Rows of the training file sent back for the preview table. */
 const PREVIEW_ROWS = 50;
 
+/** Spacing of progress events (see Engine.progress). */
+const PROGRESS_INTERVAL_MS = 100;
+
 /** Longest sequence the playground and attention views encode. */
 const INFERENCE_MAX_LENGTH = 128;
 
@@ -75,11 +78,24 @@ export class Engine {
   private loading: AbortController | null = null;
   /** The linear baseline of the loaded data, fitted beside runs. */
   private readonly baseline = new BaselineRunner((status) => this.emit({ type: 'baseline', status }));
+  /** When the last progress event went out: each one re-renders the page, so they are spaced (see progress()). */
+  private lastProgressAt = 0;
 
   constructor(
     private readonly emit: (event: EngineEvent) => void,
     private readonly modelBaseUrl: string,
   ) {}
+
+  /**
+   * Reports progress at most every PROGRESS_INTERVAL_MS, plus each stage's last event: a 200k-row file reports
+   * hundreds of steps, and the page re-rendering for each one blocked its main thread for seconds.
+   */
+  private progress(progress: Progress): void {
+    const now = performance.now();
+    if (progress.loaded !== progress.total && now - this.lastProgressAt < PROGRESS_INTERVAL_MS) return;
+    this.lastProgressAt = now;
+    this.emit({ type: 'progress', progress });
+  }
 
   /** Answers one command; any failure, synchronous or not, becomes a rejected promise (the worker's error reply). */
   async handle(request: Request): Promise<unknown> {
@@ -132,7 +148,7 @@ export class Engine {
     this.loading = loading;
     const pretrained = await loadPretrained(
       sourceFor(spec, this.modelBaseUrl),
-      (progress) => this.emit({ type: 'progress', progress }),
+      (progress) => this.progress(progress),
       loading.signal,
     ).finally(() => {
       if (this.loading === loading) this.loading = null;
@@ -154,7 +170,7 @@ export class Engine {
   private async loadData(spec: DataSpec): Result<'loadData'> {
     this.ensureIdle();
     const { tokenizer } = this.requireModel();
-    const progress = (p: Progress) => this.emit({ type: 'progress', progress: p });
+    const progress = (p: Progress) => this.progress(p);
     const prepared = prepareData(
       { train: spec.train, validation: spec.validation },
       {
@@ -242,7 +258,7 @@ export class Engine {
         sweep: settings,
         onPoint: (point, step, steps) => {
           this.emit({ type: 'lrSweep', point });
-          this.emit({ type: 'progress', progress: { stage: 'lr-finder', loaded: step, total: steps } });
+          this.progress({ stage: 'lr-finder', loaded: step, total: steps });
         },
       });
       if (sweeping.signal.aborted) sweep.stop();
@@ -390,8 +406,9 @@ export class Engine {
     }
   }
 
+  /** The current weights; also while a run is paused, the most natural moment to keep a copy. */
   private async export(): Result<'export'> {
-    this.ensureIdle();
+    if (!this.trainer?.paused) this.ensureIdle();
     const pretrained = this.requireModel();
     const { params, config } = this.current!;
     const architecture = architectureOf(params);
@@ -400,18 +417,18 @@ export class Engine {
       architectures: [architecture.classifier ? 'BertForSequenceClassification' : architecture.mlm ? 'BertForMaskedLM' : 'BertModel'],
     };
     const vocab = Array.from({ length: pretrained.tokenizer.vocabSize }, (_, id) => pretrained.tokenizer.idToToken(id));
+    const run = this.trainer
+      ? { outcome: 'paused', ...this.trainer.progress() }
+      : this.result && { outcome: this.result.outcome, weightsFrom: this.result.weightsFrom, steps: this.result.steps, best: this.result.best, history: this.result.history };
     const files = buildExportFiles({
       config: exportedConfig,
       weights: await exportBertWeights(params),
       vocab,
       tokenizerConfig: pretrained.tokenizer.config,
       trainingArgs: this.args ? { ...this.args, task: this.data?.spec.task, freezeGroups: buildParamGroups(params, config.numHiddenLayers) } : undefined,
-      metrics: this.result
+      metrics: run
         ? {
-            outcome: this.result.outcome,
-            steps: this.result.steps,
-            best: this.result.best,
-            history: this.result.history,
+            ...run,
             baseline: this.data ? this.baseline.reportFor(this.data.prepared) : undefined,
           }
         : undefined,
@@ -448,7 +465,7 @@ export class Engine {
         maxLength,
         pack,
         full,
-        onProgress: (progress) => this.emit({ type: 'progress', progress }),
+        onProgress: (progress) => this.progress(progress),
       });
       this.encoded = { maxLength, pack, data };
     }

@@ -4,7 +4,7 @@
  * the untouched pretrained model for side-by-side attention views.
  */
 import { cachedSource } from '../io/hubCache';
-import { bundledSource, hubSource, loadModelFiles, localSource, type ModelSource } from '../io/modelSource';
+import { bundledSource, hubSource, loadModelFiles, localSource, type ModelFiles, type ModelSource } from '../io/modelSource';
 import { readSafetensors, type TensorEntry } from '../io/safetensors';
 import { parseBertConfig, type BertConfig } from '../model/config';
 import { fromTokenizerJson, fromVocabTxt, parseTokenizerConfig, type BertWordPieceTokenizer } from '../tokenizer';
@@ -34,7 +34,15 @@ export function sourceFor(spec: ModelSpec, baseUrl: string): ModelSource {
 }
 
 export async function loadPretrained(source: ModelSource, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<Pretrained> {
-  const files = await loadModelFiles(source, onProgress, signal);
+  let parsed: Pick<Pretrained, 'config' | 'tokenizer'> | undefined;
+  const files = await loadModelFiles(source, onProgress, signal, (head) => {
+    parsed = parseConfigAndTokenizer(head);
+  });
+  return { sourceId: files.sourceId, ...parsed!, tensors: readSafetensors(files.weights).tensors };
+}
+
+/** config.json and the tokenizer, checked against each other: everything but the weights. */
+function parseConfigAndTokenizer(files: Omit<ModelFiles, 'weights'>): Pick<Pretrained, 'config' | 'tokenizer'> {
   const config = parseBertConfig(parseJson(files.config, 'config.json'));
   const tokenizerConfig = files.tokenizerConfig === undefined
     ? undefined
@@ -45,12 +53,7 @@ export async function loadPretrained(source: ModelSource, onProgress?: ProgressC
   if (tokenizer.vocabSize > config.vocabSize) {
     throw new Error(`The tokenizer has ${tokenizer.vocabSize} tokens but config.json's vocab_size is ${config.vocabSize}.`);
   }
-  return {
-    sourceId: files.sourceId,
-    config,
-    tokenizer,
-    tensors: readSafetensors(files.weights).tensors,
-  };
+  return { config, tokenizer };
 }
 
 function parseJson(text: string, file: string): unknown {

@@ -6,7 +6,7 @@ import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Progress } from '../../src/progress';
 import { fitBaseline, type BaselineInput } from '../../src/train/baseline/fitBaseline';
-import { syntheticRows } from './syntheticText';
+import { syntheticRows } from '../testing/syntheticText';
 
 const USAGE = 'usage: npm run bench:baseline -- [--rows N (default 100000)] [--classes K (default 2)] [--seed N]';
 

@@ -1,9 +1,10 @@
 // `npm run cli -- <train|predict|eval> ...`: drives the studio's engine (the same worker the UI uses) in
 // headless Chromium, so scripted runs and benchmarks get exactly the UI's numerics.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseCliArgs, USAGE, type CliCommand } from './args';
 import { openEnginePage } from './page-host';
+import { writeExportFiles } from './writeExport';
 import type { PredictionLine } from './protocol';
 
 async function main(): Promise<number> {
@@ -29,10 +30,14 @@ async function main(): Promise<number> {
       predictData: train?.predict === undefined ? undefined : text(train.predict.data),
       trainData: command.kind === 'eval' && command.trainData !== undefined ? text(command.trainData) : undefined,
     });
-    if (command.kind === 'train') {
+    if (command.kind === 'train' && result.files) {
       mkdirSync(command.out, { recursive: true });
-      for (const [name, bytes] of Object.entries(result.files ?? {})) writeFileSync(join(command.out, name), bytes);
-      console.log(`wrote ${Object.keys(result.files ?? {}).length} files to ${resolve(command.out)}`);
+      await writeExportFiles(command.out, result.files, host.readChunk);
+      const bytes = Object.values(result.files).reduce((a, b) => a + b, 0);
+      console.log(`wrote ${Object.keys(result.files).length} files (${bytes} bytes, each read back and checked) to ${resolve(command.out)}`);
+    }
+    if (result.error) throw new Error(result.error);
+    if (command.kind === 'train') {
       if (command.predict) writePredictions(command.predict.out, result.lines ?? []);
     } else if (command.kind === 'predict') {
       writePredictions(command.out, result.lines ?? []);

@@ -4,6 +4,7 @@ import { startHubServer } from '../testing/hubServer';
 import type { BackendName } from '../../src/kernels/backend';
 import type { CliCommand, ModelRef } from './args';
 import type { CliRequest, CliResult, PredictionLine, TextFile } from './protocol';
+import type { ChunkReader } from './writeExport';
 
 /** The repo id under which the CLI serves a model folder from disk to the page. */
 const LOCAL_REPO = 'local/model';
@@ -17,11 +18,15 @@ export interface CommandInputs {
 }
 
 export interface EnginePage {
+  /** Runs one command; a failed run may still carry files (the weights it kept), so errors come back, not thrown. */
   run(command: Exclude<CliCommand, { kind: 'help' }>, inputs: CommandInputs): Promise<{
-    files?: Record<string, Uint8Array>;
+    error?: string;
+    /** Exported file name → size; read them with readChunk. */
+    files?: Record<string, number>;
     lines?: PredictionLine[];
     metrics?: unknown;
   }>;
+  readChunk: ChunkReader;
   close(): Promise<void>;
 }
 
@@ -57,11 +62,11 @@ export async function openEnginePage(options: { backend: BackendName; modelDir?:
           ...inputs,
         };
         const result: CliResult = await page.evaluate((req) => window.cliEngine.run(req), request);
-        if (result.error) throw new Error(result.error);
-        const files = result.files
-          ? Object.fromEntries(Object.entries(result.files).map(([name, b64]) => [name, Buffer.from(b64, 'base64')]))
-          : undefined;
-        return { files, lines: result.lines, metrics: result.metrics };
+        return result;
+      },
+      async readChunk(name, offset, length) {
+        const b64 = await page.evaluate(([n, o, l]) => window.cliEngine.readChunk(n, o, l), [name, offset, length] as const);
+        return Buffer.from(b64, 'base64');
       },
       close,
     };

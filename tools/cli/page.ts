@@ -62,6 +62,20 @@ function numberOr(value: unknown): number | undefined {
   return typeof value === 'number' ? value : undefined;
 }
 
+/** The last export's files, kept here for the Node side to read in chunks (readChunk), with their sizes. */
+let exported: Record<string, Uint8Array> = {};
+
+function keep(files: Record<string, Uint8Array>): Record<string, number> {
+  exported = files;
+  return Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, bytes.length]));
+}
+
+function readChunk(name: string, offset: number, length: number): string {
+  const bytes = exported[name];
+  if (!bytes) throw new Error(`no exported file ${name}`);
+  return base64(bytes.subarray(offset, offset + length));
+}
+
 function base64(bytes: Uint8Array): string {
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -138,13 +152,17 @@ async function run(request: CliRequest): Promise<CliResult> {
     await engine.call('start', { args });
     const state = await finished;
     void window.cliLog(state.message ?? state.state);
-    if (state.state === 'failed') return { error: state.message ?? 'training failed' };
+    if (state.state === 'failed') {
+      // The engine restored the best (or last good) weights: export them beside the error, unless they are bad too.
+      const rescued = await engine.call('export', null).catch(() => null);
+      return { error: state.message ?? 'training failed', files: rescued ? keep(rescued.files) : undefined };
+    }
     // The export's metrics.json records the baseline once it is fitted; a failure is logged from its event.
     if (command.task === 'classify') await engine.call('baseline', null).catch(() => undefined);
     const { files } = await engine.call('export', null);
     if (sweep) files['lr_finder.json'] = new TextEncoder().encode(`${JSON.stringify(sweep, null, 2)}\n`);
     return {
-      files: Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, base64(bytes)])),
+      files: keep(files),
       lines: request.predictData ? await predictLines(engine, request.predictData, command.columns) : undefined,
     };
   } catch (err) {
@@ -154,4 +172,4 @@ async function run(request: CliRequest): Promise<CliResult> {
   }
 }
 
-window.cliEngine = { run };
+window.cliEngine = { run, readChunk };

@@ -18,8 +18,8 @@ export interface CliRequest {
 
 export interface CliResult {
   error?: string;
-  /** Export files, base64-encoded. */
-  files?: Record<string, string>;
+  /** Export files by name → size in bytes; read them with readChunk (also set beside an error: the rescued weights). */
+  files?: Record<string, number>;
   /** Prediction JSONL records (predict, or train with --predict-data). */
   lines?: PredictionLine[];
   metrics?: unknown;
@@ -38,7 +38,11 @@ export interface PredictionLine {
 
 declare global {
   interface Window {
-    cliEngine: { run(request: CliRequest): Promise<CliResult> };
+    cliEngine: {
+      run(request: CliRequest): Promise<CliResult>;
+      /** Base64 of `length` bytes of an exported file from `offset`. */
+      readChunk(name: string, offset: number, length: number): string;
+    };
     cliLog(line: string): Promise<void>;
   }
 }

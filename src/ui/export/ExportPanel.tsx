@@ -33,7 +33,7 @@ export function ExportPanel() {
           Export model
         </button>
         <span className="export-muted">
-          {running ? 'Pause or stop training to export.' : 'The current weights, tokenizer and config, zipped.'}
+          {running ? 'Pause or stop training to export.' : runState === 'paused' ? 'The weights as they are now, mid-run, with tokenizer and config, zipped.' : 'The current weights, tokenizer and config, zipped.'}
         </span>
       </div>
 

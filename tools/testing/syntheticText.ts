@@ -13,6 +13,9 @@ export interface SyntheticOptions {
   vocabulary?: number;
   /** Share of a sentence's words drawn from its class's cue words. */
   cueShare?: number;
+  /** Words per sentence, both ends included. */
+  minWords?: number;
+  maxWords?: number;
 }
 
 export interface SyntheticRows {
@@ -24,7 +27,7 @@ export interface SyntheticRows {
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 const CUES_PER_CLASS = 50;
 
-export function syntheticRows({ rows, classes, seed, vocabulary = 20_000, cueShare = 0.1 }: SyntheticOptions): SyntheticRows {
+export function syntheticRows({ rows, classes, seed, vocabulary = 20_000, cueShare = 0.1, minWords = 8, maxWords = 30 }: SyntheticOptions): SyntheticRows {
   const rng = createRng(seed);
   const words = Array.from({ length: vocabulary }, () => Array.from({ length: 3 + rng.int(8) }, () => LETTERS[rng.int(26)]).join(''));
   // Rank r is drawn with probability ∝ 1/r: the exponential of a uniform log-rank.
@@ -33,7 +36,7 @@ export function syntheticRows({ rows, classes, seed, vocabulary = 20_000, cueSha
   const targets: number[] = [];
   for (let i = 0; i < rows; i++) {
     const target = rng.int(classes);
-    const length = 8 + rng.int(23);
+    const length = minWords + rng.int(maxWords - minWords + 1);
     const sentence = Array.from({ length }, () => (rng.next() < cueShare ? words[(target * CUES_PER_CLASS + rng.int(CUES_PER_CLASS)) % vocabulary] : zipf()));
     texts.push(`${sentence.join(' ')}.`);
     targets.push(target);
