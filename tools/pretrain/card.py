@@ -64,10 +64,23 @@ def plan_note(stage: dict[str, Any]) -> str:
     )
 
 
+def stage_objective(stage: dict[str, Any]) -> str:
+    """The losses of a stage, in words (pretrain.py's --polarity-*, --distil-weight and --simcse-weight)."""
+    parts = ["MLM"]
+    if stage.get("polarity_weight"):
+        labeller = "VADER" if stage.get("polarity_labels") == "vader" else "lexicon"
+        parts.append(f"{stage['polarity_weight']} × {labeller} polarity")
+    if stage.get("distil_weight"):
+        parts.append(f"{stage['distil_weight']} × [CLS] ← token-mean distillation")
+    if stage.get("simcse_weight"):
+        parts.append(f"{stage['simcse_weight']} × SimCSE")
+    return " + ".join(parts)
+
+
 def stage_rows(state: dict[str, Any]) -> str:
     rows = []
     for stage in [*state.get("stages", []), state]:
-        objective = "MLM" if not stage.get("polarity_weight") else f"MLM + {stage['polarity_weight']} × lexicon polarity"
+        objective = stage_objective(stage)
         corpus = "WordNet only" if stage.get("stage", "wordnet") == "wordnet" else "all five sources"
         heldout = stage.get("heldout", {}).get("accuracy")
         accuracy = "" if heldout is None else f"{100 * heldout:.1f}%"

@@ -6,6 +6,12 @@ checkpoint; if the work dir is gone it resumes from the exported weights (and th
 with fresh AdamW moments. The learning-rate plan (warmup then linear decay to zero over --total-steps) is
 fixed by the first run of a stage and kept on resume.
 
+Sentence objectives (stage `sentence`): `--distil-weight W` pulls the last layer's [CLS] state towards the
+(stop-gradient) mean of the line's last-layer token states, so the pooler, which reads [CLS] only, starts
+fine-tuning from a summary of the whole line; `--simcse-weight W` adds unsupervised SimCSE on the pooler
+output (two dropout views of each line, in-batch negatives). Both draw `--sentence-batch` unmasked single
+lines per step.
+
 Stages: `--stage NAME` continues the resumed weights under a new plan (new LR schedule, fresh AdamW moments,
 step counter from 0) when the resumed state belongs to another stage, and resumes it when it is NAME. The
 finished stages are kept in the state's "stages" list, so the model card can say how the model was made.
@@ -61,7 +67,17 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--fresh", action="store_true", help="ignore any checkpoint or exported weights")
     p.add_argument("--polarity-weight", type=float, default=0.0,
                    help="weight of the lexicon-polarity loss on the pooler (polarity.py); 0 is MLM only")
+    p.add_argument("--polarity-labels", choices=polarity.LABELLERS, default="lexicon",
+                   help="who labels the lines of the polarity loss: the opinion lexicon or VADER (polarity.py)")
     p.add_argument("--polarity-batch", type=int, default=96, help="single lines per step for the polarity loss")
+    p.add_argument("--distil-weight", type=float, default=0.0,
+                   help="weight of the [CLS] ← mean-of-tokens distillation loss (1 - cosine); 0 is off")
+    p.add_argument("--simcse-weight", type=float, default=0.0,
+                   help="weight of unsupervised SimCSE on the pooler output; 0 is off")
+    p.add_argument("--simcse-temperature", type=float, default=0.05)
+    p.add_argument("--sentence-batch", type=int, default=64, help="single lines per step for the sentence losses")
+    p.add_argument("--drop-wordnet", action="store_true",
+                   help="train this stage on the running-text sources only (no WordNet gloss lines); recorded")
     p.add_argument("--end-at", type=int,
                    help="end the current stage's plan at this step instead (its LR then decays to 0 by it); recorded")
     p.add_argument("--stage", default="wordnet",
@@ -140,6 +156,11 @@ def new_state(args: argparse.Namespace, previous: dict[str, Any] | None = None) 
         "threads": args.threads,
         "polarity_weight": args.polarity_weight,
         "polarity_batch": args.polarity_batch,
+        **({"drop_wordnet": True} if getattr(args, "drop_wordnet", False) else {}),
+        **({"polarity_labels": args.polarity_labels} if getattr(args, "polarity_labels", "lexicon") != "lexicon" else {}),
+        **({"distil_weight": args.distil_weight, "simcse_weight": args.simcse_weight,
+            "simcse_temperature": args.simcse_temperature, "sentence_batch": args.sentence_batch}
+           if getattr(args, "distil_weight", 0.0) > 0 or getattr(args, "simcse_weight", 0.0) > 0 else {}),
     }
 
 
@@ -221,17 +242,57 @@ class PolarityLines:
     by_label: list[np.ndarray]  # indices into encoded, one array per polarity label
 
     @staticmethod
-    def of(lines: list[str], encoded: list[np.ndarray], lexicon: polarity.Lexicon) -> "PolarityLines":
-        labels = np.asarray([polarity.label(line, lexicon) for line in lines])
+    def of(encoded: list[np.ndarray], labels: np.ndarray) -> "PolarityLines":
         kept = np.asarray([len(e) > 0 for e in encoded])
         return PolarityLines(encoded, [np.flatnonzero((labels == k) & kept) for k in range(len(polarity.LABELS))])
 
 
+def sentence_batch(encoded: list[np.ndarray], pool: np.ndarray, state: dict[str, Any], cls_id: int, sep_id: int,
+                   pad_id: int) -> Batch:
+    """state["sentence_batch"] unmasked single lines drawn from pool (indices into encoded), seeded by the step."""
+    rng = np.random.default_rng([state["seed"], state["step"], 29])
+    picks = rng.choice(pool, state["sentence_batch"], replace=False)
+    return collate([(np.concatenate([[cls_id], encoded[i], [sep_id]]).astype(np.int64),
+                     np.zeros(len(encoded[i]) + 2, dtype=np.int64)) for i in picks], pad_id)
+
+
+def masked_mean(hidden: Tensor, attention_mask: Tensor) -> Tensor:
+    """Mean of the token states over real tokens ([CLS] and [SEP] included): [batch, hidden]."""
+    weights = attention_mask.unsqueeze(-1).to(hidden.dtype)  # [batch, seq, 1]
+    return (hidden * weights).sum(1) / weights.sum(1)
+
+
+def distil_loss(hidden: Tensor, attention_mask: Tensor) -> Tensor:
+    """1 - cosine between the [CLS] state and the stop-gradient mean of all token states, averaged."""
+    target = masked_mean(hidden, attention_mask).detach()
+    return (1.0 - F.cosine_similarity(hidden[:, 0], target, dim=-1)).mean()
+
+
+def simcse_loss(first: Tensor, second: Tensor, temperature: float) -> Tensor:
+    """Unsupervised SimCSE (Gao et al. 2021): row i of first matches row i of second against the batch."""
+    similarity = F.cosine_similarity(first.unsqueeze(1), second.unsqueeze(0), dim=-1) / temperature  # [b, b]
+    return F.cross_entropy(similarity, torch.arange(len(first)))
+
+
+def sentence_losses(model: Pretraining, batch: Batch, state: dict[str, Any]) -> tuple[Tensor, Tensor]:
+    """(distillation loss, SimCSE loss) of a batch of single lines; a loss with weight 0 is not computed."""
+    bert = model.mlm.bert
+    hidden = bert(batch.input_ids, batch.attention_mask, batch.token_type_ids)  # [batch, seq, hidden]
+    distil = distil_loss(hidden, batch.attention_mask) if state.get("distil_weight", 0.0) > 0 else torch.zeros(())
+    simcse = torch.zeros(())
+    if state.get("simcse_weight", 0.0) > 0:
+        again = bert(batch.input_ids, batch.attention_mask, batch.token_type_ids)  # a second dropout view
+        simcse = simcse_loss(bert.pooler(hidden), bert.pooler(again), state["simcse_temperature"])
+    return distil, simcse
+
+
 def train_step(
     model: Pretraining, optimizer: torch.optim.Optimizer, tokenizer: WordPieceTokenizer, batch: Batch,
-    state: dict[str, Any], lines: PolarityLines | None,
-) -> tuple[float, float]:
-    """One AdamW step on the MLM loss of batch (plus the weighted polarity loss); returns both losses.
+    state: dict[str, Any], lines: PolarityLines | None, sentences: Batch | None = None,
+) -> tuple[float, float, float, float]:
+    """One AdamW step on the MLM loss of batch (plus the weighted polarity and sentence losses).
+
+    Returns the MLM, polarity, distillation and SimCSE losses.
 
     The masking is seeded by the step so a resume repeats it.
     """
@@ -245,13 +306,17 @@ def train_step(
         sentences, targets = polarity_batch(lines, state, tokenizer, generator)
         polarity_loss = F.cross_entropy(model.polarity_logits(sentences), targets)
         loss = loss + state["polarity_weight"] * polarity_loss
+    distil = simcse = torch.zeros(())
+    if sentences is not None:
+        distil, simcse = sentence_losses(model, sentences, state)
+        loss = loss + state.get("distil_weight", 0.0) * distil + state.get("simcse_weight", 0.0) * simcse
     for group in optimizer.param_groups:
         group["lr"] = learning_rate(state["step"], state)
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     optimizer.step()
-    return mlm_loss.item(), polarity_loss.item()
+    return mlm_loss.item(), polarity_loss.item(), distil.item(), simcse.item()
 
 
 @torch.no_grad()
@@ -315,14 +380,31 @@ def main() -> None:
     cls_id, sep_id = special_ids(tokenizer)
     train_lines = (corpus_dir / "train.txt").read_text(encoding="utf-8").splitlines()
     test_lines = (corpus_dir / "test.txt").read_text(encoding="utf-8").splitlines()
+    if state.get("drop_wordnet"):
+        glosses = set(corpus.build_lines(corpus.WORDNET_DIR))
+        train_lines = [line for line in train_lines if line not in glosses]
+        log(f"WordNet lines dropped: {len(train_lines)} training lines of the other sources")
     encoded = encode_lines(tokenizer, train_lines, state["seq_len"] - 3)
     polarity_train = polarity_test = None
     if state.get("polarity_weight", 0.0) > 0:
-        lexicon = polarity.Lexicon.load(args.work / "npm")
-        polarity_train = PolarityLines.of(train_lines, encoded, lexicon)
-        polarity_test = PolarityLines.of(test_lines, encode_lines(tokenizer, test_lines, state["seq_len"] - 2), lexicon)
+        labeller = state.get("polarity_labels", "lexicon")
+        if labeller == "vader":
+            def labels_of(lines: list[str]) -> np.ndarray:
+                return np.asarray([polarity.vader_label(v) for v in polarity.vader_scores(lines, args.work / "npm")])
+        else:
+            lexicon = polarity.Lexicon.load(args.work / "npm")
+
+            def labels_of(lines: list[str]) -> np.ndarray:
+                return np.asarray([polarity.label(line, lexicon) for line in lines])
+        polarity_train = PolarityLines.of(encoded, labels_of(train_lines))
+        polarity_test = PolarityLines.of(encode_lines(tokenizer, test_lines, state["seq_len"] - 2), labels_of(test_lines))
+        log(f"polarity labels: {labeller}")
         log("polarity lines per label: " + ", ".join(
             f"{name} {len(pool)}" for name, pool in zip(polarity.LABELS, polarity_train.by_label)))
+    sentence_pool = None
+    if state.get("distil_weight", 0.0) > 0 or state.get("simcse_weight", 0.0) > 0:
+        sentence_pool = np.flatnonzero(np.asarray([len(e) >= 4 for e in encoded]))
+        log(f"sentence objectives: {len(sentence_pool)} lines of >= 4 tokens")
     sequences = epoch_sequences(encoded, state, cls_id, sep_id)
     log(f"epoch {state['epoch']}: {len(sequences)} sequences of up to {state['seq_len']} tokens")
 
@@ -343,6 +425,7 @@ def main() -> None:
     model.train()
     started = last_save = last_log = time.time()
     window_loss, window_polarity, window_steps, window_tokens = 0.0, 0.0, 0, 0
+    window_distil, window_simcse = 0.0, 0.0
     while state["step"] < state["total_steps"] and time.time() - started < args.budget_minutes * 60:
         step_started = time.time()
         start = state["batch_in_epoch"] * state["batch_size"]
@@ -352,20 +435,27 @@ def main() -> None:
             sequences = epoch_sequences(encoded, state, cls_id, sep_id)
             continue
         batch = collate(sequences[start : start + state["batch_size"]], tokenizer.ids[PAD])
-        loss, polarity_loss = train_step(model, optimizer, tokenizer, batch, state, polarity_train)
+        sentences = None if sentence_pool is None else sentence_batch(
+            encoded, sentence_pool, state, cls_id, sep_id, tokenizer.ids[PAD])
+        loss, polarity_loss, distil, simcse = train_step(
+            model, optimizer, tokenizer, batch, state, polarity_train, sentences)
         tokens = int(batch.attention_mask.sum())
         state["step"] += 1
         state["batch_in_epoch"] += 1
         state["tokens_seen"] += tokens
         window_loss, window_steps, window_tokens = window_loss + loss, window_steps + 1, window_tokens + tokens
         window_polarity += polarity_loss
+        window_distil, window_simcse = window_distil + distil, window_simcse + simcse
         now = time.time()
         state["train_seconds"] += now - step_started
         if state["step"] % args.log_every == 0:
             log(f"step {state['step']}/{state['total_steps']} epoch {state['epoch']} "
                 f"loss {window_loss / window_steps:.4f} polarity {window_polarity / window_steps:.4f} "
+                + (f"distil {window_distil / window_steps:.4f} simcse {window_simcse / window_steps:.4f} "
+                   if sentence_pool is not None else "") +
                 f"lr {learning_rate(state['step'] - 1, state):.2e} tokens/s {window_tokens / (now - last_log):.0f}")
             window_loss, window_polarity, window_steps, window_tokens = 0.0, 0.0, 0, 0
+            window_distil, window_simcse = 0.0, 0.0
             last_log = now
         if requested["flag"] or now - last_save > args.checkpoint_minutes * 60:
             save("stop requested" if requested["stop"] else "checkpoint")

@@ -1,6 +1,6 @@
 import unittest
 
-from card import comparisons_section, fill_mask_table, heldout_section
+from card import comparisons_section, fill_mask_table, heldout_section, stage_objective
 
 
 class CardTest(unittest.TestCase):
@@ -11,6 +11,12 @@ class CardTest(unittest.TestCase):
                                 "difference_points": 3.0, "verdict": "V.", "command": "npm run compare -- --heldout"})
         self.assertIn("| 1 | 0.810 | 0.800 | 0.780 | 0.770 |", text)
         self.assertIn("**0.810**, the linear baseline\n**0.780** (+3.0 points). V.", text)
+
+    def test_stage_objectives_in_words(self) -> None:
+        self.assertEqual(stage_objective({"stage": "wordnet"}), "MLM")
+        self.assertEqual(stage_objective({"polarity_weight": 1.0}), "MLM + 1.0 × lexicon polarity")
+        self.assertEqual(stage_objective({"polarity_weight": 2.0, "polarity_labels": "vader", "distil_weight": 1.0}),
+                         "MLM + 2.0 × VADER polarity + 1.0 × [CLS] ← token-mean distillation")
 
     def test_fill_mask_table(self) -> None:
         table = fill_mask_table({"a [MASK] b": [("dog", 0.5), ("cat", 0.25)]})
