@@ -88,3 +88,20 @@ describe('suggested arguments', () => {
     useStudio.getState().setArg('batchSize', 16);
   });
 });
+
+describe('freezing during a run', () => {
+  const model = { hiddenSize: 128, numLayers: 2 } as NonNullable<ReturnType<typeof useStudio.getState>['model']>;
+
+  it('sends the spec to the worker, and toggles from the groups the latest step froze', () => {
+    useStudio.setState({ model, data: null, chosen: [], runState: 'training' });
+    useStudio.getState().setFreezeSpec('gradual:1');
+    expect(call).toHaveBeenLastCalledWith('setLive', { freeze: 'gradual:1' });
+    // The gradual schedule has unfrozen the top layer and the pooler by now; the user unfreezes layer 0 too.
+    const step = { step: 5, frozen: ['embeddings', 'layer.0'] } as unknown as ReturnType<typeof useStudio.getState>['steps'][number];
+    useStudio.setState({ steps: [step] });
+    useStudio.getState().toggleFreeze('layer.0');
+    expect(useStudio.getState().args.freeze).toBe('embeddings');
+    expect(call).toHaveBeenLastCalledWith('setLive', { freeze: 'embeddings' });
+    useStudio.setState({ runState: 'idle', steps: [] });
+  });
+});
