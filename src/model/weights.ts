@@ -88,7 +88,7 @@ export function loadBertWeights(
     const sample = [...tensors.keys()].slice(0, 3).join(', ');
     throw new WeightsError('not-bert', `no BERT encoder tensor in this checkpoint (it holds e.g. ${sample || 'nothing'})`);
   }
-  checkLayerCount(config, [...tensors.keys()].map(canonicalName));
+  checkLayerCount(config, found.keys());
 
   const rng = createRng(seed);
   const values = new Map<string, Float32Array>();
@@ -155,7 +155,7 @@ function checkFinite(name: string, data: Float32Array): void {
   }
 }
 
-/** Layer indices present in the checkpoint's encoder, so a config asking for more layers is caught before allocating. */
+/** The checkpoint's encoder layers (canonical names) against the config's count, checked before any layer is initialised. */
 function checkLayerCount(config: BertConfig, names: Iterable<string>): void {
   let stored = -1;
   for (const name of names) {

@@ -118,10 +118,11 @@ export const createTrainingSlice: Slice<TrainingSlice> = (set, get) => {
 
     toggleFreeze(group) {
       // During a run, toggles start from the groups frozen at its latest step (a gradual schedule moves them).
+      const base = get().freezeMap();
+      if (!base || group === 'head') return;
       const running = get().runState === 'training' || get().runState === 'paused' || get().runState === 'stopping';
       const latest = running ? get().steps.at(-1) : undefined;
-      const map = latest && get().freezeMap() ? runningMap(get().freezeMap()!, latest.frozen) : get().freezeMap();
-      if (!map || group === 'head') return;
+      const map = latest ? runningMap(base, latest.frozen) : base;
       const spec = mapToSpec({ ...map, [group]: !map[group] });
       choose('freeze');
       set((s) => ({ args: { ...s.args, freeze: spec } }));

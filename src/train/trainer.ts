@@ -374,7 +374,7 @@ export class Trainer {
 }
 
 /** Names of the parameters holding a NaN or Inf, in one readback. */
-export async function nonFiniteParams(params: ReadonlyMap<string, tf.Tensor>): Promise<string[]> {
+async function nonFiniteParams(params: ReadonlyMap<string, tf.Tensor>): Promise<string[]> {
   const names = [...params.keys()];
   if (names.length === 0) return [];
   const flags = tf.tidy(() => tf.stack(names.map((name) => tf.isFinite(params.get(name)!).all().cast('int32'))));

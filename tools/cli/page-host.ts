@@ -61,8 +61,7 @@ export async function openEnginePage(options: { backend: BackendName; modelDir?:
           backend: options.backend,
           ...inputs,
         };
-        const result: CliResult = await page.evaluate((req) => window.cliEngine.run(req), request);
-        return result;
+        return page.evaluate((req): Promise<CliResult> => window.cliEngine.run(req), request);
       },
       async readChunk(name, offset, length) {
         const b64 = await page.evaluate(([n, o, l]) => window.cliEngine.readChunk(n, o, l), [name, offset, length] as const);
