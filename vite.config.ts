@@ -1,8 +1,22 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { contentSecurityPolicy, hubEndpointsFromEnv } from './tools/csp';
+
+const hubEndpoints = hubEndpointsFromEnv();
+const productionPolicy = contentSecurityPolicy({ dev: false, hubEndpoints });
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [
+    react(),
+    {
+      // Built pages carry the policy themselves, for hosts that send no headers; the dev server sends its own.
+      name: 'content-security-policy-meta',
+      apply: 'build',
+      transformIndexHtml: () => [
+        { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: productionPolicy }, injectTo: 'head-prepend' },
+      ],
+    },
+  ],
   worker: { format: 'es' },
   // Scan every entry, the worker included, so no dependency is discovered (and the page reloaded) mid-run.
   optimizeDeps: {
@@ -15,6 +29,10 @@ export default defineConfig({
   server: {
     // The e2e harness pages live under e2e/ and read fixtures under tools/.
     fs: { allow: ['.'] },
+    headers: { 'Content-Security-Policy': contentSecurityPolicy({ dev: true, hubEndpoints }) },
+  },
+  preview: {
+    headers: { 'Content-Security-Policy': productionPolicy },
   },
   test: {
     include: ['src/**/*.test.ts', 'tools/**/*.test.ts'],

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Progress } from '../progress';
 import { download, readStream, type FetchLike } from './download';
@@ -95,5 +96,30 @@ describe('download', () => {
       kind: 'offline',
       message: 'Could not reach example.org to get vocab.txt — are you offline?',
     });
+  });
+});
+
+describe('download: the sha256 the Hub states for an LFS file (X-Linked-Etag)', () => {
+  const body = new TextEncoder().encode('safetensors bytes');
+  const sha = createHash('sha256').update(body).digest('hex');
+
+  it('accepts a body that matches it, quoted, weak or bare', async () => {
+    for (const etag of [`"${sha}"`, `W/"${sha}"`, sha, `"${sha.toUpperCase()}"`]) {
+      const fetchImpl = fetchResponse(body, { headers: { 'x-linked-etag': etag, 'content-length': String(body.length) } });
+      expect(await download('http://h/model.safetensors', 'model.safetensors', fetchImpl)).toEqual(body);
+    }
+  });
+
+  it('refuses a body that does not, naming the file', async () => {
+    const fetchImpl = fetchResponse(body, { headers: { 'x-linked-etag': `"${'0'.repeat(64)}"` } });
+    const error = await download('http://h/model.safetensors', 'model.safetensors', fetchImpl).catch((e) => e);
+    expect(error).toBeInstanceOf(ModelSourceError);
+    expect(error).toMatchObject({ kind: 'bad-hash', file: 'model.safetensors' });
+    expect(error.message).toMatch(/model\.safetensors from h is not the file the server states: its SHA-256 is [0-9a-f]{12}…, not 000000000000…/);
+  });
+
+  it('ignores an etag that is not a sha256 (a git blob id, or none)', async () => {
+    const fetchImpl = fetchResponse(body, { headers: { 'x-linked-etag': `"${'a'.repeat(40)}"` } });
+    expect(await download('http://h/config.json', 'config.json', fetchImpl)).toEqual(body);
   });
 });

@@ -26,7 +26,33 @@ export async function download(
           file,
           url,
         });
-  return readStream(response.body, contentLength(response), file, cutOff, onProgress);
+  const bytes = await readStream(response.body, contentLength(response), file, cutOff, onProgress);
+  const expected = linkedSha256(response);
+  if (expected !== undefined && globalThis.crypto?.subtle) {
+    const actual = toHex(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+    if (actual !== expected) {
+      throw new ModelSourceError(
+        'bad-hash',
+        `${file} from ${hostOf(url)} is not the file the server states: its SHA-256 is ${actual.slice(0, 12)}…, not ${expected.slice(0, 12)}… (corrupted on the way, or changed on the server)`,
+        { file, url },
+      );
+    }
+  }
+  return bytes;
+}
+
+/**
+ * The SHA-256 the Hub states for an LFS file: its `X-Linked-Etag`, quoted and possibly weak (`W/"…"`). A browser
+ * sees it only where the server answers the file itself and exposes the header (a mirror, the test Hub); where the
+ * Hub redirects to its CDN, the redirect's headers stay hidden. Git-stored files carry a SHA-1 there, not checked.
+ */
+function linkedSha256(response: Response): string | undefined {
+  const match = /^(?:W\/)?"?([0-9a-f]{64})"?$/i.exec(response.headers.get('x-linked-etag')?.trim() ?? '');
+  return match?.[1].toLowerCase();
+}
+
+function toHex(digest: ArrayBuffer): string {
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /** HEADs `url`: true when the file exists, false when the server says it does not. */

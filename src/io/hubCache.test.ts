@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -13,9 +13,13 @@ function memoryStore(): ByteStore & { entries: Map<string, Uint8Array> } {
     entries,
     get: async (key) => entries.get(key),
     set: async (key, value) => void entries.set(key, value),
+    delete: async (key) => void entries.delete(key),
     clear: async () => entries.clear(),
   };
 }
+
+/** The cached files' keys, without the cache's own records. */
+const fileKeys = (store: { entries: Map<string, Uint8Array> }): string[] => [...store.entries.keys()].filter((key) => !key.startsWith('@')).sort();
 
 const SHA_A = 'a'.repeat(40);
 const SHA_B = 'b'.repeat(40);
@@ -45,7 +49,7 @@ describe('cachedSource', () => {
     const before = downloads();
     const first = await source.fetchFile('config.json');
     expect(downloads()).toBe(before + 1);
-    expect([...store.entries.keys()].sort()).toEqual([`${hub.endpoint}|org/tiny|${SHA_A}|config.json`, `${hub.endpoint}|org/tiny|main|@commit`]);
+    expect(fileKeys(store)).toEqual([`${hub.endpoint}|org/tiny|${SHA_A}|config.json`, `${hub.endpoint}|org/tiny|main|@commit`]);
 
     const events: Progress[] = [];
     const second = await source.fetchFile('config.json', (p) => events.push(p));
@@ -88,7 +92,7 @@ describe('cachedSource', () => {
     expect(hub.revisionRequests.length).toBe(asked);
     await cachedSource(hubSource('org/tiny', { endpoint: hub.endpoint, revision: 'no-api' }), store).fetchFile('config.json');
     expect(hub.revisionRequests.length).toBe(asked + 1);
-    expect([...store.entries.keys()].sort()).toEqual([`${hub.endpoint}|org/tiny|${SHA_A}|config.json`, `${hub.endpoint}|org/tiny|no-api|config.json`]);
+    expect(fileKeys(store)).toEqual([`${hub.endpoint}|org/tiny|${SHA_A}|config.json`, `${hub.endpoint}|org/tiny|no-api|config.json`]);
   });
 
   it('keys files by endpoint, repo and revision', async () => {
@@ -103,6 +107,7 @@ describe('cachedSource', () => {
   it('answers has() from the store before asking the server', async () => {
     const store = memoryStore();
     const source = cachedSource(hubSource('org/tiny', { endpoint: hub.endpoint }), store);
+    await source.fetchFile('config.json');
     await store.set(hubCacheKey({ ...source, revision: SHA_A }, 'only-cached.txt'), Uint8Array.from([1]));
     const before = hub.requests.length;
     expect(await source.has!('only-cached.txt')).toBe(true);
@@ -115,6 +120,7 @@ describe('cachedSource', () => {
     const broken: ByteStore = {
       get: () => Promise.reject(new Error('IndexedDB unavailable')),
       set: () => Promise.reject(new Error('QuotaExceededError')),
+      delete: async () => undefined,
       clear: async () => undefined,
     };
     const bytes = await cachedSource(hubSource('org/tiny', { endpoint: hub.endpoint }), broken).fetchFile('config.json');
@@ -127,7 +133,85 @@ describe('cachedSource', () => {
     const store = memoryStore();
     const source = cachedSource(hubSource('org/tiny', { endpoint: hub.endpoint }), store);
     await expect(source.fetchFile('missing.json')).rejects.toMatchObject({ kind: 'not-found' });
-    expect([...store.entries.keys()]).toEqual([`${hub.endpoint}|org/tiny|main|@commit`]);
+    expect(fileKeys(store)).toEqual([`${hub.endpoint}|org/tiny|main|@commit`]);
+  });
+
+  it('refuses, and does not cache, a file whose sha256 differs from the X-Linked-Etag the server states', async () => {
+    const commit = () => SHA_A;
+    const lying = await startHubServer({ 'org/tiny': dir }, { commit, linkedEtag: () => `"${'0'.repeat(64)}"` });
+    const honest = await startHubServer({ 'org/tiny': dir }, { commit, linkedEtag: (_, sha256) => `W/"${sha256}"` });
+    try {
+      const store = memoryStore();
+      const bad = cachedSource(hubSource('org/tiny', { endpoint: lying.endpoint }), store);
+      await expect(bad.fetchFile('config.json')).rejects.toMatchObject({ kind: 'bad-hash', file: 'config.json' });
+      expect(fileKeys(store).filter((key) => key.endsWith('config.json'))).toEqual([]);
+      const good = cachedSource(hubSource('org/tiny', { endpoint: honest.endpoint }), store);
+      expect(new TextDecoder().decode(await good.fetchFile('config.json'))).toBe('{"a": 1}');
+      expect(fileKeys(store)).toContain(`${honest.endpoint}|org/tiny|${SHA_A}|config.json`);
+    } finally {
+      await lying.close();
+      await honest.close();
+    }
+  });
+});
+
+describe('cachedSource eviction', () => {
+  let dir: string;
+  let hub: HubServer;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hub-cache-evict-'));
+    for (const name of ['a', 'b', 'c']) {
+      await mkdir(join(dir, name));
+      await writeFile(join(dir, name, 'config.json'), name.repeat(60));
+      await writeFile(join(dir, name, 'vocab.txt'), name.repeat(40));
+    }
+    hub = await startHubServer({ 'org/a': join(dir, 'a'), 'org/b': join(dir, 'b'), 'org/c': join(dir, 'c') });
+  });
+
+  afterAll(async () => {
+    await hub.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const load = async (store: ByteStore, repo: string): Promise<void> => {
+    const source = cachedSource(hubSource(repo, { endpoint: hub.endpoint }), store, { maxBytes: 250 });
+    await source.fetchFile('config.json');
+    await source.fetchFile('vocab.txt');
+  };
+  const cachedRepos = (store: { entries: Map<string, Uint8Array> }): string[] =>
+    [...new Set(fileKeys(store).filter((key) => !key.endsWith('@commit')).map((key) => key.split('|')[1]))].sort();
+
+  it('keeps the most recently used models within the limit, dropping the least recently used whole', async () => {
+    const store = memoryStore();
+    await load(store, 'org/a');
+    await load(store, 'org/b');
+    expect(cachedRepos(store)).toEqual(['org/a', 'org/b']);
+    await load(store, 'org/a'); // from the cache: now the most recently used
+    const before = hub.requests.length;
+    await load(store, 'org/c'); // 300 bytes in all: over the limit
+    expect(hub.requests.length).toBe(before + 2);
+    expect(cachedRepos(store)).toEqual(['org/a', 'org/c']);
+  });
+
+  it('empties, once, a store written before it kept an index, whose files it could never evict', async () => {
+    const store = memoryStore();
+    const old = `${hub.endpoint}|org/old|${SHA_A}|model.safetensors`;
+    await store.set(old, new Uint8Array(100));
+    await load(store, 'org/a');
+    expect(store.entries.has(old)).toBe(false);
+    await load(store, 'org/b');
+    expect(cachedRepos(store)).toEqual(['org/a', 'org/b']);
+  });
+
+  it('never evicts the model being loaded, even one over the limit by itself', async () => {
+    const store = memoryStore();
+    await load(store, 'org/a');
+    const source = cachedSource(hubSource('org/b', { endpoint: hub.endpoint }), store, { maxBytes: 50 });
+    await source.fetchFile('config.json');
+    await source.fetchFile('vocab.txt');
+    expect(cachedRepos(store)).toEqual(['org/b']);
+    expect(fileKeys(store).filter((key) => key.includes('|org/b|'))).toHaveLength(3);
   });
 });
 

@@ -3,14 +3,16 @@
  * they belong to (`endpoint|repo|commit|file`): a branch such as "main" is resolved to its current commit on each
  * load, so an updated model is downloaded again, while an unchanged one comes from the cache. Offline, the commit
  * the branch pointed at last time is used; a server without the Hub's revision API keys files by the revision name.
+ * The models used least recently are dropped, whole, once all of them together pass a size limit.
  */
-import { clear, createStore, get, set, type UseStore } from 'idb-keyval';
+import { clear, createStore, del, get, set, type UseStore } from 'idb-keyval';
 import { COMMIT_SHA, type HubSource } from './modelSource';
 
 /** The little of a key-value store the cache needs; IndexedDB in the app, a Map in tests. */
 export interface ByteStore {
   get(key: string): Promise<Uint8Array | undefined>;
   set(key: string, value: Uint8Array): Promise<void>;
+  delete(key: string): Promise<void>;
   clear(): Promise<void>;
 }
 
@@ -24,6 +26,7 @@ export function idbByteStore(dbName = 'bert-studio-hub-cache', storeName = 'file
   return {
     get: async (key) => get<Uint8Array>(key, open()),
     set: async (key, value) => set(key, value, open()),
+    delete: async (key) => del(key, open()),
     clear: async () => clear(open()),
   };
 }
@@ -36,7 +39,75 @@ export function hubCacheStore(): ByteStore {
 }
 
 export function hubCacheKey(source: Pick<HubSource, 'endpoint' | 'repo' | 'revision'>, file: string): string {
-  return [source.endpoint, source.repo, source.revision, file].join('|');
+  return `${modelCacheKey(source)}|${file}`;
+}
+
+function modelCacheKey(source: Pick<HubSource, 'endpoint' | 'repo' | 'revision'>): string {
+  return [source.endpoint, source.repo, source.revision].join('|');
+}
+
+export interface CacheOptions {
+  /** The most bytes the cached models may take together (default 2 GiB, a BERT-large and a few base models). */
+  maxBytes?: number;
+}
+
+export const DEFAULT_CACHE_BYTES = 2 * 1024 ** 3;
+
+/** Per model (`endpoint|repo|commit`): its files' keys and sizes, and when it was last used (a counter, not a clock). */
+interface CacheIndex {
+  clock: number;
+  models: Record<string, { files: Record<string, number>; usedAt: number }>;
+}
+
+/** Where the index is kept: no file's key, as those start with the endpoint. */
+const INDEX_KEY = '@models';
+
+/**
+ * Marks `model` used (and `file` of `bytes` stored in it), then drops the least recently used other models until
+ * all fit in `maxBytes`. The model in use is never dropped, even when it alone is larger.
+ */
+async function recordUse(store: ByteStore, model: string, maxBytes: number, file?: { key: string; bytes: number }): Promise<void> {
+  const { clock, models } = parseIndex(await store.get(INDEX_KEY)) ?? emptyIndex();
+  const entry = (models[model] ??= { files: {}, usedAt: 0 });
+  entry.usedAt = clock + 1;
+  if (file) entry.files[file.key] = file.bytes;
+  const size = (name: string): number => Object.values(models[name].files).reduce((sum, bytes) => sum + bytes, 0);
+  let total = Object.keys(models).reduce((sum, name) => sum + size(name), 0);
+  const byAge = Object.keys(models).sort((a, b) => models[a].usedAt - models[b].usedAt);
+  for (const name of byAge) {
+    if (total <= maxBytes) break;
+    if (name === model) continue;
+    total -= size(name);
+    // Files first: an index that outlives them only costs a download, while files it forgot could never be evicted.
+    for (const key of Object.keys(models[name].files)) await store.delete(key);
+    delete models[name];
+  }
+  await writeIndex(store, { clock: clock + 1, models });
+}
+
+/**
+ * A store without a readable index (written before there was one, or damaged) holds files no index counts, which
+ * could never be evicted: it is emptied once, before anything is read from it.
+ */
+async function prepareStore(store: ByteStore): Promise<void> {
+  if (parseIndex(await store.get(INDEX_KEY))) return;
+  await store.clear();
+  await writeIndex(store, emptyIndex());
+}
+
+const emptyIndex = (): CacheIndex => ({ clock: 0, models: {} });
+
+async function writeIndex(store: ByteStore, index: CacheIndex): Promise<void> {
+  await store.set(INDEX_KEY, new TextEncoder().encode(JSON.stringify(index)));
+}
+
+function parseIndex(bytes: Uint8Array | undefined): CacheIndex | undefined {
+  try {
+    const index = bytes && (JSON.parse(new TextDecoder().decode(bytes)) as CacheIndex);
+    return index && Number.isSafeInteger(index.clock) && typeof index.models === 'object' ? index : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Where the commit a branch last resolved to is remembered (not a file name: files never start with "@"). */
@@ -64,10 +135,16 @@ async function cacheRevision(source: HubSource, store: ByteStore): Promise<strin
  * A hit reports one progress event with the full size. The cache only ever saves work: a store that
  * cannot be opened or written (private browsing, a full disk) falls back to downloading.
  */
-export function cachedSource(source: HubSource, store: ByteStore = hubCacheStore()): HubSource {
+export function cachedSource(source: HubSource, store: ByteStore = hubCacheStore(), options: CacheOptions = {}): HubSource {
+  const maxBytes = options.maxBytes ?? DEFAULT_CACHE_BYTES;
   let revision: Promise<string> | undefined;
-  const resolved = (): Promise<string> => (revision ??= cacheRevision(source, store));
+  const resolved = (): Promise<string> =>
+    (revision ??= prepareStore(store)
+      .catch(() => undefined)
+      .then(() => cacheRevision(source, store)));
   const key = async (file: string): Promise<string> => hubCacheKey({ ...source, revision: await resolved() }, file);
+  const used = async (file?: { key: string; bytes: number }): Promise<void> =>
+    recordUse(store, modelCacheKey({ ...source, revision: await resolved() }), maxBytes, file).catch(() => undefined);
   const lookup = async (file: string): Promise<Uint8Array | undefined> =>
     store.get(await key(file)).catch(() => undefined);
   const has = source.has;
@@ -77,6 +154,7 @@ export function cachedSource(source: HubSource, store: ByteStore = hubCacheStore
     fetchFile: async (file, onProgress, signal) => {
       const cached = await lookup(file);
       if (cached) {
+        await used();
         onProgress?.({ stage: 'download', item: file, loaded: cached.length, total: cached.length });
         return cached;
       }
@@ -84,9 +162,11 @@ export function cachedSource(source: HubSource, store: ByteStore = hubCacheStore
       const commit = await resolved();
       const from = commit === source.revision ? source : source.atRevision(commit);
       const bytes = await from.fetchFile(file, onProgress, signal);
-      await store.set(await key(file), bytes).catch((error: unknown) => {
-        console.warn(`Could not cache ${file} of ${source.id}:`, error);
-      });
+      const fileKey = await key(file);
+      await store.set(fileKey, bytes).then(
+        () => used({ key: fileKey, bytes: bytes.length }),
+        (error: unknown) => console.warn(`Could not cache ${file} of ${source.id}:`, error),
+      );
       return bytes;
     },
   };

@@ -14,7 +14,9 @@ export type ModelSourceErrorKind =
   /** The user cancelled the download. */
   | 'cancelled'
   /** The body's size disagrees with its stated Content-Length, or the stated size is beyond any model file. */
-  | 'bad-size';
+  | 'bad-size'
+  /** The body's SHA-256 differs from the one the server states for it (the Hub's X-Linked-Etag of an LFS file). */
+  | 'bad-hash';
 
 export interface ModelSourceErrorDetails {
   file?: string;

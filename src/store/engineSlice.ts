@@ -18,11 +18,34 @@ export interface EngineSlice {
   startEngine(backend?: BackendName): Promise<void>;
   switchBackend(backend: BackendName): Promise<void>;
   dismissError(): void;
+  /** A new worker after the old one died; a run it was training is offered back from its last checkpoint. */
+  recoverFromCrash(message: string): Promise<void>;
   /**
    * Runs an engine call with a busy label; errors land in `error` instead of being thrown, except a failure
    * after the user cancelled (`cancelled()` true), which goes to the log.
    */
   runTask<T>(label: string, task: () => Promise<T>, options?: { cancelled?: () => boolean }): Promise<T | undefined>;
+}
+
+const BACKEND_KEY = 'bert-studio.backend';
+const BACKENDS: readonly BackendName[] = ['webgpu', 'wasm', 'cpu'];
+
+/** The backend the user switched to last: a reload (and a resumed run) keeps it, so its numbers stay comparable. */
+function rememberedBackend(): BackendName | null {
+  try {
+    const stored = localStorage.getItem(BACKEND_KEY);
+    return BACKENDS.find((name) => name === stored) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function rememberBackend(backend: BackendName): void {
+  try {
+    localStorage.setItem(BACKEND_KEY, backend);
+  } catch {
+    // Storage refused (private mode): the choice lasts until the reload.
+  }
 }
 
 export const createEngineSlice: Slice<EngineSlice> = (set, get) => ({
@@ -57,19 +80,29 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => ({
         case 'state':
           get().receiveState(event.state, event.message);
           break;
+        case 'run':
+          get().receiveRun(event.run);
+          break;
+        case 'crashed':
+          void get().recoverFromCrash(event.message);
+          break;
       }
     });
     const webgpu = (await webgpuAdapterInfo()) !== null;
     set({ webgpuAvailable: webgpu });
-    const backend = requested ?? (webgpu ? 'webgpu' : 'wasm');
+    const remembered = rememberedBackend();
+    const backend = requested ?? (remembered && (remembered !== 'webgpu' || webgpu) ? remembered : webgpu ? 'webgpu' : 'wasm');
     const info = await get().runTask('Starting the engine', () => engine().call('init', { backend }));
     if (!info) return;
     set({ backend: info });
     if (!get().model) await get().loadModel({ kind: 'bundled', name: DEFAULT_MODEL });
+    await get().refreshRuns();
   },
 
   async switchBackend(backend) {
+    if (!get().confirmDiscard('Switching the backend')) return;
     restartEngine();
+    rememberBackend(backend);
     set({ backend: null, model: null });
     const spec = get().modelSpec;
     await get().startEngine(backend);
@@ -78,6 +111,17 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => ({
 
   dismissError() {
     set({ error: null });
+  },
+
+  async recoverFromCrash(message) {
+    const backend = get().backend?.backend;
+    const hadRun = get().runState === 'training' || get().runState === 'paused' || get().runState === 'stopping';
+    restartEngine();
+    // The run the dead worker trained is saved up to its last checkpoint: the resume banner offers it.
+    set({ backend: null, model: null, data: null, currentRun: null, runState: hadRun ? 'failed' : get().runState, unexported: false });
+    await get().startEngine(backend);
+    // After the restart, whose tasks clear the error line.
+    set({ error: `${message}. The engine was restarted${hadRun ? '; the run can continue from its last checkpoint (see above)' : ''}.` });
   },
 
   async runTask(label, task, options) {

@@ -1,4 +1,5 @@
-import { unzipFiles, zipFiles } from '../io/zip';
+import { unzipInWorker } from '../io/unzipInWorker';
+import { zipFiles } from '../io/zip';
 import { engine } from './engine';
 import type { Slice } from './types';
 
@@ -30,12 +31,14 @@ export const createExportSlice: Slice<ExportSlice> = (set, get) => ({
     const name = `bert-studio-${task}-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.zip`;
     set({ exportZip: { name, bytes, files: Object.keys(result.files) } });
     downloadBytes(bytes, name);
+    get().markExported();
   },
 
   async importZip(bytes, name) {
-    const files = await get().runTask('Opening zip', async () => unzipFiles(bytes));
+    const files = await get().runTask('Opening zip', () => unzipInWorker(bytes, (progress) => set({ progress })));
     if (!files) return;
-    const record = Object.fromEntries([...files].map(([file, data]) => [file, data.slice().buffer as ArrayBuffer]));
+    // Each file arrives in an ArrayBuffer of its own.
+    const record = Object.fromEntries([...files].map(([file, data]) => [file, data.buffer]));
     await get().loadModel({ kind: 'local', files: record });
     set((s) => ({ log: [...s.log, `Opened ${name} as a local model.`] }));
   },

@@ -7,6 +7,7 @@ import { createExportSlice } from './exportSlice';
 import { createInspectSlice } from './inspectSlice';
 import { createLrFinderSlice } from './lrFinderSlice';
 import { createModelSlice } from './modelSlice';
+import { createRunsSlice } from './runsSlice';
 import { createTrainingSlice } from './trainingSlice';
 import type { StudioState } from './types';
 
@@ -21,6 +22,7 @@ export const useStudio = create<StudioState>()((...a) => ({
   ...createLrFinderSlice(...a),
   ...createInspectSlice(...a),
   ...createExportSlice(...a),
+  ...createRunsSlice(...a),
 }));
 
 // The suggested arguments follow the model, the data and the batch size they are fitted to.

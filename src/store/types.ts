@@ -6,8 +6,9 @@ import type { ExportSlice } from './exportSlice';
 import type { InspectSlice } from './inspectSlice';
 import type { LrFinderSlice } from './lrFinderSlice';
 import type { ModelSlice } from './modelSlice';
+import type { RunsSlice } from './runsSlice';
 import type { TrainingSlice } from './trainingSlice';
 
-export type StudioState = EngineSlice & ModelSlice & DataSlice & TrainingSlice & BaselineSlice & LrFinderSlice & InspectSlice & ExportSlice;
+export type StudioState = EngineSlice & ModelSlice & DataSlice & TrainingSlice & BaselineSlice & LrFinderSlice & InspectSlice & ExportSlice & RunsSlice;
 
 export type Slice<T> = StateCreator<StudioState, [], [], T>;

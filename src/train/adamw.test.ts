@@ -184,6 +184,16 @@ describe('AdamW', () => {
     for (const name of ['w', 'b', 'e']) expect(resumed.params.get(name)!.dataSync()).toEqual(params.get(name)!.dataSync());
   });
 
+  it('keeps the tensor count flat when state is loaded again and again', async () => {
+    const { optimizer } = setup();
+    runSteps(optimizer, 1, 2);
+    const saved = await optimizer.state();
+    optimizer.loadState(saved);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) optimizer.loadState(saved);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   describe('bad input', () => {
     it('rejects unknown names, wrong shapes and bad learning rates without changing anything', () => {
       const { params, optimizer } = setup();

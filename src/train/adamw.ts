@@ -150,11 +150,7 @@ export class AdamW {
     }
     this.dispose();
     for (const [name, saved] of entries) {
-      this.slots.set(name, {
-        m: tf.variable(tf.tensor(saved.m, saved.shape, 'float32'), false),
-        v: tf.variable(tf.tensor(saved.v, saved.shape, 'float32'), false),
-        step: saved.step,
-      });
+      this.slots.set(name, { m: variableOf(saved.m, saved.shape), v: variableOf(saved.v, saved.shape), step: saved.step });
     }
   }
 
@@ -186,4 +182,12 @@ export class AdamW {
     }
     return slot;
   }
+}
+
+/** A variable holding `values`; the tensor it is made from is freed, or it would stay counted (and leak) per load. */
+function variableOf(values: Float32Array, shape: number[]): tf.Variable {
+  const initial = tf.tensor(values, shape, 'float32');
+  const variable = tf.variable(initial, false);
+  initial.dispose();
+  return variable;
 }

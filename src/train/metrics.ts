@@ -173,6 +173,12 @@ export interface EarlyStoppingDecision {
   sinceBest: number;
 }
 
+/** What an EarlyStopping has seen, for checkpoints. */
+export interface EarlyStoppingState {
+  best: { step: number; value: number } | null;
+  sinceBest: number;
+}
+
 /** Watches one validation metric. A NaN value never counts as an improvement. */
 export class EarlyStopping {
   private readonly patience: number;
@@ -213,5 +219,18 @@ export class EarlyStopping {
       bestValue: this.best?.value ?? Number.NaN,
       sinceBest: this.sinceBest,
     };
+  }
+
+  state(): EarlyStoppingState {
+    return { best: this.best && { ...this.best }, sinceBest: this.sinceBest };
+  }
+
+  /** Continues from `state()` of an earlier run, so a resumed run stops where the uninterrupted one would. */
+  restore(state: EarlyStoppingState): void {
+    if (!Number.isInteger(state.sinceBest) || state.sinceBest < 0) {
+      throw new TrainInputError(`early-stopping state has a bad count ${state.sinceBest}`);
+    }
+    this.best = state.best && { ...state.best };
+    this.sinceBest = state.sinceBest;
   }
 }

@@ -14,8 +14,10 @@ import { maskTokens, type MaskedBatch } from '../data/masking';
 import { createRng, type Rng } from '../data/random';
 import type { Tokenizer } from '../tokenizer/types';
 import { AdamW } from './adamw';
+import type { LiveState, TrainerCheckpoint } from './checkpoint';
 import type { TrainingArgs } from './defaults';
 import { freezeMapAt, freezeScheduleFor, parseFreezeSpec, trainableParamNames, type FreezeMap, type FreezeSchedule } from './freeze';
+import { TrainInputError } from './errors';
 import { clipByGlobalNorm, globalNorm, GradAccumulator, gradsByName } from './gradients';
 import { buildParamGroups, decayNames, type GroupId, type ParamGroups } from './groups';
 import { groupLrs, lrScaleAt, paramLrs } from './lr';
@@ -54,6 +56,11 @@ export interface LiveSettings {
 export interface TrainerHooks {
   onStep?(metrics: StepMetrics): void;
   onEval?(metrics: EvalMetrics): void;
+  /**
+   * Given, the run hands over its state after every evaluation and when it pauses, and waits until the hook is
+   * done (a run that resumes from that state continues as if it had never stopped).
+   */
+  onCheckpoint?(checkpoint: TrainerCheckpoint, reason: 'eval' | 'pause'): Promise<void>;
 }
 
 export interface TrainerInit {
@@ -69,6 +76,8 @@ export interface TrainerInit {
   /** The text of a validation source row, so evaluations can list misclassified examples. */
   textOf?: (row: number) => string;
   hooks?: TrainerHooks;
+  /** Continue from this state (a checkpoint of a run with the same model, data and arguments). */
+  resume?: TrainerCheckpoint;
 }
 
 export type TrainOutcome = 'done' | 'stopped' | 'early-stopped' | 'failed';
@@ -100,7 +109,7 @@ export class Trainer {
   private readonly earlyStopping: EarlyStopping | null;
   private live: Omit<LiveSettings, 'freeze'> = {};
   /** A freeze schedule chosen during the run, counted from the step and epoch it arrived at. */
-  private liveFreeze: { schedule: FreezeSchedule; fromStep: number; fromEpoch: number } | null = null;
+  private liveFreeze: (LiveState['freeze'] & { schedule: FreezeSchedule }) | null = null;
   private control: 'run' | 'pause' | 'stop' = 'run';
   private wake: (() => void) | null = null;
   /** The best evaluation's weights, allocated once so tensor counts stay flat across improvements. */
@@ -121,16 +130,52 @@ export class Trainer {
     this.schedule = freezeScheduleFor(parseFreezeSpec(args.freeze), numLayers);
     this.rng = createRng(args.seed);
     if (init.train.length === 0) throw new Error('there are no training examples');
-    // Bucket membership depends only on lengths, so every epoch has the same number of batches.
-    const batchesPerEpoch = planBatches(init.train, { batchSize: args.batchSize, maxLength: args.maxLength }).length;
-    this.stepsPerEpoch = Math.ceil(batchesPerEpoch / args.gradAccumSteps);
-    this.totalSteps = args.maxSteps ?? this.stepsPerEpoch * args.epochs;
+    this.stepsPerEpoch = stepsPerEpoch(init.train, args);
+    this.totalSteps = plannedSteps(init.train, args);
     this.earlyStopping = args.earlyStoppingPatience > 0 && init.validation.length > 0
       ? new EarlyStopping({ patience: args.earlyStoppingPatience, minDelta: args.earlyStoppingMinDelta, mode: 'min' })
       : null;
     this.bestWeights = init.validation.length > 0
       ? new Map([...model.params].map(([name, variable]) => [name, tf.variable(variable, false)]))
       : null;
+    if (init.resume) this.restore(init.resume);
+  }
+
+  /** Takes over a checkpoint's state; every shape was checked when it was read (checkpoint.ts). */
+  private restore(checkpoint: TrainerCheckpoint): void {
+    if (checkpoint.step > this.totalSteps) {
+      throw new TrainInputError(`the checkpoint is at step ${checkpoint.step}, past this run's ${this.totalSteps} steps`);
+    }
+    assignAll(this.init.model.params, checkpoint.params);
+    this.optimizer.loadState(checkpoint.optimizer);
+    if (checkpoint.best && this.bestWeights) {
+      assignAll(this.bestWeights, checkpoint.best.weights);
+      this.best = checkpoint.best.metrics;
+    }
+    if (checkpoint.earlyStopping) this.earlyStopping?.restore(checkpoint.earlyStopping);
+    this.step = checkpoint.step;
+    this.history.steps.push(...checkpoint.history.steps);
+    this.history.evals.push(...checkpoint.history.evals);
+    this.live = { ...checkpoint.live.settings };
+    const freeze = checkpoint.live.freeze;
+    if (freeze) {
+      const schedule = freezeScheduleFor(parseFreezeSpec(freeze.spec), this.init.model.config.numHiddenLayers);
+      this.liveFreeze = { ...freeze, schedule };
+    }
+  }
+
+  /** The run's state between two optimizer steps (reads every tensor back: for checkpoints, not every step). */
+  async checkpoint(): Promise<TrainerCheckpoint> {
+    const best = this.best && this.bestWeights ? { metrics: this.best, weights: await readAll(this.bestWeights) } : null;
+    return {
+      step: this.step,
+      params: await readAll(this.init.model.params),
+      optimizer: await this.optimizer.state(),
+      best,
+      earlyStopping: this.earlyStopping?.state() ?? null,
+      live: { settings: { ...this.live }, freeze: this.liveFreeze && { spec: this.liveFreeze.spec, fromStep: this.liveFreeze.fromStep, fromEpoch: this.liveFreeze.fromEpoch } },
+      history: { steps: [...this.history.steps], evals: [...this.history.evals] },
+    };
   }
 
   /** Whether the run waits between optimizer steps: the weights are then those of step `steps`, safe to read. */
@@ -154,7 +199,7 @@ export class Trainer {
     const { freeze, ...rest } = settings;
     if (freeze !== undefined) {
       const schedule = freezeScheduleFor(parseFreezeSpec(freeze), this.init.model.config.numHiddenLayers);
-      this.liveFreeze = { schedule, fromStep: this.step, fromEpoch: this.epochOf(this.step) };
+      this.liveFreeze = { spec: freeze, schedule, fromStep: this.step, fromEpoch: this.epochOf(this.step) };
     }
     this.live = { ...this.live, ...rest };
   }
@@ -185,9 +230,15 @@ export class Trainer {
     let message: string | undefined;
     let weightsFrom: WeightsOrigin;
     try {
-      epochs: for (let epoch = 0; this.step < this.totalSteps; epoch++) {
+      // A resumed run starts inside its epoch: the batches before its step were drawn by the run it continues.
+      let skip = this.step - this.epochOf(this.step) * this.stepsPerEpoch;
+      epochs: for (let epoch = this.epochOf(this.step); this.step < this.totalSteps; epoch++) {
         let evaluatedAt = -1;
         for (const micro of chunks(this.batches(epoch), args.gradAccumSteps)) {
+          if (skip > 0) {
+            skip -= 1;
+            continue;
+          }
           if (this.step >= this.totalSteps) break;
           await this.checkControl();
           if (this.control === 'stop') {
@@ -255,7 +306,9 @@ export class Trainer {
     }
     this.history.evals.push(metrics);
     this.init.hooks?.onEval?.(metrics);
-    return decision?.stop ?? false;
+    const stop = decision?.stop ?? false;
+    if (!stop) await this.handOverCheckpoint('eval');
+    return stop;
   }
 
   /** One optimizer step over `micro` batches; returns an error message instead of updating on bad numerics. */
@@ -333,12 +386,18 @@ export class Trainer {
   /** Yields to the event loop (so pause/stop messages arrive) and waits while paused. */
   private async checkControl(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 0));
+    if (this.control === 'pause') await this.handOverCheckpoint('pause');
     while (this.control === 'pause') {
       await new Promise<void>((resolve) => {
         this.wake = resolve;
       });
       this.wake = null;
     }
+  }
+
+  private async handOverCheckpoint(reason: 'eval' | 'pause'): Promise<void> {
+    const hook = this.init.hooks?.onCheckpoint;
+    if (hook) await hook(await this.checkpoint(), reason);
   }
 
   private batchOptions(epoch: number, shuffle: boolean) {
@@ -370,6 +429,32 @@ export class Trainer {
 
   private copyWeights(from: ReadonlyMap<string, tf.Tensor>, to: ReadonlyMap<string, tf.Variable>): void {
     for (const [name, value] of from) to.get(name)!.assign(value);
+  }
+}
+
+function stepsPerEpoch(train: readonly EncodedExample[], args: TrainingArgs): number {
+  // Bucket membership depends only on lengths, so every epoch has the same number of batches.
+  const batchesPerEpoch = planBatches(train, { batchSize: args.batchSize, maxLength: args.maxLength }).length;
+  return Math.ceil(batchesPerEpoch / args.gradAccumSteps);
+}
+
+/** The optimizer steps a run of `args` over `train` plans: maxSteps, or every epoch's. */
+export function plannedSteps(train: readonly EncodedExample[], args: TrainingArgs): number {
+  return args.maxSteps ?? stepsPerEpoch(train, args) * args.epochs;
+}
+
+/** Every tensor's values by name, read back to the CPU. */
+async function readAll(tensors: ReadonlyMap<string, tf.Tensor>): Promise<Map<string, { shape: number[]; data: Float32Array }>> {
+  const out = new Map<string, { shape: number[]; data: Float32Array }>();
+  for (const [name, tensor] of tensors) out.set(name, { shape: [...tensor.shape], data: (await tensor.data()) as Float32Array });
+  return out;
+}
+
+function assignAll(to: ReadonlyMap<string, tf.Variable>, from: ReadonlyMap<string, { shape: number[]; data: Float32Array }>): void {
+  for (const [name, variable] of to) {
+    const saved = from.get(name);
+    if (!saved) throw new TrainInputError(`the checkpoint has no values for ${name}`);
+    tf.tidy(() => variable.assign(tf.tensor(saved.data, variable.shape, 'float32')));
   }
 }
 

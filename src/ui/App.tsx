@@ -7,6 +7,7 @@ import { EvaluationPanel } from './evaluation/EvaluationPanel';
 import { ExportPanel } from './export/ExportPanel';
 import { ModelPanel } from './model/ModelPanel';
 import { PlaygroundPanel } from './playground/PlaygroundPanel';
+import { ResumeBanner } from './runs/ResumeBanner';
 import { CapabilityBanner } from './shell/CapabilityBanner';
 import { ErrorBanner } from './shell/ErrorBanner';
 import { Header } from './shell/Header';
@@ -25,12 +26,22 @@ export function App() {
     engineStarted = true;
     void useStudio.getState().startEngine();
   }, []);
+  useEffect(() => {
+    // A trained model that was not downloaded, or a run in progress: the browser asks before the tab goes.
+    const ask = (event: BeforeUnloadEvent) => {
+      const { unexported, runState } = useStudio.getState();
+      if (unexported || runState === 'training' || runState === 'paused' || runState === 'stopping') event.preventDefault();
+    };
+    window.addEventListener('beforeunload', ask);
+    return () => window.removeEventListener('beforeunload', ask);
+  }, []);
   return (
     <div className="app">
       <Header />
       <div className="app-notices">
         <CapabilityBanner />
         <ErrorBanner />
+        <ResumeBanner />
       </div>
       <main className="app-grid">
         <div className="app-cell app-model">

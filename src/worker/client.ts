@@ -22,7 +22,7 @@ export class EngineClient {
       const error = new Error(`The engine worker crashed: ${event.message}`);
       for (const { reject } of this.pending.values()) reject(error);
       this.pending.clear();
-      this.emit({ type: 'state', state: 'failed', message: error.message });
+      this.emit({ type: 'crashed', message: error.message });
     });
   }
 

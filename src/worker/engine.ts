@@ -8,6 +8,7 @@ import { encodeDataset, tokenLengthStats, type EncodedDataset } from '../data/en
 import { encodePrepared, FULL_ENCODING_LIMIT, prepareData, type EncodedData, type PreparedData } from '../data/prepare';
 import { analyzeQuality } from '../data/quality';
 import { buildExportFiles } from '../io/exportModel';
+import { writeSafetensors, type TensorToWrite } from '../io/safetensors';
 import { initBackend, type BackendInfo } from '../kernels/backend';
 import type { BertBatch } from '../model/batch';
 import { bertForward } from '../model/bert';
@@ -17,6 +18,7 @@ import { classificationHead, mlmHead } from '../model/heads';
 import { architectureOf, disposeParams, type BertArchitecture, type BertParams } from '../model/params';
 import { canonicalName, exportBertWeights, loadBertWeights, initialCheckpoint, type LoadedWeights, type LoadReport } from '../model/weights';
 import type { TensorEntry } from '../io/safetensors';
+import { parseNumbers, readCheckpoint, readTensors, stringifyNumbers, writeCheckpoint, type TrainerCheckpoint } from '../train/checkpoint';
 import type { LabelSpace } from '../data/labels';
 import { DEFAULT_TRAINING_ARGS, validateTrainingArgs, type TrainingArgs } from '../train/defaults';
 import type { Progress } from '../progress';
@@ -25,8 +27,9 @@ import { suggestTrainingArgs } from '../train/suggest';
 import { buildParamGroups } from '../train/groups';
 import type { LrSweepSettings } from '../train/lrFinder';
 import { LrSweep } from '../train/lrSweep';
-import { evalOptions, Trainer, type TrainerInit, type TrainResult } from '../train/trainer';
+import { evalOptions, plannedSteps, Trainer, type TrainerInit, type TrainResult } from '../train/trainer';
 import { BaselineRunner } from './baseline';
+import { newRunId, RunStore, type RunRecord } from './runs';
 import { loadPretrained, sourceFor, type Pretrained } from './pretrained';
 import type {
   AttentionMap,
@@ -35,8 +38,10 @@ import type {
   EngineCommands,
   EngineEvent,
   ModelSummary,
+  OpenedRun,
   Prediction,
   Request,
+  RunStatus,
   Task,
 } from './protocol';
 
@@ -80,10 +85,15 @@ export class Engine {
   private readonly baseline = new BaselineRunner((status) => this.emit({ type: 'baseline', status }));
   /** When the last progress event went out: each one re-renders the page, so they are spaced (see progress()). */
   private lastProgressAt = 0;
+  /** The saved record of the run in progress or last run (null when runs are not kept or saving failed). */
+  private record: RunRecord | null = null;
+  private keepRuns = true;
 
+  /** `runs`: where runs are saved; null keeps nothing (the CLI, which writes its own export). */
   constructor(
     private readonly emit: (event: EngineEvent) => void,
     private readonly modelBaseUrl: string,
+    private readonly runs: Promise<RunStore> | null = null,
   ) {}
 
   /**
@@ -101,6 +111,7 @@ export class Engine {
   async handle(request: Request): Promise<unknown> {
     switch (request.command) {
       case 'init':
+        this.keepRuns = request.params.keepRuns ?? true;
         return this.init(request.params.backend);
       case 'loadModel':
         return this.loadModel(request.params.model, request.params.randomInit ?? false);
@@ -135,6 +146,18 @@ export class Engine {
         return this.attention(request.params.text, request.params.pair, request.params.weights);
       case 'export':
         return this.export();
+      case 'listRuns': {
+        const store = await this.requireRuns();
+        return { runs: await store.list(), storage: store.files.kind };
+      }
+      case 'deleteRun':
+        if (this.trainer && this.record?.id === request.params.id) throw new Error('This run is in progress: stop it before deleting it.');
+        await (await this.requireRuns()).remove(request.params.id);
+        return null;
+      case 'openRun':
+        return this.openRun(request.params.id, false);
+      case 'resumeRun':
+        return this.openRun(request.params.id, true);
     }
   }
 
@@ -217,13 +240,22 @@ export class Engine {
   private async start(partial: Partial<TrainingArgs>): Result<'start'> {
     this.ensureIdle();
     const init = await this.runInputs(partial, 'training');
+    this.record = await this.beginRun(init);
+    this.launch(init);
+    return { summary: this.summary() };
+  }
+
+  /** Starts (or continues) a run in the background; its steps, evaluations, checkpoints and end arrive as events. */
+  private launch(init: Omit<TrainerInit, 'hooks'>, resume?: TrainerCheckpoint): void {
     this.args = init.args;
     this.result = null;
     const trainer = new Trainer({
       ...init,
+      resume,
       hooks: {
         onStep: (metrics) => this.emit({ type: 'step', metrics }),
         onEval: (metrics) => this.emit({ type: 'eval', metrics }),
+        onCheckpoint: this.record ? (checkpoint, reason) => this.saveCheckpoint(checkpoint, reason) : undefined,
       },
     });
     this.trainer = trainer;
@@ -231,18 +263,126 @@ export class Engine {
     // Beside the run, for the chart and the evaluation panel; failures arrive as `baseline` events.
     if (this.data!.spec.task === 'classify') this.fitBaseline().catch(() => undefined);
     trainer.run().then(
-      (result) => {
+      async (result) => {
         this.result = result;
+        await this.finishRun(result.outcome === 'done' ? 'done' : result.outcome, result);
         this.trainer = null;
         const state = result.outcome === 'failed' ? 'failed' : 'done';
         this.emit({ type: 'state', state, message: result.message ?? `Training ${result.outcome} after ${result.steps} steps.` });
       },
-      (err: unknown) => {
+      async (err: unknown) => {
+        await this.finishRun('failed', null, (err as Error).message);
         this.trainer = null;
         this.emit({ type: 'state', state: 'failed', message: (err as Error).message });
       },
     );
-    return { summary: this.summary() };
+  }
+
+  /** Saves the run's start (model, data, settings); a storage failure costs the saving, never the run. */
+  private async beginRun(init: Omit<TrainerInit, 'hooks'>): Promise<RunRecord | null> {
+    if (!this.runs || !this.keepRuns) return null;
+    const pretrained = this.requireModel();
+    const weights = new Map<string, TensorToWrite>();
+    for (const [name, entry] of pretrained.tensors) {
+      if (entry.data instanceof Float32Array) weights.set(name, { shape: entry.shape, data: entry.data });
+    }
+    const base = buildExportFiles({ config: pretrained.config, weights, vocab: vocabOf(pretrained), tokenizerConfig: pretrained.tokenizer.config });
+    const now = new Date();
+    const spec = this.data!.spec;
+    try {
+      const store = await this.runs;
+      const record = await store.begin(
+        {
+          id: newRunId(now),
+          createdAt: now.toISOString(),
+          updatedAt: now.toISOString(),
+          model: pretrained.sourceId,
+          dataFile: spec.train.fileName,
+          task: spec.task,
+          status: 'training',
+          step: 0,
+          totalSteps: plannedSteps(init.train, init.args),
+          checkpointStep: null,
+          args: init.args,
+        },
+        base,
+        spec,
+      );
+      this.emit({ type: 'run', run: await store.info(record) });
+      return record;
+    } catch (err) {
+      this.emit({ type: 'log', level: 'warn', message: `This run will not be saved in the browser: ${(err as Error).message}` });
+      return null;
+    }
+  }
+
+  private async saveCheckpoint(checkpoint: TrainerCheckpoint, reason: 'eval' | 'pause'): Promise<void> {
+    const record = this.record;
+    if (!record || !this.runs) return;
+    try {
+      const store = await this.runs;
+      this.record = await store.saveCheckpoint(record, checkpoint.step, writeCheckpoint(checkpoint), reason === 'pause' ? 'paused' : 'training');
+      this.emit({ type: 'run', run: await store.info(this.record) });
+    } catch (err) {
+      this.emit({ type: 'log', level: 'warn', message: `The checkpoint at step ${checkpoint.step} was not saved: ${(err as Error).message}` });
+    }
+  }
+
+  /** Records how the run ended, with the weights the model now holds when they are sound, and its history. */
+  private async finishRun(status: RunStatus, result: TrainResult | null, message?: string): Promise<void> {
+    const record = this.record;
+    if (!record || !this.runs) return;
+    try {
+      const store = await this.runs;
+      let final: Uint8Array | null = null;
+      try {
+        final = writeSafetensors(await exportBertWeights(this.current!.params));
+      } catch {
+        // Non-finite weights are not kept; the last checkpoint still is.
+      }
+      const best = result?.best && { step: result.best.step, loss: result.best.loss, accuracy: result.best.classification?.accuracy };
+      const history = result ? stringifyNumbers(result.history) : null;
+      this.record = await store.finish(record, { status, step: result?.steps ?? record.step, message: result?.message ?? message, best: best ?? undefined }, final, history);
+      this.emit({ type: 'run', run: await store.info(this.record) });
+    } catch (err) {
+      this.emit({ type: 'log', level: 'warn', message: `The end of the run was not saved: ${(err as Error).message}` });
+    }
+  }
+
+  /**
+   * Brings a saved run back: its start model and dataset are loaded as a user would load them (so both are
+   * checked again), then the weights it holds: to continue from its checkpoint, or to use the weights it ended with.
+   */
+  private async openRun(id: string, resume: boolean): Promise<OpenedRun> {
+    this.ensureIdle();
+    const store = await this.requireRuns();
+    const stored = await store.load(id);
+    const { record } = stored;
+    if (resume && !stored.checkpoint) throw new Error(`Saved run ${id} has no checkpoint to continue from.`);
+    const { groups } = await this.loadModel({ kind: 'local', files: stored.base }, false);
+    this.pretrained!.sourceId = record.model;
+    const data = await this.loadData(stored.data);
+    const init = await this.runInputs(record.args, 'opening a run');
+    const shapes = new Map([...init.model.params].map(([name, p]) => [name, [...p.shape]]));
+    const checkpoint = stored.checkpoint ? readCheckpoint(stored.checkpoint, shapes) : null;
+    this.record = record;
+    if (resume) {
+      this.launch(init, checkpoint!);
+      return { run: await store.info(record), summary: this.summary(), groups, data, dataSpec: stored.data, args: init.args, history: checkpoint!.history };
+    }
+    const weights = stored.final ? readTensors({ 'final.safetensors': stored.final }, 'final.safetensors', shapes) : checkpoint?.params;
+    for (const [name, variable] of init.model.params) {
+      const saved = weights?.get(name);
+      if (saved) tf.tidy(() => variable.assign(tf.tensor(saved.data, variable.shape, 'float32')));
+    }
+    const history = (stored.history ? parseNumbers(stored.history) : checkpoint?.history) ?? { steps: [], evals: [] };
+    this.args = init.args;
+    return { run: await store.info(record), summary: this.summary(), groups, data, dataSpec: stored.data, args: init.args, history: history as OpenedRun['history'] };
+  }
+
+  private async requireRuns(): Promise<RunStore> {
+    if (!this.runs || !this.keepRuns) throw new Error('Runs are not kept here.');
+    return this.runs;
   }
 
   /** A learning-rate sweep with the settings `start` would get; the weights stay as they are (see LrSweep). */
@@ -416,7 +556,7 @@ export class Engine {
       ...config,
       architectures: [architecture.classifier ? 'BertForSequenceClassification' : architecture.mlm ? 'BertForMaskedLM' : 'BertModel'],
     };
-    const vocab = Array.from({ length: pretrained.tokenizer.vocabSize }, (_, id) => pretrained.tokenizer.idToToken(id));
+    const vocab = vocabOf(pretrained);
     const run = this.trainer
       ? { outcome: 'paused', ...this.trainer.progress() }
       : this.result && { outcome: this.result.outcome, weightsFrom: this.result.weightsFrom, steps: this.result.steps, best: this.result.best, history: this.result.history };
@@ -595,6 +735,10 @@ function encodeOne(tokenizer: Tokenizer, config: BertConfig, text: string, pair?
     seqLen: encoding.inputIds.length,
   };
   return { encoding, batch };
+}
+
+function vocabOf({ tokenizer }: Pretrained): string[] {
+  return Array.from({ length: tokenizer.vocabSize }, (_, id) => tokenizer.idToToken(id));
 }
 
 function softmax(logits: number[]): number[] {

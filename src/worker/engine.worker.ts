@@ -1,8 +1,10 @@
 /// <reference lib="webworker" />
 // The dedicated worker that owns tfjs and the GPU: every command arrives here as a message, so long GPU work
 // never blocks the page.
+import { openBlobStore } from '../io/blobStore';
 import { Engine } from './engine';
 import type { EngineEvent, Request, WorkerMessage } from './protocol';
+import { RunStore } from './runs';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -10,7 +12,9 @@ function post(message: WorkerMessage, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
 }
 
-const engine = new Engine((event: EngineEvent) => post({ kind: 'event', event }), new URL('/models/', scope.location.origin).href);
+// Runs are saved in the browser's storage, so a reload or a crash loses none of them.
+const runs = openBlobStore().then((files) => new RunStore(files));
+const engine = new Engine((event: EngineEvent) => post({ kind: 'event', event }), new URL('/models/', scope.location.origin).href, runs);
 
 scope.addEventListener('message', (event: MessageEvent<Request>) => {
   const request = event.data;

@@ -121,9 +121,46 @@ export interface AttentionMap {
 
 export type TrainState = 'idle' | 'training' | 'paused' | 'stopping' | 'done' | 'failed';
 
+/** Where a saved run stands: 'training' and 'paused' at reload time mean the page closed while it ran. */
+export type RunStatus = 'training' | 'paused' | 'done' | 'stopped' | 'early-stopped' | 'failed' | 'damaged';
+
+/** A run kept in browser storage (src/worker/runs.ts), as the Recent runs list shows it. */
+export interface RunInfo {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+  /** The model it started from, as the model panel named it. */
+  model: string;
+  dataFile: string;
+  task: Task;
+  status: RunStatus;
+  step: number;
+  totalSteps: number;
+  /** The step of the checkpoint a resume continues from; null before the first one. */
+  checkpointStep: number | null;
+  message?: string;
+  best?: { step: number; loss: number; accuracy?: number };
+  /** Storage the run takes (model, data, checkpoint, final weights). */
+  bytes: number;
+  resumable: boolean;
+}
+
+/** A saved run brought back: its model and data are loaded, and its history redraws the charts. */
+export interface OpenedRun {
+  run: RunInfo;
+  summary: ModelSummary;
+  groups: ParamGroups;
+  data: DataSummary;
+  /** The dataset as the run trained on it, so the page can reload it with other column picks. */
+  dataSpec: DataSpec;
+  args: TrainingArgs;
+  history: { steps: StepMetrics[]; evals: EvalMetrics[] };
+}
+
 /** Command name → its parameters and the result the worker replies with. */
 export interface EngineCommands {
-  init: { params: { backend: BackendName }; result: BackendInfo };
+  /** keepRuns false: runs are not saved in browser storage (the CLI, which writes its own export). */
+  init: { params: { backend: BackendName; keepRuns?: boolean }; result: BackendInfo };
   /** randomInit: keep the architecture and tokenizer but start from fresh weights (a from-scratch baseline). */
   loadModel: { params: { model: ModelSpec; randomInit?: boolean }; result: { summary: ModelSummary; groups: ParamGroups } };
   /** Aborts a model download in progress (its loadModel rejects with "cancelled"; the loaded model stays). */
@@ -152,6 +189,13 @@ export interface EngineCommands {
   predict: { params: { examples: { text: string; pair?: string }[]; topK?: number }; result: Prediction[] };
   attention: { params: { text: string; pair?: string; weights: 'current' | 'pretrained' }; result: AttentionMap };
   export: { params: null; result: { files: Record<string, Uint8Array> } };
+  /** Saved runs, newest first, and the storage they are kept in. */
+  listRuns: { params: null; result: { runs: RunInfo[]; storage: 'opfs' | 'indexeddb' | 'memory' } };
+  deleteRun: { params: { id: string }; result: null };
+  /** Loads a saved run's model (with the weights it ended or was saved with) and dataset, without training. */
+  openRun: { params: { id: string }; result: OpenedRun };
+  /** Loads a saved run and continues it from its checkpoint; streams as `start` does. */
+  resumeRun: { params: { id: string }; result: OpenedRun };
 }
 
 export type CommandName = keyof EngineCommands;
@@ -166,8 +210,12 @@ export type EngineEvent =
   | { type: 'eval'; metrics: EvalMetrics }
   | { type: 'lrSweep'; point: LrSweepPoint }
   | { type: 'baseline'; status: BaselineStatus }
+  /** The current run was saved (a checkpoint, a pause, its end). */
+  | { type: 'run'; run: RunInfo }
   | { type: 'state'; state: TrainState; message?: string }
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  /** From the client, not the worker: the worker died (killed, out of memory); every pending call was rejected. */
+  | { type: 'crashed'; message: string };
 
 export type WorkerMessage =
   | { kind: 'reply'; id: number; ok: true; result: unknown }

@@ -20,7 +20,8 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const host = await openEnginePage({ backend: command.backend, modelDir: command.modelDir });
+  const hubEndpoint = command.model.kind === 'hub' ? command.model.endpoint : undefined;
+  const host = await openEnginePage({ backend: command.backend, modelDir: command.modelDir, hubEndpoint });
   try {
     const text = (path: string) => ({ text: readFileSync(path, 'utf8'), fileName: path });
     const train = command.kind === 'train' ? command : undefined;

@@ -34,21 +34,21 @@ export interface EnginePage {
  * Serves the studio's sources with Vite, opens the CLI page in headless Chromium and returns a handle that
  * runs one command through the engine worker, printing its progress lines to stderr (stdout is for results).
  */
-export async function openEnginePage(options: { backend: BackendName; modelDir?: string }): Promise<EnginePage> {
+export async function openEnginePage(options: { backend: BackendName; modelDir?: string; hubEndpoint?: string }): Promise<EnginePage> {
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
   };
   try {
+    const browser = await launchStudioBrowser({ hubEndpoints: options.hubEndpoint === undefined ? [] : [options.hubEndpoint] });
+    closers.push(() => browser.close());
     let endpoint: string | undefined;
     if (options.modelDir) {
-      const hub = await startHubServer({ [LOCAL_REPO]: resolve(options.modelDir) });
+      // Only the CLI's own page may read the user's files, not any other page open on this machine.
+      const hub = await startHubServer({ [LOCAL_REPO]: resolve(options.modelDir) }, { allowOrigin: browser.origin });
       closers.push(() => hub.close());
       endpoint = hub.endpoint;
     }
-
-    const browser = await launchStudioBrowser();
-    closers.push(() => browser.close());
     const page = await browser.open('tools/cli/page.html', {
       ready: 'cliEngine',
       expose: { cliLog: (line: string) => console.error(line) },

@@ -115,7 +115,7 @@ async function run(request: CliRequest): Promise<CliResult> {
   const engine = startEngineWorker();
   try {
     const finished = logEvents(engine);
-    const info = await engine.call('init', { backend: request.backend });
+    const info = await engine.call('init', { backend: request.backend, keepRuns: false });
     void window.cliLog(`backend ${info.backend}${info.adapter ? ` (${info.adapter})` : ''}`);
     const randomInit = request.command.kind === 'train' && request.command.randomInit;
     const { summary } = await engine.call('loadModel', { model: modelSpec(request.command.model), randomInit });

@@ -202,6 +202,8 @@ def main() -> None:
     p.add_argument("--lr", type=float, default=LR)
     p.add_argument("--repeats", type=int, default=1,
                    help="fine-tuning runs per seed (same rows, other random streams), averaged: less noise")
+    p.add_argument("--epochs", type=int, default=None,
+                   help="planned epochs instead of the suggestion's (the LR decays to 0 over them)")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--no-baseline", action="store_true")
     p.add_argument("--json", type=Path, help="write the results here")
@@ -217,7 +219,8 @@ def main() -> None:
     for seed in seeds:
         split = info["splits"][str(seed)]
         started = time.time()
-        repeats = [finetune(args.model, encoded, labels, split, seed, args.pool, args.lr, tokenizer.ids[PAD], repeat=r)
+        repeats = [finetune(args.model, encoded, labels, split, seed, args.pool, args.lr, tokenizer.ids[PAD],
+                            epochs=args.epochs, repeat=r)
                    for r in range(args.repeats)]
         run = {**repeats[0], "accuracy": float(np.mean([r["accuracy"] for r in repeats]))}
         if args.repeats > 1:
@@ -228,7 +231,8 @@ def main() -> None:
         runs.append(run)
         print(json.dumps(run), flush=True)
     bert = float(np.mean([r["accuracy"] for r in runs]))
-    summary = {"model": str(args.model), "pool": args.pool, "lr": args.lr, "seeds": seeds, "bert_mean": bert, "runs": runs}
+    summary = {"model": str(args.model), "pool": args.pool, "lr": args.lr, "epochs": args.epochs, "seeds": seeds, "bert_mean": bert,
+               "runs": runs}
     if not args.no_baseline:
         summary["baseline_mean"] = float(np.mean([r["baseline"] for r in runs]))
     print(f"mean test accuracy: BERT {bert:.4f}" + (

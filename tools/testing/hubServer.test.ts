@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,8 +14,15 @@ describe('startHubServer', () => {
     await writeFile(join(dir, 'model', 'config.json'), '{"hidden_size": 8}');
     await writeFile(join(dir, 'model', 'sub', 'a b.txt'), 'nested');
     await writeFile(join(dir, 'secret.txt'), 'outside the repo');
+    await symlink(join(dir, 'secret.txt'), join(dir, 'model', 'escape.txt'));
+    await symlink('config.json', join(dir, 'model', 'alias.json'));
+    // A Hugging Face cache: snapshot files are symlinks into the repository's blobs/ folder.
+    await mkdir(join(dir, 'models--org--cached', 'snapshots', 'abc'), { recursive: true });
+    await mkdir(join(dir, 'models--org--cached', 'blobs'));
+    await writeFile(join(dir, 'models--org--cached', 'blobs', 'f00d'), '{"cached": true}');
+    await symlink('../../blobs/f00d', join(dir, 'models--org--cached', 'snapshots', 'abc', 'config.json'));
     hub = await startHubServer(
-      { 'org/tiny': join(dir, 'model'), solo: join(dir, 'model') },
+      { 'org/tiny': join(dir, 'model'), solo: join(dir, 'model'), 'org/cached': join(dir, 'models--org--cached', 'snapshots', 'abc') },
       { fail: ({ file }) => (file === 'broken.bin' ? 503 : undefined) },
     );
   });
@@ -26,11 +33,11 @@ describe('startHubServer', () => {
   });
 
   it('serves files in the Hub layout with Content-Length, type and CORS headers', async () => {
-    const response = await fetch(`${hub.endpoint}/org/tiny/resolve/main/config.json`);
+    const response = await fetch(`${hub.endpoint}/org/tiny/resolve/main/config.json`, { headers: { Origin: 'http://127.0.0.1:5199' } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-length')).toBe('18');
     expect(response.headers.get('content-type')).toBe('application/json');
-    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:5199');
     expect(await response.text()).toBe('{"hidden_size": 8}');
     expect(hub.requests.at(-1)).toEqual({ method: 'GET', repo: 'org/tiny', revision: 'main', file: 'config.json' });
   });
@@ -56,6 +63,45 @@ describe('startHubServer', () => {
     expect(escaped.status).toBe(404);
     const directory = await fetch(`${hub.endpoint}/org/tiny/resolve/main/sub`);
     expect(directory.status).toBe(404);
+  });
+
+  it('refuses any path with "..", even one that stays inside', async () => {
+    const response = await fetch(`${hub.endpoint}/org/tiny/resolve/main/sub%2F..%2Fconfig.json`);
+    expect([response.status, response.headers.get('x-error-code')]).toEqual([404, 'EntryNotFound']);
+  });
+
+  it('does not follow a symlink out of the repo folder, but follows one inside it', async () => {
+    const escape = await fetch(`${hub.endpoint}/org/tiny/resolve/main/escape.txt`);
+    expect(escape.status).toBe(404);
+    expect(await escape.text()).not.toContain('outside the repo');
+    const alias = await fetch(`${hub.endpoint}/org/tiny/resolve/main/alias.json`);
+    expect(await alias.text()).toBe('{"hidden_size": 8}');
+  });
+
+  it("follows a Hugging Face cache snapshot's symlinks into its repository's blobs", async () => {
+    const response = await fetch(`${hub.endpoint}/org/cached/resolve/main/config.json`);
+    expect(await response.text()).toBe('{"cached": true}');
+  });
+
+  it('never allows every origin: only loopback pages, or the one origin it was started for', async () => {
+    const foreign = await fetch(`${hub.endpoint}/org/tiny/resolve/main/config.json`, { headers: { Origin: 'https://evil.example' } });
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    const noOrigin = await fetch(`${hub.endpoint}/org/tiny/resolve/main/config.json`);
+    expect(noOrigin.headers.get('access-control-allow-origin')).toBeNull();
+    const preflight = await fetch(`${hub.endpoint}/org/tiny/resolve/main/config.json`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://evil.example' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+
+    const pinned = await startHubServer({ 'org/tiny': join(dir, 'model') }, { allowOrigin: 'http://127.0.0.1:4000' });
+    try {
+      const get = (origin: string) => fetch(`${pinned.endpoint}/org/tiny/resolve/main/config.json`, { headers: { Origin: origin } });
+      expect((await get('http://127.0.0.1:4000')).headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:4000');
+      expect((await get('http://127.0.0.1:4001')).headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await pinned.close();
+    }
   });
 
   it('injects failures', async () => {

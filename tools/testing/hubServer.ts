@@ -1,15 +1,18 @@
 /**
  * A stand-in for the Hugging Face Hub: serves local folders at `/{repo}/resolve/{revision}/{file}` on
  * 127.0.0.1, so tests and the CLI download models without the network. Like the Hub it sends
- * Content-Length, allows any origin (pages fetch it cross-origin), and answers an unknown repository
- * with 401 + `X-Error-Code: RepoNotFound` and a missing file with 404 + `EntryNotFound`.
+ * Content-Length and answers an unknown repository with 401 + `X-Error-Code: RepoNotFound` and a missing
+ * file with 404 + `EntryNotFound`. Unlike the Hub it serves files of the user's disk, so it never sends
+ * `Access-Control-Allow-Origin: *` (any web page the user has open could read them) and serves nothing
+ * outside the folder, through ".." or a symlink.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { extname, resolve, sep } from 'node:path';
+import { basename, dirname, extname, resolve, sep } from 'node:path';
+import { safePathSegments } from '../../src/io/paths';
 
 export interface HubRequest {
   method: string;
@@ -36,6 +39,13 @@ export interface HubServerOptions {
    * move a branch.
    */
   commit?: (repo: string, revision: string) => string | undefined;
+  /**
+   * The one page origin (e.g. `http://127.0.0.1:5173`) allowed to read responses cross-origin. Default: any
+   * loopback origin, where tests serve their pages.
+   */
+  allowOrigin?: string;
+  /** The `X-Linked-Etag` to send with a file, given its real SHA-256 (the Hub sends `"sha256"` for LFS files); none by default. */
+  linkedEtag?: (request: HubRequest, sha256: string) => string | undefined;
 }
 
 export interface HubServer {
@@ -94,8 +104,12 @@ async function handle(
   requests: HubRequest[],
   revisionRequests: Omit<HubRequest, 'file'>[],
 ): Promise<void> {
-  res.setHeader('Access-Control-Allow-Origin', '*');
-  res.setHeader('Access-Control-Expose-Headers', 'X-Error-Code, Content-Length');
+  const origin = req.headers.origin;
+  res.setHeader('Vary', 'Origin');
+  if (origin !== undefined && (options.allowOrigin === undefined ? isLoopbackOrigin(origin) : origin === options.allowOrigin)) {
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Access-Control-Expose-Headers', 'X-Error-Code, Content-Length, X-Linked-Etag');
+  }
   if (req.method === 'OPTIONS') {
     res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD');
     res.setHeader('Access-Control-Allow-Headers', '*');
@@ -125,20 +139,39 @@ async function handle(
   }
   if (typeof failure === 'number') return send(res, failure, 'InjectedFailure', `Injected HTTP ${failure}`);
 
-  const root = resolve(repos[request.repo]);
-  const path = resolve(root, request.file);
-  const info = path.startsWith(root + sep) ? await stat(path).catch(() => undefined) : undefined;
-  if (!info?.isFile()) return send(res, 404, 'EntryNotFound', `Entry not found: ${request.file}`);
+  const path = await servedPath(repos[request.repo], request.file);
+  const info = path === undefined ? undefined : await stat(path).catch(() => undefined);
+  if (!path || !info?.isFile()) return send(res, 404, 'EntryNotFound', `Entry not found: ${request.file}`);
 
+  const linkedEtag = options.linkedEtag && options.linkedEtag(request, createHash('sha256').update(await readFile(path)).digest('hex'));
   res.writeHead(200, {
     'Content-Length': info.size,
     'Content-Type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
+    ...(linkedEtag === undefined ? {} : { 'X-Linked-Etag': linkedEtag }),
   });
   if (req.method === 'HEAD') {
     res.end();
     return;
   }
   await streamFile(path, res, failure === 'truncate' ? Math.floor(info.size / 2) : undefined, options);
+}
+
+function isLoopbackOrigin(origin: string): boolean {
+  return /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(origin);
+}
+
+/**
+ * The real path of `file` in `folder`, or undefined when the file climbs out with ".." or resolves, through a
+ * symlink, to a place outside the folder. A Hugging Face cache snapshot (`models--x/snapshots/{commit}/`)
+ * holds only symlinks into its repository's `blobs/`, so there the repository folder is the boundary.
+ */
+async function servedPath(folder: string, file: string): Promise<string | undefined> {
+  const segments = safePathSegments(file);
+  if (!segments) return undefined;
+  const root = resolve(folder);
+  const boundary = await realpath(basename(dirname(root)) === 'snapshots' ? resolve(root, '..', '..') : root).catch(() => undefined);
+  const real = await realpath(resolve(root, ...segments)).catch(() => undefined);
+  return boundary !== undefined && real?.startsWith(boundary + sep) ? real : undefined;
 }
 
 function defaultCommit(repo: string, revision: string): string {

@@ -3,6 +3,7 @@ import { formatCount, Panel, ProgressBar, StatList } from '../common';
 import { LoadReport } from './LoadReport';
 import { MemoryEstimate } from './MemoryEstimate';
 import { ModelSources } from './ModelSources';
+import { RecentRuns } from '../runs/RecentRuns';
 import './model.css';
 
 /** Busy labels of the store's actions that load a model. */
@@ -57,6 +58,7 @@ export function ModelPanel() {
         !loading && <p className="model-muted">No model loaded yet.</p>
       )}
       <ModelSources disabled={busy !== null || training} />
+      <RecentRuns disabled={busy !== null || training} />
     </Panel>
   );
 }
