@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import { readFileSync } from 'node:fs';
-import { loadSampleAndConfigure, lossChart, openStudioOnWasm } from './journey';
+import { loadSampleAndConfigure, lossChart, openStudio, openStudioOnWasm } from './journey';
 
 // Runs are saved in the browser from their first step: a reload mid-run offers to resume, and the resumed run
 // continues exactly as the uninterrupted one (same batches, masks and dropout, derived from the seed and step).
@@ -102,4 +102,27 @@ test('a run whose worker dies is offered back from its last checkpoint', async (
   await banner.getByRole('button', { name: 'Resume training' }).click();
   await finished(page);
   await expect(runs.getByRole('listitem').first()).toContainText(/(finished|stopped early) · step 40 of 40/);
+});
+
+test('a run whose GPU device is lost is offered back from its last checkpoint', async ({ page }) => {
+  test.setTimeout(600_000);
+  await openStudio(page);
+  await expect(page.locator('.shell-badge')).toContainText('WebGPU');
+  await loadSampleAndConfigure(page);
+  await page.getByLabel('Evaluate every', { exact: true }).selectOption('steps');
+  await page.getByLabel('Steps between evaluations', { exact: true }).fill('2');
+  await page.locator('details.training-advanced > summary').click();
+  await page.getByLabel('Max steps', { exact: true }).fill('6');
+  await page.getByRole('button', { name: 'Start training', exact: true }).click();
+  const runs = page.getByRole('list', { name: 'Recent runs' });
+  await expect(runs).toContainText('step 2 of 6', { timeout: 300_000 });
+  // What a driver reset does to the device tfjs runs on (tfjs keeps its engine on the global scope).
+  const worker = page.workers().find((w) => w.url().includes('engine.worker'))!;
+  await worker.evaluate(() => (globalThis as unknown as { _tfengine: { backend: { device: GPUDevice } } })._tfengine.backend.device.destroy());
+  await expect(page.getByRole('alert')).toContainText('The GPU device was lost', { timeout: 60_000 });
+  const banner = page.getByRole('status', { name: 'Interrupted run' });
+  await expect(banner).toContainText('sentiment.csv', { timeout: 120_000 });
+  await banner.getByRole('button', { name: 'Resume training' }).click();
+  await finished(page);
+  await expect(runs.getByRole('listitem').first()).toContainText(/step 6 of 6/);
 });

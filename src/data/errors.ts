@@ -24,6 +24,8 @@ export interface DataErrorLocation {
   line?: number;
   /** 0-based index into `ParsedDataset.rows` (messages say "row N+1"). */
   row?: number;
+  /** The file the line or row belongs to. */
+  file?: string;
 }
 
 /** The one error type `src/data` throws for bad input or bad options. */
@@ -31,6 +33,7 @@ export class DataError extends Error {
   readonly code: DataErrorCode;
   readonly line?: number;
   readonly row?: number;
+  readonly file?: string;
 
   constructor(code: DataErrorCode, message: string, location: DataErrorLocation = {}) {
     super(message);
@@ -38,6 +41,17 @@ export class DataError extends Error {
     this.code = code;
     this.line = location.line;
     this.row = location.row;
+    this.file = location.file;
+  }
+}
+
+/** Runs `work` on one file's content; a DataError it throws names that file (for the page's "where" line). */
+export function inFile<T>(file: string, work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    if (err instanceof DataError && err.file === undefined) throw new DataError(err.code, err.message, { line: err.line, row: err.row, file });
+    throw err;
   }
 }
 

@@ -55,3 +55,14 @@ describe('encodePrepared', () => {
     expect(counting.calls()).toBe(2 * long);
   });
 });
+
+describe('prepareData errors', () => {
+  it('name the file a bad line or row belongs to', () => {
+    const plan = { task: 'classify' as const, seed: 1, valSplit: 0.1 };
+    const train = { fileName: 'train.csv', text: 'text,label\na,x\nb,y\nc,x\nd,y\n' };
+    expect(() => prepareData({ train, validation: { fileName: 'val.jsonl', text: '{"text": "a", "label": "x"}\n{"text": \n' } }, plan)).toThrow(
+      expect.objectContaining({ name: 'DataError', file: 'val.jsonl', line: 2 }),
+    );
+    expect(() => prepareData({ train: { fileName: 'bad.jsonl', text: '{"text"\n' } }, plan)).toThrow(expect.objectContaining({ file: 'bad.jsonl' }));
+  });
+});

@@ -6,7 +6,7 @@ import type { ProgressCallback } from '../progress';
 import type { Tokenizer } from '../tokenizer/types';
 import { detectColumns, type ColumnChoice, type ColumnOverride } from './columns';
 import { encodeDataset, type EncodedDataset, type EncodedExample } from './encode';
-import { DataError } from './errors';
+import { DataError, inFile } from './errors';
 import { buildLabelSpace, labelKey, type LabelSpace } from './labels';
 import { documentIds, packExamples } from './packing';
 import { parseDataset, type ParsedDataset } from './parse';
@@ -39,8 +39,11 @@ export interface PreparedData {
 }
 
 export function prepareData(files: DataFiles, plan: DataPlan, onProgress?: ProgressCallback): PreparedData {
-  const train = parseDataset(files.train.text, files.train.fileName, onProgress);
-  const given = files.validation ? parseDataset(files.validation.text, files.validation.fileName, onProgress) : undefined;
+  const train = inFile(files.train.fileName, () => parseDataset(files.train.text, files.train.fileName, onProgress));
+  const validationFile = files.validation;
+  const given = validationFile
+    ? inFile(validationFile.fileName, () => parseDataset(validationFile.text, validationFile.fileName, onProgress))
+    : undefined;
   const override: ColumnOverride = { ...plan.columns };
   if (plan.task === 'mlm') {
     override.label = null;
@@ -56,7 +59,7 @@ export function prepareData(files: DataFiles, plan: DataPlan, onProgress?: Progr
   const kept = train.rows.map((_, i) => i).filter((i) => !excluded.has(i));
   if (kept.length === 0) throw new DataError('too-few-rows', 'Every training row is excluded: nothing is left to train on.');
   const labels = plan.task === 'classify'
-    ? buildLabelSpace(kept.map((i) => train.rows[i][columns.label!] ?? null), columns.labelKind)
+    ? inFile(files.train.fileName, () => buildLabelSpace(kept.map((i) => train.rows[i][columns.label!] ?? null), columns.labelKind))
     : undefined;
 
   let split: DatasetSplit;

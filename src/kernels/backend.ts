@@ -48,6 +48,12 @@ export async function initBackend(name: BackendName): Promise<BackendInfo> {
   return { backend: name, adapter };
 }
 
+/** The GPU device tfjs's WebGPU backend runs on, or null on other backends. */
+export function webgpuDevice(): GPUDevice | null {
+  if (tf.getBackend() !== 'webgpu') return null;
+  return (tf.backend() as unknown as { device?: GPUDevice }).device ?? null;
+}
+
 /**
  * Registers the wasm backend. In a browser its .wasm binaries must be fetched from wherever the bundler put
  * them: tfjs looks beside its own script by default, which Vite's dependency pre-bundling moves elsewhere

@@ -3,6 +3,7 @@ import type { Progress } from '../progress';
 import { DEFAULT_MODEL } from '../worker/pretrained';
 import { engine, onEngineEvent, restartEngine } from './engine';
 import type { Slice } from './types';
+import { describeWhere, type EngineError } from '../worker/wireError';
 
 export interface EngineSlice {
   backend: BackendInfo | null;
@@ -13,6 +14,8 @@ export interface EngineSlice {
   progress: Progress | null;
   /** The last error, shown until dismissed; the user's work is never discarded on error. */
   error: string | null;
+  /** Where the last error points, from the worker's error fields ("reviews.csv, row 12", "tensor …"), or null. */
+  errorWhere: string | null;
   /** Informational messages from the engine, newest last. */
   log: string[];
   startEngine(backend?: BackendName): Promise<void>;
@@ -54,6 +57,7 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => ({
   busy: null,
   progress: null,
   error: null,
+  errorWhere: null,
   log: [],
 
   async startEngine(requested) {
@@ -110,7 +114,7 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => ({
   },
 
   dismissError() {
-    set({ error: null });
+    set({ error: null, errorWhere: null });
   },
 
   async recoverFromCrash(message) {
@@ -125,13 +129,13 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => ({
   },
 
   async runTask(label, task, options) {
-    set({ busy: label, progress: null, error: null });
+    set({ busy: label, progress: null, error: null, errorWhere: null });
     try {
       return await task();
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (options?.cancelled?.()) set((s) => ({ log: [...s.log.slice(-49), message] }));
-      else set({ error: message });
+      else set({ error: message, errorWhere: err instanceof Error ? describeWhere(err as EngineError) : null });
       return undefined;
     } finally {
       set({ busy: null, progress: null });

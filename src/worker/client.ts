@@ -1,4 +1,5 @@
 import type { CommandName, EngineCommands, EngineEvent, Request, WorkerMessage } from './protocol';
+import { EngineError } from './wireError';
 
 /** The part of `Worker` the client needs, so tests can pass a fake. */
 export interface WorkerLike {
@@ -58,7 +59,7 @@ export class EngineClient {
     if (!pending) return;
     this.pending.delete(message.id);
     if (message.ok) pending.resolve(message.result);
-    else pending.reject(new Error(message.error));
+    else pending.reject(new EngineError(message.error));
   }
 
   private emit(event: EngineEvent): void {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES_DIR, fixtureModel, toySentimentCsv } from '../../tools/testing/fixtures';
 import { startHubServer } from '../../tools/testing/hubServer';
-import { Engine } from './engine';
+import { Engine, reportDeviceLoss } from './engine';
 import type { EngineCommands, EngineEvent } from './protocol';
 
 type FindLrResult = EngineCommands['findLr']['result'];
@@ -178,5 +178,15 @@ describe('Engine', () => {
     } finally {
       await hub.close();
     }
+  });
+
+  it('tells the page when the GPU device is lost, as it would of a crashed worker', async () => {
+    const events: EngineEvent[] = [];
+    let lose: (info: GPUDeviceLostInfo) => void = () => undefined;
+    reportDeviceLoss({ lost: new Promise((resolve) => (lose = resolve)) }, (event) => events.push(event));
+    expect(events).toEqual([]);
+    lose({ reason: 'destroyed', message: '' } as GPUDeviceLostInfo);
+    await Promise.resolve();
+    expect(events).toEqual([{ type: 'crashed', message: 'The GPU device was lost (destroyed)' }]);
   });
 });

@@ -9,7 +9,7 @@ import { encodePrepared, FULL_ENCODING_LIMIT, prepareData, type EncodedData, typ
 import { analyzeQuality } from '../data/quality';
 import { buildExportFiles } from '../io/exportModel';
 import { writeSafetensors, type TensorToWrite } from '../io/safetensors';
-import { initBackend, type BackendInfo } from '../kernels/backend';
+import { initBackend, webgpuDevice, type BackendInfo } from '../kernels/backend';
 import type { BertBatch } from '../model/batch';
 import { bertForward } from '../model/bert';
 import type { Encoding, Tokenizer } from '../tokenizer/types';
@@ -162,7 +162,10 @@ export class Engine {
   }
 
   private async init(backend: Parameters<typeof initBackend>[0]): Promise<BackendInfo> {
-    return initBackend(backend);
+    const info = await initBackend(backend);
+    const device = webgpuDevice();
+    if (device) reportDeviceLoss(device, this.emit);
+    return info;
   }
 
   private async loadModel(spec: Parameters<typeof sourceFor>[0], randomInit: boolean): Result<'loadModel'> {
@@ -700,6 +703,15 @@ export function paramsForTask(
     ? tensors
     : new Map([...tensors].filter(([name]) => !canonicalName(name).startsWith('classifier.')));
   return { ...loadBertWeights(config, usable, architecture, seed), config };
+}
+
+/**
+ * A lost GPU device (a driver reset, another tab's crash, `device.destroy()`) leaves every tensor of this worker
+ * unusable: the page is told as it is of a crashed worker, and starts a new one that offers the run back from its
+ * last checkpoint.
+ */
+export function reportDeviceLoss(device: Pick<GPUDevice, 'lost'>, emit: (event: EngineEvent) => void): void {
+  void device.lost.then((info) => emit({ type: 'crashed', message: `The GPU device was lost (${info.message || info.reason})` }));
 }
 
 /** A validation row as the user wrote it: the text, and the pair after " [SEP] " when there is one. */

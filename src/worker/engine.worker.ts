@@ -5,6 +5,7 @@ import { openBlobStore } from '../io/blobStore';
 import { Engine } from './engine';
 import type { EngineEvent, Request, WorkerMessage } from './protocol';
 import { RunStore } from './runs';
+import { toWire } from './wireError';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -20,7 +21,7 @@ scope.addEventListener('message', (event: MessageEvent<Request>) => {
   const request = event.data;
   engine.handle(request).then(
     (result) => post({ kind: 'reply', id: request.id, ok: true, result }, transferablesOf(result)),
-    (err: unknown) => post({ kind: 'reply', id: request.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
+    (err: unknown) => post({ kind: 'reply', id: request.id, ok: false, error: toWire(err) }),
   );
 });
 

@@ -17,6 +17,7 @@ import type { LiveSettings, StepMetrics } from '../train/trainer';
 export type { EvalMetrics, LiveSettings, LrSweepPoint, LrSweepResult, LrSweepSettings, MisclassifiedExample, StepMetrics };
 
 import type { Task } from '../train/objective';
+import type { WireError } from './wireError';
 
 export type { Task };
 
@@ -214,10 +215,10 @@ export type EngineEvent =
   | { type: 'run'; run: RunInfo }
   | { type: 'state'; state: TrainState; message?: string }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
-  /** From the client, not the worker: the worker died (killed, out of memory); every pending call was rejected. */
+  /** The engine cannot go on: the worker died (killed, out of memory; sent by the client) or lost its GPU device. */
   | { type: 'crashed'; message: string };
 
 export type WorkerMessage =
   | { kind: 'reply'; id: number; ok: true; result: unknown }
-  | { kind: 'reply'; id: number; ok: false; error: string }
+  | { kind: 'reply'; id: number; ok: false; error: WireError }
   | { kind: 'event'; event: EngineEvent };
