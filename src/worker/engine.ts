@@ -23,6 +23,7 @@ import type { LabelSpace } from '../data/labels';
 import { DEFAULT_TRAINING_ARGS, validateTrainingArgs, type TrainingArgs } from '../train/defaults';
 import type { Progress } from '../progress';
 import { evaluateModel } from '../train/evaluate';
+import { isOutOfMemory, outOfMemoryAdvice } from '../train/memory';
 import { suggestTrainingArgs } from '../train/suggest';
 import { buildParamGroups } from '../train/groups';
 import type { LrSweepSettings } from '../train/lrFinder';
@@ -274,9 +275,12 @@ export class Engine {
         this.emit({ type: 'state', state, message: result.message ?? `Training ${result.outcome} after ${result.steps} steps.` });
       },
       async (err: unknown) => {
-        await this.finishRun('failed', null, (err as Error).message);
+        const message = isOutOfMemory(err)
+          ? `${outOfMemoryAdvice(this.summary(), init.args.batchSize, init.args.maxLength, init.task)} (${(err as Error).message})`
+          : (err as Error).message;
+        await this.finishRun('failed', null, message);
         this.trainer = null;
-        this.emit({ type: 'state', state: 'failed', message: (err as Error).message });
+        this.emit({ type: 'state', state: 'failed', message });
       },
     );
   }

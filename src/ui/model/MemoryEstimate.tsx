@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { ModelSummary, Task } from '../../worker/protocol';
 import { formatBytes, Tooltip } from '../common';
-import { estimateMemory, type MemoryEstimate as Estimate } from './memory';
+import { estimateMemory, type MemoryEstimate as Estimate } from '../../train/memory';
 
 const PARTS: { key: keyof Omit<Estimate, 'total'>; label: string; color: string }[] = [
   { key: 'weights', label: 'Weights', color: 'var(--series-1)' },

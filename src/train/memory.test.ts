@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateMemory, type ArchitectureSizes } from './memory';
+import { estimateMemory, isOutOfMemory, outOfMemoryAdvice, type ArchitectureSizes } from './memory';
 
 // bert-base-uncased: 12 layers, 768 hidden, 12 heads, 3072 intermediate, 30522 vocab, 109.5M parameters
 const BERT_BASE: ArchitectureSizes = {
@@ -44,5 +44,24 @@ describe('estimateMemory', () => {
     expect(() => estimateMemory(BERT_BASE, 0, 128)).toThrow(/batch must be a whole number/);
     expect(() => estimateMemory(BERT_BASE, 8, 12.5)).toThrow(RangeError);
     expect(() => estimateMemory(BERT_BASE, Number.NaN, 128)).toThrow(RangeError);
+  });
+});
+
+describe('out of memory', () => {
+  it('recognises allocation failures from WebGPU, wasm and V8, and nothing else', () => {
+    for (const message of ['Failed to allocate GPU buffer', 'memory access out of bounds', 'Array buffer allocation failed', 'WebGPU: Out of memory']) {
+      expect(isOutOfMemory(new Error(message)), message).toBe(true);
+    }
+    expect(isOutOfMemory(new Error('The loss became NaN'))).toBe(false);
+    expect(isOutOfMemory('out of memory')).toBe(false);
+  });
+
+  it('gives the estimate for the settings that failed and what to change', () => {
+    const base: ArchitectureSizes = { numLayers: 12, hiddenSize: 768, numHeads: 12, intermediateSize: 3072, vocabSize: 30522, numParams: 109_482_240 };
+    const advice = outOfMemoryAdvice(base, 8, 64, 'classify');
+    expect(advice).toMatch(/^The run ran out of memory\. At batch 8 × 64 tokens it needs about [\d,]+ MB \(weights 418 MB, AdamW 835 MB, gradients 418 MB, activations [\d,]+ MB\)\./);
+    expect(advice).toContain('batch size 4 (with gradient accumulation 2');
+    expect(advice).toContain('max length 32');
+    expect(advice).toContain('freezing the embeddings');
   });
 });

@@ -7,7 +7,7 @@
  * The MLM head adds logits and softmax over the vocabulary for every token. tfjs's buffer pool keeps
  * freed buffers, so real use sits above this estimate.
  */
-import type { ModelSummary, Task } from '../../worker/protocol';
+import type { Task } from './objective';
 
 const FLOAT_BYTES = 4;
 
@@ -20,7 +20,15 @@ export interface MemoryEstimate {
   total: number;
 }
 
-export type ArchitectureSizes = Pick<ModelSummary, 'numLayers' | 'hiddenSize' | 'numHeads' | 'intermediateSize' | 'vocabSize' | 'numParams'>;
+/** The sizes the estimate reads (the worker's ModelSummary has them all). */
+export interface ArchitectureSizes {
+  numLayers: number;
+  hiddenSize: number;
+  numHeads: number;
+  intermediateSize: number;
+  vocabSize: number;
+  numParams: number;
+}
 
 export function estimateMemory(summary: ArchitectureSizes, batch: number, seqLen: number, task: Task = 'classify'): MemoryEstimate {
   for (const [name, value] of [['batch', batch], ['sequence length', seqLen]] as const) {
@@ -36,4 +44,29 @@ export function estimateMemory(summary: ArchitectureSizes, batch: number, seqLen
   const optimizer = 2 * weights;
   const gradients = weights;
   return { weights, optimizer, gradients, activations, total: weights + optimizer + gradients + activations };
+}
+
+/** Errors that mean an allocation failed: WebGPU and wasm phrase them differently, V8 too. */
+const OUT_OF_MEMORY = /out of memory|allocation fail|failed to allocate|memory access out of bounds|array buffer allocation|\boom\b/i;
+
+export function isOutOfMemory(err: unknown): boolean {
+  return err instanceof Error && OUT_OF_MEMORY.test(err.message);
+}
+
+/**
+ * What to tell a user whose run ran out of memory: the estimate for the settings that failed, and the changes
+ * that shrink it most (activations scale with batch × length; freezing removes gradients and moments).
+ */
+export function outOfMemoryAdvice(sizes: ArchitectureSizes, batch: number, seqLen: number, task: Task): string {
+  const estimate = estimateMemory(sizes, batch, seqLen, task);
+  const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20).toLocaleString('en-US')} MB`;
+  const tries: string[] = [];
+  if (batch > 1) tries.push(`batch size ${Math.max(1, Math.floor(batch / 2))} (with gradient accumulation 2 for the same effective batch)`);
+  if (seqLen > 32) tries.push(`max length ${Math.max(16, Math.floor(seqLen / 2))} if the token-length histogram allows it`);
+  tries.push('freezing the embeddings and lower layers (no gradients or AdamW moments for them)');
+  return (
+    `The run ran out of memory. At batch ${batch} × ${seqLen} tokens it needs about ${mb(estimate.total)} ` +
+    `(weights ${mb(estimate.weights)}, AdamW ${mb(estimate.optimizer)}, gradients ${mb(estimate.gradients)}, activations ${mb(estimate.activations)}). ` +
+    `Try ${tries.join('; or ')}.`
+  );
 }
