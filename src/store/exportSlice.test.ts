@@ -38,3 +38,20 @@ describe('importZip', () => {
     expect(call).not.toHaveBeenCalled();
   });
 });
+
+describe('exportModel', () => {
+  it('asks the worker for the zip, so the page never zips a large model itself, and marks the model downloaded', async () => {
+    const zip = Uint8Array.from([80, 75, 5, 6]);
+    call.mockResolvedValue({ zip, names: ['model.safetensors', 'config.json'] });
+    const click = vi.fn();
+    vi.stubGlobal('document', { createElement: () => ({ click }) });
+    vi.stubGlobal('URL', { createObjectURL: () => 'blob:x', revokeObjectURL: () => undefined });
+    useStudio.setState({ unexported: true });
+    await useStudio.getState().exportModel();
+    vi.unstubAllGlobals();
+    expect(call).toHaveBeenCalledWith('exportZip', null);
+    expect(useStudio.getState().exportZip).toMatchObject({ bytes: zip, files: ['model.safetensors', 'config.json'] });
+    expect(click).toHaveBeenCalled();
+    expect(useStudio.getState().unexported).toBe(false);
+  });
+});

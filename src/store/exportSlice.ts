@@ -1,5 +1,4 @@
 import { unzipInWorker } from '../io/unzipInWorker';
-import { zipFiles } from '../io/zip';
 import { engine } from './engine';
 import type { Slice } from './types';
 
@@ -24,12 +23,12 @@ export const createExportSlice: Slice<ExportSlice> = (set, get) => ({
   exportZip: null,
 
   async exportModel() {
-    const result = await get().runTask('Exporting', () => engine().call('export', null));
+    const result = await get().runTask('Exporting', () => engine().call('exportZip', null));
     if (!result) return;
-    const bytes = zipFiles(result.files);
+    const bytes = result.zip;
     const task = get().task === 'mlm' ? 'mlm' : 'classifier';
     const name = `bert-studio-${task}-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.zip`;
-    set({ exportZip: { name, bytes, files: Object.keys(result.files) } });
+    set({ exportZip: { name, bytes, files: result.names } });
     downloadBytes(bytes, name);
     get().markExported();
   },

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES_DIR, fixtureModel, toySentimentCsv } from '../../tools/testing/fixtures';
 import { startHubServer } from '../../tools/testing/hubServer';
+import { unzipFiles } from '../io/zip';
 import { Engine, reportDeviceLoss } from './engine';
 import type { EngineCommands, EngineEvent } from './protocol';
 
@@ -188,5 +189,15 @@ describe('Engine', () => {
     lose({ reason: 'destroyed', message: '' } as GPUDeviceLostInfo);
     await Promise.resolve();
     expect(events).toEqual([{ type: 'crashed', message: 'The GPU device was lost (destroyed)' }]);
+  });
+
+  it('zips the export in the worker, byte for byte the files export gives', async () => {
+    const engine = new Engine(() => undefined, '/');
+    await engine.handle({ id: 1, command: 'loadModel', params: { model: fixtureModel('base') } });
+    const { files } = (await engine.handle({ id: 2, command: 'export', params: null })) as EngineCommands['export']['result'];
+    const { zip, names } = (await engine.handle({ id: 3, command: 'exportZip', params: null })) as EngineCommands['exportZip']['result'];
+    expect(names.sort()).toEqual(Object.keys(files).sort());
+    const unzipped = unzipFiles(zip);
+    for (const name of names) expect(unzipped.get(name), name).toEqual(files[name]);
   });
 });

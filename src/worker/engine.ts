@@ -9,6 +9,7 @@ import { encodePrepared, FULL_ENCODING_LIMIT, prepareData, type EncodedData, typ
 import { analyzeQuality } from '../data/quality';
 import { buildExportFiles } from '../io/exportModel';
 import { writeSafetensors, type TensorToWrite } from '../io/safetensors';
+import { zipFiles } from '../io/zip';
 import { initBackend, webgpuDevice, type BackendInfo } from '../kernels/backend';
 import type { BertBatch } from '../model/batch';
 import { bertForward } from '../model/bert';
@@ -147,6 +148,10 @@ export class Engine {
         return this.attention(request.params.text, request.params.pair, request.params.weights);
       case 'export':
         return this.export();
+      case 'exportZip': {
+        const { files } = await this.export();
+        return { zip: zipFiles(files), names: Object.keys(files) };
+      }
       case 'listRuns': {
         const store = await this.requireRuns();
         return { runs: await store.list(), storage: store.files.kind };

@@ -30,5 +30,6 @@ function transferablesOf(result: unknown): Transferable[] {
   if (result && typeof result === 'object' && 'files' in result) {
     return Object.values((result as { files: Record<string, Uint8Array> }).files).map((bytes) => bytes.buffer as ArrayBuffer);
   }
+  if (result && typeof result === 'object' && 'zip' in result) return [(result as { zip: Uint8Array }).zip.buffer as ArrayBuffer];
   return [];
 }

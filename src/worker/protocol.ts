@@ -190,6 +190,8 @@ export interface EngineCommands {
   predict: { params: { examples: { text: string; pair?: string }[]; topK?: number }; result: Prediction[] };
   attention: { params: { text: string; pair?: string; weights: 'current' | 'pretrained' }; result: AttentionMap };
   export: { params: null; result: { files: Record<string, Uint8Array> } };
+  /** The same folder zipped in the worker (a bert-base export is ~440 MB: no CRC pass on the page's thread). */
+  exportZip: { params: null; result: { zip: Uint8Array; names: string[] } };
   /** Saved runs, newest first, and the storage they are kept in. */
   listRuns: { params: null; result: { runs: RunInfo[]; storage: 'opfs' | 'indexeddb' | 'memory' } };
   deleteRun: { params: { id: string }; result: null };
