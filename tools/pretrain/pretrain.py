@@ -60,6 +60,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--warmup-fraction", type=float, default=0.05)
     p.add_argument("--weight-decay", type=float, default=0.01)
     p.add_argument("--vocab-size", type=int, default=8000)
+    p.add_argument("--shape", choices=sorted(SHAPES), default="tiny",
+                   help="layers × hidden of a model started from scratch (tiny 2×128 as shipped, mini 4×256 as "
+                        "Turc et al.'s BERT-Mini); a resumed model keeps its own")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--checkpoint-minutes", type=float, default=5.0)
     p.add_argument("--log-every", type=int, default=20)
@@ -170,6 +173,13 @@ def finished_stage(state: dict[str, Any]) -> dict[str, Any]:
     return {"stage": state.get("stage", "wordnet"), **{k: state[k] for k in keys if k in state}}
 
 
+# Turc et al. 2019's sizes: heads = hidden / 64, intermediate = 4 × hidden.
+SHAPES = {
+    "tiny": {"num_hidden_layers": 2, "hidden_size": 128, "num_attention_heads": 2, "intermediate_size": 512},
+    "mini": {"num_hidden_layers": 4, "hidden_size": 256, "num_attention_heads": 4, "intermediate_size": 1024},
+}
+
+
 def restore(args: argparse.Namespace, vocab_size: int, log: Log) -> tuple[Pretraining, dict[str, Any], dict | None]:
     """Model, training state and optimizer state from the checkpoint, else the export, else from scratch."""
     checkpoint_path = args.work / "checkpoint.pt"
@@ -188,8 +198,8 @@ def restore(args: argparse.Namespace, vocab_size: int, log: Log) -> tuple[Pretra
         log(f"resumed from exported weights {args.out} at step {state['step']} (fresh AdamW moments)")
         return Pretraining(mlm), state, None
     torch.manual_seed(args.seed)
-    model = Pretraining(BertForMaskedLM(BertConfig(vocab_size=vocab_size, max_position_embeddings=128)))
-    log("starting from random initialisation")
+    model = Pretraining(BertForMaskedLM(BertConfig(vocab_size=vocab_size, max_position_embeddings=128, **SHAPES[args.shape])))
+    log(f"starting from random initialisation ({args.shape}: {SHAPES[args.shape]})")
     return model, new_state(args), None
 
 
