@@ -274,7 +274,7 @@ export class Engine {
     trainer.run().then(
       async (result) => {
         this.result = result;
-        await this.finishRun(result.outcome === 'done' ? 'done' : result.outcome, result);
+        await this.finishRun(result.outcome, result);
         this.trainer = null;
         const state = result.outcome === 'failed' ? 'failed' : 'done';
         this.emit({ type: 'state', state, message: result.message ?? `Training ${result.outcome} after ${result.steps} steps.` });
