@@ -3,7 +3,7 @@ import type { Progress } from '../progress';
 import { DEFAULT_MODEL } from '../worker/pretrained';
 import { engine, onEngineEvent, restartEngine } from './engine';
 import type { Slice } from './types';
-import { describeWhere, type EngineError } from '../worker/wireError';
+import { describeWhere, EngineError } from '../worker/wireError';
 
 export interface EngineSlice {
   backend: BackendInfo | null;
@@ -135,7 +135,7 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => ({
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (options?.cancelled?.()) set((s) => ({ log: [...s.log.slice(-49), message] }));
-      else set({ error: message, errorWhere: err instanceof Error ? describeWhere(err as EngineError) : null });
+      else set({ error: message, errorWhere: err instanceof EngineError ? describeWhere(err.wire) : null });
       return undefined;
     } finally {
       set({ busy: null, progress: null });

@@ -16,7 +16,7 @@ describe('errors across the worker boundary', () => {
       new ModelSourceError('bad-size', 'ended early', { file: 'model.safetensors' }),
     ];
     const received = errors.map((err) => new EngineError(structuredClone(toWire(err))));
-    expect(received.map((e) => [e.name, e.code, describeWhere(e)])).toEqual([
+    expect(received.map((e) => [e.name, e.wire.code, describeWhere(e.wire)])).toEqual([
       ['DataError', 'malformed', 'line 3'],
       ['WeightsError', 'not-finite', 'tensor bert.pooler.dense.weight'],
       ['TrainInputError', undefined, 'field learningRate'],
@@ -50,6 +50,6 @@ describe('errors across the worker boundary', () => {
     } as unknown as WorkerLike;
     const failure = await new EngineClient(worker).call('evaluate', null).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(EngineError);
-    expect(failure).toMatchObject({ name: 'DataError', code: 'unknown-label', row: 4, message: 'row 5 has the label "maybe"' });
+    expect(failure).toMatchObject({ name: 'DataError', message: 'row 5 has the label "maybe"', wire: { code: 'unknown-label', row: 4 } });
   });
 });

@@ -39,19 +39,14 @@ export function toWire(err: unknown): WireError {
 }
 
 /** What the page catches from a failed engine call: an Error with the WireError's fields. */
-export class EngineError extends Error implements WireError {
-  code?: string;
-  field?: string;
-  file?: string;
-  line?: number;
-  row?: number;
-  tensor?: string;
-  entry?: string;
-  runId?: string;
+export class EngineError extends Error {
+  /** The fields as they arrived, for code that reads them together (describeWhere). */
+  readonly wire: WireError;
 
   constructor(wire: WireError) {
     super(wire.message);
-    Object.assign(this, wire);
+    this.name = wire.name;
+    this.wire = wire;
   }
 }
 
