@@ -3,7 +3,7 @@
  * BertForMaskedLM / BertForSequenceClassification save them. Linear weights keep HF's [out, in] layout so
  * checkpoints load and export without transposes.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { BertConfig } from './config';
 import { ModelInputError, WeightsError } from './errors';
 
@@ -78,6 +78,15 @@ export function architectureOf(params: BertParams): BertArchitecture {
     mlm: params.has('cls.predictions.bias'),
     classifier: params.has('classifier.weight'),
   };
+}
+
+/** Sets every variable of `params` to its values in `values` (checked shapes, e.g. from a checkpoint); one missing is an error. */
+export function assignParams(params: BertParams, values: ReadonlyMap<string, { data: Float32Array }>): void {
+  for (const [name, variable] of params) {
+    const saved = values.get(name);
+    if (!saved) throw new WeightsError('unknown-parameter', `the saved weights have no values for ${name}`, name);
+    tf.tidy(() => variable.assign(tf.tensor(saved.data, variable.shape, 'float32')));
+  }
 }
 
 /** Frees every variable; the map is unusable afterwards. */

@@ -97,6 +97,16 @@ describe('checkpoints', () => {
     expect(steps[47].numTensors).toBe(steps[9].numTensors);
   });
 
+  it('resume a run whose history is longer than a spread fits on the call stack', async () => {
+    const first = run('classify', toySentimentCsv(32), { epochs: 1, evalEvery: 1, maxSteps: 2 });
+    await first.trainer.run();
+    const checkpoint = first.saved[0];
+    const step = first.steps[0];
+    checkpoint.history = { steps: Array.from({ length: 300_000 }, () => step), evals: [] };
+    const resumed = run('classify', toySentimentCsv(32), { epochs: 1, evalEvery: 1, maxSteps: 2 }, { resume: checkpoint });
+    expect((await resumed.trainer.run()).history.steps).toHaveLength(300_001);
+  });
+
   describe('read nothing they cannot trust', () => {
     async function files(): Promise<{ files: Record<string, Uint8Array>; shapes: Map<string, number[]> }> {
       const { trainer, saved, params } = run('classify', toySentimentCsv(32), { epochs: 1, evalEvery: 1, maxSteps: 1 });

@@ -12,6 +12,7 @@ import { epochBatches, planBatches, type Batch } from '../data/batching';
 import type { EncodedExample } from '../data/encode';
 import { maskTokens, type MaskedBatch } from '../data/masking';
 import { createRng, type Rng } from '../data/random';
+import { assignParams } from '../model/params';
 import type { Tokenizer } from '../tokenizer/types';
 import { AdamW } from './adamw';
 import type { LiveState, TrainerCheckpoint } from './checkpoint';
@@ -130,8 +131,10 @@ export class Trainer {
     this.schedule = freezeScheduleFor(parseFreezeSpec(args.freeze), numLayers);
     this.rng = createRng(args.seed);
     if (init.train.length === 0) throw new Error('there are no training examples');
-    this.stepsPerEpoch = stepsPerEpoch(init.train, args);
-    this.totalSteps = plannedSteps(init.train, args);
+    // Bucket membership depends only on lengths, so every epoch has the same number of batches.
+    const batchesPerEpoch = planBatches(init.train, { batchSize: args.batchSize, maxLength: args.maxLength }).length;
+    this.stepsPerEpoch = Math.ceil(batchesPerEpoch / args.gradAccumSteps);
+    this.totalSteps = args.maxSteps ?? this.stepsPerEpoch * args.epochs;
     this.earlyStopping = args.earlyStoppingPatience > 0 && init.validation.length > 0
       ? new EarlyStopping({ patience: args.earlyStoppingPatience, minDelta: args.earlyStoppingMinDelta, mode: 'min' })
       : null;
@@ -146,16 +149,17 @@ export class Trainer {
     if (checkpoint.step > this.totalSteps) {
       throw new TrainInputError(`the checkpoint is at step ${checkpoint.step}, past this run's ${this.totalSteps} steps`);
     }
-    assignAll(this.init.model.params, checkpoint.params);
+    assignParams(this.init.model.params, checkpoint.params);
     this.optimizer.loadState(checkpoint.optimizer);
     if (checkpoint.best && this.bestWeights) {
-      assignAll(this.bestWeights, checkpoint.best.weights);
+      assignParams(this.bestWeights, checkpoint.best.weights);
       this.best = checkpoint.best.metrics;
     }
     if (checkpoint.earlyStopping) this.earlyStopping?.restore(checkpoint.earlyStopping);
     this.step = checkpoint.step;
-    this.history.steps.push(...checkpoint.history.steps);
-    this.history.evals.push(...checkpoint.history.evals);
+    // Not push(...steps): a long run's history overflows the call stack as a spread.
+    for (const metrics of checkpoint.history.steps) this.history.steps.push(metrics);
+    for (const metrics of checkpoint.history.evals) this.history.evals.push(metrics);
     this.live = { ...checkpoint.live.settings };
     const freeze = checkpoint.live.freeze;
     if (freeze) {
@@ -432,30 +436,11 @@ export class Trainer {
   }
 }
 
-function stepsPerEpoch(train: readonly EncodedExample[], args: TrainingArgs): number {
-  // Bucket membership depends only on lengths, so every epoch has the same number of batches.
-  const batchesPerEpoch = planBatches(train, { batchSize: args.batchSize, maxLength: args.maxLength }).length;
-  return Math.ceil(batchesPerEpoch / args.gradAccumSteps);
-}
-
-/** The optimizer steps a run of `args` over `train` plans: maxSteps, or every epoch's. */
-export function plannedSteps(train: readonly EncodedExample[], args: TrainingArgs): number {
-  return args.maxSteps ?? stepsPerEpoch(train, args) * args.epochs;
-}
-
 /** Every tensor's values by name, read back to the CPU. */
 async function readAll(tensors: ReadonlyMap<string, tf.Tensor>): Promise<Map<string, { shape: number[]; data: Float32Array }>> {
   const out = new Map<string, { shape: number[]; data: Float32Array }>();
   for (const [name, tensor] of tensors) out.set(name, { shape: [...tensor.shape], data: (await tensor.data()) as Float32Array });
   return out;
-}
-
-function assignAll(to: ReadonlyMap<string, tf.Variable>, from: ReadonlyMap<string, { shape: number[]; data: Float32Array }>): void {
-  for (const [name, variable] of to) {
-    const saved = from.get(name);
-    if (!saved) throw new TrainInputError(`the checkpoint has no values for ${name}`);
-    tf.tidy(() => variable.assign(tf.tensor(saved.data, variable.shape, 'float32')));
-  }
 }
 
 /** Names of the parameters holding a NaN or Inf, in one readback. */

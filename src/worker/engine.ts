@@ -16,7 +16,7 @@ import { bertForward } from '../model/bert';
 import type { Encoding, Tokenizer } from '../tokenizer/types';
 import type { BertConfig } from '../model/config';
 import { classificationHead, mlmHead } from '../model/heads';
-import { architectureOf, disposeParams, type BertArchitecture, type BertParams } from '../model/params';
+import { architectureOf, assignParams, disposeParams, type BertArchitecture, type BertParams } from '../model/params';
 import { canonicalName, exportBertWeights, loadBertWeights, initialCheckpoint, type LoadedWeights, type LoadReport } from '../model/weights';
 import type { TensorEntry } from '../io/safetensors';
 import { parseNumbers, readCheckpoint, readTensors, stringifyNumbers, writeCheckpoint, type TrainerCheckpoint } from '../train/checkpoint';
@@ -29,7 +29,7 @@ import { suggestTrainingArgs } from '../train/suggest';
 import { buildParamGroups } from '../train/groups';
 import type { LrSweepSettings } from '../train/lrFinder';
 import { LrSweep } from '../train/lrSweep';
-import { evalOptions, plannedSteps, Trainer, type TrainerInit, type TrainResult } from '../train/trainer';
+import { evalOptions, Trainer, type TrainerInit, type TrainResult } from '../train/trainer';
 import { BaselineRunner } from './baseline';
 import { newRunId, RunStore, type RunRecord } from './runs';
 import { loadPretrained, sourceFor, type Pretrained } from './pretrained';
@@ -249,13 +249,15 @@ export class Engine {
   private async start(partial: Partial<TrainingArgs>): Result<'start'> {
     this.ensureIdle();
     const init = await this.runInputs(partial, 'training');
-    this.record = await this.beginRun(init);
-    this.launch(init);
+    await this.launch(init);
     return { summary: this.summary() };
   }
 
-  /** Starts (or continues) a run in the background; its steps, evaluations, checkpoints and end arrive as events. */
-  private launch(init: Omit<TrainerInit, 'hooks'>, resume?: TrainerCheckpoint): void {
+  /**
+   * Starts a run in the background (a new one is saved first; a resumed one keeps its record); its steps,
+   * evaluations, checkpoints and end arrive as events.
+   */
+  private async launch(init: Omit<TrainerInit, 'hooks'>, resume?: TrainerCheckpoint): Promise<void> {
     this.args = init.args;
     this.result = null;
     const trainer = new Trainer({
@@ -264,10 +266,11 @@ export class Engine {
       hooks: {
         onStep: (metrics) => this.emit({ type: 'step', metrics }),
         onEval: (metrics) => this.emit({ type: 'eval', metrics }),
-        onCheckpoint: this.record ? (checkpoint, reason) => this.saveCheckpoint(checkpoint, reason) : undefined,
+        onCheckpoint: (checkpoint, reason) => this.saveCheckpoint(checkpoint, reason),
       },
     });
     this.trainer = trainer;
+    if (!resume) this.record = await this.beginRun(trainer.totalSteps);
     this.emit({ type: 'state', state: 'training' });
     // Beside the run, for the chart and the evaluation panel; failures arrive as `baseline` events.
     if (this.data!.spec.task === 'classify') this.fitBaseline().catch(() => undefined);
@@ -291,7 +294,7 @@ export class Engine {
   }
 
   /** Saves the run's start (model, data, settings); a storage failure costs the saving, never the run. */
-  private async beginRun(init: Omit<TrainerInit, 'hooks'>): Promise<RunRecord | null> {
+  private async beginRun(totalSteps: number): Promise<RunRecord | null> {
     if (!this.runs || !this.keepRuns) return null;
     const pretrained = this.requireModel();
     const weights = new Map<string, TensorToWrite>();
@@ -313,9 +316,9 @@ export class Engine {
           task: spec.task,
           status: 'training',
           step: 0,
-          totalSteps: plannedSteps(init.train, init.args),
+          totalSteps,
           checkpointStep: null,
-          args: init.args,
+          args: this.args!,
         },
         base,
         spec,
@@ -368,7 +371,8 @@ export class Engine {
   private async openRun(id: string, resume: boolean): Promise<OpenedRun> {
     this.ensureIdle();
     const store = await this.requireRuns();
-    const stored = await store.load(id);
+    // The checkpoint (four copies of the model) is read only when it is what the run continues or ends with.
+    const stored = await store.load(id, { checkpoint: (record) => resume || !record.hasFinal });
     const { record } = stored;
     if (resume && !stored.checkpoint) throw new Error(`Saved run ${id} has no checkpoint to continue from.`);
     const { groups } = await this.loadModel({ kind: 'local', files: stored.base }, false);
@@ -376,20 +380,19 @@ export class Engine {
     const data = await this.loadData(stored.data);
     const init = await this.runInputs(record.args, 'opening a run');
     const shapes = new Map([...init.model.params].map(([name, p]) => [name, [...p.shape]]));
-    const checkpoint = stored.checkpoint ? readCheckpoint(stored.checkpoint, shapes) : null;
     this.record = record;
-    if (resume) {
-      this.launch(init, checkpoint!);
-      return { run: await store.info(record), summary: this.summary(), groups, data, dataSpec: stored.data, args: init.args, history: checkpoint!.history };
-    }
-    const weights = stored.final ? readTensors({ 'final.safetensors': stored.final }, 'final.safetensors', shapes) : checkpoint?.params;
-    for (const [name, variable] of init.model.params) {
-      const saved = weights?.get(name);
-      if (saved) tf.tidy(() => variable.assign(tf.tensor(saved.data, variable.shape, 'float32')));
-    }
-    const history = (stored.history ? parseNumbers(stored.history) : checkpoint?.history) ?? { steps: [], evals: [] };
     this.args = init.args;
-    return { run: await store.info(record), summary: this.summary(), groups, data, dataSpec: stored.data, args: init.args, history: history as OpenedRun['history'] };
+    let history: OpenedRun['history'] = { steps: [], evals: [] };
+    if (stored.checkpoint) {
+      const checkpoint = readCheckpoint(stored.checkpoint, shapes);
+      history = checkpoint.history;
+      if (resume) await this.launch(init, checkpoint);
+      else assignParams(init.model.params, checkpoint.params);
+    } else if (stored.final) {
+      assignParams(init.model.params, readTensors({ 'final.safetensors': stored.final }, 'final.safetensors', shapes));
+      if (stored.history) history = parseNumbers(stored.history) as OpenedRun['history'];
+    }
+    return { run: await store.info(record), summary: this.summary(), groups, data, dataSpec: stored.data, args: init.args, history };
   }
 
   private async requireRuns(): Promise<RunStore> {

@@ -137,8 +137,11 @@ export class RunStore {
     await this.files.remove(folderOf(id));
   }
 
-  /** Everything a reopened or resumed run needs, checked: a missing file or a changed dataset is a RunStoreError. */
-  async load(id: string): Promise<StoredRun> {
+  /**
+   * Everything a reopened or resumed run needs, checked: a missing file or a changed dataset is a RunStoreError.
+   * `checkpoint` says, from the record, whether to read the checkpoint's files too.
+   */
+  async load(id: string, options: { checkpoint: (record: RunRecord) => boolean } = { checkpoint: () => true }): Promise<StoredRun> {
     const record = await this.readRecord(id);
     const folder = folderOf(id);
     const base: Record<string, ArrayBuffer> = {};
@@ -153,7 +156,7 @@ export class RunStore {
       throw new RunStoreError(`Saved run ${id}: the stored dataset does not match the one the run trained on (fingerprint differs).`, id);
     }
     let checkpoint: Record<string, Uint8Array> | null = null;
-    if (record.checkpoint) {
+    if (record.checkpoint && options.checkpoint(record)) {
       checkpoint = {};
       const prefix = `${folder}/${record.checkpoint}/`;
       for (const { path } of await this.files.list(`${folder}/${record.checkpoint}`)) {
