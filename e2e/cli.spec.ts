@@ -1,50 +1,20 @@
 import { expect, test } from '@playwright/test';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { FIXTURES_DIR, toyMlmCorpus, toySentimentCsv } from '../tools/testing/fixtures';
 import type { PredictionLine } from '../tools/cli/protocol';
+import { readSafetensors } from '../src/io/safetensors';
+import { cli, expectSuccess, safetensorsHeader } from './cliRun';
 
 // The CLI as a user runs it: child processes of `tsx tools/cli/main.ts`, each serving the studio with Vite and
 // training or predicting in its own headless Chromium.
-
-const ROOT = resolve(import.meta.dirname, '..');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[]): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/cli/main.ts', ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
-
-function expectSuccess(run: Run): void {
-  expect(run.code, `exit code; stderr:\n${run.stderr}`).toBe(0);
-}
 
 function readJsonl(path: string): PredictionLine[] {
   return readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as PredictionLine);
 }
 
 const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileSync(path, 'utf8'));
-
-/** The JSON header of a safetensors file: 8 little-endian bytes of length, then the header itself. */
-function safetensorsHeader(path: string): Record<string, unknown> {
-  const bytes = readFileSync(path);
-  const length = Number(bytes.readBigUInt64LE(0));
-  return JSON.parse(bytes.subarray(8, 8 + length).toString('utf8'));
-}
 
 let dir: string;
 
@@ -88,7 +58,7 @@ test('train exports a Hugging Face folder whose predictions match the trained mo
   expect(worst).toBeLessThanOrEqual(1e-5);
   expect(['negative', 'positive']).toContain(a[0].label);
 
-  const header = safetensorsHeader(join(out, 'model.safetensors'));
+  const header = safetensorsHeader(join(out, 'model.safetensors')).header;
   expect(header.__metadata__).toEqual({ format: 'pt' });
   const names = Object.keys(header).filter((name) => name !== '__metadata__');
   expect(names).toContain('classifier.weight');
@@ -150,6 +120,33 @@ test('train --lr auto runs the learning-rate finder, trains with its suggestion 
   expect(sweep.settings).toEqual({ minLr: 1e-7, maxLr: 1e-1, steps: 100 });
   expect(sweep.points.length).toBeGreaterThan(10);
   expect(sweep.points.length).toBeLessThanOrEqual(100);
+});
+
+test('a run that fails exports the weights it kept, checked, says which step they are from and exits non-zero', async () => {
+  // A regression target of 1e30 squares past float32: the loss of the batch that holds it is Inf, so the run
+  // fails at that step, after earlier good steps (batches of 8 over 40 training rows, shuffled by the seed).
+  const rows = Array.from({ length: 48 }, (_, i) => `sentence number ${i} about the weather,${i === 7 ? '1e30' : (i % 5) / 4}`);
+  const data = join(dir, 'overflow.csv');
+  writeFileSync(data, `text,score\n${rows.join('\n')}\n`);
+  const out = join(dir, 'model-failed');
+  const train = await cli([
+    'train', '--data', data, '--task', 'classify', '--regression', '--model', join(FIXTURES_DIR, 'base'), '--out', out,
+    '--epochs', '2', '--lr', '1e-3', '--batch-size', '8', '--max-length', '16', '--backend', 'wasm', '--seed', '3',
+  ]);
+  expect(train.code, train.stderr).toBe(1);
+  const kept = /The weights after step (\d+), the last good step, were kept/.exec(train.stderr);
+  expect(kept, train.stderr).not.toBeNull();
+  const goodSteps = Number(kept![1]);
+  expect(goodSteps).toBeGreaterThan(0);
+  expect(train.stderr).toMatch(new RegExp(`The loss became (Infinity|NaN) \\(gradient norm [^)]*\\) at step ${goodSteps + 1}`));
+  expect(train.stdout).toMatch(/wrote \d+ files \(\d+ bytes, each read back and checked\)/);
+  const header = safetensorsHeader(join(out, 'model.safetensors')).header;
+  expect(Object.keys(header).length).toBeGreaterThan(10);
+  const weights = readSafetensors(new Uint8Array(readFileSync(join(out, 'model.safetensors'))));
+  for (const [name, tensor] of weights.tensors) {
+    expect((tensor.data as Float32Array).every(Number.isFinite), name).toBe(true);
+  }
+  expect(readJson(join(out, 'metrics.json'))).toMatchObject({ outcome: 'failed' });
 });
 
 test('a missing data file exits with code 2 and says which file', async () => {

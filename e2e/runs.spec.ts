@@ -36,6 +36,13 @@ test('a run interrupted by a reload resumes from its checkpoint with the losses 
   await openStudioOnWasm(whole);
   await configureRun(whole);
   await whole.getByRole('button', { name: 'Start training', exact: true }).click();
+  // A background tab: past the first checkpoint the browser freezes the page (as Chrome does to background tabs)
+  // for a few seconds. The run carries on afterwards, and its losses are checked against the resumed run's below.
+  await expect(whole.getByRole('list', { name: 'Recent runs' })).toContainText('step 10 of 40', { timeout: 300_000 });
+  const cdp = await whole.context().newCDPSession(whole);
+  await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  await cdp.send('Page.setWebLifecycleState', { state: 'active' });
   await finished(whole);
   const expected = await exportedLosses(whole, testInfo.outputPath('whole.zip'));
   expect(expected).toHaveLength(STEPS);
@@ -104,7 +111,7 @@ test('a run whose worker dies is offered back from its last checkpoint', async (
   await expect(runs.getByRole('listitem').first()).toContainText(/(finished|stopped early) · step 40 of 40/);
 });
 
-test('a run whose GPU device is lost is offered back from its last checkpoint', async ({ page }) => {
+test('a run whose GPU runs out of memory, or whose GPU device is lost, is offered back from its last checkpoint', async ({ page }) => {
   test.setTimeout(600_000);
   await openStudio(page);
   await expect(page.locator('.shell-badge')).toContainText('WebGPU');
@@ -116,11 +123,22 @@ test('a run whose GPU device is lost is offered back from its last checkpoint', 
   await page.getByRole('button', { name: 'Start training', exact: true }).click();
   const runs = page.getByRole('list', { name: 'Recent runs' });
   await expect(runs).toContainText('step 2 of 6', { timeout: 300_000 });
-  // What a driver reset does to the device tfjs runs on (tfjs keeps its engine on the global scope).
-  const worker = page.workers().find((w) => w.url().includes('engine.worker'))!;
-  await worker.evaluate(() => (globalThis as unknown as { _tfengine: { backend: { device: GPUDevice } } })._tfengine.backend.device.destroy());
-  await expect(page.getByRole('alert')).toContainText('The GPU device was lost', { timeout: 60_000 });
+  const engineWorker = () => page.workers().find((w) => w.url().includes('engine.worker'))!;
+  // What a failed allocation raises on the device tfjs runs on (tfjs keeps its engine on the global scope): the
+  // error WebGPU sends to the device's uncapturederror event, never as a throw.
+  await engineWorker().evaluate(() => {
+    const { device } = (globalThis as unknown as { _tfengine: { backend: { device: GPUDevice } } })._tfengine.backend;
+    device.dispatchEvent(new GPUUncapturedErrorEvent('uncapturederror', { error: new GPUOutOfMemoryError('simulated: not enough memory for the buffer') }));
+  });
+  await expect(page.getByRole('alert')).toContainText('The run ran out of memory. At batch 8 × 32 tokens it needs about', { timeout: 60_000 });
+  await expect(page.getByRole('alert')).toContainText('simulated: not enough memory for the buffer');
   const banner = page.getByRole('status', { name: 'Interrupted run' });
+  await expect(banner).toContainText('sentiment.csv', { timeout: 120_000 });
+  await banner.getByRole('button', { name: 'Resume training' }).click();
+  await expect(runs).toContainText('step 4 of 6', { timeout: 300_000 });
+  // What a driver reset does to the device of the restarted worker.
+  await engineWorker().evaluate(() => (globalThis as unknown as { _tfengine: { backend: { device: GPUDevice } } })._tfengine.backend.device.destroy());
+  await expect(page.getByRole('alert')).toContainText('The GPU device was lost', { timeout: 60_000 });
   await expect(banner).toContainText('sentiment.csv', { timeout: 120_000 });
   await banner.getByRole('button', { name: 'Resume training' }).click();
   await finished(page);

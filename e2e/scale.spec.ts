@@ -1,6 +1,7 @@
 // Real-size data through the studio as a user drives it: a generated CSV (classification) and TXT (masked LM)
 // are loaded, reported on and trained for 20 steps in the worker, while the page's timers keep their pace.
-// `npm run stress` runs it at 1M rows (STRESS_ROWS sets the count) and prints the figures.
+// `npm test` runs it at 200k rows; `npm run stress` at 1M (STRESS_ROWS sets the count). Both print the figures.
+// It runs on the production build (the `built` project of playwright.config.ts).
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -60,8 +61,18 @@ const takeGap = (page: Page) =>
     return gap;
   });
 
-// Not in `npm test` yet: the page's main thread still blocks for seconds at this size (docs/RELIABILITY.md).
-test.skip(!process.env.STRESS_ROWS, 'run with npm run stress (STRESS_ROWS=200000 for the 200k case)');
+/**
+ * Waits until an element matching `selector` contains `text`, polling twice a second. Playwright's own
+ * assertions compute the page's accessibility tree on its main thread at every poll (hundreds of milliseconds
+ * on this page), which the ticker would then count as the studio's gap.
+ */
+async function waitForText(page: Page, selector: string, text: string, timeout: number): Promise<void> {
+  await page.waitForFunction(
+    ([s, t]) => [...document.querySelectorAll(s)].some((element) => element.textContent?.includes(t)),
+    [selector, text] as const,
+    { polling: 500, timeout },
+  );
+}
 
 for (const kind of ['csv', 'txt'] as const) {
   test(`${ROWS.toLocaleString('en-US')} ${kind.toUpperCase()} rows load, report quality and train ${STEPS} steps in the worker`, async ({ page }, testInfo) => {
@@ -77,20 +88,20 @@ for (const kind of ['csv', 'txt'] as const) {
       await startGapTicker(page);
       const started = Date.now();
       await page.getByLabel('Choose data file').setInputFiles(path);
-      await expect(page.getByRole('heading', { name: 'Data quality' })).toBeVisible({ timeout: ROWS * 2 });
+      await waitForText(page, 'h3', 'Data quality', ROWS * 2);
       const loadSeconds = (Date.now() - started) / 1000;
       console.log(`${kind}: loaded and reported in ${loadSeconds.toFixed(1)} s`);
-      await expect(page.getByLabel('Dataset', { exact: true })).toContainText(`Rows${formatCount(ROWS)}`);
+      await waitForText(page, '[aria-label="Dataset"]', `Rows${formatCount(ROWS)}`, 10_000);
 
       await page.getByLabel('Choose validation file').setInputFiles(validationPath);
-      await expect(page.getByLabel('Dataset', { exact: true })).toContainText(`Validation${formatCount(VALIDATION_ROWS)}`, { timeout: ROWS * 2 });
+      await waitForText(page, '[aria-label="Dataset"]', `Validation${formatCount(VALIDATION_ROWS)}`, ROWS * 2);
       const loadGapMs = await takeGap(page);
       await page.getByLabel('Batch size', { exact: true }).fill('8');
       await page.getByLabel('Max length', { exact: true }).fill('32');
       await page.locator('details.training-advanced > summary').click();
       await page.getByLabel('Max steps', { exact: true }).fill(String(STEPS));
       await page.getByRole('button', { name: 'Start training', exact: true }).click();
-      await expect(page.getByRole('status').filter({ hasText: `Training done after ${STEPS} steps` })).toBeVisible({ timeout: ROWS * 4 });
+      await waitForText(page, '[role=status]', `Training done after ${STEPS} steps`, ROWS * 4);
       const trainSeconds = (Date.now() - started) / 1000 - loadSeconds;
       const trainGapMs = await takeGap(page);
       const figures = `${kind}: ${ROWS} rows (${(bytes / 2 ** 20).toFixed(1)} MiB) loaded and reported in ${loadSeconds.toFixed(1)} s ` +
@@ -99,11 +110,12 @@ for (const kind of ['csv', 'txt'] as const) {
         `${trainGapMs.toFixed(0)} ms while training`;
       console.log(figures);
       testInfo.annotations.push({ type: 'figures', description: figures });
-      // While training, the journey test's bound: scheduler jitter on a loaded two-core machine stays under it.
-      expect(trainGapMs).toBeLessThan(250);
-      // Loading ends in one render of the whole report, which React's development build (npm start) takes
-      // about a second to draw at 200k rows (docs/RELIABILITY.md); anything longer is a regression.
-      expect(loadGapMs).toBeLessThan(ROWS >= 1e6 ? 5000 : 1500);
+      // The production build, as `npm start` serves it, on a two-core machine whose other core trains: the charts
+      // mount and redraw one per task (useTurn), 150-260 ms at the worst while training and 160-340 ms when the
+      // report arrives (docs/RELIABILITY.md); the development build blocked for 0.7-1.7 s. The bounds leave room
+      // for the machine's jitter, not for a render of every chart (or every row) in one task.
+      expect(trainGapMs).toBeLessThan(400);
+      expect(loadGapMs).toBeLessThan(ROWS >= 1e6 ? 1200 : 600);
     } finally {
       clearInterval(sampler);
     }

@@ -1,6 +1,7 @@
 /** What went wrong, as a stable code the UI can switch on; the message is for people. */
 export type DataErrorCode =
   | 'empty-file'
+  | 'unreadable'
   | 'binary-file'
   | 'too-large'
   | 'too-many-rows'

@@ -1,11 +1,12 @@
 import type { IssueKind } from '../data/quality';
-import type { ColumnChoice, DataSummary, Task, TextFile } from '../worker/protocol';
+import type { ColumnChoice, DataFile, DataSummary, Task } from '../worker/protocol';
 import { engine } from './engine';
 import type { Slice } from './types';
 
+/** The files of the dataset, kept for reloads (a new task or column choice re-reads them in the worker). */
 export interface DataFiles {
-  train: TextFile;
-  validation?: TextFile;
+  train: DataFile;
+  validation?: DataFile;
 }
 
 export interface DataSlice {

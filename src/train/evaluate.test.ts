@@ -6,7 +6,7 @@ import { fixtureModel, toyMlmCorpus, toySentimentCsv } from '../../tools/testing
 import { paramsForTask, rowText } from '../worker/engine';
 import { loadPretrained, sourceFor, type Pretrained } from '../worker/pretrained';
 import { validateTrainingArgs } from './defaults';
-import { evaluateModel, MAX_MISCLASSIFIED } from './evaluate';
+import { evaluateModel, EvaluationCancelled, MAX_MISCLASSIFIED } from './evaluate';
 import { evalOptions } from './trainer';
 
 let pretrained: Pretrained;
@@ -68,5 +68,25 @@ describe('evaluateModel misclassified examples', () => {
     const metrics = await evaluateModel(mlm.model, mlm.data.validation, evalOptions({ ...mlm.init, textOf: rowText(mlm.prepared) }));
     expect(metrics.maskedAccuracy).toBeDefined();
     expect(metrics.misclassified).toBeUndefined();
+  });
+});
+
+describe('evaluateModel progress and cancellation', () => {
+  it('reports the examples scored after each batch, ending at the total', async () => {
+    const { data, model, init } = setup('classify', toySentimentCsv(60), 3);
+    const seen: number[] = [];
+    await evaluateModel(model, data.validation, { ...evalOptions(init), onProgress: (p) => (expect(p.stage).toBe('evaluate'), seen.push(p.loaded)) });
+    expect(data.validation.length).toBe(30);
+    expect(seen).toEqual([8, 16, 24, 30]);
+  });
+
+  it('ends with EvaluationCancelled, between two batches, once cancelled says so', async () => {
+    const { data, model, init } = setup('classify', toySentimentCsv(60), 3);
+    let batches = 0;
+    const tensors = tf.memory().numTensors;
+    const run = evaluateModel(model, data.validation, { ...evalOptions(init), onProgress: () => batches++, cancelled: () => batches === 2 });
+    await expect(run).rejects.toBeInstanceOf(EvaluationCancelled);
+    expect(batches).toBe(2);
+    expect(tf.memory().numTensors).toBe(tensors);
   });
 });

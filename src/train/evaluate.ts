@@ -4,6 +4,7 @@ import { epochBatches } from '../data/batching';
 import type { EncodedExample } from '../data/encode';
 import { maskTokens } from '../data/masking';
 import { createRng } from '../data/random';
+import type { ProgressCallback } from '../progress';
 import type { Tokenizer } from '../tokenizer/types';
 import { argmaxRows, classificationReport, maskedTokenAccuracy, meanSquaredError, pearsonCorrelation, perplexity, type ClassificationReport } from './metrics';
 import { taskForward, type Model, type Task } from './objective';
@@ -48,6 +49,18 @@ export interface EvalOptions {
   wholeWordMasking: boolean;
   /** The text of a source row; given, classification evaluations list their misclassified examples. */
   textOf?: (row: number) => string;
+  /** Examples scored so far, after each batch (stage 'evaluate'): a large validation set takes minutes. */
+  onProgress?: ProgressCallback;
+  /** Checked before each batch; true ends the evaluation with EvaluationCancelled. */
+  cancelled?: () => boolean;
+}
+
+/** An evaluation ended by its `cancelled` check (a run stopped while it evaluated). */
+export class EvaluationCancelled extends Error {
+  constructor() {
+    super('The evaluation was cancelled.');
+    this.name = 'EvaluationCancelled';
+  }
 }
 
 /** A fixed mask for MLM evaluation, so every evaluation scores the same targets. */
@@ -77,7 +90,9 @@ export async function evaluateModel(
     labelKind: regression ? 'numeric' : 'categorical',
     includeWordIds: task === 'mlm',
   });
+  let scored = 0;
   for (const batch of batches) {
+    if (options.cancelled?.()) throw new EvaluationCancelled();
     const masked = task === 'mlm'
       ? maskTokens(batch, { tokenizer, rng, probability: options.mlmProbability, wholeWord: options.wholeWordMasking })
       : undefined;
@@ -96,6 +111,8 @@ export async function evaluateModel(
     predictions.push(...predicted);
     targets.push(...expected);
     if (listMistakes) mistakes.push(...batchMistakes(logitValues, width, predicted, expected, batch.indices));
+    scored += batch.validRows;
+    options.onProgress?.({ stage: 'evaluate', loaded: scored, total: examples.length });
   }
   const loss = lossSum / weightSum;
   const metrics: EvalMetrics = { step, epoch, loss, isBest: false };

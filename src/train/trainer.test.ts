@@ -86,6 +86,31 @@ describe('Trainer', () => {
     expect(await readWeights(params)).toEqual(before);
   });
 
+  it('reports an evaluation\'s progress, and a stop during it ends the run at once, without its metrics', async () => {
+    const init = fixture('classify', toySentimentCsv(160), { epochs: 2, evalEvery: 3, batchSize: 8 });
+    const progress: number[] = [];
+    const evals: number[] = [];
+    const trainer: Trainer = new Trainer({
+      ...init,
+      hooks: {
+        onEval: (metrics) => evals.push(metrics.step),
+        onEvalProgress: (p) => {
+          progress.push(p.loaded);
+          // The second evaluation is stopped after its first batch.
+          if (evals.length === 1) trainer.stop();
+        },
+      },
+    });
+    const result = await trainer.run();
+    expect(result.outcome).toBe('stopped');
+    expect(evals).toEqual([3]);
+    expect(result.steps).toBe(6);
+    expect(result.history.evals.map((e) => e.step)).toEqual([3]);
+    const total = init.validation.length;
+    expect(progress.slice(0, Math.ceil(total / 8)).at(-1)).toBe(total); // the first one ran to the end
+    expect(progress).toHaveLength(Math.ceil(total / 8) + 1);
+  });
+
   it('restores the best evaluation\'s weights when a later step fails, and says which step they are from', async () => {
     const init = fixture('classify', toySentimentCsv(48), { epochs: 4, evalEvery: 2, earlyStoppingPatience: 10 });
     const { params } = init.model;

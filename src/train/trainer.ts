@@ -13,6 +13,7 @@ import type { EncodedExample } from '../data/encode';
 import { maskTokens, type MaskedBatch } from '../data/masking';
 import { createRng, type Rng } from '../data/random';
 import { assignParams } from '../model/params';
+import type { Progress } from '../progress';
 import type { Tokenizer } from '../tokenizer/types';
 import { AdamW } from './adamw';
 import type { LiveState, TrainerCheckpoint } from './checkpoint';
@@ -22,7 +23,7 @@ import { TrainInputError } from './errors';
 import { clipByGlobalNorm, globalNorm, GradAccumulator, gradsByName } from './gradients';
 import { buildParamGroups, decayNames, type GroupId, type ParamGroups } from './groups';
 import { groupLrs, lrScaleAt, paramLrs } from './lr';
-import { evaluateModel, type EvalMetrics, type EvalOptions } from './evaluate';
+import { evaluateModel, EvaluationCancelled, type EvalMetrics, type EvalOptions } from './evaluate';
 import { EarlyStopping } from './metrics';
 import { taskForward, type Model, type Task } from './objective';
 
@@ -57,6 +58,8 @@ export interface LiveSettings {
 export interface TrainerHooks {
   onStep?(metrics: StepMetrics): void;
   onEval?(metrics: EvalMetrics): void;
+  /** Examples scored so far by the evaluation under way. */
+  onEvalProgress?(progress: Progress): void;
   /**
    * Given, the run hands over its state after every evaluation and when it pauses, and waits until the hook is
    * done (a run that resumes from that state continues as if it had never stopped).
@@ -300,8 +303,20 @@ export class Trainer {
   private async evaluateAndTrack(): Promise<boolean> {
     const epoch = this.step / this.stepsPerEpoch;
     if (this.init.validation.length === 0) return false;
-    const { model, validation } = this.init;
-    const metrics = await evaluateModel(model, validation, evalOptions(this.init), this.step, epoch);
+    const { model, validation, hooks } = this.init;
+    const options: EvalOptions = {
+      ...evalOptions(this.init),
+      onProgress: hooks?.onEvalProgress,
+      // Stop during an evaluation ends it at once; the run then stops as from any step.
+      cancelled: () => this.control === 'stop',
+    };
+    let metrics: EvalMetrics;
+    try {
+      metrics = await evaluateModel(model, validation, options, this.step, epoch);
+    } catch (err) {
+      if (err instanceof EvaluationCancelled) return false;
+      throw err;
+    }
     const decision = this.earlyStopping?.update(metrics.loss, this.step);
     metrics.isBest = decision ? decision.improved : true;
     if (metrics.isBest && this.bestWeights) {

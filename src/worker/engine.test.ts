@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES_DIR, fixtureModel, toySentimentCsv } from '../../tools/testing/fixtures';
 import { startHubServer } from '../../tools/testing/hubServer';
 import { unzipFiles } from '../io/zip';
-import { Engine, reportDeviceLoss } from './engine';
+import { Engine, reportDeviceLoss, reportOutOfMemory } from './engine';
 import type { EngineCommands, EngineEvent } from './protocol';
 
 type FindLrResult = EngineCommands['findLr']['result'];
@@ -31,6 +31,20 @@ describe('Engine', () => {
     ).rejects.toThrow(/line 1/i);
     const data = await engine.handle({ id: 3, command: 'loadData', params: { task: 'classify', train: { fileName: 'toy.csv', text: toySentimentCsv(40) } } });
     expect(data).toMatchObject({ numRows: 40, labels: ['negative', 'positive'] });
+  });
+
+  it('reads a picked file (a Blob) in the worker, and refuses one past the size limit before reading it', async () => {
+    const engine = new Engine(() => undefined, '/');
+    await engine.handle({ id: 1, command: 'loadModel', params: { model: fixtureModel('base') } });
+    const text = toySentimentCsv(40);
+    const data = await engine.handle({ id: 2, command: 'loadData', params: { task: 'classify', train: { fileName: 'toy.csv', text: new Blob([text]) } } });
+    expect(data).toMatchObject({ numRows: 40, labels: ['negative', 'positive'] });
+    let read = false;
+    const huge = { size: 2 ** 40, text: async () => ((read = true), '') } as unknown as Blob;
+    await expect(engine.handle({ id: 3, command: 'loadData', params: { task: 'classify', train: { fileName: 'huge.csv', text: huge } } })).rejects.toThrow(
+      /"huge\.csv" has 1,099,511,627,776 bytes; the limit is 268,435,456 characters/,
+    );
+    expect(read).toBe(false);
   });
 
   it('packs the lines of a TXT document into full sequences for MLM unless told not to', async () => {
@@ -189,6 +203,27 @@ describe('Engine', () => {
     lose({ reason: 'destroyed', message: '' } as GPUDeviceLostInfo);
     await Promise.resolve();
     expect(events).toEqual([{ type: 'crashed', message: 'The GPU device was lost (destroyed)' }]);
+  });
+
+  it('reports a GPU out-of-memory error once, and no other uncaptured GPU error', () => {
+    // Node has no WebGPU: stand-ins for the error classes, on an EventTarget as the device.
+    class GPUError extends Error {}
+    class GPUOutOfMemoryError extends GPUError {}
+    const globals = globalThis as unknown as Record<string, unknown>;
+    globals.GPUOutOfMemoryError = GPUOutOfMemoryError;
+    try {
+      const device = new EventTarget();
+      const reports: string[] = [];
+      reportOutOfMemory(device as unknown as GPUDevice, (error) => reports.push(error));
+      const raise = (error: Error) => device.dispatchEvent(Object.assign(new Event('uncapturederror'), { error }));
+      raise(new GPUError('validation: bad binding'));
+      expect(reports).toEqual([]);
+      raise(new GPUOutOfMemoryError('Not enough memory left to create the buffer'));
+      raise(new GPUOutOfMemoryError('a second buffer'));
+      expect(reports).toEqual(['Not enough memory left to create the buffer']);
+    } finally {
+      delete globals.GPUOutOfMemoryError;
+    }
   });
 
   it('zips the export in the worker, byte for byte the files export gives', async () => {

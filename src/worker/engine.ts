@@ -6,6 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { encodeDataset, tokenLengthStats, type EncodedDataset } from '../data/encode';
 import { encodePrepared, FULL_ENCODING_LIMIT, prepareData, type EncodedData, type PreparedData } from '../data/prepare';
+import { DataError } from '../data/errors';
+import { DEFAULT_PARSE_LIMITS } from '../data/parse';
 import { analyzeQuality } from '../data/quality';
 import { buildExportFiles } from '../io/exportModel';
 import { writeSafetensors, type TensorToWrite } from '../io/safetensors';
@@ -35,6 +37,8 @@ import { newRunId, RunStore, type RunRecord } from './runs';
 import { loadPretrained, sourceFor, type Pretrained } from './pretrained';
 import type {
   AttentionMap,
+  DataFile,
+  DataRequest,
   DataSpec,
   DataSummary,
   EngineCommands,
@@ -45,6 +49,7 @@ import type {
   Request,
   RunStatus,
   Task,
+  TextFile,
 } from './protocol';
 
 type Result<K extends keyof EngineCommands> = Promise<EngineCommands[K]['result']>;
@@ -121,7 +126,7 @@ export class Engine {
         this.loading?.abort();
         return null;
       case 'loadData':
-        return this.loadData(request.params);
+        return this.loadData(await readDataFiles(request.params));
       case 'start':
         return this.start(request.params.args);
       case 'pause':
@@ -170,8 +175,19 @@ export class Engine {
   private async init(backend: Parameters<typeof initBackend>[0]): Promise<BackendInfo> {
     const info = await initBackend(backend);
     const device = webgpuDevice();
-    if (device) reportDeviceLoss(device, this.emit);
+    if (device) {
+      reportDeviceLoss(device, this.emit);
+      reportOutOfMemory(device, (error) => this.emit({ type: 'crashed', message: this.outOfMemoryMessage(error) }));
+    }
     return info;
+  }
+
+  /** What a GPU out-of-memory error means for the work under way: for a run, its estimate and what to change. */
+  private outOfMemoryMessage(error: string): string {
+    const run = this.trainer && this.args && this.data ? this.args : null;
+    if (!run) return `The GPU ran out of memory (${error}); the engine was restarted.`;
+    const advice = outOfMemoryAdvice(this.summary(), run.batchSize, run.maxLength, this.data!.spec.task);
+    return `${advice} (WebGPU: ${error}) The run can be resumed from its last checkpoint with the changed settings.`;
   }
 
   private async loadModel(spec: Parameters<typeof sourceFor>[0], randomInit: boolean): Result<'loadModel'> {
@@ -266,6 +282,7 @@ export class Engine {
       hooks: {
         onStep: (metrics) => this.emit({ type: 'step', metrics }),
         onEval: (metrics) => this.emit({ type: 'eval', metrics }),
+        onEvalProgress: (progress) => this.progress(progress),
         onCheckpoint: (checkpoint, reason) => this.saveCheckpoint(checkpoint, reason),
       },
     });
@@ -495,7 +512,7 @@ export class Engine {
       args,
       textOf: rowText(prepared),
     });
-    return evaluateModel({ params, config }, data.validation, options, this.result?.steps ?? 0);
+    return evaluateModel({ params, config }, data.validation, { ...options, onProgress: (progress) => this.progress(progress) }, this.result?.steps ?? 0);
   }
 
   private async predict(examples: { text: string; pair?: string }[], topK: number): Result<'predict'> {
@@ -726,6 +743,22 @@ export function reportDeviceLoss(device: Pick<GPUDevice, 'lost'>, emit: (event: 
   void device.lost.then((info) => emit({ type: 'crashed', message: `The GPU device was lost (${info.message || info.reason})` }));
 }
 
+/**
+ * WebGPU reports a failed allocation as a GPUOutOfMemoryError on the device's `uncapturederror` event, not as a
+ * thrown error: tfjs would carry on with an invalid buffer, and a run on garbage. Such a device is treated as lost:
+ * the page restarts the worker and offers the run back from its last checkpoint, with the memory advice. Reported
+ * once, however many errors the failing step raises.
+ */
+export function reportOutOfMemory(device: Pick<GPUDevice, 'addEventListener'>, report: (error: string) => void): void {
+  let reported = false;
+  device.addEventListener('uncapturederror', (event) => {
+    const { error } = event as GPUUncapturedErrorEvent;
+    if (reported || typeof GPUOutOfMemoryError === 'undefined' || !(error instanceof GPUOutOfMemoryError)) return;
+    reported = true;
+    report(error.message || 'out of memory');
+  });
+}
+
 /** A validation row as the user wrote it: the text, and the pair after " [SEP] " when there is one. */
 export function rowText({ validation, columns }: Pick<PreparedData, 'validation' | 'columns'>): (row: number) => string {
   return (row) => {
@@ -775,4 +808,24 @@ function softmax(logits: number[]): number[] {
 /** partial without its undefined fields, so spreading it keeps the values underneath. */
 function definedOnly<T extends object>(partial: T): Partial<T> {
   return Object.fromEntries(Object.entries(partial).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/**
+ * The request with every file read to its text: the run keeps (and saves) texts, never File handles. A file that
+ * cannot fit the parser's limit is refused before it is read (UTF-8 needs at most 3 bytes per UTF-16 unit).
+ */
+async function readDataFiles(request: DataRequest): Promise<DataSpec> {
+  const read = async ({ fileName, text }: DataFile): Promise<TextFile> => {
+    if (typeof text === 'string') return { fileName, text };
+    const { maxChars } = DEFAULT_PARSE_LIMITS;
+    if (text.size / 3 > maxChars) {
+      throw new DataError('too-large', `"${fileName}" has ${text.size.toLocaleString('en')} bytes; the limit is ${maxChars.toLocaleString('en')} characters.`, { file: fileName });
+    }
+    try {
+      return { fileName, text: await text.text() };
+    } catch (err) {
+      throw new DataError('unreadable', `"${fileName}" could not be read (${(err as Error).message}); pick it again.`, { file: fileName });
+    }
+  };
+  return { ...request, train: await read(request.train), validation: request.validation && (await read(request.validation)) };
 }

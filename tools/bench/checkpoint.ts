@@ -7,19 +7,12 @@ import { memoryBlobStore } from '../../src/io/blobStore';
 import { readCheckpoint, writeCheckpoint, type TrainerCheckpoint } from '../../src/train/checkpoint';
 import { RunStore } from '../../src/worker/runs';
 import { DEFAULT_TRAINING_ARGS } from '../../src/train/defaults';
-
-const BERT_BASE = { vocab_size: 30522, hidden_size: 768, num_hidden_layers: 12, num_attention_heads: 12, intermediate_size: 3072 };
-
-function filled(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i++) out[i] = Math.sin(i * 12.9898 + seed) * 0.02;
-  return out;
-}
+import { BERT_BASE, syntheticBertBase } from '../testing/bertBase';
 
 async function main(): Promise<void> {
-  const config = parseBertConfig({ model_type: 'bert', ...BERT_BASE });
-  const shapes = parameterShapes(config, { pooler: true, mlm: false, classifier: true });
-  const params = new Map([...shapes].map(([name, shape], i) => [name, { shape, data: filled(shape.reduce((a, b) => a * b, 1), i) }]));
+  const architecture = { pooler: true, mlm: false, classifier: true };
+  const shapes = parameterShapes(parseBertConfig(BERT_BASE), architecture);
+  const params = syntheticBertBase(architecture);
   const numParams = [...params.values()].reduce((n, p) => n + p.data.length, 0);
   const slots = Object.fromEntries([...params].map(([name, p]) => [name, { step: 100, shape: p.shape, m: p.data, v: p.data }]));
   const checkpoint: TrainerCheckpoint = {

@@ -3,6 +3,7 @@ import { useStudio, type StudioState } from '../../store';
 import type { EvalMetrics } from '../../worker/protocol';
 import { formatBytes, formatCount, formatDuration, formatSmall, Panel, ProgressBar, Slider } from '../common';
 import { isActive } from '../training/run';
+import { labelNumber } from './axis';
 import { baselineLines } from './baselineLines';
 import { LineChartCard, type LineSpec } from './LineChartCard';
 import { downsample, etaSeconds, evalMetricSeries, lossSeries, lrGroups, stepSeries, type Point, type XAxisMode } from './series';
@@ -18,12 +19,15 @@ const selectRun = (s: StudioState) => ({ steps: s.steps, evals: s.evals, stepTim
 /** The finished baseline only: its progress reports would otherwise redraw every chart. */
 const selectBaseline = (s: StudioState) => (s.baseline?.state === 'done' ? s.baseline.report : null);
 
+const SHARE_BOUNDS: [number, number] = [0, 1];
 const color = (n: number): string => `var(--series-${n})`;
 const formatLoss = (value: number): string => formatSmall(value);
 const formatShare = (value: number): string => `${(value * 100).toFixed(1)}%`;
 /** Speeds on SwiftShader are a few examples a second: keep a decimal there so ticks stay distinct. */
 const formatRate = (value: number): string => (Math.abs(value) < 10 ? String(Number(value.toFixed(1))) : formatCount(value));
 const formatMb = (value: number): string => `${Number(value.toPrecision(3))} MB`;
+const shareTick = (value: number, digits: number): string => `${labelNumber(value * 100, digits)}%`;
+const mbTick = (value: number, digits: number): string => `${labelNumber(value, digits)} MB`;
 
 /** Live curves of the run: loss, validation metrics, learning rates, gradient norm, throughput, memory. */
 export function ChartsPanel() {
@@ -83,7 +87,8 @@ export function ChartsPanel() {
     ...metrics.keys.map((key, i) => ({ ...key, color: color(i + 3), sparse: true })),
     ...(metrics.secondary ? [{ ...metrics.secondary, color: color(5), sparse: true, axis: 'right' as const }] : []),
   ];
-  const metricFormat = metrics.keys[0]?.key === 'mse' ? formatLoss : formatShare;
+  const shares = metrics.keys[0]?.key !== 'mse';
+  const metricFormat = shares ? formatShare : formatLoss;
   const references = baselineLines(baseline, metrics.keys, metricFormat).map((line) => ({
     ...line,
     color: metricLines.find((l) => l.key === line.key)?.color ?? color(3),
@@ -121,7 +126,9 @@ export function ChartsPanel() {
           mode={mode}
           xDomain={xDomain}
           format={metricFormat}
-          formatRight={(value) => formatCount(value)}
+          formatRight={formatCount}
+          tickLabel={shares ? shareTick : undefined}
+          bounds={shares ? SHARE_BOUNDS : null}
           lines={metricLines}
           references={references}
         />
@@ -164,6 +171,7 @@ export function ChartsPanel() {
           xDomain={xDomain}
           format={formatCount}
           formatRight={formatMb}
+          tickLabelRight={mbTick}
           lines={[
             { key: 'tensors', label: 'Tensors', color: color(4) },
             { key: 'mb', label: 'MB', color: color(2), axis: 'right' },

@@ -65,6 +65,7 @@ const STAGE_NAMES: Record<string, string> = {
   'near-duplicates': 'Finding near-duplicates',
   train: 'Training',
   'lr-finder': 'Learning-rate sweep',
+  evaluate: 'Evaluating',
 };
 
 /** Units of each stage's `loaded`/`total`; bytes carry their own unit. */
@@ -74,6 +75,7 @@ const STAGE_UNITS: Record<string, string> = {
   'near-duplicates': 'rows',
   train: 'steps',
   'lr-finder': 'steps',
+  evaluate: 'examples',
 };
 
 /** What a Progress means to a person: stage, item, and amount in the stage's unit (bytes, characters, rows). */

@@ -7,3 +7,4 @@ export { Slider, type SliderProps } from './Slider';
 export { StatList, type Stat } from './StatList';
 export { Tooltip, type TooltipProps } from './Tooltip';
 export * from './format';
+export { useTurn } from './useTurn';

@@ -1,5 +1,5 @@
 import { useStudio } from '../../store';
-import type { Task, TextFile } from '../../worker/protocol';
+import type { DataFile, Task } from '../../worker/protocol';
 import { DropZone } from '../common';
 import { taskForFile } from './dataView';
 import { fetchSample, SAMPLES, type Sample } from './samples';
@@ -11,9 +11,8 @@ const TASKS: { task: Task; label: string; note: string }[] = [
   { task: 'mlm', label: 'Masked LM', note: 'unlabeled domain text, to adapt the model before fine-tuning' },
 ];
 
-async function readFile(file: File): Promise<TextFile> {
-  return { fileName: file.name, text: await file.text() };
-}
+/** The picked file itself: the worker reads it, so its bytes are never read or copied on the page. */
+const dataFile = (file: File): DataFile => ({ fileName: file.name, text: file });
 
 /** Task choice and where the data comes from: a dropped or picked file, a validation file, or a sample. */
 export function DataSource({ disabled }: { disabled: boolean }) {
@@ -25,13 +24,12 @@ export function DataSource({ disabled }: { disabled: boolean }) {
   const runTask = useStudio((s) => s.runTask);
 
   const openTrain = async (files: File[]) => {
-    const train = await runTask('Reading file', () => readFile(files[0]));
-    if (train) await openData({ train }, taskForFile(train.fileName, task));
+    const train = dataFile(files[0]);
+    await openData({ train }, taskForFile(train.fileName, task));
   };
   const openValidation = async (files: File[]) => {
     if (!dataFiles) return;
-    const validation = await runTask('Reading file', () => readFile(files[0]));
-    if (validation) await loadData({ train: dataFiles.train, validation });
+    await loadData({ train: dataFiles.train, validation: dataFile(files[0]) });
   };
   const openSample = async (sample: Sample) => {
     const train = await runTask('Fetching sample', () => fetchSample(sample));

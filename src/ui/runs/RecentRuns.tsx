@@ -25,7 +25,7 @@ export function RecentRuns({ disabled }: { disabled: boolean }) {
               <div className="runs-text">
                 <strong>{run.dataFile}</strong> <span className="runs-muted">on {run.model}{run.task === 'mlm' ? ' (masked LM)' : ''}</span>
                 <div className="runs-muted">
-                  {describeRun(run)} · {totalSize([run])}
+                  {describeRun(run, active)} · {totalSize([run])}
                   {savedAt(run) && ` · saved ${savedAt(run)}`}
                 </div>
                 {run.status === 'damaged' && <div className="runs-warn">{run.message}</div>}

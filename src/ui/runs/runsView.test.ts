@@ -15,6 +15,11 @@ describe('runsView', () => {
     );
   });
 
+  it('says the run training on the page is training now, and which step it was saved at', () => {
+    expect(describeRun({ ...run, status: 'training', step: 0 }, true)).toBe('training now · saved at step 0 of 1,200');
+    expect(describeRun({ ...run, status: 'paused', step: 20 }, true)).toBe('paused · step 20 of 1,200');
+  });
+
   it('adds up the storage the runs take', () => {
     expect(totalSize([run, { ...run, id: 'b', bytes: 597_152 }])).toBe('2.0 MB');
   });

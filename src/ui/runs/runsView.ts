@@ -11,9 +11,13 @@ const STATUS: Record<RunStatus, string> = {
   damaged: 'damaged',
 };
 
-/** "finished · step 30 of 30 · best accuracy 91.2%" */
-export function describeRun(run: RunInfo): string {
-  const parts = [STATUS[run.status], `step ${run.step.toLocaleString('en-US')} of ${run.totalSteps.toLocaleString('en-US')}`];
+/**
+ * "finished · step 30 of 30 · best accuracy 91.2%". `live` is the run training on this page now: its record is as
+ * of its last save, which is what the step says.
+ */
+export function describeRun(run: RunInfo, live = false): string {
+  const steps = `step ${run.step.toLocaleString('en-US')} of ${run.totalSteps.toLocaleString('en-US')}`;
+  const parts = live && run.status === 'training' ? ['training now', `saved at ${steps}`] : [STATUS[run.status], steps];
   if (run.best?.accuracy !== undefined) parts.push(`best accuracy ${(run.best.accuracy * 100).toFixed(1)}%`);
   else if (run.best) parts.push(`best validation loss ${run.best.loss.toFixed(3)}`);
   return parts.join(' · ');

@@ -10,7 +10,7 @@ export function StatusBar() {
   const runState = useStudio((s) => s.runState);
   const lastStep = useStudio((s) => s.steps.at(-1));
   const log = useStudio((s) => s.log);
-  const run = runStatus(runState, lastStep);
+  const run = runStatus(runState, lastStep, progress);
   return (
     <footer className="shell-status" aria-label="Status">
       <div className="shell-status-main" aria-live="polite">

@@ -32,4 +32,13 @@ describe('runStatus', () => {
     expect(runStatus('done', step(100, 100))).toEqual({ label: 'Training finished after 100 steps' });
     expect(runStatus('failed', step(3, 100))).toEqual({ label: 'Training failed' });
   });
+  it('shows an evaluation under way with its own progress, and the run again once it is done', () => {
+    const evaluating = { stage: 'evaluate', loaded: 1200, total: 4800 };
+    expect(runStatus('training', step(20, 20), evaluating)).toEqual({
+      label: 'Evaluating: 1,200 of 4,800 examples — step 20 of 20, epoch 1',
+      fraction: 0.25,
+    });
+    expect(runStatus('training', step(20, 20), { ...evaluating, loaded: 4800 })?.label).toBe('Training — step 20 of 20, epoch 1');
+    expect(runStatus('training', step(5, 20), { stage: 'tokenize', loaded: 1, total: 2 })?.label).toBe('Training — step 5 of 20, epoch 1');
+  });
 });

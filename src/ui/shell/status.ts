@@ -1,5 +1,7 @@
 /** The status bar's words for the training run when nothing else is busy. */
+import type { Progress } from '../../progress';
 import type { StepMetrics, TrainState } from '../../worker/protocol';
+import { describeProgress } from '../common/format';
 
 export interface RunStatus {
   label: string;
@@ -7,11 +9,17 @@ export interface RunStatus {
   fraction?: number;
 }
 
-export function runStatus(state: TrainState, last: StepMetrics | undefined): RunStatus | null {
+/**
+ * `progress` is the engine's latest report: an evaluation under way (on a large validation set it takes
+ * minutes, with no step in between) is shown with its own progress instead of the run's.
+ */
+export function runStatus(state: TrainState, last: StepMetrics | undefined, progress: Progress | null = null): RunStatus | null {
   const at = last ? ` — step ${last.step} of ${last.totalSteps}, epoch ${Number(last.epoch.toFixed(2))}` : '';
   const fraction = last && last.totalSteps > 0 ? Math.min(1, last.step / last.totalSteps) : undefined;
+  const evaluating = progress?.stage === 'evaluate' && progress.total !== undefined && progress.loaded < progress.total ? progress : null;
   switch (state) {
     case 'training':
+      if (evaluating) return { label: `${describeProgress(evaluating)}${at}`, fraction: evaluating.loaded / evaluating.total! };
       return { label: `Training${at}`, fraction };
     case 'paused':
       return { label: `Paused${at}`, fraction };
