@@ -100,7 +100,7 @@ export function LineChartCard({
 }: LineChartCardProps) {
   const plot = useTurn<PlotProps>({ points, lines, mode, xDomain, logScale, format, formatRight, tickLabel, tickLabelRight, bounds, height, references }, samePlot);
   return (
-    <figure className="charts-card" data-points={plot?.points.length ?? 0}>
+    <figure className="charts-card" data-points={plot?.points.length ?? 0} data-drawn={plot !== null}>
       <figcaption className="charts-card-head">
         <span className="charts-card-title">{title}</span>
         <span className="charts-card-summary">{summary}</span>
