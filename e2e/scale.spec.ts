@@ -113,8 +113,9 @@ for (const kind of ['csv', 'txt'] as const) {
       // The production build, as `npm start` serves it, on a two-core machine whose other core trains: the charts
       // mount and redraw one per task (useTurn), 150-260 ms at the worst while training and 160-340 ms when the
       // report arrives (docs/RELIABILITY.md); the development build blocked for 0.7-1.7 s. The bounds leave room
-      // for the machine's jitter, not for a render of every chart (or every row) in one task.
-      expect(trainGapMs).toBeLessThan(400);
+      // for the machine's jitter (a CI run with another build beside it measured 457 ms), not for a render of every
+      // chart (or every row) in one task, which took 1.4-8.9 s.
+      expect(trainGapMs).toBeLessThan(600);
       expect(loadGapMs).toBeLessThan(ROWS >= 1e6 ? 1200 : 600);
     } finally {
       clearInterval(sampler);

@@ -59,7 +59,7 @@ const sameList = <T,>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => bo
   a.length === b.length && a.every((x, i) => same(x, b[i]));
 
 /** Whether two plots draw the same picture; the points compare by identity (the panel memoises them). */
-export function samePlot(a: PlotProps, b: PlotProps): boolean {
+function samePlot(a: PlotProps, b: PlotProps): boolean {
   return (
     a.points === b.points &&
     a.mode === b.mode &&
