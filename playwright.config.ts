@@ -9,7 +9,7 @@ const BUILT_PORT = 5198;
  * tooling rather than the studio. Every other spec runs on the dev server, whose harness pages and fixtures
  * are not part of the build.
  */
-const BUILT_SPECS = ['**/scale.spec.ts', '**/journey.spec.ts'];
+const BUILT_SPECS = ['**/scale.spec.ts', '**/journey.spec.ts', '**/isolation.spec.ts'];
 
 export default defineConfig({
   testDir: 'e2e',

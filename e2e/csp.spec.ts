@@ -6,8 +6,9 @@ import { FIXTURES_DIR } from '../tools/testing/fixtures';
 import { startHubServer } from '../tools/testing/hubServer';
 import { openStudioOnWasm } from './journey';
 
-// The dev server sends the studio's Content-Security-Policy (tools/csp.ts), as `npm start` serves it: the studio
-// must do everything it does under it, and zips are unpacked by a worker of their own.
+// The dev server sends the studio's Content-Security-Policy (tools/csp.ts) and cross-origin isolation, as
+// `npm start` serves them: the studio must do everything it does under them (a Hub download on another origin
+// included), and zips are unpacked by a worker of their own.
 
 /**
  * Every CSP violation reported in the page and its workers. Chromium logs the page's to its console; a worker's
@@ -44,8 +45,11 @@ test('the studio runs under its Content-Security-Policy: wasm, a Hub download, a
   const violations = collectViolations(page);
   const hub = await startHubServer({ 'fixtures/base': join(FIXTURES_DIR, 'base') });
   try {
-    // The wasm backend compiles WebAssembly in the engine worker.
+    // The wasm backend compiles WebAssembly in the engine worker, and in the page isolated by the dev server's
+    // headers (tools/isolation.ts) runs threaded: its threads start as workers from blob: URLs.
     await openStudioOnWasm(page);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await expect(page.locator('.shell-badge')).toHaveText(/^CPU \(wasm\) · \d+ threads?$/);
     const model = page.getByRole('region', { name: 'Model', exact: true });
 
     // The engine worker downloads from a Hub endpoint on another origin.

@@ -11,11 +11,20 @@ export async function openStudio(page: Page): Promise<void> {
 
 /**
  * Opens the studio on the wasm backend: on a machine without a GPU it takes training steps far faster than
- * SwiftShader's WebGPU, for tests that train for more than a few steps.
+ * SwiftShader's WebGPU, for tests that train for more than a few steps. (The studio starts on it there by itself;
+ * choosing it also holds on a machine with a GPU.)
  */
 export async function openStudioOnWasm(page: Page): Promise<void> {
   await openStudio(page);
   await page.getByLabel('Backend', { exact: true }).selectOption('wasm');
+  await expect(page.getByRole('region', { name: 'Model', exact: true })).toContainText('bert-tiny-en', { timeout: 120_000 });
+}
+
+/** Opens the studio on WebGPU, which on a machine without a GPU is SwiftShader's, chosen by the user. */
+export async function openStudioOnWebGPU(page: Page): Promise<void> {
+  await openStudio(page);
+  await page.getByLabel('Backend', { exact: true }).selectOption('webgpu');
+  await expect(page.locator('.shell-badge')).toContainText('WebGPU', { timeout: 120_000 });
   await expect(page.getByRole('region', { name: 'Model', exact: true })).toContainText('bert-tiny-en', { timeout: 120_000 });
 }
 

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import { readFileSync } from 'node:fs';
-import { loadSampleAndConfigure, lossChart, openStudio, openStudioOnWasm } from './journey';
+import { loadSampleAndConfigure, lossChart, openStudioOnWasm, openStudioOnWebGPU } from './journey';
 
 // Runs are saved in the browser from their first step: a reload mid-run offers to resume, and the resumed run
 // continues exactly as the uninterrupted one (same batches, masks and dropout, derived from the seed and step).
@@ -113,8 +113,7 @@ test('a run whose worker dies is offered back from its last checkpoint', async (
 
 test('a run whose GPU runs out of memory, or whose GPU device is lost, is offered back from its last checkpoint', async ({ page }) => {
   test.setTimeout(600_000);
-  await openStudio(page);
-  await expect(page.locator('.shell-badge')).toContainText('WebGPU');
+  await openStudioOnWebGPU(page);
   await loadSampleAndConfigure(page);
   await page.getByLabel('Evaluate every', { exact: true }).selectOption('steps');
   await page.getByLabel('Steps between evaluations', { exact: true }).fill('2');

@@ -9,10 +9,11 @@ function directives(policy: string): Record<string, string[]> {
 }
 
 describe('contentSecurityPolicy', () => {
-  it('allows scripts from the app only, plus WebAssembly compilation for tfjs-wasm', () => {
+  it('allows scripts from the app only, plus WebAssembly compilation and the blob: threads of tfjs-wasm', () => {
     const policy = directives(contentSecurityPolicy({ dev: false }));
     expect(policy['default-src']).toEqual(["'self'"]);
-    expect(policy['script-src']).toEqual(["'self'", "'wasm-unsafe-eval'"]);
+    expect(policy['script-src']).toEqual(["'self'", "'wasm-unsafe-eval'", 'blob:']);
+    expect(policy['worker-src']).toEqual(["'self'", 'blob:']);
     expect(policy['object-src']).toEqual(["'none'"]);
     expect(policy['base-uri']).toEqual(["'self'"]);
   });

@@ -25,8 +25,10 @@ export interface CspOptions {
 }
 
 export function contentSecurityPolicy({ dev, hubEndpoints = [] }: CspOptions): string {
-  // tfjs-wasm compiles its .wasm binaries in the engine worker; nothing else is evaluated from strings.
-  const scripts = ["'self'", "'wasm-unsafe-eval'", ...(dev ? [reactRefreshPreambleHash()] : [])];
+  // tfjs-wasm compiles its .wasm binaries in the engine worker; nothing else is evaluated from strings. Its
+  // threaded build starts each thread as a worker from a blob: URL, which then imports tfjs-wasm's own script as
+  // another blob: (both made by tfjs in the engine worker, from code the studio shipped).
+  const scripts = ["'self'", "'wasm-unsafe-eval'", 'blob:', ...(dev ? [reactRefreshPreambleHash()] : [])];
   // Vite's dev server injects each CSS module as a <style> element; the build links one stylesheet. React's
   // `style` props are set through the CSSOM, which the policy does not govern.
   const styles = ["'self'", ...(dev ? ["'unsafe-inline'"] : [])];
@@ -35,6 +37,7 @@ export function contentSecurityPolicy({ dev, hubEndpoints = [] }: CspOptions): s
     "default-src 'self'",
     `script-src ${scripts.join(' ')}`,
     `style-src ${styles.join(' ')}`,
+    "worker-src 'self' blob:",
     `connect-src ${[...new Set(connect)].join(' ')}`,
     "object-src 'none'",
     "base-uri 'self'",

@@ -1,7 +1,8 @@
 // Browser-side entry for e2e tests that exercise the engine directly (no UI): each export of
 // `harness` is called from a Playwright test with page.evaluate.
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, webgpuAdapterInfo, type BackendName } from '../../src/kernels/backend';
+import { webgpuAdapterInfo } from '../../src/kernels/adapter';
+import { initBackend, type BackendName } from '../../src/kernels/backend';
 
 const harness = {
   async backendCheck(name: BackendName) {

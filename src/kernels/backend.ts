@@ -1,51 +1,29 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { isSoftwareAdapter } from './adapter';
+import { webgpuAdapterInfo, type BackendInfo, type BackendName } from './adapter';
 import './reductions';
+import { registerWasmPlainMatMul } from './wasmMatMul';
 
-export type BackendName = 'webgpu' | 'wasm' | 'cpu';
+export type { BackendInfo, BackendName } from './adapter';
 
-export interface BackendInfo {
-  backend: BackendName;
-  /** Adapter description when WebGPU is in use, e.g. "SwiftShader" on CPU-only machines. */
-  adapter?: string;
-}
-
-async function requestAdapterInfo(): Promise<GPUAdapterInfo | null> {
-  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
-  if (!gpu) return null;
-  const adapter = await gpu.requestAdapter();
-  return adapter ? adapter.info : null;
-}
-
-/** Whether this browser exposes a usable WebGPU adapter. */
-export async function webgpuAdapterInfo(): Promise<string | null> {
-  const info = await requestAdapterInfo();
-  if (!info) return null;
-  return [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown';
-}
-
-/**
- * The backend to start with: webgpu on a hardware adapter; wasm when there is no adapter or it runs on the CPU
- * (SwiftShader), where a training step on wasm is about 10× faster (docs/PERFORMANCE.md).
- */
-export async function preferredBackend(): Promise<BackendName> {
-  const info = await requestAdapterInfo();
-  return info && !isSoftwareAdapter(info) ? 'webgpu' : 'wasm';
+export interface BackendOptions {
+  /** wasm's threads where the page is isolated; default every core (the benchmark also times one). */
+  threads?: number;
 }
 
 /** Selects and initialises a tfjs backend; throws with a readable reason when it is unavailable. */
-export async function initBackend(name: BackendName): Promise<BackendInfo> {
+export async function initBackend(name: BackendName, options: BackendOptions = {}): Promise<BackendInfo> {
   let adapter: string | undefined;
   if (name === 'webgpu') {
     const found = await webgpuAdapterInfo();
     if (found === null) throw new Error('WebGPU is not available in this browser (no adapter).');
     adapter = found;
   }
-  if (name === 'wasm') await loadWasmBackend();
-  if (!(await tf.setBackend(name))) throw new Error(`The tfjs ${name} backend failed to initialise.`);
+  const wasm = name === 'wasm' ? await loadWasmBackend(options.threads) : undefined;
+  const started = wasm && tf.env().getBool('IS_BROWSER') ? await withEveryCoreCounted(() => tf.setBackend(name)) : await tf.setBackend(name);
+  if (!started) throw new Error(`The tfjs ${name} backend failed to initialise.`);
   await tf.ready();
-  return { backend: name, adapter };
+  return { backend: name, adapter, ...(wasm && { threads: wasm.getThreadsCount() }) };
 }
 
 /** The GPU device tfjs's WebGPU backend runs on, or null on other backends. */
@@ -55,21 +33,42 @@ export function webgpuDevice(): GPUDevice | null {
 }
 
 /**
+ * tfjs-wasm 4.22 caps its thread pool at half of `navigator.hardwareConcurrency`, whatever `setThreadsCount` asks:
+ * its C++ reads the count once as the module starts and halves it (`num_cores = emscripten_num_logical_cores() /
+ * 2`, taking every core for two hyper-threads). On the two cores of a small machine that is one thread. While the
+ * module starts, the worker's navigator reports twice its count, so the cap becomes the machine's own count.
+ */
+async function withEveryCoreCounted<T>(start: () => Promise<T>): Promise<T> {
+  Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * navigator.hardwareConcurrency, configurable: true });
+  try {
+    return await start();
+  } finally {
+    // The own property shadowed the prototype's getter; removing it brings the real count back.
+    delete (navigator as { hardwareConcurrency?: number }).hardwareConcurrency;
+  }
+}
+
+/**
  * Registers the wasm backend. In a browser its .wasm binaries must be fetched from wherever the bundler put
  * them: tfjs looks beside its own script by default, which Vite's dependency pre-bundling moves elsewhere
  * (the dev server then answers with index.html and compilation fails). Node loads them from the package.
+ * tfjs takes the threaded binary by itself where SharedArrayBuffer exists (a cross-origin isolated page); the
+ * studio asks for a thread per core, since the worker that trains is the only busy thread while it does.
  */
-async function loadWasmBackend(): Promise<void> {
-  const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
-  if (!tf.env().getBool('IS_BROWSER')) return;
+async function loadWasmBackend(threads?: number): Promise<typeof import('@tensorflow/tfjs-backend-wasm')> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  registerWasmPlainMatMul();
+  if (!tf.env().getBool('IS_BROWSER')) return wasm;
+  wasm.setThreadsCount(threads ?? navigator.hardwareConcurrency);
   const [plain, simd, threadedSimd] = await Promise.all([
     import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url'),
     import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'),
     import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url'),
   ]);
-  setWasmPaths({
+  wasm.setWasmPaths({
     'tfjs-backend-wasm.wasm': plain.default,
     'tfjs-backend-wasm-simd.wasm': simd.default,
     'tfjs-backend-wasm-threaded-simd.wasm': threadedSimd.default,
   });
+  return wasm;
 }

@@ -1,4 +1,4 @@
-import { webgpuAdapterInfo, type BackendInfo, type BackendName } from '../kernels/backend';
+import { preferredBackend, webgpuAdapterInfo, type BackendInfo, type BackendName } from '../kernels/adapter';
 import type { Progress } from '../progress';
 import { DEFAULT_MODEL } from '../worker/pretrained';
 import { engine, onEngineEvent, restartEngine } from './engine';
@@ -95,7 +95,9 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => ({
     const webgpu = (await webgpuAdapterInfo()) !== null;
     set({ webgpuAvailable: webgpu });
     const remembered = rememberedBackend();
-    const backend = requested ?? (remembered && (remembered !== 'webgpu' || webgpu) ? remembered : webgpu ? 'webgpu' : 'wasm');
+    // The user's own choice where it still works, otherwise the one rule: WebGPU on a hardware adapter, wasm on
+    // a software adapter (SwiftShader) or none.
+    const backend = requested ?? (remembered && (remembered !== 'webgpu' || webgpu) ? remembered : await preferredBackend());
     const info = await get().runTask('Starting the engine', () => engine().call('init', { backend }));
     if (!info) return;
     set({ backend: info });

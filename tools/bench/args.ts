@@ -13,8 +13,10 @@ export interface BenchArgs {
 export const BENCH_USAGE = `usage: npm run bench -- [options]
 
 Times training steps (forward, backward, AdamW) of the fixture model and the bundled model's shape at batch 16 ×
-seq 32, AdamW alone, and a 512³ matMul, per backend, in headless Chromium. On WebGPU the studio's kernels are
-timed on and off, interleaved in one run. Writes tools/bench/results/<date>-<backend>.json.
+seq 32, AdamW alone, and a 512³ matMul, per backend, in headless Chromium. The studio's own kernels (WebGPU:
+AdamW, reductions; wasm: matMul) are timed on and off, interleaved in one run; wasm runs on every core, then on
+one thread; beside it, the same step in PyTorch on the CPU (/usr/bin/python3, tools/bench/torch_step.py).
+Writes tools/bench/results/<date>-<backend>[-<n>-threads].json.
 
   --backends LIST  comma-separated, from ${BACKENDS.join(', ')} (default: all)
   --steps N        timed steps per model and kernel set, after the warmup (default 5)

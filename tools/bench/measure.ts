@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { quantile } from '../../src/data/stats';
 import { FUSED_ADAMW_FLAG } from '../../src/kernels/adamwKernel';
 import { LOOP_REDUCTIONS_FLAG } from '../../src/kernels/reductions';
+import { WASM_PLAIN_MATMUL_FLAG } from '../../src/kernels/wasmMatMul';
 import { disposeParams } from '../../src/model/params';
 import { AdamW } from '../../src/train/adamw';
 import { validateTrainingArgs } from '../../src/train/defaults';
@@ -11,7 +12,7 @@ import { Trainer } from '../../src/train/trainer';
 import { startLaunchCounter, type LaunchCounts } from './counters';
 import { countedSet, setAt, totalSteps } from './schedule';
 import type { AdamWForm, BenchModelName, BenchRequest, KernelSet, MatmulRun, OptimizerRun, TrainingRun } from './protocol';
-import { loadBenchModel, randomGrads, SPECIAL, syntheticExamples } from './workloads';
+import { benchSeqLen, loadBenchModel, randomGrads, SPECIAL, syntheticExamples } from './workloads';
 
 export function median(values: readonly number[]): number {
   return quantile([...values].sort((a, b) => a - b), 0.5);
@@ -46,16 +47,17 @@ function perStep(counts: LaunchCounts, steps: number): Pick<TrainingRun, 'kernel
 function setKernels(kernels: KernelSet): void {
   tf.env().set(FUSED_ADAMW_FLAG, kernels.adamw === 'fused');
   tf.env().set(LOOP_REDUCTIONS_FLAG, kernels.reductions === 'loop');
+  tf.env().set(WASM_PLAIN_MATMUL_FLAG, kernels.matmul !== 'tfjs');
 }
 
 /** Runs `fn`, then puts the kernel flags back as they were. */
 async function restoringKernels<T>(fn: () => Promise<T>): Promise<T> {
-  const before = [tf.env().getBool(FUSED_ADAMW_FLAG), tf.env().getBool(LOOP_REDUCTIONS_FLAG)];
+  const flags = [FUSED_ADAMW_FLAG, LOOP_REDUCTIONS_FLAG, WASM_PLAIN_MATMUL_FLAG];
+  const before = flags.map((flag) => tf.env().getBool(flag));
   try {
     return await fn();
   } finally {
-    tf.env().set(FUSED_ADAMW_FLAG, before[0]);
-    tf.env().set(LOOP_REDUCTIONS_FLAG, before[1]);
+    flags.forEach((flag, i) => tf.env().set(flag, before[i]));
   }
 }
 
@@ -65,8 +67,9 @@ async function restoringKernels<T>(fn: () => Promise<T>): Promise<T> {
  * callbacks, so it holds one whole step including the loss readback.
  */
 export async function benchTraining(name: BenchModelName, kernelSets: KernelSet[], request: BenchRequest): Promise<TrainingRun[]> {
-  const { steps, warmup, batchSize, seqLen } = request;
-  const model = await loadBenchModel(name);
+  const { steps, warmup, batchSize } = request;
+  const seqLen = benchSeqLen(name, request.seqLen);
+  const model = await loadBenchModel(name, seqLen);
   const sets = kernelSets.length;
   const total = totalSteps(steps, warmup, sets);
   const args = validateTrainingArgs({ batchSize, maxLength: seqLen, maxSteps: total, earlyStoppingPatience: 0 });
@@ -130,7 +133,7 @@ function sumCounts(all: LaunchCounts[]): LaunchCounts {
  */
 export async function benchOptimizer(name: BenchModelName, forms: AdamWForm[], request: BenchRequest): Promise<OptimizerRun[]> {
   const { steps, warmup } = request;
-  const model = await loadBenchModel(name);
+  const model = await loadBenchModel(name, benchSeqLen(name, request.seqLen));
   const optimizer = new AdamW(model.params, decayNames(buildParamGroups(model.params, model.config.numHiddenLayers)));
   const grads = randomGrads(model.params, 7);
   const lrs = new Map([...model.params.keys()].map((key) => [key, 1e-4]));

@@ -1,5 +1,6 @@
 // The benchmark's page: measures one backend per load (the Node side reloads it between backends), and checks
 // the fused kernels against their tf-ops reference for the e2e tests.
+import { isSoftwareAdapter } from '../../src/kernels/adapter';
 import { initBackend, type BackendName } from '../../src/kernels/backend';
 import { compareAdamW } from './adamwCheck';
 import { compareReductions } from './reductionCheck';
@@ -15,26 +16,29 @@ import type {
   ReductionComparison,
   TrainingRun,
 } from './protocol';
-import { kernelLabel } from './report';
+import { backendLabel, kernelLabel } from './report';
 
-const MODELS: BenchModelName[] = ['fixture', 'default'];
+/** mini only off SwiftShader: there its step would take minutes. */
+const models = (softwareWebGPU: boolean): BenchModelName[] => (softwareWebGPU ? ['fixture', 'default'] : ['fixture', 'default', 'mini']);
 const MATMUL_SIZE = 512;
 
 async function run(request: BenchRequest): Promise<BenchReport> {
-  const info = await initBackend(request.backend);
-  const log = (line: string) => void window.benchLog(`[${request.backend}] ${line}`);
+  const info = await initBackend(request.backend, { threads: request.threads });
+  const log = (line: string) => void window.benchLog(`[${backendLabel(request.backend, info.threads ?? null)}] ${line}`);
   const webgpu = request.backend === 'webgpu';
   // The shipped set first, then each of the studio's kernels switched off in turn (stock tfjs last).
   const kernelSets: KernelSet[] = webgpu
     ? [{ adamw: 'fused', reductions: 'loop' }, { adamw: 'tf-ops', reductions: 'loop' }, { adamw: 'tf-ops', reductions: 'tfjs' }]
-    : [{ adamw: 'tf-ops', reductions: 'tfjs' }];
+    : request.backend === 'wasm'
+      ? [{ adamw: 'tf-ops', reductions: 'tfjs', matmul: 'plain' }, { adamw: 'tf-ops', reductions: 'tfjs', matmul: 'tfjs' }]
+      : [{ adamw: 'tf-ops', reductions: 'tfjs' }];
   const adamwForms: AdamWForm[] = webgpu ? ['fused', 'tf-ops'] : ['tf-ops'];
 
   const matmul = await benchMatmul(MATMUL_SIZE, request.steps);
   log(`matmul ${MATMUL_SIZE}³: ${matmul.gflops.toFixed(2)} GFLOP/s`);
   const training: TrainingRun[] = [];
   const optimizer: OptimizerRun[] = [];
-  for (const model of MODELS) {
+  for (const model of models(webgpu && isSoftwareAdapter(info.adapter))) {
     for (const run of await benchTraining(model, kernelSets, request)) {
       log(`${model} training step (${kernelLabel(run.kernels)}): ${run.medianMs.toFixed(0)} ms`);
       training.push(run);
@@ -49,6 +53,7 @@ async function run(request: BenchRequest): Promise<BenchReport> {
     adapter: info.adapter ?? null,
     userAgent: navigator.userAgent,
     hardwareConcurrency: navigator.hardwareConcurrency,
+    threads: info.threads ?? null,
     request,
     matmul,
     training,

@@ -1,8 +1,11 @@
 // What the benchmark's Node side asks its page for, and what the page reports back (plain JSON both ways).
 import type { BackendName } from '../../src/kernels/backend';
 
-/** 'fixture': the golden fixture model (hidden 32); 'default': the bundled model's shape (hidden 128, vocab 8000). */
-export type BenchModelName = 'fixture' | 'default';
+/**
+ * 'fixture': the golden fixture model (hidden 32); 'default': the bundled model's shape (hidden 128, vocab 8000);
+ * 'mini': BERT-Mini's shape (4 layers, hidden 256, vocab 30,522), at seq 128.
+ */
+export type BenchModelName = 'fixture' | 'default' | 'mini';
 
 /** 'fused': the WGSL AdamW kernel; 'tf-ops': AdamW as tf ops (the only form off WebGPU). */
 export type AdamWForm = 'fused' | 'tf-ops';
@@ -10,22 +13,32 @@ export type AdamWForm = 'fused' | 'tf-ops';
 /** 'loop': src/kernels/reductions.ts (WebGPU only); 'tfjs': tfjs's own Sum, Mean, Max and Softmax kernels. */
 export type ReductionForm = 'loop' | 'tfjs';
 
-/** Which of the studio's WebGPU kernels a run uses; off WebGPU only { tf-ops, tfjs } exists. */
+/** 'plain': src/kernels/wasmMatMul.ts (transposed operands made plain first; wasm only); 'tfjs': tfjs-wasm's own. */
+export type MatMulForm = 'plain' | 'tfjs';
+
+/** Which of the studio's kernels a run uses: on WebGPU AdamW and reductions, on wasm the matMul. */
 export interface KernelSet {
   adamw: AdamWForm;
   reductions: ReductionForm;
+  /** wasm only. */
+  matmul?: MatMulForm;
 }
 
 export interface BenchRequest {
   backend: BackendName;
+  /** wasm only: its threads (the page is cross-origin isolated); default every core. */
+  threads?: number;
   /** Timed steps per kernel set and measurement (after `warmup` untimed ones; see schedule.ts). */
   steps: number;
   warmup: number;
   batchSize: number;
+  /** Tokens per example of the fixture and default models (mini takes 128). */
   seqLen: number;
 }
 
 export interface ModelShape {
+  /** Tokens per example it was timed at. */
+  seqLen: number;
   layers: number;
   hidden: number;
   vocab: number;
@@ -69,6 +82,8 @@ export interface BenchReport {
   adapter: string | null;
   userAgent: string;
   hardwareConcurrency: number;
+  /** The threads wasm computed on; null on other backends. */
+  threads: number | null;
   request: BenchRequest;
   matmul: MatmulRun;
   training: TrainingRun[];

@@ -11,14 +11,19 @@ export interface FineTuneEstimate {
   minutes: number;
 }
 
-/** A run's kernels in a table cell: AdamW form + reduction form. */
+/** A run's kernels in a table cell: AdamW form + reduction form (+ matMul form on wasm). */
 export function kernelLabel(kernels: KernelSet): string {
-  return `${kernels.adamw}+${kernels.reductions}`;
+  return `${kernels.adamw}+${kernels.reductions}${kernels.matmul ? `+${kernels.matmul}-matmul` : ''}`;
 }
 
 /** The run with the kernels the studio uses on this backend: the first of a model's runs (the page's order). */
 function shipped(report: BenchReport, model: TrainingRun['model']): TrainingRun | undefined {
   return report.training.find((run) => run.model === model);
+}
+
+/** The bundled model's median step with the kernels the studio ships on this backend. */
+export function defaultStepMs(report: BenchReport): number | undefined {
+  return shipped(report, 'default')?.medianMs;
 }
 
 export function estimateFineTune(report: BenchReport): FineTuneEstimate | null {
@@ -28,9 +33,26 @@ export function estimateFineTune(report: BenchReport): FineTuneEstimate | null {
   return { steps, stepMs: run.medianMs, minutes: (steps * run.medianMs) / 60_000 };
 }
 
-/** tools/bench/results/<YYYY-MM-DD>-<backend>.json, relative to the benchmark folder. */
-export function resultFileName(date: Date, backend: string): string {
-  return `results/${date.toISOString().slice(0, 10)}-${backend}.json`;
+/** "wasm 2 threads", or the backend's name where threads do not apply. */
+export function backendLabel(backend: string, threads: number | null): string {
+  return threads === null ? backend : `${backend} ${threads} ${threads === 1 ? 'thread' : 'threads'}`;
+}
+
+/** tools/bench/results/<YYYY-MM-DD>-<backend>[-<n>-thread(s)].json, relative to the benchmark folder. */
+export function resultFileName(date: Date, backend: string, threads: number | null = null): string {
+  return `results/${date.toISOString().slice(0, 10)}-${backendLabel(backend, threads).replaceAll(' ', '-')}.json`;
+}
+
+/**
+ * wasm on every core against wasm on one, both timed in this run: the default model's shipped step, one
+ * thread's median ÷ every core's. Null unless both were measured.
+ */
+export function threadSpeedup(reports: readonly BenchReport[]): { threads: number; speedup: number } | null {
+  const wasm = reports.filter((report) => report.backend === 'wasm' && report.threads !== null);
+  const one = wasm.find((report) => report.threads === 1);
+  const many = wasm.find((report) => report.threads! > 1);
+  const [oneMs, manyMs] = [one && defaultStepMs(one), many && defaultStepMs(many)];
+  return oneMs && manyMs ? { threads: many!.threads!, speedup: oneMs / manyMs } : null;
 }
 
 function table(header: string[], rows: string[][]): string {
@@ -46,7 +68,7 @@ export function formatReport(report: BenchReport): string {
   const optimizerMs = (run: TrainingRun) =>
     report.optimizer.find((o) => o.model === run.model && o.adamw === run.kernels.adamw)?.medianMs ?? null;
   const rows = report.training.map((run) => [
-    `${run.model} (h${run.shape.hidden} L${run.shape.layers} v${run.shape.vocab})`,
+    `${run.model} (h${run.shape.hidden} L${run.shape.layers} v${run.shape.vocab} s${run.shape.seqLen})`,
     kernelLabel(run.kernels),
     fixed(run.medianMs),
     `${fixed(Math.min(...run.stepMs))}-${fixed(Math.max(...run.stepMs))}`,
@@ -56,8 +78,8 @@ export function formatReport(report: BenchReport): string {
   ]);
   const estimate = estimateFineTune(report);
   return [
-    `${report.backend}${report.adapter ? ` (${report.adapter})` : ''}: matMul ${report.matmul.size}³ ` +
-      `${report.matmul.gflops.toFixed(2)} GFLOP/s; batch ${request.batchSize} × seq ${request.seqLen}, ` +
+    `${backendLabel(report.backend, report.threads)}${report.adapter ? ` (${report.adapter})` : ''}: matMul ${report.matmul.size}³ ` +
+      `${report.matmul.gflops.toFixed(2)} GFLOP/s; batch ${request.batchSize}, ` +
       `median of ${request.steps} steps after ${request.warmup} warmup`,
     table(['model', 'kernels', 'step ms', 'range', 'kernels/step', 'dispatches/step', 'AdamW alone ms'], rows),
     estimate

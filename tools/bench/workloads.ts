@@ -9,11 +9,28 @@ import { initialCheckpoint, loadBertWeights } from '../../src/model/weights';
 import type { SpecialTokens } from '../../src/tokenizer/types';
 import type { BenchModelName, ModelShape } from './protocol';
 
-/** Where each benchmarked model's config.json is served (the Vite dev server serves the repository, public/ at /). */
-const CONFIG_URLS: Record<BenchModelName, string> = {
+/**
+ * Each benchmarked model's config.json: where it is served (the Vite dev server serves the repository, public/
+ * at /), or the config itself.
+ */
+const CONFIGS: Record<BenchModelName, string | Record<string, unknown>> = {
   fixture: '/tools/reference/fixtures/base/config.json',
   default: '/models/bert-tiny-en/config.json',
+  mini: { model_type: 'bert', vocab_size: 30522, hidden_size: 256, num_hidden_layers: 4, num_attention_heads: 4, intermediate_size: 1024 },
 };
+
+/** mini is timed at the sequence length BERT fine-tuning usually takes; the small models at the request's. */
+export function benchSeqLen(name: BenchModelName, requested: number): number {
+  return name === 'mini' ? 128 : requested;
+}
+
+async function configOf(name: BenchModelName): Promise<unknown> {
+  const source = CONFIGS[name];
+  if (typeof source !== 'string') return source;
+  const response = await fetch(source);
+  if (!response.ok) throw new Error(`${source}: HTTP ${response.status}`);
+  return response.json();
+}
 
 /** Fine-tuning for sequence classification: encoder, pooler and classifier. */
 const CLASSIFIER: BertArchitecture = { pooler: true, mlm: false, classifier: true };
@@ -27,12 +44,11 @@ export interface BenchModel {
   shape: ModelShape;
 }
 
-export async function loadBenchModel(name: BenchModelName, seed = 1): Promise<BenchModel> {
-  const response = await fetch(CONFIG_URLS[name]);
-  if (!response.ok) throw new Error(`${CONFIG_URLS[name]}: HTTP ${response.status}`);
-  const config = parseBertConfig(await response.json());
+export async function loadBenchModel(name: BenchModelName, seqLen: number, seed = 1): Promise<BenchModel> {
+  const config = parseBertConfig(await configOf(name));
   const { params } = loadBertWeights(config, initialCheckpoint(config, CLASSIFIER, seed), CLASSIFIER, seed);
   const shape: ModelShape = {
+    seqLen,
     layers: config.numHiddenLayers,
     hidden: config.hiddenSize,
     vocab: config.vocabSize,

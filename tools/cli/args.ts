@@ -1,6 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { BackendName } from '../../src/kernels/backend';
+import type { BackendName } from '../../src/kernels/adapter';
+
+/** --backend: a tfjs backend, or `auto`, the studio's rule (WebGPU on a hardware adapter, else wasm). */
+export type BackendChoice = BackendName | 'auto';
 
 export const USAGE = `usage: npm run cli -- <command> [options]
 
@@ -15,7 +18,8 @@ commands:
   predict --model DIR --data FILE --out FILE.jsonl [--text-column C] [--text-pair-column C]
   eval    --model DIR --data FILE [--train-data FILE] [--text-column C] [--text-pair-column C] [--label-column C]
 
-common:   [--backend webgpu|wasm|cpu] (default webgpu) [--hub-endpoint URL] [--revision REV]
+common:   [--backend auto|webgpu|wasm|cpu] (default auto: webgpu on a GPU, wasm on a machine without one)
+          [--hub-endpoint URL] [--revision REV]
 --freeze: none | head | top:K | gradual:epoch | gradual:STEPS | comma-separated groups to freeze
           (embeddings, 0, 1, ..., pooler)
 Without --model, train uses the bundled default model. With --predict-data, the trained model predicts that
@@ -41,7 +45,7 @@ interface Common {
   data: string;
   model: ModelRef;
   columns: ColumnFlags;
-  backend: BackendName;
+  backend: BackendChoice;
   /** Set when the model is a folder on disk, which the host serves over HTTP. */
   modelDir?: string;
 }
@@ -121,8 +125,8 @@ export function parseCliArgs(argv: string[]): CliCommand {
 
   const data = need('data');
   if (!existsSync(data)) throw new Error(`--data ${data}: no such file`);
-  const backend = (str('backend') ?? 'webgpu') as BackendName;
-  if (!['webgpu', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be webgpu, wasm or cpu, not "${backend}"`);
+  const backend = (str('backend') ?? 'auto') as BackendChoice;
+  if (!['auto', 'webgpu', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, webgpu, wasm or cpu, not "${backend}"`);
   const model = modelRef(kind === 'train' ? str('model') : need('model'), str('hub-endpoint'), str('revision'));
   const common: Common = {
     data,

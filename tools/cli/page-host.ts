@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import { launchStudioBrowser } from '../studioBrowser';
 import { startHubServer } from '../testing/hubServer';
-import type { BackendName } from '../../src/kernels/backend';
-import type { CliCommand, ModelRef } from './args';
+import type { BackendChoice, CliCommand, ModelRef } from './args';
 import type { CliRequest, CliResult, PredictionLine, TextFile } from './protocol';
 import type { ChunkReader } from './writeExport';
 
@@ -34,7 +33,7 @@ export interface EnginePage {
  * Serves the studio's sources with Vite, opens the CLI page in headless Chromium and returns a handle that
  * runs one command through the engine worker, printing its progress lines to stderr (stdout is for results).
  */
-export async function openEnginePage(options: { backend: BackendName; modelDir?: string; hubEndpoint?: string }): Promise<EnginePage> {
+export async function openEnginePage(options: { backend: BackendChoice; modelDir?: string; hubEndpoint?: string }): Promise<EnginePage> {
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch(() => undefined);

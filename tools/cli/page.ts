@@ -1,5 +1,6 @@
 // The CLI's page: drives the engine worker through the same protocol as the UI, one command per run.
 import { parseDataset } from '../../src/data/parse';
+import { preferredBackend } from '../../src/kernels/adapter';
 import { detectColumns } from '../../src/data/columns';
 import { startEngineWorker, type EngineClient } from '../../src/worker/client';
 import { DEFAULT_MODEL } from '../../src/worker/pretrained';
@@ -115,7 +116,8 @@ async function run(request: CliRequest): Promise<CliResult> {
   const engine = startEngineWorker();
   try {
     const finished = logEvents(engine);
-    const info = await engine.call('init', { backend: request.backend, keepRuns: false });
+    const backend = request.backend === 'auto' ? await preferredBackend() : request.backend;
+    const info = await engine.call('init', { backend, keepRuns: false });
     void window.cliLog(`backend ${info.backend}${info.adapter ? ` (${info.adapter})` : ''}`);
     const randomInit = request.command.kind === 'train' && request.command.randomInit;
     const { summary } = await engine.call('loadModel', { model: modelSpec(request.command.model), randomInit });

@@ -1,13 +1,12 @@
 // What the CLI's Node side and its page exchange through page.evaluate (JSON-serialisable only).
-import type { BackendName } from '../../src/kernels/backend';
 import type { Prediction, TextFile } from '../../src/worker/protocol';
-import type { CliCommand, ModelRef } from './args';
+import type { BackendChoice, CliCommand, ModelRef } from './args';
 
 export type { TextFile };
 
 export interface CliRequest {
   command: Exclude<CliCommand, { kind: 'help' }> & { model: ModelRef };
-  backend: BackendName;
+  backend: BackendChoice;
   data: TextFile;
   valData?: TextFile;
   /** train --predict-data: rows the trained model predicts before the page closes. */

@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { backendBadge, capabilityNotice, isSoftwareAdapter } from './backend';
-
-describe('isSoftwareAdapter', () => {
-  it('recognises CPU implementations of WebGPU', () => {
-    expect(isSoftwareAdapter('google swiftshader SwiftShader Device (Subzero)')).toBe(true);
-    expect(isSoftwareAdapter('mesa llvmpipe')).toBe(true);
-    expect(isSoftwareAdapter('nvidia ampere NVIDIA H100')).toBe(false);
-    expect(isSoftwareAdapter(undefined)).toBe(false);
-  });
-});
+import { backendBadge, capabilityNotice } from './backend';
 
 describe('backendBadge', () => {
   it('names the backend and adapter', () => {
     expect(backendBadge(null)).toBe('Starting…');
     expect(backendBadge({ backend: 'webgpu', adapter: 'SwiftShader' })).toBe('WebGPU · SwiftShader');
     expect(backendBadge({ backend: 'wasm' })).toBe('CPU (wasm)');
+    expect(backendBadge({ backend: 'wasm', threads: 2 })).toBe('CPU (wasm) · 2 threads');
+    expect(backendBadge({ backend: 'wasm', threads: 1 })).toBe('CPU (wasm) · 1 thread');
   });
 });
 

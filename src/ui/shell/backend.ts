@@ -1,5 +1,5 @@
 /** What the header and the capability banner say about tfjs backends and the WebGPU adapter. */
-import type { BackendInfo, BackendName } from '../../kernels/backend';
+import { isSoftwareAdapter, type BackendInfo, type BackendName } from '../../kernels/adapter';
 
 export interface BackendOption {
   name: BackendName;
@@ -13,16 +13,13 @@ export const BACKEND_OPTIONS: readonly BackendOption[] = [
   { name: 'cpu', label: 'CPU (plain JS)', description: 'Plain JavaScript: slowest; for checking results only.' },
 ];
 
-/** Adapters that run WebGPU in software on the CPU, where the wasm backend is several times faster. */
-export function isSoftwareAdapter(adapter: string | undefined): boolean {
-  return adapter !== undefined && /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i.test(adapter);
-}
-
-/** "WebGPU · SwiftShader" for the header badge. */
+/** "WebGPU · SwiftShader" or "CPU (wasm) · 2 threads" for the header badge. */
 export function backendBadge(info: BackendInfo | null): string {
   if (!info) return 'Starting…';
   const label = BACKEND_OPTIONS.find((option) => option.name === info.backend)?.label ?? info.backend;
-  return info.adapter ? `${label} · ${info.adapter}` : label;
+  if (info.adapter) return `${label} · ${info.adapter}`;
+  if (info.threads) return `${label} · ${info.threads} ${info.threads === 1 ? 'thread' : 'threads'}`;
+  return label;
 }
 
 export type CapabilityNotice =
