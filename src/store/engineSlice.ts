@@ -106,6 +106,8 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => ({
   },
 
   async switchBackend(backend) {
+    // Choosing the backend already running (a select fires change for the same value too) keeps the engine.
+    if (get().backend?.backend === backend) return;
     if (!get().confirmDiscard('Switching the backend')) return;
     restartEngine();
     rememberBackend(backend);
