@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AdamW } from '../train/adamw';
 import { FUSED_ADAMW_FLAG, FUSED_ADAMW_KERNEL, fusedAdamW, fusedAdamWAvailable, type AdamWUpdate } from './adamwKernel';
+import { initBackend } from './backend';
 
-// The kernel itself runs only on WebGPU: e2e/kernels.spec.ts checks its numbers in Chromium.
+// The WebGPU kernel runs in Chromium: e2e/kernels.spec.ts checks its numbers there. The wasm one is checked here.
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
@@ -10,8 +12,9 @@ beforeAll(async () => {
 const UPDATE: AdamWUpdate = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, decay: 1, stepSize: 1e-3, biasCorrection2Sqrt: 1 };
 
 describe('fused AdamW kernel', () => {
-  it('is registered for webgpu only and on by default', () => {
+  it('is registered for webgpu and wasm and on by default', () => {
     expect(tf.getKernel(FUSED_ADAMW_KERNEL, 'webgpu')).toBeDefined();
+    expect(tf.getKernel(FUSED_ADAMW_KERNEL, 'wasm')).toBeDefined();
     expect(tf.getKernel(FUSED_ADAMW_KERNEL, 'cpu')).toBeUndefined();
     expect(tf.env().getBool(FUSED_ADAMW_FLAG)).toBe(true);
   });
@@ -26,5 +29,40 @@ describe('fused AdamW kernel', () => {
     expect(() => fusedAdamW(p, p, p, ints, UPDATE)).toThrow(/grad is int32 \[2,3\]/);
     expect(() => fusedAdamW(ints, ints, ints, ints, UPDATE)).toThrow(/param is int32/);
     tf.dispose([p, small, ints]);
+  });
+});
+
+describe('fused AdamW on wasm', () => {
+  it('matches the tf-ops form over 5 steps, with and without weight decay, and leaks nothing', async () => {
+    await initBackend('wasm');
+    try {
+      const run = (fused: boolean) => {
+        tf.env().set(FUSED_ADAMW_FLAG, fused);
+        const params = new Map([
+          ['w', tf.variable(tf.randomNormal([7, 5], 0, 1, 'float32', 1))],
+          ['b', tf.variable(tf.randomNormal([5], 0, 1, 'float32', 2))],
+        ]);
+        const optimizer = new AdamW(params, new Set(['w']), { weightDecay: 0.01 });
+        const lrs = new Map([['w', 1e-2], ['b', 3e-3]]);
+        let afterFirst = 0; // the first step creates the moments (seeds start at 1: tfjs takes seed 0 for none)
+        for (let step = 0; step < 5; step++) {
+          const grads = new Map([...params].map(([name, p], i) => [name, tf.randomNormal(p.shape, 0, 1, 'float32', 10 * step + i + 1)]));
+          optimizer.step(grads, lrs);
+          tf.dispose([...grads.values()]);
+          if (step === 0) afterFirst = tf.memory().numTensors;
+        }
+        expect(tf.memory().numTensors).toBe(afterFirst);
+        const values = [...params.values()].map((p) => [...p.dataSync()]);
+        optimizer.dispose();
+        tf.dispose([...params.values()]);
+        return values.flat();
+      };
+      expect(fusedAdamWAvailable()).toBe(true);
+      const [fused, ops] = [run(true), run(false)];
+      fused.forEach((value, i) => expect(Math.abs(value - ops[i])).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(ops[i]))));
+    } finally {
+      tf.env().set(FUSED_ADAMW_FLAG, true);
+      await tf.setBackend('cpu');
+    }
   });
 });

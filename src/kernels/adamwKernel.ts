@@ -1,7 +1,7 @@
 /**
- * AdamW's update of one parameter as a single tfjs kernel on WebGPU, in place of the ~14 element-wise ops (each
- * its own dispatch, its own pass over memory) that the tf-ops form costs. Per-dispatch overhead dominates small
- * models on WebGPU, and the word-embedding table makes every extra pass over memory count.
+ * AdamW's update of one parameter as a single tfjs kernel on WebGPU (and on wasm, below), in place of the ~14
+ * element-wise ops (each its own dispatch, its own pass over memory) that the tf-ops form costs. Per-dispatch
+ * overhead dominates small models on WebGPU, and the word-embedding table makes every extra pass over memory count.
  *
  * tfjs's WebGPU programs write exactly one output (binding 0) and bind their inputs read-only; WebGPU forbids
  * binding one buffer both ways in a dispatch. So p, m and v cannot be updated in place by one program: the
@@ -99,14 +99,20 @@ class ParamProgram extends ElementwiseProgram {
 
 const f32 = (...data: number[]) => data.map((value) => ({ type: 'float32', data: [value] }));
 
-function fusedAdamWWebGPU({ inputs, backend, attrs }: {
+/** What tfjs hands either form of the kernel. */
+interface AdamWKernelArgs {
   inputs: tf.NamedTensorInfoMap;
   backend: unknown;
   attrs?: tf.NamedAttrMap;
-}): tf.TensorInfo[] {
-  const { param, m, v, grad } = inputs as Record<'param' | 'm' | 'v' | 'grad', tf.TensorInfo>;
-  const update = attrs as unknown as AdamWUpdate;
-  const gpu = backend as WebGPUBackend;
+}
+
+function adamWArgs({ inputs, attrs }: AdamWKernelArgs): { tensors: Record<'param' | 'm' | 'v' | 'grad', tf.TensorInfo>; update: AdamWUpdate } {
+  return { tensors: inputs as Record<'param' | 'm' | 'v' | 'grad', tf.TensorInfo>, update: attrs as unknown as AdamWUpdate };
+}
+
+function fusedAdamWWebGPU(args: AdamWKernelArgs): tf.TensorInfo[] {
+  const { tensors: { param, m, v, grad }, update } = adamWArgs(args);
+  const gpu = args.backend as WebGPUBackend;
   const shape = param.shape;
   const run = (program: WebGPUProgram, programInputs: tf.TensorInfo[], uniforms: number[]): tf.TensorInfo =>
     gpu.runWebGPUProgram(program, programInputs, 'float32', f32(...uniforms));
@@ -122,6 +128,42 @@ function fusedAdamWWebGPU({ inputs, backend, attrs }: {
 }
 
 tf.registerKernel({ kernelName: FUSED_ADAMW_KERNEL, backendName: 'webgpu', kernelFunc: fusedAdamWWebGPU });
+
+/** What the kernel below uses of tfjs-wasm's backend (BackendWasm, whose type the package does not export whole). */
+interface WasmBackend {
+  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } };
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  wasm: { HEAPU8: Uint8Array };
+}
+
+/**
+ * The same update on tfjs-wasm, in one JavaScript pass over the heap: the tf-ops form costs ~14 kernels per
+ * parameter, each allocating a full-size temporary on the wasm heap, whose 4 GiB bound a bert-base run reaches.
+ * Each operation is rounded to float32 (Math.fround) as tfjs-wasm rounds each op of the tf-ops form.
+ */
+function fusedAdamWWasm(args: AdamWKernelArgs): tf.TensorInfo[] {
+  const { tensors: { param, m, v, grad }, update: { beta1, beta2, epsilon, decay, stepSize, biasCorrection2Sqrt } } = adamWArgs(args);
+  const wasm = args.backend as WasmBackend;
+  const outputs = [0, 1, 2].map(() => wasm.makeOutput(param.shape, 'float32'));
+  // Views are taken after allocating: an allocation may grow the heap and leave older views behind.
+  const view = (t: tf.TensorInfo) => new Float32Array(wasm.wasm.HEAPU8.buffer, wasm.dataIdMap.get(t.dataId).memoryOffset, tf.util.sizeFromShape(param.shape));
+  const [p, m0, v0, g, pOut, mOut, vOut] = [param, m, v, grad, ...outputs].map(view);
+  const f = Math.fround;
+  const [b1, c1, b2, c2, eps, dec, lr, bc2] = [beta1, 1 - beta1, beta2, 1 - beta2, epsilon, decay, stepSize, biasCorrection2Sqrt].map(f);
+  for (let i = 0; i < p.length; i++) {
+    const gi = g[i];
+    const mi = f(f(m0[i] * b1) + f(gi * c1));
+    const vi = f(f(v0[i] * b2) + f(f(gi * gi) * c2));
+    const denom = f(f(f(Math.sqrt(vi)) / bc2) + eps);
+    const decayed = dec === 1 ? p[i] : f(p[i] * dec);
+    pOut[i] = decayed - f(f(mi / denom) * lr);
+    mOut[i] = mi;
+    vOut[i] = vi;
+  }
+  return outputs;
+}
+
+tf.registerKernel({ kernelName: FUSED_ADAMW_KERNEL, backendName: 'wasm', kernelFunc: fusedAdamWWasm });
 
 /** Whether `fusedAdamW` runs on the active backend (a kernel is registered for it and the flag is on). */
 export function fusedAdamWAvailable(): boolean {

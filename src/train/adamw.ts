@@ -12,8 +12,9 @@
  * no moment decay, no step count. Its moments are kept, so it resumes where it stopped when unfrozen; moments
  * are allocated on a parameter's first gradient, so parameters that never train cost no memory.
  *
- * On WebGPU each parameter's update is one fused kernel (src/kernels/adamwKernel.ts, 3 dispatches instead of ~14);
- * elsewhere it is the tf-ops form below, which the fused kernel is tested against.
+ * On WebGPU and wasm each parameter's update is one fused kernel (src/kernels/adamwKernel.ts: 3 dispatches instead
+ * of ~14 on WebGPU, one pass over the heap on wasm); on the cpu backend it is the tf-ops form below, which the fused
+ * kernels are tested against.
  */
 import * as tf from '@tensorflow/tfjs';
 import { fusedAdamW, fusedAdamWAvailable, type AdamWTensors, type AdamWUpdate } from '../kernels/adamwKernel';

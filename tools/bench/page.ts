@@ -30,9 +30,9 @@ async function run(request: BenchRequest): Promise<BenchReport> {
   const kernelSets: KernelSet[] = webgpu
     ? [{ adamw: 'fused', reductions: 'loop' }, { adamw: 'tf-ops', reductions: 'loop' }, { adamw: 'tf-ops', reductions: 'tfjs' }]
     : request.backend === 'wasm'
-      ? [{ adamw: 'tf-ops', reductions: 'tfjs', matmul: 'plain' }, { adamw: 'tf-ops', reductions: 'tfjs', matmul: 'tfjs' }]
+      ? [{ adamw: 'fused', reductions: 'tfjs', matmul: 'plain' }, { adamw: 'tf-ops', reductions: 'tfjs', matmul: 'tfjs' }]
       : [{ adamw: 'tf-ops', reductions: 'tfjs' }];
-  const adamwForms: AdamWForm[] = webgpu ? ['fused', 'tf-ops'] : ['tf-ops'];
+  const adamwForms: AdamWForm[] = request.backend === 'cpu' ? ['tf-ops'] : ['fused', 'tf-ops'];
 
   const matmul = await benchMatmul(MATMUL_SIZE, request.steps);
   log(`matmul ${MATMUL_SIZE}³: ${matmul.gflops.toFixed(2)} GFLOP/s`);

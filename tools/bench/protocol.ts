@@ -7,7 +7,7 @@ import type { BackendName } from '../../src/kernels/backend';
  */
 export type BenchModelName = 'fixture' | 'default' | 'mini';
 
-/** 'fused': the WGSL AdamW kernel; 'tf-ops': AdamW as tf ops (the only form off WebGPU). */
+/** 'fused': the studio's AdamW kernel (WGSL on WebGPU, one JavaScript pass on wasm); 'tf-ops': AdamW as tf ops. */
 export type AdamWForm = 'fused' | 'tf-ops';
 
 /** 'loop': src/kernels/reductions.ts (WebGPU only); 'tfjs': tfjs's own Sum, Mean, Max and Softmax kernels. */
