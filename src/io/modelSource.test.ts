@@ -234,7 +234,7 @@ describe('loadModelFiles', () => {
       weights: WEIGHTS,
     });
     const totalBytes = 18 + 6 + 23 + 2 + 1000;
-    expect(events.at(-1)).toEqual({ stage: 'download', item: 'model.safetensors', loaded: totalBytes, total: totalBytes });
+    expect(events.at(-1)).toEqual({ stage: 'read', item: 'model.safetensors', loaded: totalBytes, total: totalBytes });
     const loaded = events.map((e) => e.loaded);
     expect(loaded).toEqual([...loaded].sort((a, b) => a - b));
     expect([...new Set(events.map((e) => e.item))]).toEqual([

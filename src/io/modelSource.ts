@@ -180,7 +180,8 @@ export async function loadModelFiles(
       onProgress &&
         ((progress) =>
           onProgress({
-            stage: 'download',
+            // The user's own files (a dropped folder or zip) are read, not downloaded.
+            stage: source.kind === 'local' ? 'read' : 'download',
             item: file,
             loaded: finishedBytes + progress.loaded,
             total: progress.total === undefined ? undefined : finishedBytes + progress.total,

@@ -71,6 +71,9 @@ describe('progress', () => {
     expect(progressFraction({ stage: 'download', loaded: 0, total: 0 })).toBeUndefined();
   });
   it('describes each stage in its unit', () => {
+    expect(describeProgress({ stage: 'read', item: 'model.safetensors', loaded: 1024, total: 2048 })).toBe(
+      'Reading model.safetensors: 1.0 KB of 2.0 KB',
+    );
     expect(describeProgress({ stage: 'download', item: 'model.safetensors', loaded: 1024, total: 2048 })).toBe(
       'Downloading model.safetensors: 1.0 KB of 2.0 KB',
     );

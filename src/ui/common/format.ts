@@ -60,6 +60,7 @@ export function progressFraction(progress: Progress): number | undefined {
 
 const STAGE_NAMES: Record<string, string> = {
   download: 'Downloading',
+  read: 'Reading',
   parse: 'Parsing',
   tokenize: 'Tokenizing',
   'near-duplicates': 'Finding near-duplicates',
@@ -82,7 +83,7 @@ const STAGE_UNITS: Record<string, string> = {
 export function describeProgress(progress: Progress): string {
   const stage = STAGE_NAMES[progress.stage] ?? capitalise(progress.stage);
   const what = progress.item ? `${stage} ${progress.item}` : stage;
-  const amount = progress.stage === 'download' ? formatBytes : formatCount;
+  const amount = progress.stage === 'download' || progress.stage === 'read' ? formatBytes : formatCount;
   const unit = STAGE_UNITS[progress.stage];
   const done = progress.total === undefined
     ? amount(progress.loaded)
