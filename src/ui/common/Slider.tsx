@@ -1,5 +1,5 @@
 import { useId, type ReactNode } from 'react';
-import { sliderPosition, sliderValue, type SliderScale } from './slider';
+import { sliderPosition, sliderValue, type SliderScale } from './sliderScale';
 import { Tooltip } from './Tooltip';
 import './common.css';
 

@@ -3,7 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../../store';
 import { FREEZE_SPEC_HELP } from '../../train/freeze';
 import { formatCount, formatPercent, Tooltip } from '../common';
-import { checkSpec, freezeRows, presetOf, presetSpec, trainableCount, type FreezeRow } from './freezeMap';
+import { checkSpec, freezeRows, presetOf, presetSpec, trainableCount, type FreezeRow } from './freezeRows';
 
 /**
  * The model as a vertical stack (head on top, embeddings at the bottom) with a switch per group, its size and

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { Band } from '../../train/suggest';
 import { formatSmall, Slider } from '../common';
 import { FIELDS } from './fields';
-import { bandFractions, formatLrBand, logFraction, LR_SLIDER, LR_TICKS, lrAdvice } from './learningRate';
+import { bandFractions, formatLrBand, logFraction, LR_SLIDER, LR_TICKS, lrAdvice } from './learningRateScale';
 import { NumberField } from './NumberField';
 
 export interface LearningRateProps {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sliderPosition, sliderValue } from '../common/slider';
-import { bandFractions, epochsAdvice, inLrBand, logFraction, LR_SLIDER, lrAdvice } from './learningRate';
+import { sliderPosition, sliderValue } from '../common/sliderScale';
+import { bandFractions, epochsAdvice, inLrBand, logFraction, LR_SLIDER, lrAdvice } from './learningRateScale';
 
 describe('logFraction', () => {
   it('places decades evenly and clamps outside the axis', () => {

@@ -6,7 +6,7 @@
 import { EPOCHS_RECOMMENDED, LR_RECOMMENDED } from '../../train/defaults';
 import type { Band } from '../../train/suggest';
 import { formatSmall } from '../common/format';
-import type { SliderRange } from '../common/slider';
+import type { SliderRange } from '../common/sliderScale';
 
 /** 20 positions per decade, so the band's edges (2e-5, 5e-5) are positions of their own. */
 export const LR_SLIDER: SliderRange = { min: 1e-6, max: 1e-2, step: 20, scale: 'log' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sliderPosition, sliderValue, type SliderRange } from './slider';
+import { sliderPosition, sliderValue, type SliderRange } from './sliderScale';
 
 describe('linear slider', () => {
   const range: SliderRange = { min: 0, max: 1, step: 0.1, scale: 'linear' };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { allTrainable, headOnly, topK } from '../../train/freeze';
 import { buildParamGroups } from '../../train/groups';
 import { bertParamShapes } from '../../train/testing';
-import { checkSpec, displayOrder, freezeRows, presetOf, presetSpec, trainableCount, type FreezeRowsInput } from './freezeMap';
+import { checkSpec, displayOrder, freezeRows, presetOf, presetSpec, trainableCount, type FreezeRowsInput } from './freezeRows';
 
 const HIDDEN = 8;
 const mlmGroups = buildParamGroups(bertParamShapes({ numLayers: 3, hidden: HIDDEN, head: 'mlm', pooler: false }), 3);
