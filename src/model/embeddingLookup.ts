@@ -15,7 +15,6 @@ import * as tf from '@tensorflow/tfjs';
 interface Segments {
   /** [distinct, ids.length] row-major: 1 where ids[n] is the k-th distinct id. */
   segmentMatrix: Float32Array;
-  distinct: number;
   /** The distinct ids, in the order of their first position. */
   distinctIds: Int32Array;
 }
@@ -29,12 +28,11 @@ function segmentsOf(ids: Int32Array, tableRows: number): Segments {
     if (rowOfTableRow[id] === 0) rowOfTableRow[id] = distinctIds.push(id);
     segmentOfPosition[n] = rowOfTableRow[id] - 1;
   });
-  const distinct = distinctIds.length;
-  const segmentMatrix = new Float32Array(distinct * ids.length);
+  const segmentMatrix = new Float32Array(distinctIds.length * ids.length);
   segmentOfPosition.forEach((k, n) => {
     segmentMatrix[k * ids.length + n] = 1;
   });
-  return { segmentMatrix, distinct, distinctIds: Int32Array.from(distinctIds) };
+  return { segmentMatrix, distinctIds: Int32Array.from(distinctIds) };
 }
 
 /**
@@ -47,7 +45,8 @@ export function embeddingLookup(table: tf.Tensor, ids: Int32Array): tf.Tensor2D 
   const lookup = tf.customGrad((...inputs) => {
     const value = tf.gather(inputs[0] as tf.Tensor, tf.tensor1d(ids, 'int32')); // [n, width]
     const gradFunc = (dy: tf.Tensor): tf.Tensor => {
-      const { segmentMatrix, distinct, distinctIds } = segmentsOf(ids, rows);
+      const { segmentMatrix, distinctIds } = segmentsOf(ids, rows);
+      const distinct = distinctIds.length;
       const perId = tf.matMul(tf.tensor2d(segmentMatrix, [distinct, ids.length]), dy as tf.Tensor2D); // [distinct, width]
       return tf.scatterND(tf.tensor2d(distinctIds, [distinct, 1], 'int32'), perId, [rows, width]); // [rows, width]
     };
