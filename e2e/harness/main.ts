@@ -13,6 +13,8 @@ const harness = {
   },
   goldenCheck: (fixture: string, backend: BackendName) => import('./golden').then((m) => m.goldenCheck(fixture, backend)),
   engine: () => import('./engine'),
+  /** The page's own tfjs, for checks that drive kernels directly: a second instance would have its own registry. */
+  tf,
 };
 
 declare global {

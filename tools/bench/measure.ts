@@ -4,6 +4,7 @@ import { quantile } from '../../src/data/stats';
 import { FUSED_ADAMW_FLAG } from '../../src/kernels/adamwKernel';
 import { LOOP_REDUCTIONS_FLAG } from '../../src/kernels/reductions';
 import { WASM_PLAIN_MATMUL_FLAG } from '../../src/kernels/wasmMatMul';
+import { BLOCKED_MATMUL_FLAG } from '../../src/kernels/webgpuMatMul';
 import { disposeParams } from '../../src/model/params';
 import { AdamW } from '../../src/train/adamw';
 import { validateTrainingArgs } from '../../src/train/defaults';
@@ -18,17 +19,23 @@ export function median(values: readonly number[]): number {
   return quantile([...values].sort((a, b) => a - b), 0.5);
 }
 
-/** Median time of an n×n×n matMul including the readback of its result, which waits for the device. */
-export async function benchMatmul(size: number, reps: number): Promise<MatmulRun> {
+/**
+ * Median time of an n×n×n matMul including the readback of its result, which waits for the device. With `blocked`
+ * off, tfjs's own WebGPU kernel runs where src/kernels/webgpuMatMul.ts would (software adapters).
+ */
+export async function benchMatmul(size: number, reps: number, blocked = true): Promise<MatmulRun> {
   const [a, b] = [tf.randomNormal([size, size], 0, 1, 'float32', 1), tf.randomNormal([size, size], 0, 1, 'float32', 2)];
   const ms: number[] = [];
-  for (let i = 0; i <= reps; i++) {
-    const started = performance.now();
-    const c = tf.matMul(a, b); // [size, size]
-    await c.data();
-    c.dispose();
-    if (i > 0) ms.push(performance.now() - started); // the first run compiles the shader
-  }
+  await restoringKernels(async () => {
+    tf.env().set(BLOCKED_MATMUL_FLAG, blocked);
+    for (let i = 0; i <= reps; i++) {
+      const started = performance.now();
+      const c = tf.matMul(a, b); // [size, size]
+      await c.data();
+      c.dispose();
+      if (i > 0) ms.push(performance.now() - started); // the first run compiles the shader
+    }
+  });
   tf.dispose([a, b]);
   return { size, ms, gflops: (2 * size ** 3) / (median(ms) / 1000) / 1e9 };
 }
@@ -48,11 +55,12 @@ function setKernels(kernels: KernelSet): void {
   tf.env().set(FUSED_ADAMW_FLAG, kernels.adamw === 'fused');
   tf.env().set(LOOP_REDUCTIONS_FLAG, kernels.reductions === 'loop');
   tf.env().set(WASM_PLAIN_MATMUL_FLAG, kernels.matmul !== 'tfjs');
+  tf.env().set(BLOCKED_MATMUL_FLAG, kernels.matmul !== 'tfjs');
 }
 
 /** Runs `fn`, then puts the kernel flags back as they were. */
 async function restoringKernels<T>(fn: () => Promise<T>): Promise<T> {
-  const flags = [FUSED_ADAMW_FLAG, LOOP_REDUCTIONS_FLAG, WASM_PLAIN_MATMUL_FLAG];
+  const flags = [FUSED_ADAMW_FLAG, LOOP_REDUCTIONS_FLAG, WASM_PLAIN_MATMUL_FLAG, BLOCKED_MATMUL_FLAG];
   const before = flags.map((flag) => tf.env().getBool(flag));
   try {
     return await fn();
