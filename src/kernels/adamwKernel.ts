@@ -18,6 +18,10 @@ export const FUSED_ADAMW_KERNEL = 'BertStudioFusedAdamW';
 export const FUSED_ADAMW_FLAG = 'BERT_STUDIO_FUSED_ADAMW';
 tf.env().registerFlag(FUSED_ADAMW_FLAG, () => true);
 
+/** tfjs flag (on by default): off, the wasm kernel always writes new tensors (for tests and the benchmark). */
+export const WASM_IN_PLACE_ADAMW_FLAG = 'BERT_STUDIO_WASM_IN_PLACE_ADAMW';
+tf.env().registerFlag(WASM_IN_PLACE_ADAMW_FLAG, () => true);
+
 /** One parameter's update, as plain numbers (uniforms: nothing here changes the compiled shader). */
 export interface AdamWUpdate {
   beta1: number;
@@ -29,6 +33,8 @@ export interface AdamWUpdate {
   stepSize: number;
   /** √(1 − β2^t). */
   biasCorrection2Sqrt: number;
+  /** The factor the gradient is scaled by as it is read: global-norm clipping's, 1 without it. */
+  gradScale: number;
 }
 
 export interface AdamWTensors {
@@ -58,10 +64,10 @@ abstract class ElementwiseProgram implements WebGPUProgram {
   abstract getUserCode(): string;
 }
 
-/** m' = β·m + (1 − β)·g, or with `squared` v' = β·v + (1 − β)·g². */
+/** m' = β·m + (1 − β)·g, or with `squared` v' = β·v + (1 − β)·g², with g the gradient times the clipping scale. */
 class MomentProgram extends ElementwiseProgram {
   variableNames = ['x', 'g'];
-  uniforms = 'beta : f32, oneMinusBeta : f32';
+  uniforms = 'beta : f32, oneMinusBeta : f32, gradScale : f32';
   shaderKey: string;
 
   constructor(shape: number[], private readonly squared: boolean) {
@@ -73,7 +79,7 @@ class MomentProgram extends ElementwiseProgram {
     return `
       fn main(index : i32) {
         if (index < uniforms.size) {
-          let grad = g[index];
+          let grad = g[index] * uniforms.gradScale;
           setOutputAtIndex(index, x[index] * uniforms.beta + ${this.squared ? 'grad * grad' : 'grad'} * uniforms.oneMinusBeta);
         }
       }`;
@@ -116,8 +122,8 @@ function fusedAdamWWebGPU(args: AdamWKernelArgs): tf.TensorInfo[] {
   const shape = param.shape;
   const run = (program: WebGPUProgram, programInputs: tf.TensorInfo[], uniforms: number[]): tf.TensorInfo =>
     gpu.runWebGPUProgram(program, programInputs, 'float32', f32(...uniforms));
-  const newM = run(new MomentProgram(shape, false), [m, grad], [update.beta1, 1 - update.beta1]);
-  const newV = run(new MomentProgram(shape, true), [v, grad], [update.beta2, 1 - update.beta2]);
+  const newM = run(new MomentProgram(shape, false), [m, grad], [update.beta1, 1 - update.beta1, update.gradScale]);
+  const newV = run(new MomentProgram(shape, true), [v, grad], [update.beta2, 1 - update.beta2, update.gradScale]);
   const newParam = run(new ParamProgram(shape), [param, newM, newV], [
     update.decay,
     update.stepSize,
@@ -133,6 +139,8 @@ tf.registerKernel({ kernelName: FUSED_ADAMW_KERNEL, backendName: 'webgpu', kerne
 interface WasmBackend {
   dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  refCount(dataId: tf.DataId): number;
+  incRef(dataId: tf.DataId): void;
   wasm: { HEAPU8: Uint8Array };
 }
 
@@ -140,18 +148,26 @@ interface WasmBackend {
  * The same update on tfjs-wasm, in one JavaScript pass over the heap: the tf-ops form costs ~14 kernels per
  * parameter, each allocating a full-size temporary on the wasm heap, whose 4 GiB bound a bert-base run reaches.
  * Each operation is rounded to float32 (Math.fround) as tfjs-wasm rounds each op of the tf-ops form.
+ *
+ * Where nothing else holds the parameter's or the moments' memory (reference count 1: no clone, snapshot or
+ * saved tensor shares it), the update is written in place and the inputs' memory is returned as the outputs, so
+ * a step allocates nothing: new outputs would cost three copies of the largest parameter (282 MB for bert-base's
+ * word embeddings) at once, and leave the heap fragmented. Each element is read before it is written.
  */
 function fusedAdamWWasm(args: AdamWKernelArgs): tf.TensorInfo[] {
-  const { tensors: { param, m, v, grad }, update: { beta1, beta2, epsilon, decay, stepSize, biasCorrection2Sqrt } } = adamWArgs(args);
+  const { tensors: { param, m, v, grad }, update: { beta1, beta2, epsilon, decay, stepSize, biasCorrection2Sqrt, gradScale } } = adamWArgs(args);
   const wasm = args.backend as WasmBackend;
-  const outputs = [0, 1, 2].map(() => wasm.makeOutput(param.shape, 'float32'));
+  const inPlace = tf.env().getBool(WASM_IN_PLACE_ADAMW_FLAG) && [param, m, v].every((t) => wasm.refCount(t.dataId) === 1);
+  const outputs = inPlace
+    ? [param, m, v].map((t) => (wasm.incRef(t.dataId), { dataId: t.dataId, shape: t.shape, dtype: t.dtype }))
+    : [0, 1, 2].map(() => wasm.makeOutput(param.shape, 'float32'));
   // Views are taken after allocating: an allocation may grow the heap and leave older views behind.
   const view = (t: tf.TensorInfo) => new Float32Array(wasm.wasm.HEAPU8.buffer, wasm.dataIdMap.get(t.dataId).memoryOffset, tf.util.sizeFromShape(param.shape));
   const [p, m0, v0, g, pOut, mOut, vOut] = [param, m, v, grad, ...outputs].map(view);
   const f = Math.fround;
-  const [b1, c1, b2, c2, eps, dec, lr, bc2] = [beta1, 1 - beta1, beta2, 1 - beta2, epsilon, decay, stepSize, biasCorrection2Sqrt].map(f);
+  const [b1, c1, b2, c2, eps, dec, lr, bc2, scale] = [beta1, 1 - beta1, beta2, 1 - beta2, epsilon, decay, stepSize, biasCorrection2Sqrt, gradScale].map(f);
   for (let i = 0; i < p.length; i++) {
-    const gi = g[i];
+    const gi = scale === 1 ? g[i] : f(g[i] * scale);
     const mi = f(f(m0[i] * b1) + f(gi * c1));
     const vi = f(f(v0[i] * b2) + f(f(gi * gi) * c2));
     const denom = f(f(f(Math.sqrt(vi)) / bc2) + eps);

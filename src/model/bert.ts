@@ -12,12 +12,19 @@ import { bertEmbeddings } from './embeddings';
 import { bertLayer } from './layer';
 import { linear, type DropoutOptions } from './nn';
 import { POOLER_WEIGHT, type BertParams } from './params';
+import { recomputed } from './recompute';
 
 export interface ForwardOptions extends DropoutOptions {
   /** Also return the embedding output and every layer's output. */
   outputHiddenStates?: boolean;
   /** Also return every layer's attention probabilities. */
   outputAttentions?: boolean;
+  /**
+   * Training only: keep each layer's input alone and recompute its activations in the backward pass
+   * (recompute.ts): activation memory drops from about 35 to 1 [tokens, hidden] tensors per layer, for one more
+   * forward pass.
+   */
+  gradientCheckpointing?: boolean;
 }
 
 export interface BertOutput {
@@ -43,10 +50,19 @@ export function bertForward(params: BertParams, config: BertConfig, batch: BertB
   const hiddenStates = opts.outputHiddenStates ? [toBatch(hidden)] : undefined;
   const attentions: tf.Tensor4D[] | undefined = opts.outputAttentions ? [] : undefined;
   for (let i = 0; i < config.numHiddenLayers; i++) {
-    const layer = bertLayer(params, config, i, hidden, mask, shape, opts);
+    // A layer's intermediates that its backward pass does not need are freed as the layer ends, not with the whole
+    // forward pass: the gradient tape keeps what it saved for itself.
+    const layer = tf.tidy(() => {
+      if (opts.gradientCheckpointing && opts.training && !attentions) {
+        const block = (x: tf.Tensor2D, [m]: readonly tf.Tensor[]) => bertLayer(params, config, i, x, m as tf.Tensor4D, shape, opts).output;
+        return { output: recomputed(block, hidden, [mask], layerWeights(params, i)), probs: undefined };
+      }
+      const { output, probs } = bertLayer(params, config, i, hidden, mask, shape, opts);
+      return attentions ? { output, probs } : { output };
+    });
     hidden = layer.output;
     hiddenStates?.push(toBatch(hidden));
-    attentions?.push(layer.probs);
+    if (layer.probs) attentions?.push(layer.probs);
   }
   const sequenceOutput = toBatch(hidden);
   const output: BertOutput = { sequenceOutput };
@@ -54,6 +70,12 @@ export function bertForward(params: BertParams, config: BertConfig, batch: BertB
   if (hiddenStates) output.hiddenStates = hiddenStates;
   if (attentions) output.attentions = attentions;
   return output;
+}
+
+/** Layer `index`'s trainable weights: what a recomputed layer needs gradients for. */
+function layerWeights(params: BertParams, index: number): tf.Variable[] {
+  const prefix = `bert.encoder.layer.${index}.`;
+  return [...params].filter(([name, p]) => name.startsWith(prefix) && p.trainable).map(([, p]) => p);
 }
 
 /** BertPooler: tanh(dense(hidden state of the first token, [CLS])). */

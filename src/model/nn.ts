@@ -15,21 +15,59 @@ export function linear(params: BertParams, prefix: string, x: tf.Tensor2D): tf.T
   return tf.add(product, param(params, `${prefix}.bias`));
 }
 
-/** nn.LayerNorm over the last axis (biased variance, as PyTorch). */
+/**
+ * nn.LayerNorm over the last axis (biased variance, as PyTorch), with its gradient written out: the backward pass
+ * keeps only x̂ and 1/σ per row, where tfjs's own gradients of the composed ops would keep about six
+ * [tokens, features] tensors. With g = dy·γ: dx = (g − mean(g) − x̂·mean(g·x̂)) / σ, dγ = Σ dy·x̂, dβ = Σ dy.
+ */
 export function layerNorm(params: BertParams, prefix: string, x: tf.Tensor2D, eps: number): tf.Tensor2D {
-  const { mean, variance } = tf.moments(x, -1, true); // [tokens, 1] each
-  const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))); // [tokens, features]
-  return tf.add(tf.mul(normed, param(params, `${prefix}.weight`)), param(params, `${prefix}.bias`));
+  const gamma = param(params, `${prefix}.weight`);
+  const normalise = tf.customGrad((input, weight, bias, save) => {
+    const [xs, w, b] = [input, weight, bias] as tf.Tensor[];
+    const { mean, variance } = tf.moments(xs, -1, true); // [tokens, 1] each
+    const rstd = tf.rsqrt(tf.add(variance, eps)); // [tokens, 1]
+    const normed = tf.mul(tf.sub(xs, mean), rstd); // [tokens, features]
+    (save as tf.GradSaveFunc)([normed, rstd]);
+    return {
+      value: tf.add(tf.mul(normed, w), b),
+      gradFunc: (dy: tf.Tensor, [xHat, invStd]: tf.Tensor[]) => {
+        const g = tf.mul(dy, gamma);
+        const centred = tf.sub(tf.sub(g, tf.mean(g, -1, true)), tf.mul(xHat, tf.mean(tf.mul(g, xHat), -1, true)));
+        return [tf.mul(centred, invStd), tf.sum(tf.mul(dy, xHat), 0), tf.sum(dy, 0)];
+      },
+    };
+  });
+  return normalise(x, gamma, param(params, `${prefix}.bias`)) as tf.Tensor2D;
 }
 
 const SQRT_HALF = Math.SQRT1_2;
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/** Φ(x), the standard normal CDF, as erf computes it. */
+const normalCdf = (x: tf.Tensor) => tf.mul(tf.add(tf.erf(tf.mul(x, SQRT_HALF)), 1), 0.5);
+
+/**
+ * Exact GELU x·Φ(x), with its gradient Φ(x) + x·φ(x) written out so that the backward pass keeps x alone (the
+ * composed ops' own gradients would keep three more [tokens, intermediate] tensors, the largest in a layer).
+ */
+const geluExact = tf.customGrad((input, save) => {
+  const x = input as tf.Tensor;
+  (save as tf.GradSaveFunc)([x]);
+  return {
+    value: tf.mul(x, normalCdf(x)),
+    gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => {
+      const density = tf.mul(tf.exp(tf.mul(tf.square(saved), -0.5)), INV_SQRT_2PI); // φ(x)
+      return tf.mul(dy, tf.add(normalCdf(saved), tf.mul(saved, density)));
+    },
+  };
+});
 
 /** HF's ACT2FN for the activations BertConfig accepts. */
 export function activation(name: HiddenAct, x: tf.Tensor2D): tf.Tensor2D {
   switch (name) {
     case 'gelu': // exact: x * Φ(x)
-      return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, SQRT_HALF)), 1));
+      return geluExact(x) as tf.Tensor2D;
     case 'gelu_new': {
       // tanh approximation, as in the original BERT TensorFlow code
       const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), SQRT_2_OVER_PI);

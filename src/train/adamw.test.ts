@@ -145,6 +145,20 @@ describe('AdamW', () => {
     expectClose(params.get('b')!.dataSync(), INITIAL.b.values, 1e-7, 'b');
   });
 
+  it('reads each gradient times the clipping factor: the same update as pre-scaled gradients', async () => {
+    const scaled = setup();
+    const prescaled = setup();
+    for (let t = 1; t <= 3; t++) {
+      const { grads, lrs } = stepInputs(t);
+      scaled.optimizer.step(grads, lrs, 0.25);
+      const quartered = new Map([...grads].map(([name, g]) => [name, g.mul(0.25)]));
+      prescaled.optimizer.step(quartered, lrs);
+      tf.dispose([...grads.values(), ...quartered.values()]);
+    }
+    for (const name of ['w', 'b', 'e']) expect(scaled.params.get(name)!.dataSync()).toEqual(prescaled.params.get(name)!.dataSync());
+    expect((await scaled.optimizer.state()).slots.w).toEqual((await prescaled.optimizer.state()).slots.w);
+  });
+
   it('keeps state by name: gradient order does not matter and frozen parameters are left untouched', async () => {
     const { params, optimizer } = setup();
     const other = setup();
@@ -206,6 +220,8 @@ describe('AdamW', () => {
       expect(() => optimizer.step(good, new Map())).toThrow(/learning rate for w must be a number >= 0, got undefined/);
       expect(() => optimizer.step(good, new Map([['w', -1]]))).toThrow(TrainInputError);
       expect(() => optimizer.step(good, new Map([['w', Number.NaN]]))).toThrow(TrainInputError);
+      expect(() => optimizer.step(good, new Map([['w', 0.1]]), 0)).toThrow(/gradient scale must be in \(0, 1\], got 0/);
+      expect(() => optimizer.step(good, new Map([['w', 0.1]]), Number.NaN)).toThrow(TrainInputError);
       const mixed = new Map([['w', grad], ['x', grad]]);
       expect(() => optimizer.step(mixed, new Map([['w', 0.1], ['x', 0.1]]))).toThrow(/no parameter named x/);
       expect(w.dataSync()).toEqual(before);

@@ -60,8 +60,9 @@ function checkConfig({ beta1, beta2, epsilon, weightDecay }: AdamWConfig): void 
 }
 
 /** The update in tf ops, for backends without the fused kernel (the reference the fused kernel is tested against). */
-function adamWOps(param: tf.Tensor, m: tf.Tensor, v: tf.Tensor, grad: tf.Tensor, update: AdamWUpdate): AdamWTensors {
-  const { beta1, beta2, epsilon, decay, stepSize, biasCorrection2Sqrt } = update;
+function adamWOps(param: tf.Tensor, m: tf.Tensor, v: tf.Tensor, rawGrad: tf.Tensor, update: AdamWUpdate): AdamWTensors {
+  const { beta1, beta2, epsilon, decay, stepSize, biasCorrection2Sqrt, gradScale } = update;
+  const grad = gradScale === 1 ? rawGrad : rawGrad.mul(gradScale);
   const newM = m.mul(beta1).add(grad.mul(1 - beta1));
   const newV = v.mul(beta2).add(grad.square().mul(1 - beta2));
   const denom = newV.sqrt().div(biasCorrection2Sqrt).add(epsilon);
@@ -89,8 +90,12 @@ export class AdamW {
     }
   }
 
-  /** Updates each parameter that has a gradient in `grads`, with its learning rate from `lrs`. */
-  step(grads: ReadonlyMap<string, tf.Tensor>, lrs: ReadonlyMap<string, number>): void {
+  /**
+   * Updates each parameter that has a gradient in `grads`, with its learning rate from `lrs`, each gradient
+   * scaled by `gradScale` as it is read (global-norm clipping's factor: see `clipScale`).
+   */
+  step(grads: ReadonlyMap<string, tf.Tensor>, lrs: ReadonlyMap<string, number>, gradScale = 1): void {
+    if (!(gradScale > 0 && gradScale <= 1)) throw new TrainInputError(`gradient scale must be in (0, 1], got ${gradScale}`);
     // Check everything before touching anything, so a bad call leaves parameters and state as they were.
     for (const [name, grad] of grads) {
       const param = this.param(name);
@@ -116,6 +121,7 @@ export class AdamW {
         decay: this.decay.has(name) && weightDecay > 0 ? 1 - lr * weightDecay : 1,
         stepSize: lr / (1 - beta1 ** slot.step),
         biasCorrection2Sqrt: Math.sqrt(1 - beta2 ** slot.step),
+        gradScale,
       };
       tf.tidy(() => {
         const next = fused ? fusedAdamW(param, slot.m, slot.v, grad, update) : adamWOps(param, slot.m, slot.v, grad, update);

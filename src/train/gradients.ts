@@ -1,21 +1,24 @@
 /**
  * Gradient plumbing between the backward pass and the optimizer: taking gradients of the trainable parameters,
- * global-norm clipping, and accumulation over micro-batches. Gradients travel as `Map<name, tensor>`, keyed by
- * parameter name like the parameters themselves.
+ * their global norm and clipping factor, and accumulation over micro-batches. Gradients travel as
+ * `Map<name, tensor>`, keyed by parameter name like the parameters themselves.
  */
 import * as tf from '@tensorflow/tfjs';
+import { variableGrads } from '../kernels/backprop';
 import { TrainInputError } from './errors';
 
 export interface LossAndGrads {
   loss: tf.Scalar;
-  /** One gradient per requested parameter name (the caller disposes them). */
+  /**
+   * One gradient per requested parameter name the loss depends on (the caller disposes them); a parameter it does
+   * not depend on has none, and the optimizer leaves it as it is, as PyTorch does with a `None` grad.
+   */
   grads: Map<string, tf.Tensor>;
 }
 
 /**
- * `tf.variableGrads` over the named parameters only, keyed by parameter name. Parameters left out (frozen ones)
- * get no gradient computed at all. tfjs keys its own result by each Variable's internal name, which is not the
- * Hugging Face name, so the keys are mapped back here.
+ * Gradients of the named parameters only (backprop.ts), keyed by parameter name. Parameters left out (frozen
+ * ones) get no gradient computed at all.
  */
 export function gradsByName(
   lossFn: () => tf.Scalar,
@@ -28,15 +31,8 @@ export function gradsByName(
     if (!variable) throw new TrainInputError(`no parameter named ${name}`);
     return variable;
   });
-  const { value, grads } = tf.variableGrads(lossFn, variables);
-  return { loss: value, grads: new Map(names.map((name, i) => [name, grads[variables[i].name]])) };
-}
-
-export interface ClippedGradients {
-  /** New tensors (the caller disposes them); the input gradients are left as they were. */
-  grads: Map<string, tf.Tensor>;
-  /** The global L2 norm BEFORE clipping, still on the device: read it with the loss in one readback. */
-  norm: tf.Scalar;
+  const { value, grads } = variableGrads(lossFn, variables);
+  return { loss: value, grads: new Map(names.flatMap((name, i) => (grads[i] ? [[name, grads[i]]] : []))) };
 }
 
 /** The global L2 norm of all gradients, on the device; non-finite when any gradient holds a NaN or Inf. */
@@ -44,28 +40,23 @@ export function globalNorm(grads: ReadonlyMap<string, tf.Tensor>): tf.Scalar {
   return tf.tidy(() => {
     const values = [...grads.values()];
     // One squared sum per tensor, stacked (concat splits its inputs into chunks the device can bind; addN does not).
-    const total = values.length === 0 ? tf.scalar(0) : tf.stack(values.map((g) => g.square().sum())).sum();
+    // Each square is freed as soon as it is summed: kept to the end of the tidy they would hold one more copy of
+    // every gradient at the step's peak (418 MB for bert-base).
+    const total = values.length === 0 ? tf.scalar(0) : tf.stack(values.map((g) => tf.tidy(() => g.square().sum()))).sum();
     return total.sqrt() as tf.Scalar;
   });
 }
 
 /**
- * Scales all gradients by min(1, maxNorm / (norm + 1e-6)), as `torch.nn.utils.clip_grad_norm_` does. The scale is
- * applied on the device whatever its value, so clipping costs no readback. A non-finite norm (a NaN or Inf
- * gradient) makes every clipped gradient NaN: check `norm` before stepping the optimizer.
+ * The factor `torch.nn.utils.clip_grad_norm_` scales every gradient by: min(1, maxNorm / (norm + 1e-6)). It is a
+ * number, not a tensor: the norm is read back before every update anyway, and the optimizer applies the factor as
+ * it reads each gradient (adamw.ts), so clipping costs neither a gradient-sized copy nor a dispatch per tensor.
  */
-export function clipByGlobalNorm(grads: ReadonlyMap<string, tf.Tensor>, maxNorm: number): ClippedGradients {
+export function clipScale(norm: number, maxNorm: number): number {
   if (!(maxNorm > 0 && Number.isFinite(maxNorm))) {
     throw new TrainInputError(`maxGradNorm must be a number > 0, got ${maxNorm}`, 'maxGradNorm');
   }
-  const names = [...grads.keys()];
-  // tf.tidy keeps tensors returned in arrays and plain objects, not in a Map: build the Map outside.
-  const [norm, ...clipped] = tf.tidy(() => {
-    const norm = globalNorm(grads);
-    const scale = tf.minimum(1, tf.div(maxNorm, norm.add(1e-6)));
-    return [norm, ...[...grads.values()].map((g) => g.mul(scale))];
-  });
-  return { grads: new Map(names.map((name, i) => [name, clipped[i]])), norm: norm as tf.Scalar };
+  return Math.min(1, maxNorm / (norm + 1e-6));
 }
 
 interface Sum {

@@ -10,7 +10,7 @@ import { bertForward } from '../model/bert';
 import type { BertConfig } from '../model/config';
 import { classificationHead, mlmHead } from '../model/heads';
 import { crossEntropyLoss, mseLoss } from '../model/losses';
-import type { DropoutOptions } from '../model/nn';
+import type { ForwardOptions } from '../model/bert';
 import type { BertParams } from '../model/params';
 
 export type Task = 'classify' | 'mlm';
@@ -27,7 +27,7 @@ export interface TaskOutput {
 }
 
 /** Forward pass and loss; `masked` is required for MLM (the batch's corrupted ids and targets). */
-export function taskForward(model: Model, task: Task, batch: Batch, masked: MaskedBatch | undefined, opts: DropoutOptions): TaskOutput {
+export function taskForward(model: Model, task: Task, batch: Batch, masked: MaskedBatch | undefined, opts: ForwardOptions): TaskOutput {
   const { params, config } = model;
   if (task === 'mlm') {
     if (!masked) throw new Error('an MLM step needs a masked batch');

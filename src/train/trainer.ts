@@ -20,12 +20,13 @@ import type { LiveState, TrainerCheckpoint } from './checkpoint';
 import type { TrainingArgs } from './defaults';
 import { freezeMapAt, freezeScheduleFor, parseFreezeSpec, trainableParamNames, type FreezeMap, type FreezeSchedule } from './freeze';
 import { TrainInputError } from './errors';
-import { clipByGlobalNorm, globalNorm, GradAccumulator, gradsByName } from './gradients';
+import { clipScale, globalNorm, GradAccumulator, gradsByName } from './gradients';
 import { buildParamGroups, decayNames, type GroupId, type ParamGroups } from './groups';
 import { groupLrs, lrScaleAt, paramLrs } from './lr';
 import { evaluateModel, EvaluationCancelled, type EvalMetrics, type EvalOptions } from './evaluate';
 import { EarlyStopping } from './metrics';
 import { taskForward, type Model, type Task } from './objective';
+import { createSnapshot, readAll, type WeightSnapshot } from './snapshot';
 
 export interface StepMetrics {
   step: number;
@@ -116,8 +117,8 @@ export class Trainer {
   private liveFreeze: (LiveState['freeze'] & { schedule: FreezeSchedule }) | null = null;
   private control: 'run' | 'pause' | 'stop' = 'run';
   private wake: (() => void) | null = null;
-  /** The best evaluation's weights, allocated once so tensor counts stay flat across improvements. */
-  private readonly bestWeights: Map<string, tf.Variable> | null;
+  /** The best evaluation's weights. */
+  private readonly bestWeights: WeightSnapshot | null;
   private best: EvalMetrics | null = null;
   private step = 0;
 
@@ -141,9 +142,7 @@ export class Trainer {
     this.earlyStopping = args.earlyStoppingPatience > 0 && init.validation.length > 0
       ? new EarlyStopping({ patience: args.earlyStoppingPatience, minDelta: args.earlyStoppingMinDelta, mode: 'min' })
       : null;
-    this.bestWeights = init.validation.length > 0
-      ? new Map([...model.params].map(([name, variable]) => [name, tf.variable(variable, false)]))
-      : null;
+    this.bestWeights = init.validation.length > 0 ? createSnapshot(model.params) : null;
     if (init.resume) this.restore(init.resume);
   }
 
@@ -155,7 +154,7 @@ export class Trainer {
     assignParams(this.init.model.params, checkpoint.params);
     this.optimizer.loadState(checkpoint.optimizer);
     if (checkpoint.best && this.bestWeights) {
-      assignParams(this.bestWeights, checkpoint.best.weights);
+      this.bestWeights.load(checkpoint.best.weights);
       this.best = checkpoint.best.metrics;
     }
     if (checkpoint.earlyStopping) this.earlyStopping?.restore(checkpoint.earlyStopping);
@@ -173,7 +172,7 @@ export class Trainer {
 
   /** The run's state between two optimizer steps (reads every tensor back: for checkpoints, not every step). */
   async checkpoint(): Promise<TrainerCheckpoint> {
-    const best = this.best && this.bestWeights ? { metrics: this.best, weights: await readAll(this.bestWeights) } : null;
+    const best = this.best && this.bestWeights ? { metrics: this.best, weights: await this.bestWeights.read() } : null;
     return {
       step: this.step,
       params: await readAll(this.init.model.params),
@@ -276,7 +275,7 @@ export class Trainer {
     } finally {
       this.accumulator.dispose();
       this.optimizer.dispose();
-      tf.dispose([...(this.bestWeights?.values() ?? [])]);
+      this.bestWeights?.dispose();
     }
     return { outcome, message, steps: this.step, history: this.history, best: this.best ?? undefined, weightsFrom };
   }
@@ -284,7 +283,7 @@ export class Trainer {
   /** Puts the best evaluation's weights back when there was one; the model keeps them after any outcome. */
   private restoreBest(): WeightsOrigin {
     if (!this.best || !this.bestWeights) return { step: this.step, source: 'last-step' };
-    this.copyWeights(this.bestWeights, this.init.model.params);
+    this.bestWeights.restoreInto(this.init.model.params);
     return { step: this.best.step, source: 'best' };
   }
 
@@ -320,7 +319,7 @@ export class Trainer {
     const decision = this.earlyStopping?.update(metrics.loss, this.step);
     metrics.isBest = decision ? decision.improved : true;
     if (metrics.isBest && this.bestWeights) {
-      this.copyWeights(this.init.model.params, this.bestWeights);
+      await this.bestWeights.save(this.init.model.params);
       this.best = metrics;
     }
     this.history.evals.push(metrics);
@@ -337,28 +336,34 @@ export class Trainer {
     const frozenMap = this.frozenNow;
     const names = trainableParamNames(this.groups, frozenMap);
     const losses: tf.Scalar[] = [];
+    let stepGrads: Map<string, tf.Tensor> | undefined;
     for (const [i, batch] of micro.entries()) {
       const masked = task === 'mlm' ? this.mask(batch, this.rng.fork(`mlm:${this.step}:${i}`)) : undefined;
       const seed = this.rng.fork(`dropout:${this.step}:${i}`).int(2 ** 31);
       const { loss, grads } = gradsByName(
-        () => taskForward(model, task, batch, masked, { training: true, seed }).loss,
+        () => taskForward(model, task, batch, masked, { training: true, seed, gradientCheckpointing: args.gradientCheckpointing }).loss,
         model.params,
         names,
       );
-      this.accumulator.add(grads);
       losses.push(loss);
-      tf.dispose([...grads.values()]);
+      if (micro.length === 1) {
+        stepGrads = grads;
+      } else {
+        this.accumulator.add(grads);
+        tf.dispose([...grads.values()]);
+      }
     }
-    const mean = this.accumulator.mean();
-    this.accumulator.reset();
-    const clipped = args.maxGradNorm > 0 ? clipByGlobalNorm(mean, args.maxGradNorm) : null;
-    const grads = clipped ? clipped.grads : mean;
-    // Without clipping the norm is still read: a NaN gradient can come with a finite loss.
-    const norm = clipped ? clipped.norm : globalNorm(mean);
-    const readback = tf.tidy(() => tf.stack([tf.stack(losses).mean(), norm]));
+    // One micro-batch (the default) uses its gradients as they are: summing them into the accumulator's buffers
+    // would hold one more weight-sized copy for the whole run.
+    if (micro.length > 1) {
+      stepGrads = this.accumulator.mean();
+      this.accumulator.reset();
+    }
+    const grads = stepGrads!;
+    // The norm is read even without clipping: a NaN gradient can come with a finite loss.
+    const readback = tf.tidy(() => tf.stack([tf.stack(losses).mean(), globalNorm(grads)]));
     const [loss, gradNorm] = await readback.data();
-    tf.dispose([readback, ...losses, norm]);
-    if (clipped) tf.dispose([...mean.values()]);
+    tf.dispose([readback, ...losses]);
 
     let failure: string | null = null;
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
@@ -366,7 +371,8 @@ export class Trainer {
     } else {
       const lrs = this.groupLrs();
       const scale = lrScaleAt(this.step, this.totalSteps, { kind: args.schedule, warmupRatio: args.warmupRatio });
-      this.optimizer.step(grads, paramLrs(this.groups, lrs, scale));
+      const gradScale = args.maxGradNorm > 0 ? clipScale(gradNorm, args.maxGradNorm) : 1;
+      this.optimizer.step(grads, paramLrs(this.groups, lrs, scale), gradScale);
       this.step += 1;
       const seconds = (performance.now() - started) / 1000;
       const examples = micro.reduce((n, b) => n + b.validRows, 0);
@@ -446,16 +452,6 @@ export class Trainer {
     return maskTokens(batch, { tokenizer, rng, probability: args.mlmProbability, wholeWord: args.wholeWordMasking });
   }
 
-  private copyWeights(from: ReadonlyMap<string, tf.Tensor>, to: ReadonlyMap<string, tf.Variable>): void {
-    for (const [name, value] of from) to.get(name)!.assign(value);
-  }
-}
-
-/** Every tensor's values by name, read back to the CPU. */
-async function readAll(tensors: ReadonlyMap<string, tf.Tensor>): Promise<Map<string, { shape: number[]; data: Float32Array }>> {
-  const out = new Map<string, { shape: number[]; data: Float32Array }>();
-  for (const [name, tensor] of tensors) out.set(name, { shape: [...tensor.shape], data: (await tensor.data()) as Float32Array });
-  return out;
 }
 
 /** Names of the parameters holding a NaN or Inf, in one readback. */

@@ -55,11 +55,13 @@ export async function compareAdamW(steps: number): Promise<AdamWComparison> {
     for (let t = 1; t <= steps; t++) {
       const grads = gradsAt(t);
       const lrs = new Map([...grads.keys()].map((name, i) => [name, 1e-3 * (1 + i) * (1 + 0.5 * Math.sin(t))]));
+      // Odd steps clip: the fused kernel applies the clipping factor as it reads each gradient.
+      const gradScale = t % 2 === 1 ? 0.37 : 1;
       tf.env().set(FUSED_ADAMW_FLAG, true);
       fusedUsed = fusedAdamWAvailable();
-      fused.step(grads, lrs);
+      fused.step(grads, lrs, gradScale);
       tf.env().set(FUSED_ADAMW_FLAG, false);
-      reference.step(grads, lrs);
+      reference.step(grads, lrs, gradScale);
       tf.dispose([...grads.values()]);
       tensorCounts.push(tf.memory().numTensors);
     }
