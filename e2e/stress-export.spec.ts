@@ -1,7 +1,9 @@
-// `npm run stress`: a bert-base-sized model (110M parameters, synthetic weights) fine-tuned as a user would,
-// through the CLI and through the studio: 2 training steps on wasm, then the export, whose 440 MB
-// model.safetensors is read back here from its header to its last byte. (The export once wrote this file as
-// 0 bytes and reported success.) The studio's zip is then opened again in the studio.
+// `npm run stress`: a bert-base-sized model (110M parameters, synthetic weights) fine-tuned as a user would, at
+// the size users bring it (batch 8 × 128 tokens): through the CLI, downloading it from the local Hub server, and
+// through the studio, from a dropped folder; 3 training steps on wasm each (where the engine turns gradient
+// checkpointing on to fit wasm's 4 GiB), then the export, whose 440 MB model.safetensors is read back here from
+// its header to its last byte. (The export once wrote this file as 0 bytes and reported success.) The studio's
+// zip is then opened again in the studio.
 import { expect, test } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -10,26 +12,42 @@ import { join } from 'node:path';
 import { readSafetensors } from '../src/io/safetensors';
 import { toySentimentCsv } from '../tools/testing/fixtures';
 import { writeSyntheticBertBase } from '../tools/testing/bertBase';
+import { startHubServer } from '../tools/testing/hubServer';
 import { cli, expectSuccess, safetensorsHeader } from './cliRun';
 import { openStudioOnWasm } from './journey';
 
 test.skip(!process.env.STRESS, 'run with npm run stress');
 
-test('a bert-base-sized model trains in the CLI and exports a complete, checked model.safetensors', async () => {
+/** Rows long enough to fill 128 tokens: each toy sentence's words, repeated. */
+function longRowsCsv(rows: number): string {
+  const [header, ...lines] = toySentimentCsv(rows).trim().split('\n');
+  return `${[header, ...lines.map((line) => {
+    const comma = line.lastIndexOf(',');
+    return `${Array.from({ length: 30 }, () => line.slice(0, comma)).join(' ')},${line.slice(comma + 1)}`;
+  })].join('\n')}\n`;
+}
+
+const CHECKPOINTING = /Gradient checkpointing is on: at batch 8 × 128 tokens/;
+
+test('a bert-base-sized model downloads from the Hub, trains at batch 8 × 128 in the CLI and exports a complete, checked model.safetensors', async () => {
   test.setTimeout(1_800_000);
   const dir = mkdtempSync(join(tmpdir(), 'bert-studio-stress-'));
+  const modelDir = join(dir, 'bert-base');
+  writeSyntheticBertBase(modelDir);
+  const hub = await startHubServer({ 'synthetic/bert-base': modelDir });
   try {
-    const modelDir = join(dir, 'bert-base');
-    const inputBytes = writeSyntheticBertBase(modelDir);
-    const data = join(dir, 'toy.csv');
-    writeFileSync(data, toySentimentCsv(32));
+    const inputBytes = statSync(join(modelDir, 'model.safetensors')).size;
+    const data = join(dir, 'long.csv');
+    writeFileSync(data, longRowsCsv(64));
     const out = join(dir, 'out');
     const started = Date.now();
     const train = await cli([
-      'train', '--data', data, '--task', 'classify', '--model', modelDir, '--out', out,
-      '--max-steps', '2', '--batch-size', '2', '--max-length', '16', '--backend', 'wasm',
+      'train', '--data', data, '--task', 'classify', '--model', 'synthetic/bert-base', '--hub-endpoint', hub.endpoint, '--out', out,
+      '--max-steps', '3', '--batch-size', '8', '--max-length', '128', '--backend', 'wasm',
     ]);
     expectSuccess(train);
+    expect(train.stderr).toMatch(CHECKPOINTING);
+    expect(hub.requests.some((request) => request.file === 'model.safetensors')).toBe(true);
     const seconds = (Date.now() - started) / 1000;
 
     const path = join(out, 'model.safetensors');
@@ -43,22 +61,23 @@ test('a bert-base-sized model trains in the CLI and exports a complete, checked 
     // The pretrained weights plus the new classifier head (2 labels over 768 features).
     expect(entries.map(([name]) => name)).toContain('classifier.weight');
     expect(size).toBeGreaterThan(inputBytes);
-    const figures = `bert-base CLI train (2 steps, wasm) + export: ${seconds.toFixed(0)} s; model.safetensors ${(size / 2 ** 20).toFixed(1)} MiB, ${entries.length} tensors, read back`;
+    const figures = `bert-base CLI Hub download + train (3 steps of 8 × 128, wasm) + export: ${seconds.toFixed(0)} s; model.safetensors ${(size / 2 ** 20).toFixed(1)} MiB, ${entries.length} tensors, read back`;
     console.log(figures);
     test.info().annotations.push({ type: 'figures', description: figures });
   } finally {
+    await hub.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test('a bert-base-sized model loads from a folder in the studio, trains, downloads as a zip and opens again', async ({ page }, testInfo) => {
+test('a bert-base-sized model loads from a folder in the studio, trains at batch 8 × 128, downloads as a zip and opens again', async ({ page }, testInfo) => {
   test.setTimeout(1_800_000);
   const dir = mkdtempSync(join(tmpdir(), 'bert-studio-stress-'));
   try {
     const modelDir = join(dir, 'bert-base');
     writeSyntheticBertBase(modelDir);
-    const data = join(dir, 'toy.csv');
-    writeFileSync(data, toySentimentCsv(32));
+    const data = join(dir, 'long.csv');
+    writeFileSync(data, longRowsCsv(64));
     const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(0);
 
     await openStudioOnWasm(page);
@@ -70,10 +89,11 @@ test('a bert-base-sized model loads from a folder in the studio, trains, downloa
 
     await page.getByLabel('Choose data file').setInputFiles(data);
     await expect(page.getByRole('heading', { name: 'Data quality' })).toBeVisible({ timeout: 120_000 });
-    await page.getByLabel('Batch size', { exact: true }).fill('2');
-    await page.getByLabel('Max length', { exact: true }).fill('16');
+    await page.getByLabel('Batch size', { exact: true }).fill('8');
+    await page.getByLabel('Max length', { exact: true }).fill('128');
+    await expect(model).toContainText(CHECKPOINTING); // the Model panel's plan, before the run
     await page.locator('details.training-advanced > summary').click();
-    await page.getByLabel('Max steps', { exact: true }).fill('2');
+    await page.getByLabel('Max steps', { exact: true }).fill('3');
     started = Date.now();
     await page.getByRole('button', { name: 'Start training', exact: true }).click();
     await expect(page.getByRole('button', { name: 'Start training', exact: true })).toBeEnabled({ timeout: 900_000 });
@@ -103,7 +123,7 @@ test('a bert-base-sized model loads from a folder in the studio, trains, downloa
     await expect(model).toContainText('Vocabulary30,522');
     const reopenSeconds = seconds(started);
 
-    const figures = `bert-base in the studio (wasm): folder load ${loadSeconds} s, 2 steps ${trainSeconds} s, zip export ${exportSeconds} s `
+    const figures = `bert-base in the studio (wasm): folder load ${loadSeconds} s, 3 steps of 8 × 128 ${trainSeconds} s, zip export ${exportSeconds} s `
       + `(${(zipBytes / 2 ** 20).toFixed(1)} MiB zip, model.safetensors ${(safetensorsBytes / 2 ** 20).toFixed(1)} MiB, ${weights.tensors.size} tensors), re-import ${reopenSeconds} s`;
     console.log(figures);
     testInfo.annotations.push({ type: 'figures', description: figures });

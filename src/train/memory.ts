@@ -1,11 +1,13 @@
 /**
- * Rough GPU memory of fine-tuning, in float32 bytes: weights, AdamW's two moment tensors, gradients, and the
- * activations the backward pass keeps. Per layer and token the forward pass keeps about
- * 13·hidden + 2·intermediate floats (layer input, Q, K, V, context, attention output, dropout and
- * LayerNorm inputs/outputs, GELU input and output) plus 3·heads·seq for the attention scores, their softmax
- * and its dropout, as in Korthikanti et al. 2022 ("Reducing Activation Recomputation"), counted in float32.
- * The MLM head adds logits and softmax over the vocabulary for every token. tfjs's buffer pool keeps
- * freed buffers, so real use sits above this estimate.
+ * The memory fine-tuning needs at its peak, in float32 bytes: weights, AdamW's two moment tensors, gradients, and
+ * the activations the backward pass keeps. The activation terms are counted from what tfjs 4.22's tape keeps for
+ * one BERT layer with this studio's kernels, and checked against the peak of live tfjs bytes measured in training
+ * steps of bert-base-shaped models on wasm (docs/PERFORMANCE.md, "Memory"): per token, a layer keeps about
+ * 40·hidden + 3·intermediate + 8·heads·seq floats (its inputs, Q/K/V and their per-head copies, the attention
+ * scores, softmax and dropout masks, LayerNorm and GELU inputs), and the embeddings and the backward pass's
+ * working set about 32·hidden more. With gradient checkpointing a layer keeps only its input, and one layer's
+ * activations exist again while it is recomputed. The sum of the parts sits a few percent above the measured
+ * peaks (the gradients of the lower layers do not yet exist when the upper layers' activations are largest).
  */
 import type { Task } from './objective';
 
@@ -18,6 +20,8 @@ export interface MemoryEstimate {
   gradients: number;
   activations: number;
   total: number;
+  /** Whether the activations are those of gradient checkpointing (each layer's input, one layer recomputed). */
+  gradientCheckpointing: boolean;
 }
 
 /** The sizes the estimate reads (the worker's ModelSummary has them all). */
@@ -30,20 +34,95 @@ export interface ArchitectureSizes {
   numParams: number;
 }
 
-export function estimateMemory(summary: ArchitectureSizes, batch: number, seqLen: number, task: Task = 'classify'): MemoryEstimate {
+export function estimateMemory(
+  summary: ArchitectureSizes,
+  batch: number,
+  seqLen: number,
+  task: Task = 'classify',
+  gradientCheckpointing = false,
+): MemoryEstimate {
   for (const [name, value] of [['batch', batch], ['sequence length', seqLen]] as const) {
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number >= 1, got ${value}`);
   }
   const { numLayers, hiddenSize: h, numHeads: heads, intermediateSize: inter, vocabSize, numParams } = summary;
   const weights = numParams * FLOAT_BYTES;
   const tokens = batch * seqLen;
-  const perLayerPerToken = 13 * h + 2 * inter + 3 * heads * seqLen;
-  const embeddings = 4 * h; // sum of the three embeddings, LayerNorm output, dropout
+  const perLayer = 40 * h + 3 * inter + 8 * heads * seqLen;
+  const embeddings = 32 * h;
   const head = task === 'mlm' ? 2 * h + 2 * vocabSize : 0; // transform + LayerNorm, logits + softmax
-  const activations = tokens * (numLayers * perLayerPerToken + embeddings + head) * FLOAT_BYTES;
+  const perToken = gradientCheckpointing ? numLayers * h + perLayer + embeddings + head : numLayers * perLayer + embeddings + head;
+  const activations = tokens * perToken * FLOAT_BYTES;
   const optimizer = 2 * weights;
   const gradients = weights;
-  return { weights, optimizer, gradients, activations, total: weights + optimizer + gradients + activations };
+  return { weights, optimizer, gradients, activations, total: weights + optimizer + gradients + activations, gradientCheckpointing };
+}
+
+/**
+ * The estimated peak a backend can hold, or null where no fixed bound is known (WebGPU: the adapter and driver
+ * decide; cpu: the JavaScript heap). wasm's heap is 32-bit, 4 GiB; tfjs-wasm's allocator needed up to 1.29× the
+ * peak of live tensors in the runs measured (fragmentation), so 3 GiB of estimated peak is what a run may plan.
+ */
+export function memoryBudget(backend: string): number | null {
+  return backend === 'wasm' ? 3 * 2 ** 30 : null;
+}
+
+export interface MemoryPlan {
+  gradientCheckpointing: boolean;
+  estimate: MemoryEstimate;
+  /** Why gradient checkpointing was turned on, for the user; null when the settings stand as given. */
+  note: string | null;
+}
+
+const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20).toLocaleString('en-US')} MB`;
+
+/** The largest batch whose estimate fits `budget` at this length, with checkpointing on; 0 if none does. */
+export function largestBatch(sizes: ArchitectureSizes, seqLen: number, task: Task, budget: number): number {
+  const fixed = estimateMemory(sizes, 1, seqLen, task, true);
+  const perExample = fixed.activations;
+  const room = budget - (fixed.total - perExample);
+  return room < perExample ? 0 : Math.floor(room / perExample);
+}
+
+/**
+ * How a run fits the backend: as asked where it fits (or where the backend states no bound), with gradient
+ * checkpointing where only that fits, and otherwise an error naming the largest batch that would.
+ */
+export function planMemory(
+  sizes: ArchitectureSizes,
+  batch: number,
+  seqLen: number,
+  task: Task,
+  backend: string,
+  gradientCheckpointing: boolean,
+): MemoryPlan {
+  const asked = estimateMemory(sizes, batch, seqLen, task, gradientCheckpointing);
+  const budget = memoryBudget(backend);
+  if (budget === null || asked.total <= budget) return { gradientCheckpointing, estimate: asked, note: null };
+  const checkpointed = estimateMemory(sizes, batch, seqLen, task, true);
+  if (checkpointed.total <= budget) {
+    return {
+      gradientCheckpointing: true,
+      estimate: checkpointed,
+      note:
+        `Gradient checkpointing is on: at batch ${batch} × ${seqLen} tokens this run needs about ${mb(asked.total)}, more than ` +
+        `${backend}'s ${mb(budget)}; recomputing each layer in the backward pass brings it to ${mb(checkpointed.total)}, ` +
+        'for about a third more time per step.',
+    };
+  }
+  const largest = largestBatch(sizes, seqLen, task, budget);
+  throw new MemoryError(
+    `At batch ${batch} × ${seqLen} tokens this run needs about ${mb(checkpointed.total)} even with gradient checkpointing, more ` +
+      `than ${backend}'s ${mb(budget)}. ` +
+      (largest > 0
+        ? `The largest batch that fits at ${seqLen} tokens is ${largest} (use gradient accumulation for a larger effective batch), `
+        : `No batch fits at ${seqLen} tokens; `) +
+      'or switch to WebGPU on a GPU.',
+  );
+}
+
+/** A run that cannot fit the backend's memory, said before anything is allocated. */
+export class MemoryError extends Error {
+  override name = 'MemoryError';
 }
 
 /** Errors that mean an allocation failed: WebGPU and wasm phrase them differently, V8 too. */

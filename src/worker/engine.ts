@@ -26,7 +26,7 @@ import type { LabelSpace } from '../data/labels';
 import { DEFAULT_TRAINING_ARGS, validateTrainingArgs, type TrainingArgs } from '../train/defaults';
 import type { Progress } from '../progress';
 import { evaluateModel } from '../train/evaluate';
-import { isOutOfMemory, outOfMemoryAdvice } from '../train/memory';
+import { isOutOfMemory, outOfMemoryAdvice, planMemory } from '../train/memory';
 import { suggestTrainingArgs } from '../train/suggest';
 import { buildParamGroups } from '../train/groups';
 import type { LrSweepSettings } from '../train/lrFinder';
@@ -454,11 +454,17 @@ export class Engine {
   private async runInputs(partial: Partial<TrainingArgs>, purpose: string): Promise<Omit<TrainerInit, 'hooks'>> {
     const pretrained = this.requireModel();
     if (!this.data) throw new Error(`Load a dataset before ${purpose}.`);
-    const args = validateTrainingArgs({ ...this.suggested(partial), ...definedOnly(partial) });
+    let args = validateTrainingArgs({ ...this.suggested(partial), ...definedOnly(partial) });
     if (args.maxLength > pretrained.config.maxPositionEmbeddings) {
       throw new Error(`Max length ${args.maxLength} exceeds the model's ${pretrained.config.maxPositionEmbeddings} positions.`);
     }
     const { prepared, spec } = this.data;
+    // Before anything is allocated: a run too large for the backend is refused with the batch that fits, or made to fit.
+    const plan = planMemory(this.summary(), args.batchSize, args.maxLength, spec.task, tf.getBackend(), args.gradientCheckpointing);
+    if (plan.note) {
+      args = { ...args, gradientCheckpointing: plan.gradientCheckpointing };
+      this.emit({ type: 'log', level: 'info', message: plan.note });
+    }
     const data = this.encode(args);
     if (data.train.length !== prepared.split.train.length) {
       const message = `Packed ${prepared.split.train.length} training rows into ${data.train.length} sequences of up to ${args.maxLength} tokens.`;

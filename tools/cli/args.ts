@@ -13,7 +13,7 @@ commands:
           [--epochs N] [--lr X|auto] [--batch-size N] [--max-length N] [--warmup-ratio X] [--weight-decay X]
           [--schedule linear|cosine|constant] [--grad-accum N] [--freeze SPEC] [--llrd X] [--head-lr-mult X]
           [--eval-every N] [--patience N] [--val-split X] [--max-steps N] [--seed N]
-          [--whole-word-masking] [--no-pack] [--predict-data FILE --predict-out FILE.jsonl]
+          [--whole-word-masking] [--no-pack] [--gradient-checkpointing] [--predict-data FILE --predict-out FILE.jsonl]
           [--init pretrained|random]
   predict --model DIR --data FILE --out FILE.jsonl [--text-column C] [--text-pair-column C]
   eval    --model DIR --data FILE [--train-data FILE] [--text-column C] [--text-pair-column C] [--label-column C]
@@ -101,6 +101,7 @@ const NUMERIC_FLAGS: Record<string, string> = {
 const BOOLEAN_FLAGS: Record<string, [string, boolean]> = {
   'whole-word-masking': ['wholeWordMasking', true],
   'no-pack': ['packSequences', false],
+  'gradient-checkpointing': ['gradientCheckpointing', true],
 };
 
 const STRING = { type: 'string' } as const;

@@ -16,6 +16,8 @@ export function ModelPanel() {
   const batch = useStudio((s) => s.args.batchSize);
   const seqLen = useStudio((s) => s.args.maxLength);
   const task = useStudio((s) => s.task);
+  const backend = useStudio((s) => s.backend?.backend ?? null);
+  const checkpointing = useStudio((s) => s.args.gradientCheckpointing);
   const runState = useStudio((s) => s.runState);
   const cancelLoad = useStudio((s) => s.cancelModelLoad);
   const cancelled = useStudio((s) => s.loadCancelled);
@@ -52,7 +54,7 @@ export function ModelPanel() {
             ]}
           />
           <LoadReport report={model.loadReport} />
-          <MemoryEstimate model={model} batch={batch} seqLen={seqLen} task={task} />
+          <MemoryEstimate model={model} batch={batch} seqLen={seqLen} task={task} backend={backend} gradientCheckpointing={checkpointing} />
         </>
       ) : (
         !loading && <p className="model-muted">No model loaded yet.</p>
