@@ -9,9 +9,25 @@ const SENTENCE = 'the cat sat on the mat.';
 
 test('a new user fine-tunes the bundled model, inspects it and exports it', async ({ page }, testInfo) => {
   test.setTimeout(900_000);
+  // Nothing the page logs as an error or a warning is expected anywhere in the journey.
+  const consoleProblems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') consoleProblems.push(`${message.type()}: ${message.text()}`);
+  });
   await openStudio(page);
   await loadSampleAndConfigure(page);
   await expect(page.getByRole('button', { name: 'Top-k + head' })).toHaveAttribute('aria-pressed', 'true');
+
+  // A file that cannot be read leaves the dataset loaded, and says why beside the drop zone that received it.
+  const dataPanel = page.getByRole('region', { name: 'Data', exact: true });
+  await page.getByLabel('Choose data file').setInputFiles({ name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('text,label\n"unterminated,1\n') });
+  const dataError = dataPanel.getByRole('alert');
+  await expect(dataError).toContainText('This file could not be used (sentiment.csv stays loaded)');
+  await expect(dataError).toContainText('broken.csv');
+  await expect(page.getByRole('heading', { name: 'Data quality' })).toBeVisible();
+  await expect(page.getByText('Something went wrong.')).toHaveCount(0);
+  await dataError.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(dataError).toHaveCount(0);
 
   await page.getByRole('button', { name: 'Start training', exact: true }).click();
   const first = await waitForLossPoints(page, 0);
@@ -36,9 +52,11 @@ test('a new user fine-tunes the bundled model, inspects it and exports it', asyn
   await page.getByLabel('Sentence', { exact: true }).fill('typed during training');
   await expect(page.getByLabel('Sentence', { exact: true })).toHaveValue('typed during training');
 
-  await page.getByRole('button', { name: 'Pause', exact: true }).click();
-  await expect(page.getByRole('button', { name: 'Resume', exact: true })).toBeEnabled();
-  await page.getByRole('button', { name: 'Resume', exact: true }).click();
+  // The run's own Resume, in Training (Recent runs may list this run with a Resume of its checkpoint too).
+  const training = page.getByRole('region', { name: 'Training', exact: true });
+  await training.getByRole('button', { name: 'Pause', exact: true }).click();
+  await expect(training.getByRole('button', { name: 'Resume', exact: true })).toBeEnabled();
+  await training.getByRole('button', { name: 'Resume', exact: true }).click();
   await waitForLossPoints(page, first);
   await page.getByRole('button', { name: 'Stop', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Start training', exact: true })).toBeEnabled({ timeout: 120_000 });
@@ -83,4 +101,5 @@ test('a new user fine-tunes the bundled model, inspects it and exports it', asyn
   // Re-import the downloaded zip as a local model.
   await page.getByLabel('Open model zip').setInputFiles(zipPath);
   await expect(page.getByRole('region', { name: 'Model', exact: true })).toContainText('BertForSequenceClassification', { timeout: 120_000 });
+  expect(consoleProblems).toEqual([]);
 });

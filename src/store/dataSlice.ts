@@ -18,8 +18,14 @@ export interface DataSlice {
   /** Training-file rows left out of training (e.g. flagged by the quality report). */
   excludedRows: number[];
   data: DataSummary | null;
+  /**
+   * Why the last file opened could not be used, shown beside the drop zone that received it; the dataset before
+   * it stays loaded. null once a file loads or the message is dismissed.
+   */
+  dataError: { message: string; where: string | null } | null;
   setTask(task: Task): Promise<void>;
-  loadData(files: DataFiles): Promise<void>;
+  /** Loads the files with the current settings; false (the error in `error`) when they cannot be used. */
+  loadData(files: DataFiles): Promise<boolean>;
   /** Opens new files: forgets the previous file's column overrides and excluded rows, optionally switching task. */
   openData(files: DataFiles, task?: Task): Promise<void>;
   setColumns(choice: ColumnChoice): Promise<void>;
@@ -27,6 +33,7 @@ export interface DataSlice {
   /** Excludes the rows of every quality issue of these kinds (all kinds when omitted). */
   excludeFlagged(kinds?: IssueKind[]): Promise<void>;
   includeAllRows(): Promise<void>;
+  dismissDataError(): void;
 }
 
 export const createDataSlice: Slice<DataSlice> = (set, get) => {
@@ -42,10 +49,10 @@ export const createDataSlice: Slice<DataSlice> = (set, get) => {
     regression: false,
     excludedRows: [],
     data: null,
+    dataError: null,
 
     async loadData(files) {
       const { task, columnChoice, regression, excludedRows } = get();
-      set({ dataFiles: files });
       const summary = await get().runTask('Reading data', () =>
         engine().call('loadData', {
           task,
@@ -58,15 +65,34 @@ export const createDataSlice: Slice<DataSlice> = (set, get) => {
           valSplit: get().args.valSplit,
         }),
       );
-      if (!summary) return;
-      set({ data: summary });
+      if (!summary) return false;
+      set({ dataFiles: files, data: summary, dataError: null });
       get().resetLrFinder();
       get().resetBaseline();
+      return true;
     },
 
     async openData(files, task) {
-      set({ task: task ?? get().task, columnChoice: {}, regression: false, excludedRows: [], data: null });
-      await get().loadData(files);
+      const { task: previousTask, dataFiles, columnChoice, regression, excludedRows } = get();
+      set({ task: task ?? previousTask, columnChoice: {}, regression: false, excludedRows: [], dataError: null });
+      if (await get().loadData(files)) return;
+      // The worker keeps its dataset when a file fails to load, and so does the page: the settings that go with it
+      // come back, and the error moves from the page's banner to the drop zone that received the file.
+      const { error, errorWhere } = get();
+      set({
+        task: previousTask,
+        dataFiles,
+        columnChoice,
+        regression,
+        excludedRows,
+        error: null,
+        errorWhere: null,
+        dataError: error ? { message: error, where: errorWhere } : null,
+      });
+    },
+
+    dismissDataError() {
+      set({ dataError: null });
     },
 
     setTask: (task) => reload({ task, columnChoice: {}, excludedRows: [] }),

@@ -22,6 +22,8 @@ export function DataSource({ disabled }: { disabled: boolean }) {
   const openData = useStudio((s) => s.openData);
   const loadData = useStudio((s) => s.loadData);
   const runTask = useStudio((s) => s.runTask);
+  const dataError = useStudio((s) => s.dataError);
+  const dismissDataError = useStudio((s) => s.dismissDataError);
 
   const openTrain = async (files: File[]) => {
     const train = dataFile(files[0]);
@@ -61,6 +63,18 @@ export function DataSource({ disabled }: { disabled: boolean }) {
         <strong>Training data</strong>: drop a CSV, TSV, JSONL or TXT file here. Columns are detected; you can change
         them below.
       </DropZone>
+      {dataError && (
+        <div className="data-error" role="alert">
+          <p>
+            <strong>This file could not be used</strong>
+            {dataFiles ? ` (${dataFiles.train.fileName} stays loaded)` : ''}: {dataError.message}
+            {dataError.where && <span className="data-muted"> Where: {dataError.where}</span>}
+          </p>
+          <button type="button" className="small" onClick={dismissDataError}>
+            Dismiss
+          </button>
+        </div>
+      )}
 
       <div className="data-row">
         <span className="data-muted">Try a sample:</span>
