@@ -68,6 +68,9 @@ test('a new user fine-tunes the bundled model, inspects it and exports it', asyn
   await page.getByRole('button', { name: 'Show attention', exact: true }).click();
   const heatmap = page.getByRole('figure', { name: 'Attention heatmap', exact: true });
   await expect(heatmap.getByRole('list', { name: 'Query tokens' }).getByRole('listitem')).toHaveText(tokens, { timeout: 120_000 });
+  // One layer numbering: Hugging Face's, from layer 0 at the bottom, in the explorer as in the freeze map.
+  await expect(page.getByRole('region', { name: 'Selected head', exact: true })).toContainText('Layer 0 · head 0');
+  await expect(page.getByRole('region', { name: 'Training', exact: true })).toContainText('Layer 0');
 
   // Playground: the fine-tuned classifier gives a probability per label.
   await page.getByLabel('Text to classify').fill('a wonderful little hotel with friendly staff');

@@ -17,7 +17,7 @@ const WEIGHTS_OPTIONS: { value: WeightsView; label: string; hint: string }[] = [
 
 const ROLLOUT_HELP =
   'Mean: the average of the layer’s heads. Rollout (Abnar & Zuidema, 2020): each layer’s mean attention plus ' +
-  'the residual connection, 0.5·A + 0.5·I with rows renormalised, multiplied from layer 1 up to this layer — ' +
+  'the residual connection, 0.5·A + 0.5·I with rows renormalised, multiplied from layer 0 up to this layer — ' +
   'how much each input token flows into each position.';
 
 const HIDE_HELP =
@@ -66,7 +66,7 @@ function Views({ prepared }: { prepared: PreparedAttention }) {
     [prepared, weights, choice, allHeads, hideSpecial],
   );
   const headNames = useMemo(
-    () => (allHeads ? Array.from({ length: dims.heads }, (_, h) => `Head ${h + 1}`) : [describeChoice(choice)]),
+    () => (allHeads ? Array.from({ length: dims.heads }, (_, h) => `Head ${h}`) : [describeChoice(choice)]),
     [allHeads, dims.heads, choice],
   );
 
@@ -151,7 +151,7 @@ function Views({ prepared }: { prepared: PreparedAttention }) {
           </h3>
           <label className="attention-toggle">
             <input type="checkbox" checked={allHeads} onChange={(event) => setAllHeads(event.target.checked)} />
-            All heads of layer {choice.layer + 1}
+            All heads of layer {choice.layer}
           </label>
           <HeadView tokens={view.tokens} matrices={headMatrices} names={headNames} />
         </section>

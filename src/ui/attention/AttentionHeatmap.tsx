@@ -8,7 +8,7 @@ import { HeatmapCanvas } from './HeatmapCanvas';
 export interface AttentionHeatmapProps {
   /** Accessible name of the figure, e.g. "Attention heatmap" (tests find the figure by it). */
   label: string;
-  /** Visible caption, e.g. "Fine-tuned · Layer 1 · head 2". */
+  /** Visible caption, e.g. "Fine-tuned · Layer 0 · head 1". */
   caption: string;
   tokens: string[];
   /** [query][key] */

@@ -6,7 +6,7 @@ export interface HeadViewProps {
   tokens: string[];
   /** One matrix per colour: every head of the layer, or the one chosen matrix. */
   matrices: Matrix[];
-  /** Name of each matrix for the legend, e.g. "Head 1"; one name draws no legend. */
+  /** Name of each matrix for the legend, e.g. "Head 0"; one name draws no legend. */
   names: string[];
 }
 

@@ -36,7 +36,7 @@ export const ModelView = memo(function ModelView({ grid, heads, choice, onChoose
     container.current?.querySelector<HTMLButtonElement>(`[data-layer="${next.row}"][data-column="${next.col}"]`)?.focus();
   };
 
-  const columnName = (column: number): string => (column < heads ? `H${column + 1}` : column === heads ? 'Mean' : 'Rollout');
+  const columnName = (column: number): string => (column < heads ? `H${column}` : column === heads ? 'Mean' : 'Rollout');
 
   return (
     <div
@@ -55,7 +55,7 @@ export const ModelView = memo(function ModelView({ grid, heads, choice, onChoose
       ))}
       {grid.map((row, layer) => [
         <span key={`layer-${layer}`} className="attention-model-view-layer" aria-hidden="true">
-          L{layer + 1}
+          L{layer}
         </span>,
         ...row.map((matrix, column) => {
           const cellChoice = choiceAt(layer, column, heads);

@@ -63,10 +63,10 @@ describe('checkAttentionMap', () => {
   it.each([
     ['no tokens', map([], []), /no tokens/],
     ['no layers', map([]), /no layers/],
-    ['a layer without heads', map([[]]), /layer 1 has no heads/],
-    ['uneven head counts', map([[identity3, identity3], [identity3]]), /layer 2 has 1 heads, layer 1 has 2/],
-    ['a missing row', map([[identity3.slice(0, 2)]]), /layer 1 head 1 has 2 rows for 3 tokens/],
-    ['a short row', map([[[[1, 0, 0], [0, 1], [0, 0, 1]]]]), /layer 1 head 1 row 2 has 2 values for 3 tokens/],
+    ['a layer without heads', map([[]]), /layer 0 has no heads/],
+    ['uneven head counts', map([[identity3, identity3], [identity3]]), /layer 1 has 1 heads, layer 0 has 2/],
+    ['a missing row', map([[identity3.slice(0, 2)]]), /layer 0 head 0 has 2 rows for 3 tokens/],
+    ['a short row', map([[[[1, 0, 0], [0, 1], [0, 0, 1]]]]), /layer 0 head 0 row 2 has 2 values for 3 tokens/],
     ['a NaN', map([[[[1, 0, 0], [0, NaN, 0], [0, 0, 1]]]]), /row 2 has a value that is not finite/],
   ])('rejects %s with an AttentionMapError', (_, bad, message) => {
     expect(() => checkAttentionMap(bad)).toThrow(AttentionMapError);
@@ -162,7 +162,7 @@ describe('attentionRollout', () => {
   });
 
   it('rejects a layer the model does not have', () => {
-    expect(() => attentionRollout([[attendFirst]], 1)).toThrow(/no layer 2 to roll out through \(the model has 1\)/);
+    expect(() => attentionRollout([[attendFirst]], 1)).toThrow(/no layer 1 to roll out through \(the model has 1\)/);
     expect(() => attentionRollout([[attendFirst]], -1)).toThrow(AttentionMapError);
   });
 });
@@ -177,8 +177,8 @@ describe('matrixFor', () => {
   });
 
   it('names the missing layer or head', () => {
-    expect(() => matrixFor(attentions, { kind: 'mean', layer: 2 })).toThrow(/no layer 3 \(the model has 2\)/);
-    expect(() => matrixFor(attentions, { kind: 'head', layer: 0, head: 5 })).toThrow(/no head 6 in layer 1 \(it has 2\)/);
+    expect(() => matrixFor(attentions, { kind: 'mean', layer: 2 })).toThrow(/no layer 2 \(the model has 2\)/);
+    expect(() => matrixFor(attentions, { kind: 'head', layer: 0, head: 5 })).toThrow(/no head 5 in layer 0 \(it has 2\)/);
   });
 });
 
@@ -191,10 +191,10 @@ describe('clampChoice and describeChoice', () => {
     expect(clampChoice({ kind: 'head', layer: 0, head: 1 }, dims)).toEqual({ kind: 'head', layer: 0, head: 1 });
   });
 
-  it('counts from one', () => {
-    expect(describeChoice({ kind: 'head', layer: 0, head: 1 })).toBe('Layer 1 · head 2');
-    expect(describeChoice({ kind: 'mean', layer: 2 })).toBe('Layer 3 · mean of heads');
-    expect(describeChoice({ kind: 'rollout', layer: 0 })).toBe('Rollout through layer 1');
+  it('counts from zero, as Hugging Face and the freeze map do', () => {
+    expect(describeChoice({ kind: 'head', layer: 0, head: 1 })).toBe('Layer 0 · head 1');
+    expect(describeChoice({ kind: 'mean', layer: 2 })).toBe('Layer 2 · mean of heads');
+    expect(describeChoice({ kind: 'rollout', layer: 0 })).toBe('Rollout through layer 0');
   });
 });
 

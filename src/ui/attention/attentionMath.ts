@@ -38,13 +38,13 @@ export function checkAttentionMap(map: AttentionMap): AttentionDims {
   const layers = map.attentions.length;
   if (layers === 0) throw new AttentionMapError('no layers');
   const heads = map.attentions[0].length;
-  if (heads === 0) throw new AttentionMapError('layer 1 has no heads');
+  if (heads === 0) throw new AttentionMapError('layer 0 has no heads');
   map.attentions.forEach((layer, l) => {
     if (layer.length !== heads) {
-      throw new AttentionMapError(`layer ${l + 1} has ${layer.length} heads, layer 1 has ${heads}`);
+      throw new AttentionMapError(`layer ${l} has ${layer.length} heads, layer 0 has ${heads}`);
     }
     layer.forEach((matrix, h) => {
-      const where = `layer ${l + 1} head ${h + 1}`;
+      const where = `layer ${l} head ${h}`;
       if (matrix.length !== tokens) throw new AttentionMapError(`${where} has ${matrix.length} rows for ${tokens} tokens`);
       matrix.forEach((row, q) => {
         if (row.length !== tokens) {
@@ -107,7 +107,7 @@ export function attentionRollouts(attentions: readonly Matrix[][]): Matrix[] {
 /** The rollout through one layer (0-based), R = Ã_layer · … · Ã_1. */
 export function attentionRollout(attentions: readonly Matrix[][], throughLayer = attentions.length - 1): Matrix {
   if (throughLayer < 0 || throughLayer >= attentions.length) {
-    throw new AttentionMapError(`no layer ${throughLayer + 1} to roll out through (the model has ${attentions.length})`);
+    throw new AttentionMapError(`no layer ${throughLayer} to roll out through (the model has ${attentions.length})`);
   }
   return attentionRollouts(attentions.slice(0, throughLayer + 1))[throughLayer];
 }
@@ -118,11 +118,11 @@ export function attentionRollout(attentions: readonly Matrix[][], throughLayer =
  */
 export function matrixFor(attentions: readonly Matrix[][], choice: HeadChoice, rollouts?: readonly Matrix[]): Matrix {
   const layer = attentions[choice.layer];
-  if (!layer) throw new AttentionMapError(`no layer ${choice.layer + 1} (the model has ${attentions.length})`);
+  if (!layer) throw new AttentionMapError(`no layer ${choice.layer} (the model has ${attentions.length})`);
   switch (choice.kind) {
     case 'head': {
       const head = layer[choice.head];
-      if (!head) throw new AttentionMapError(`no head ${choice.head + 1} in layer ${choice.layer + 1} (it has ${layer.length})`);
+      if (!head) throw new AttentionMapError(`no head ${choice.head} in layer ${choice.layer} (it has ${layer.length})`);
       return head;
     }
     case 'mean':
@@ -139,15 +139,18 @@ export function clampChoice(choice: HeadChoice, dims: AttentionDims): HeadChoice
   return { kind: choice.kind, layer };
 }
 
-/** "Layer 2 · head 1", "Layer 2 · mean of heads", "Rollout through layer 2" (1-based, as people count). */
+/**
+ * "Layer 1 · head 0", "Layer 1 · mean of heads", "Rollout through layer 1": numbered from 0 as Hugging Face numbers
+ * them (`encoder.layer.0` is the bottom, `attentions[layer][:, head]`), as the freeze map does.
+ */
 export function describeChoice(choice: HeadChoice): string {
   switch (choice.kind) {
     case 'head':
-      return `Layer ${choice.layer + 1} · head ${choice.head + 1}`;
+      return `Layer ${choice.layer} · head ${choice.head}`;
     case 'mean':
-      return `Layer ${choice.layer + 1} · mean of heads`;
+      return `Layer ${choice.layer} · mean of heads`;
     case 'rollout':
-      return `Rollout through layer ${choice.layer + 1}`;
+      return `Rollout through layer ${choice.layer}`;
   }
 }
 

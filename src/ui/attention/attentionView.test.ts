@@ -84,7 +84,7 @@ describe('heatmapView', () => {
   it('renormalises rows over the tokens left when specials are hidden', () => {
     const view = heatmapView(prepared, { kind: 'mean', layer: 0 }, true);
     expect(view.tokens).toEqual(['hi', 'there']);
-    // layer 1 mean: half onto [CLS], half onto "hi" → only "hi" is left
+    // layer 0 mean: half onto [CLS], half onto "hi" → only "hi" is left
     expect(view.current).toEqual([
       [1, 0],
       [1, 0],
