@@ -5,7 +5,7 @@ import { formatPercent, Panel, StatList } from '../common';
 import { isActive } from '../training/run';
 import { BaselineComparison } from './BaselineComparison';
 import { ConfusionMatrix } from './ConfusionMatrix';
-import { classNames, classRows, headline, mistakeCount, type MistakeFilter } from './evaluation';
+import { classNames, classRows, headline, mistakeCount, notLearned, type MistakeFilter } from './evaluation';
 import { Mistakes } from './Mistakes';
 import './evaluation.css';
 
@@ -53,6 +53,7 @@ function Report({ evaluation, labels }: { evaluation: EvalMetrics; labels: strin
           {evaluation.isBest && evaluation.step > 0 ? ' · best so far' : ''}
         </span>
       </div>
+      <NotLearned evaluation={evaluation} names={names} />
       <BaselineComparison evaluation={evaluation} />
       {report && (
         <>
@@ -115,5 +116,23 @@ function Bar({ value }: { value: number }) {
       {formatPercent(value)}
       <span aria-hidden="true" style={{ width: `${value * 100}%` }} />
     </span>
+  );
+}
+
+/** Says so when the numbers show a model that has not learned, and what to try. */
+function NotLearned({ evaluation, names }: { evaluation: EvalMetrics; names: readonly string[] }) {
+  const problem = notLearned(evaluation, names);
+  if (!problem) return null;
+  return (
+    <div className="evaluation-not-learned" role="status">
+      <p>
+        <strong>{problem}</strong>
+      </p>
+      <ul>
+        <li>Find a learning rate with the learning-rate finder (Training panel); small models take far higher rates than bert-base.</li>
+        <li>Train for more epochs: the first epochs of a small model often only move the classifier head.</li>
+        <li>Check the labels: the quality report flags conflicting and unbalanced ones.</li>
+      </ul>
+    </div>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EvalMetrics, MisclassifiedExample } from '../../worker/protocol';
-import { cellBackground, classNames, classRows, confusionRows, filterMistakes, headline, mistakeCount, needsLightText } from './evaluation';
+import { cellBackground, classNames, classRows, confusionRows, filterMistakes, headline, mistakeCount, needsLightText, notLearned } from './evaluation';
 
 const report = {
   accuracy: 0.75,
@@ -91,5 +91,29 @@ describe('mistakes', () => {
 
   it('counts every off-diagonal example', () => {
     expect(mistakeCount(report.confusion)).toBe(4);
+  });
+});
+
+describe('notLearned', () => {
+  const names = ['negative', 'positive'];
+  const withConfusion = (confusion: number[][], loss: number): EvalMetrics => ({
+    ...base,
+    loss,
+    classification: { ...report, confusion, perClass: confusion.map(() => ({ precision: 0, recall: 0, f1: 0, support: 1 })) },
+  });
+
+  it('says when every prediction is one class, naming it', () => {
+    const message = notLearned(withConfusion([[22, 0], [22, 0]], 0.693), names);
+    expect(message).toMatch(/^The model predicts “negative” for every row: .*still a uniform guess's\)\.$/);
+  });
+
+  it('says when the loss is still ln(classes), whatever the predictions', () => {
+    expect(notLearned(withConfusion([[12, 10], [11, 11]], Math.log(2) + 0.001), names)).toMatch(/uniform guess over 2 classes/);
+  });
+
+  it('says nothing about a model that learned, or a single-class validation set', () => {
+    expect(notLearned(withConfusion([[14, 8], [8, 14]], 0.651), names)).toBeNull();
+    expect(notLearned(withConfusion([[5, 0], [0, 0]], 0.2), names)).toBeNull();
+    expect(notLearned({ ...base }, names)).toBeNull();
   });
 });

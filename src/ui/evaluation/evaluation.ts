@@ -105,3 +105,25 @@ export function filterMistakes(mistakes: readonly MisclassifiedExample[], filter
 export function mistakeCount(confusion: readonly (readonly number[])[]): number {
   return confusion.reduce((total, row, label) => total + row.reduce((n, count, predicted) => n + (label === predicted ? 0 : count), 0), 0);
 }
+
+/**
+ * Why an evaluation shows a model that has not learned, or null: every prediction one class (with more than one
+ * class among the labels), or a validation loss still at ln(classes), what a uniform guess scores and where a
+ * fresh classifier head starts. Either looks like a result in the numbers, so the panel says it in words.
+ */
+export function notLearned(evaluation: EvalMetrics, names: readonly string[]): string | null {
+  const report = evaluation.classification;
+  if (!report) return null;
+  const classes = report.confusion.length;
+  const predicted = report.confusion[0].map((_, p) => report.confusion.reduce((n, row) => n + row[p], 0));
+  const present = report.confusion.filter((row) => row.some((count) => count > 0)).length;
+  const only = predicted.filter((count) => count > 0);
+  const chance = Math.log(classes);
+  const flat = classes > 1 && Math.abs(evaluation.loss - chance) < 0.01 * chance;
+  if (present > 1 && only.length === 1) {
+    const name = names[predicted.findIndex((count) => count > 0)] ?? 'one class';
+    return `The model predicts “${name}” for every row: it has not learned to tell the classes apart${flat ? ` (the validation loss, ${formatSmall(evaluation.loss)}, is still a uniform guess's)` : ''}.`;
+  }
+  if (flat) return `The validation loss, ${formatSmall(evaluation.loss)}, is still what a uniform guess over ${classes} classes scores: the model has not learned yet.`;
+  return null;
+}
