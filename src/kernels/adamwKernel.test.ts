@@ -66,42 +66,64 @@ describe('fused AdamW on wasm', () => {
     }
   });
 
-  it('updates in place when nothing else holds the memory, and copies when a clone shares it', async () => {
+  it('updates the moments in place when nothing else holds them, and always gives the weight new memory', async () => {
     await initBackend('wasm');
     try {
-      const step = (inPlace: boolean, keepClone: boolean) => {
+      const update = { ...UPDATE, decay: 0.99, gradScale: 0.5 };
+      const make = () => tf.tidy(() => [[3, 4], [3, 4], [3, 4], [3, 4]].map((shape, i) => tf.randomNormal(shape, 0, 1, 'float32', 30 + i)));
+      const step = (inPlace: boolean, cloneM: boolean) => {
         tf.env().set(WASM_IN_PLACE_ADAMW_FLAG, inPlace);
-        const params = new Map([['w', tf.tidy(() => tf.variable(tf.randomNormal([6, 4], 0, 1, 'float32', 3)))]]);
-        const w = params.get('w')!;
-        const clone = keepClone ? tf.clone(w) : null;
-        const before = clone ? [...clone.dataSync()] : null;
-        const optimizer = new AdamW(params, new Set(['w']), { weightDecay: 0.01 });
-        const lrs = new Map([['w', 1e-2]]);
-        const dataIds: tf.DataId[] = [w.dataId];
-        for (let i = 0; i < 3; i++) {
-          const grads = new Map([['w', tf.randomNormal([6, 4], 0, 1, 'float32', 20 + i)]]);
-          optimizer.step(grads, lrs, 0.5);
-          tf.dispose([...grads.values()]);
-          dataIds.push(w.dataId);
-        }
-        const result = { values: [...w.dataSync()], sameMemory: dataIds.every((id) => id === dataIds[0]), cloneKept: clone ? [...clone.dataSync()].every((x, i) => x === before![i]) : null };
-        optimizer.dispose();
-        tf.dispose([w, ...(clone ? [clone] : [])]);
+        const [p, m, v, g] = make();
+        const held = cloneM ? tf.clone(m) : null;
+        const mBefore = [...m.dataSync()];
+        const out = fusedAdamW(p, m, v, g, update);
+        const result = {
+          values: [out.param, out.m, out.v].map((t) => [...t.dataSync()]),
+          momentsInPlace: out.m.dataId === m.dataId && out.v.dataId === v.dataId,
+          paramInPlace: out.param.dataId === p.dataId,
+          cloneKept: held ? [...held.dataSync()].every((x, i) => x === mBefore[i]) : null,
+        };
+        tf.dispose([p, m, v, g, out.param, out.m, out.v, ...(held ? [held] : [])]);
         return result;
       };
       const before = tf.memory().numTensors;
       const inPlace = step(true, false);
       const copied = step(false, false);
       const shared = step(true, true);
-      expect(inPlace.sameMemory).toBe(true);
-      expect(copied.sameMemory).toBe(false);
+      expect(inPlace.momentsInPlace).toBe(true);
+      expect(inPlace.paramInPlace).toBe(false);
+      expect(copied.momentsInPlace).toBe(false);
       expect(inPlace.values).toEqual(copied.values);
-      expect(shared.sameMemory).toBe(false); // the first step copies; the clone then no longer shares
+      expect(shared.momentsInPlace).toBe(false);
       expect(shared.cloneKept).toBe(true);
       expect(shared.values).toEqual(copied.values);
       expect(tf.memory().numTensors).toBe(before);
     } finally {
       tf.env().set(WASM_IN_PLACE_ADAMW_FLAG, true);
+      await tf.setBackend('cpu');
+    }
+  });
+
+  it('leaves a weight that a matMul has used multiplying with its new values (XNNPACK caches packed weights by tensor)', async () => {
+    await initBackend('wasm');
+    try {
+      const params = new Map([['w', tf.tidy(() => tf.variable(tf.randomNormal([8, 6], 0, 1, 'float32', 5)))]]);
+      const w = params.get('w')!;
+      const x = tf.randomNormal([4, 8], 0, 1, 'float32', 6);
+      const optimizer = new AdamW(params, new Set(['w']));
+      for (let i = 0; i < 3; i++) {
+        tf.tidy(() => tf.matMul(x, w).dataSync()); // w as the plain right operand: the form XNNPACK packs and caches
+        const grads = new Map([['w', tf.randomNormal([8, 6], 0, 1, 'float32', 40 + i)]]);
+        optimizer.step(grads, new Map([['w', 0.1]]));
+        tf.dispose([...grads.values()]);
+      }
+      const got = tf.tidy(() => [...tf.matMul(x, w).dataSync()]);
+      const fresh = tf.tensor(w.dataSync(), w.shape);
+      const want = tf.tidy(() => [...tf.matMul(x, fresh).dataSync()]);
+      expect(got).toEqual(want);
+      optimizer.dispose();
+      tf.dispose([w, x, fresh]);
+    } finally {
       await tf.setBackend('cpu');
     }
   });

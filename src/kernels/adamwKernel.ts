@@ -18,7 +18,7 @@ export const FUSED_ADAMW_KERNEL = 'BertStudioFusedAdamW';
 export const FUSED_ADAMW_FLAG = 'BERT_STUDIO_FUSED_ADAMW';
 tf.env().registerFlag(FUSED_ADAMW_FLAG, () => true);
 
-/** tfjs flag (on by default): off, the wasm kernel always writes new tensors (for tests and the benchmark). */
+/** tfjs flag (on by default): off, the wasm kernel writes new moment tensors too (for tests and the benchmark). */
 export const WASM_IN_PLACE_ADAMW_FLAG = 'BERT_STUDIO_WASM_IN_PLACE_ADAMW';
 tf.env().registerFlag(WASM_IN_PLACE_ADAMW_FLAG, () => true);
 
@@ -149,18 +149,22 @@ interface WasmBackend {
  * parameter, each allocating a full-size temporary on the wasm heap, whose 4 GiB bound a bert-base run reaches.
  * Each operation is rounded to float32 (Math.fround) as tfjs-wasm rounds each op of the tf-ops form.
  *
- * Where nothing else holds the parameter's or the moments' memory (reference count 1: no clone, snapshot or
- * saved tensor shares it), the update is written in place and the inputs' memory is returned as the outputs, so
- * a step allocates nothing: new outputs would cost three copies of the largest parameter (282 MB for bert-base's
- * word embeddings) at once, and leave the heap fragmented. Each element is read before it is written.
+ * Where nothing else holds a moment's memory (reference count 1: no clone or checkpoint read shares it), m and v
+ * are updated in place and their memory returned as the outputs: new ones would cost two more copies of the
+ * largest parameter (188 MB for bert-base's word embeddings) at once and leave the heap fragmented, so that it grew
+ * step after step. The parameter itself always gets new memory: tfjs-wasm's matMul (XNNPACK) packs a weight
+ * operand once and caches the packing by tensor id until that tensor is disposed, so a weight changed in place
+ * would be multiplied as it was (measured: a resumed run's losses then differed from the uninterrupted run's).
+ * Each element is read before it is written.
  */
 function fusedAdamWWasm(args: AdamWKernelArgs): tf.TensorInfo[] {
   const { tensors: { param, m, v, grad }, update: { beta1, beta2, epsilon, decay, stepSize, biasCorrection2Sqrt, gradScale } } = adamWArgs(args);
   const wasm = args.backend as WasmBackend;
-  const inPlace = tf.env().getBool(WASM_IN_PLACE_ADAMW_FLAG) && [param, m, v].every((t) => wasm.refCount(t.dataId) === 1);
-  const outputs = inPlace
-    ? [param, m, v].map((t) => (wasm.incRef(t.dataId), { dataId: t.dataId, shape: t.shape, dtype: t.dtype }))
-    : [0, 1, 2].map(() => wasm.makeOutput(param.shape, 'float32'));
+  const inPlace = tf.env().getBool(WASM_IN_PLACE_ADAMW_FLAG) && [m, v].every((t) => wasm.refCount(t.dataId) === 1);
+  const moments = inPlace
+    ? [m, v].map((t) => (wasm.incRef(t.dataId), { dataId: t.dataId, shape: t.shape, dtype: t.dtype }))
+    : [0, 1].map(() => wasm.makeOutput(param.shape, 'float32'));
+  const outputs = [wasm.makeOutput(param.shape, 'float32'), ...moments];
   // Views are taken after allocating: an allocation may grow the heap and leave older views behind.
   const view = (t: tf.TensorInfo) => new Float32Array(wasm.wasm.HEAPU8.buffer, wasm.dataIdMap.get(t.dataId).memoryOffset, tf.util.sizeFromShape(param.shape));
   const [p, m0, v0, g, pOut, mOut, vOut] = [param, m, v, grad, ...outputs].map(view);
