@@ -1,26 +1,38 @@
-// `npm run bench -- [--backends webgpu,wasm,cpu] [--steps N] [--warmup N]`
+// `npm run bench -- [--quick] [--config tiny,mini,base] [--backends webgpu,wasm,cpu] [--steps N] [--warmup N] [--json FILE]`
 import type { BackendName } from '../../src/kernels/backend';
+import { CONFIG_NAMES } from './configs';
+import type { BenchConfigName } from './protocol';
 
 export const BACKENDS: readonly BackendName[] = ['webgpu', 'wasm', 'cpu'];
 
 export interface BenchArgs {
   backends: BackendName[];
+  configs: BenchConfigName[];
   steps: number;
   warmup: number;
+  quick: boolean;
+  /** Where to write the run's summary (summary.ts); null: only the per-backend files. */
+  json: string | null;
   help: boolean;
 }
 
 export const BENCH_USAGE = `usage: npm run bench -- [options]
 
-Times training steps (forward, backward, AdamW) of the fixture model and the bundled model's shape at batch 16 ×
-seq 32, AdamW alone, and a 512³ matMul, per backend, in headless Chromium. The studio's own kernels (WebGPU:
-AdamW, reductions; wasm: matMul) are timed on and off, interleaved in one run; wasm runs on every core, then on
-one thread; beside it, the same step in PyTorch on the CPU (/usr/bin/python3, tools/bench/torch_step.py).
+Per config and backend, in headless Chromium, with synthetic weights at seq 128: training steps of the studio's
+Trainer (tokens/s, kernels and WebGPU dispatches per step, peak live bytes, tensor counts), the same steps with
+stock tfjs kernels interleaved in the same run (and, without --quick, with AdamW as tf ops), forward passes alone,
+and the best of 512³ and 1024³ matMuls (on WebGPU also tfjs's own). Configs: tiny (the bundled model, batch 16),
+mini (BERT-Mini's shape, batch 16) and base (bert-base's, batch 8, 1 warmup and at most 2 timed steps); on a
+software WebGPU adapter (SwiftShader) mini runs at batch 4 and base at batch 2. wasm runs on every core, then on
+one thread, and the same steps run in PyTorch on the CPU (/usr/bin/python3, tools/bench/torch_step.py) after.
 Writes tools/bench/results/<date>-<backend>[-<n>-threads].json.
 
-  --backends LIST  comma-separated, from ${BACKENDS.join(', ')} (default: all)
-  --steps N        timed steps per model and kernel set, after the warmup (default 5)
-  --warmup N       untimed steps first, at least 1 (default 2)
+  --config LIST    comma-separated, from ${CONFIG_NAMES.join(', ')} (default: tiny,mini)
+  --backends LIST  comma-separated, from ${BACKENDS.join(', ')} (default: all; with --quick webgpu,wasm)
+  --steps N        timed steps per config and kernel set, after the warmup (default 5; with --quick 2)
+  --warmup N       untimed steps first, at least 1 (default 2; with --quick 1)
+  --quick          tiny and mini only, shipped kernels against stock tfjs only, few steps (~10 min on 2 cores)
+  --json FILE      also write the run's summary to FILE
   --help           this text`;
 
 export class BenchArgsError extends Error {
@@ -35,39 +47,55 @@ function count(flag: string, value: string | undefined, min: number): number {
   return n;
 }
 
-function backendList(value: string | undefined): BackendName[] {
+function list<T extends string>(flag: string, value: string | undefined, known: readonly T[], what: string): T[] {
   const names = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  if (names.length === 0) throw new BenchArgsError(`--backends needs a list such as webgpu,wasm`);
+  if (names.length === 0) throw new BenchArgsError(`${flag} needs a list such as ${known.slice(0, 2).join(',')}`);
   for (const name of names) {
-    if (!BACKENDS.includes(name as BackendName)) {
-      throw new BenchArgsError(`unknown backend "${name}" (known: ${BACKENDS.join(', ')})`);
-    }
+    if (!known.includes(name as T)) throw new BenchArgsError(`unknown ${what} "${name}" (known: ${known.join(', ')})`);
   }
-  return [...new Set(names)] as BackendName[];
+  return [...new Set(names)] as T[];
 }
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { backends: [...BACKENDS], steps: 5, warmup: 2, help: false };
+  const given: Partial<BenchArgs> = {};
+  let quick = false;
+  let help = false;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
     const value = () => (inline !== undefined ? inline : argv[++i]);
     switch (flag) {
       case '--backends':
-        args.backends = backendList(value());
+        given.backends = list(flag, value(), BACKENDS, 'backend');
+        break;
+      case '--config':
+        given.configs = list(flag, value(), CONFIG_NAMES, 'config');
         break;
       case '--steps':
-        args.steps = count(flag, value(), 1);
+        given.steps = count(flag, value(), 1);
         break;
       case '--warmup':
-        args.warmup = count(flag, value(), 1);
+        given.warmup = count(flag, value(), 1);
+        break;
+      case '--json': {
+        const file = value();
+        if (!file) throw new BenchArgsError('--json needs a file name');
+        given.json = file;
+        break;
+      }
+      case '--quick':
+        quick = true;
         break;
       case '--help':
       case '-h':
-        args.help = true;
+        help = true;
         break;
       default:
         throw new BenchArgsError(`unknown option "${argv[i]}"`);
     }
   }
-  return args;
+  if (quick && given.configs?.includes('base')) throw new BenchArgsError('--quick runs tiny and mini only, not base');
+  const defaults = quick
+    ? { backends: ['webgpu', 'wasm'] as BackendName[], steps: 2, warmup: 1 }
+    : { backends: [...BACKENDS], steps: 5, warmup: 2 };
+  return { configs: ['tiny', 'mini'], json: null, ...defaults, ...given, quick, help };
 }

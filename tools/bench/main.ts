@@ -1,12 +1,16 @@
-// `npm run bench`: times training steps of the studio's engine per backend in headless Chromium (see args.ts).
+// `npm run bench`: times the studio's engine per config and backend in headless Chromium (see args.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { BackendName } from '../../src/kernels/backend';
 import { launchStudioBrowser } from '../studioBrowser';
 import { BENCH_USAGE, parseBenchArgs, type BenchArgs } from './args';
-import type { BenchReport, BenchRequest } from './protocol';
-import { defaultStepMs, formatReport, resultFileName, threadSpeedup } from './report';
+import { CONFIG_SOURCES } from './configs';
+import type { BenchReport, BenchRequest, ConfigPlan } from './protocol';
+import { counted, formatReport, formatSummary, resultFileName } from './report';
+import { summarize, torchKey, type TorchStep } from './summary';
+
+const REPOSITORY = resolve(import.meta.dirname, '../..');
 
 async function main(): Promise<number> {
   let args: BenchArgs;
@@ -20,6 +24,25 @@ async function main(): Promise<number> {
     console.log(BENCH_USAGE);
     return 0;
   }
+  const { reports, failed } = await measureInBrowser(args);
+  // After the browser has closed, so that PyTorch has the cores to itself as each page had.
+  const torch = new Map<string, TorchStep>();
+  for (const report of reports.filter((r) => r.backend === 'wasm')) {
+    for (const run of report.configs) {
+      const step = torchStep(report.threads!, run.plan);
+      if (step) torch.set(torchKey(run.plan.config, report.threads!), step);
+    }
+  }
+  const summary = summarize(reports, torch);
+  console.log(`\n${formatSummary(summary)}`);
+  if (args.json) {
+    writeFileSync(args.json, `${JSON.stringify(summary, null, 2)}\n`);
+    console.log(`wrote ${args.json}`);
+  }
+  return failed ? 1 : 0;
+}
+
+async function measureInBrowser(args: BenchArgs): Promise<{ reports: BenchReport[]; failed: boolean }> {
   const browser = await launchStudioBrowser();
   let failed = false;
   const reports: BenchReport[] = [];
@@ -33,7 +56,7 @@ async function main(): Promise<number> {
         ready: 'bench',
         expose: { benchLog: (line: string) => console.log(line) },
       });
-      const request: BenchRequest = { backend, threads, steps: args.steps, warmup: args.warmup, batchSize: 16, seqLen: 32 };
+      const request: BenchRequest = { backend, threads, configs: args.configs, steps: args.steps, warmup: args.warmup, quick: args.quick };
       try {
         const report: BenchReport = await page.evaluate((req) => window.bench.run(req), request);
         reports.push(report);
@@ -51,41 +74,30 @@ async function main(): Promise<number> {
   } finally {
     await browser.close();
   }
-  const gain = threadSpeedup(reports);
-  if (gain) console.log(`wasm on ${gain.threads} threads: ${gain.speedup.toFixed(2)}× the one-thread step (default model)`);
-  for (const report of reports.filter((r) => r.backend === 'wasm')) {
-    const torch = torchStep(report.threads ?? 1, report.request);
-    const wasmMs = defaultStepMs(report);
-    if (!torch || !wasmMs) continue;
-    console.log(
-      `PyTorch CPU (torch ${torch.torch}, ${torch.threads} threads): default-model step ${torch.median_step_ms.toFixed(1)} ms, ` +
-        `matMul 512³ ${torch.matmul_gflops.toFixed(1)} GFLOP/s; wasm on ${report.threads} threads: step ${(wasmMs / torch.median_step_ms).toFixed(1)}× ` +
-        `PyTorch's, matMul ${(torch.matmul_gflops / report.matmul.gflops).toFixed(1)}× slower`,
-    );
-  }
-  return failed ? 1 : 0;
+  return { reports, failed };
 }
 
-interface TorchStep {
-  torch: string;
-  threads: number;
-  median_step_ms: number;
-  matmul_gflops: number;
-}
-
-/** tools/bench/torch_step.py on Debian's PyTorch, the same step and threads; null where it cannot run. */
-function torchStep(threads: number, request: BenchRequest): TorchStep | null {
+/**
+ * tools/bench/torch_step.py on Debian's PyTorch: the same model, batch and length on the same threads (without
+ * gradient checkpointing, which PyTorch has the memory not to need); null where it cannot run.
+ */
+function torchStep(threads: number, plan: ConfigPlan): TorchStep | null {
   const python = '/usr/bin/python3';
   if (!existsSync(python)) return null;
+  const source = CONFIG_SOURCES[plan.config];
+  const config = 'file' in source ? join(REPOSITORY, source.file) : JSON.stringify(source.json);
   const result = spawnSync(python, [
-    join(import.meta.dirname, 'torch_step.py'), '--config', 'public/models/bert-tiny-en/config.json', '--threads', String(threads),
-    '--batch-size', String(request.batchSize), '--seq-len', String(request.seqLen), '--steps', String(Math.max(request.steps, 10)),
+    join(import.meta.dirname, 'torch_step.py'), '--config', config, '--threads', String(threads),
+    '--batch-size', String(plan.batchSize), '--seq-len', String(plan.seqLen),
+    '--steps', String(Math.max(plan.steps, 5)), '--warmup', String(plan.warmup),
   ], { encoding: 'utf8' });
   if (result.status !== 0) {
-    console.error(`PyTorch reference step failed: ${result.stderr.trim().split('\n').at(-1)}`);
+    console.error(`PyTorch reference step (${plan.config}, ${threads} threads) failed: ${result.stderr.trim().split('\n').at(-1)}`);
     return null;
   }
-  return JSON.parse(result.stdout) as TorchStep;
+  const step = JSON.parse(result.stdout) as TorchStep;
+  console.log(`PyTorch ${step.torch} on ${counted(step.threads, 'thread')}: ${plan.config} step ${step.median_step_ms.toFixed(0)} ms at batch ${plan.batchSize} × ${plan.seqLen}`);
+  return step;
 }
 
 main().then((code) => process.exit(code));

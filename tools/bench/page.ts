@@ -1,63 +1,53 @@
 // The benchmark's page: measures one backend per load (the Node side reloads it between backends), and checks
 // the fused kernels against their tf-ops reference for the e2e tests.
-import { isSoftwareAdapter } from '../../src/kernels/adapter';
+import { isSoftwareAdapter, webgpuAdapterInfo } from '../../src/kernels/adapter';
 import { initBackend, type BackendName } from '../../src/kernels/backend';
 import { compareAdamW } from './adamwCheck';
 import { compareReductions } from './reductionCheck';
-import { benchMatmul, benchOptimizer, benchTraining } from './measure';
-import type {
-  AdamWComparison,
-  AdamWForm,
-  BenchModelName,
-  BenchReport,
-  BenchRequest,
-  KernelSet,
-  OptimizerRun,
-  ReductionComparison,
-  TrainingRun,
-} from './protocol';
-import { backendLabel, kernelLabel } from './report';
+import { benchConfig, benchMatmul } from './measure';
+import { kernelSets, planConfig } from './plan';
+import type { AdamWComparison, BenchReport, BenchRequest, ConfigRun, MatmulRun, ReductionComparison } from './protocol';
+import { backendLabel, counted, formatStep } from './report';
 
-/** mini only off SwiftShader: there its step would take minutes. */
-const models = (softwareWebGPU: boolean): BenchModelName[] => (softwareWebGPU ? ['fixture', 'default'] : ['fixture', 'default', 'mini']);
-const MATMUL_SIZE = 512;
+/** The matMul sizes timed; the best of them is the backend's peak that efficiency is measured against. */
+const MATMUL_SIZES = [512, 1024];
 
 async function run(request: BenchRequest): Promise<BenchReport> {
   const info = await initBackend(request.backend, { threads: request.threads });
   const log = (line: string) => void window.benchLog(`[${backendLabel(request.backend, info.threads ?? null)}] ${line}`);
-  const webgpu = request.backend === 'webgpu';
-  // The shipped set first, then each of the studio's kernels switched off in turn (stock tfjs last).
-  const kernelSets: KernelSet[] = webgpu
-    ? [{ adamw: 'fused', reductions: 'loop' }, { adamw: 'tf-ops', reductions: 'loop' }, { adamw: 'tf-ops', reductions: 'tfjs' }]
-    : request.backend === 'wasm'
-      ? [{ adamw: 'fused', reductions: 'tfjs', matmul: 'plain' }, { adamw: 'tf-ops', reductions: 'tfjs', matmul: 'tfjs' }]
-      : [{ adamw: 'tf-ops', reductions: 'tfjs' }];
-  const adamwForms: AdamWForm[] = request.backend === 'cpu' ? ['tf-ops'] : ['fused', 'tf-ops'];
+  const adapter = info.adapter ?? (await webgpuAdapterInfo());
+  const softwareAdapter = isSoftwareAdapter(adapter ?? undefined);
+  const sets = kernelSets(request.backend, request.quick);
 
-  const matmul = await benchMatmul(MATMUL_SIZE, request.steps);
-  log(`matmul ${MATMUL_SIZE}³: ${matmul.gflops.toFixed(2)} GFLOP/s`);
-  const training: TrainingRun[] = [];
-  const optimizer: OptimizerRun[] = [];
-  for (const model of models(webgpu && isSoftwareAdapter(info.adapter))) {
-    for (const run of await benchTraining(model, kernelSets, request)) {
-      log(`${model} training step (${kernelLabel(run.kernels)}): ${run.medianMs.toFixed(0)} ms`);
-      training.push(run);
+  const matmul: MatmulRun[] = [];
+  // Stock tfjs's matMul differs from the studio's on WebGPU only (wasm's plain matMul leaves untransposed operands alone).
+  const matmulKernels: MatmulRun['kernels'][] = request.backend === 'webgpu' ? ['shipped', 'stock'] : ['shipped'];
+  for (const size of MATMUL_SIZES) {
+    for (const kernels of matmulKernels) {
+      const result = await benchMatmul(size, Math.max(request.steps, 3), kernels);
+      log(`matMul ${size}³ (${kernels}): ${result.gflops.toFixed(2)} GFLOP/s`);
+      matmul.push(result);
     }
-    for (const run of await benchOptimizer(model, adamwForms, request)) {
-      log(`${model} AdamW alone (${run.adamw}): ${run.medianMs.toFixed(1)} ms`);
-      optimizer.push(run);
-    }
+  }
+  const configs: ConfigRun[] = [];
+  for (const name of request.configs) {
+    const plan = planConfig(name, request.backend, softwareAdapter, request);
+    log(`${name}: batch ${plan.batchSize} × ${plan.seqLen}, ${counted(plan.steps, 'step')} per kernel set after ${plan.warmup} warmup`);
+    const result = await benchConfig(plan, sets, (line) => log(`${name} ${line}`));
+    for (const training of result.training) log(`${name} ${formatStep(result, training)}`);
+    log(`${name} inference: ${result.inferenceMedianMs.toFixed(0)} ms per batch`);
+    configs.push(result);
   }
   return {
     backend: request.backend,
-    adapter: info.adapter ?? null,
+    adapter,
+    softwareAdapter,
     userAgent: navigator.userAgent,
     hardwareConcurrency: navigator.hardwareConcurrency,
     threads: info.threads ?? null,
     request,
     matmul,
-    training,
-    optimizer,
+    configs,
   };
 }
 

@@ -2,54 +2,57 @@
 import type { BackendName } from '../../src/kernels/backend';
 
 /**
- * 'fixture': the golden fixture model (hidden 32); 'default': the bundled model's shape (hidden 128, vocab 8000);
- * 'mini': BERT-Mini's shape (4 layers, hidden 256, vocab 30,522), at seq 128.
+ * 'tiny': the bundled model (public/models/bert-tiny-en: 2 layers, hidden 128, vocab 8,000); 'mini': BERT-Mini's
+ * shape (4 layers, hidden 256, vocab 30,522); 'base': bert-base's (12 layers, hidden 768). Synthetic weights, seq 128.
  */
-export type BenchModelName = 'fixture' | 'default' | 'mini';
+export type BenchConfigName = 'tiny' | 'mini' | 'base';
 
-/** 'fused': the studio's AdamW kernel (WGSL on WebGPU, one JavaScript pass on wasm); 'tf-ops': AdamW as tf ops. */
-export type AdamWForm = 'fused' | 'tf-ops';
+/** The studio's kernels, each behind a tfjs boolean flag that is on by default (src/kernels, plan.ts). */
+export type StudioKernel = 'fusedAdamW' | 'inPlaceAdamW' | 'loopReductions' | 'plainMatMul' | 'blockedMatMul' | 'sharedIdentity';
 
-/** 'loop': src/kernels/reductions.ts (WebGPU only); 'tfjs': tfjs's own Sum, Mean, Max and Softmax kernels. */
-export type ReductionForm = 'loop' | 'tfjs';
-
-/** 'plain': src/kernels/wasmMatMul.ts (transposed operands made plain first; wasm only); 'tfjs': tfjs-wasm's own. */
-export type MatMulForm = 'plain' | 'tfjs';
-
-/** Which of the studio's kernels a run uses: on WebGPU AdamW and reductions, on wasm the matMul. */
+/**
+ * Which of the studio's kernels a run switches off: none in the shipped set, all of them in 'stock' (stock tfjs
+ * kernels under the studio's model code, which no flag switches off). Flags of another backend's kernels do nothing.
+ */
 export interface KernelSet {
-  adamw: AdamWForm;
-  reductions: ReductionForm;
-  /** wasm only. */
-  matmul?: MatMulForm;
+  name: string;
+  off: StudioKernel[];
 }
 
 export interface BenchRequest {
   backend: BackendName;
   /** wasm only: its threads (the page is cross-origin isolated); default every core. */
   threads?: number;
-  /** Timed steps per kernel set and measurement (after `warmup` untimed ones; see schedule.ts). */
+  configs: BenchConfigName[];
+  /** Timed steps per kernel set and measurement (after `warmup` untimed ones; see schedule.ts), unless plan.ts caps them. */
   steps: number;
   warmup: number;
+  /** Shipped kernels against stock tfjs only, no intermediate sets (plan.ts). */
+  quick: boolean;
+}
+
+/** How one config is run on one backend (plan.ts). */
+export interface ConfigPlan {
+  config: BenchConfigName;
   batchSize: number;
-  /** Tokens per example of the fixture and default models (mini takes 128). */
+  /** Tokens per example: every example is this long, so a step's tokens are batchSize × seqLen. */
   seqLen: number;
+  warmup: number;
+  steps: number;
 }
 
 export interface ModelShape {
-  /** Tokens per example it was timed at. */
-  seqLen: number;
   layers: number;
   hidden: number;
+  heads: number;
+  intermediate: number;
   vocab: number;
   parameters: number;
   parameterTensors: number;
 }
 
-/** Timings of full training steps (Trainer: forward, backward, clipping, AdamW, the loss readback). */
+/** Timings of full training steps (Trainer: forward, backward, clipping, AdamW, the loss readback) with one kernel set. */
 export interface TrainingRun {
-  model: BenchModelName;
-  shape: ModelShape;
   kernels: KernelSet;
   stepMs: number[];
   medianMs: number;
@@ -59,19 +62,33 @@ export interface TrainingRun {
   dispatchesPerStep: number | null;
   /** The most frequent kernels of one step, by count. */
   topKernels: [name: string, perStep: number][];
+  /** The most live tensor bytes (tf.memory().numBytes) seen after any kernel of the counted steps. */
+  peakBytes: number;
 }
 
-/** Timings of the optimizer alone: AdamW over every parameter of the model, synchronised by a readback. */
-export interface OptimizerRun {
-  model: BenchModelName;
-  adamw: AdamWForm;
-  stepMs: number[];
-  medianMs: number;
-  dispatchesPerStep: number | null;
+/** One config on one backend: its inference latency and its training steps, every kernel set interleaved. */
+export interface ConfigRun {
+  plan: ConfigPlan;
+  shape: ModelShape;
+  /** As the studio decides it for this backend, batch and length (src/train/memory.ts planMemory). */
+  gradientCheckpointing: boolean;
+  /** FLOPs of one training step, counted from the shapes (flops.ts). */
+  stepFlops: number;
+  /** Forward passes alone (no gradient tape) with the shipped kernels, each ended by reading the logits back. */
+  inferenceMs: number[];
+  inferenceMedianMs: number;
+  /** One run per kernel set, the shipped set first and stock tfjs last. */
+  training: TrainingRun[];
+  /** tf.memory().numTensors at the first and at the last timed step's callback: equal unless steps leak. */
+  numTensors: { start: number; end: number };
+  /** wasm: the heap's size after the run, its high-water mark over the page so far (it never shrinks); else null. */
+  wasmHeapBytes: number | null;
 }
 
 export interface MatmulRun {
   size: number;
+  /** The studio's kernels, or stock tfjs's (WebGPU only: the studio's blocked matMul switched off). */
+  kernels: 'shipped' | 'stock';
   ms: number[];
   /** 2·n³ / median time. */
   gflops: number;
@@ -79,15 +96,16 @@ export interface MatmulRun {
 
 export interface BenchReport {
   backend: BackendName;
+  /** The WebGPU adapter's description, whichever backend runs ("google swiftshader" without a GPU); null without one. */
   adapter: string | null;
+  softwareAdapter: boolean;
   userAgent: string;
   hardwareConcurrency: number;
   /** The threads wasm computed on; null on other backends. */
   threads: number | null;
   request: BenchRequest;
-  matmul: MatmulRun;
-  training: TrainingRun[];
-  optimizer: OptimizerRun[];
+  matmul: MatmulRun[];
+  configs: ConfigRun[];
 }
 
 /** The answer to the accuracy check of the fused AdamW kernel against the tf-ops form. */

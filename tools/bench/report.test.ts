@@ -1,61 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import type { AdamWForm, BenchReport, TrainingRun } from './protocol';
-import { estimateFineTune, formatReport, resultFileName, threadSpeedup } from './report';
-
-function run(model: TrainingRun['model'], adamw: AdamWForm, medianMs: number): TrainingRun {
-  return {
-    model,
-    shape: { seqLen: 32, layers: 2, hidden: model === 'default' ? 128 : 32, vocab: 8000, parameters: 1, parameterTensors: 1 },
-    kernels: { adamw, reductions: adamw === 'fused' ? 'loop' : 'tfjs' },
-    stepMs: [medianMs - 10, medianMs, medianMs + 20],
-    medianMs,
-    kernelsPerStep: 1080,
-    dispatchesPerStep: adamw === 'fused' ? 690 : 1117,
-    topKernels: [],
-  };
-}
-
-function report(training: TrainingRun[], wasmThreads: number | null = null): BenchReport {
-  return {
-    backend: wasmThreads === null ? 'webgpu' : 'wasm',
-    adapter: wasmThreads === null ? 'google swiftshader' : null,
-    userAgent: 'test',
-    hardwareConcurrency: 2,
-    threads: wasmThreads,
-    request: { backend: 'webgpu', steps: 3, warmup: 1, batchSize: 16, seqLen: 32 },
-    matmul: { size: 512, ms: [500], gflops: 0.54 },
-    training,
-    optimizer: [{ model: 'default', adamw: 'fused', stepMs: [100], medianMs: 100, dispatchesPerStep: 123 }],
-  };
-}
+import { backendLabel, counted, formatReport, formatStep, formatSummary, resultFileName } from './report';
+import { summarize } from './summary';
+import { benchReport, configRun } from './testing';
 
 describe('bench report', () => {
-  it('estimates 375 steps for 3 epochs of 2,000 sentences at batch 16, from the first (shipped) run of the model', () => {
-    const estimate = estimateFineTune(report([run('fixture', 'fused', 100), run('default', 'fused', 1600), run('default', 'tf-ops', 2000)]));
-    expect(estimate).toEqual({ steps: 375, stepMs: 1600, minutes: 10 });
-    expect(estimateFineTune(report([run('default', 'tf-ops', 800)]))?.minutes).toBe(5);
-    expect(estimateFineTune(report([run('fixture', 'tf-ops', 800)]))).toBeNull();
+  it('prints the matMuls, one row per config and kernel set, and what each config measured once', () => {
+    const text = formatReport(benchReport('webgpu', null, [configRun('tiny', 1000, 6000, { dispatches: [400, 1100] })]));
+    expect(text).toContain('webgpu (adapter: google swiftshader): matMul GFLOP/s 512³ shipped 2.00, 1024³ shipped 2.50, 512³ stock 0.25, 1024³ stock 0.20');
+    expect(text).toMatch(/tiny \(L2 h128 v8000\) 16×128 +shipped +1000 +990-1020 +2048 +1080 +400 +300/);
+    expect(text).toMatch(/tiny \(L2 h128 v8000\) 16×128 +stock +6000 +5990-6020 +341 +1589 +1100 +400/);
+    expect(text).toContain('tiny: 2 steps per set after 1 warmup; inference 100 ms per batch; gradient checkpointing off; tensors 60 → 60');
+    expect(formatReport(benchReport('wasm', 2, [configRun('tiny', 200, 500, { wasmHeapBytes: 2 ** 30 })]))).toContain('; wasm heap 1024 MiB');
   });
 
-  it('prints one row per run with step times, counts and AdamW alone, then the estimate', () => {
-    const text = formatReport(report([run('fixture', 'tf-ops', 300), run('default', 'fused', 1600)]));
-    expect(text).toContain('webgpu (google swiftshader): matMul 512³ 0.54 GFLOP/s; batch 16, median of 3 steps after 1 warmup');
-    expect(text).toMatch(/fixture \(h32 L2 v8000 s32\) +tf-ops\+tfjs +300 +290-320 +1080 +1117 +-/);
-    expect(text).toMatch(/default \(h128 L2 v8000 s32\) +fused\+loop +1600 +1590-1620 +1080 +690 +100\.0/);
-    expect(text).toContain('(default model, 375 steps): 10.0 min');
+  it('prints a step for the progress lines', () => {
+    const run = configRun('mini', 1000, 4000);
+    expect(formatStep(run, run.training[1])).toBe('training step (stock): 4000 ms, 512 tokens/s');
   });
 
-  it('names result files by UTC date, backend and wasm threads', () => {
+  it('prints the summary a row per config and backend, dispatches against stock, and leaks as counts', () => {
+    const text = formatSummary(summarize([
+      benchReport('webgpu', null, [configRun('mini', 1000, 6000, { dispatches: [400, 1100] })]),
+      benchReport('wasm', 2, [configRun('mini', 200, 500, { numTensors: [60, 62] })]),
+    ], new Map()));
+    expect(text).toContain('adapter: google swiftshader (software); 2 logical cores');
+    expect(text).toMatch(/mini webgpu +16×128 +2048 +6\.00 +100 +3\.20 +2\.50 +10\.00 +1\.28 +400\/1100 +300 +flat +- +-/);
+    expect(text).toMatch(/mini wasm 2 threads +16×128 +10240 +2\.50 +100 +16\.00 +50\.00 +- +0\.32 +- +300 +60→62 +- +-/);
+  });
+
+  it('labels backends by threads, counts nouns and names result files by UTC date, backend and wasm threads', () => {
+    expect([counted(1, 'step'), counted(2, 'step')]).toEqual(['1 step', '2 steps']);
+    expect(backendLabel('wasm', 1)).toBe('wasm 1 thread');
+    expect(backendLabel('webgpu', null)).toBe('webgpu');
     expect(resultFileName(new Date('2026-03-04T23:59:00Z'), 'webgpu')).toBe('results/2026-03-04-webgpu.json');
     expect(resultFileName(new Date('2026-03-04T23:59:00Z'), 'wasm', 1)).toBe('results/2026-03-04-wasm-1-thread.json');
-  });
-
-  it('compares wasm on every core with wasm on one thread, by the default model\'s shipped step', () => {
-    const one = report([run('fixture', 'tf-ops', 50), run('default', 'tf-ops', 500)], 1);
-    const two = report([run('fixture', 'tf-ops', 40), run('default', 'tf-ops', 320)], 2);
-    expect(threadSpeedup([two, one])).toEqual({ threads: 2, speedup: 500 / 320 });
-    expect(threadSpeedup([two])).toBeNull();
-    expect(threadSpeedup([report([run('default', 'fused', 900)])])).toBeNull();
-    expect(formatReport(two)).toContain('wasm 2 threads: matMul 512³');
   });
 });

@@ -1,37 +1,6 @@
-// Turning a page's measurements into the printed table, the fine-tune estimate and the results file name.
-import type { BenchReport, KernelSet, TrainingRun } from './protocol';
-
-/** The fine-tune the estimate is for: 3 epochs over 2,000 sentences of ≤ 32 tokens at batch 16 (no evaluation). */
-export const FINE_TUNE = { sentences: 2000, epochs: 3, batchSize: 16 } as const;
-
-export interface FineTuneEstimate {
-  steps: number;
-  /** The default model's median step time it is based on. */
-  stepMs: number;
-  minutes: number;
-}
-
-/** A run's kernels in a table cell: AdamW form + reduction form (+ matMul form on wasm). */
-export function kernelLabel(kernels: KernelSet): string {
-  return `${kernels.adamw}+${kernels.reductions}${kernels.matmul ? `+${kernels.matmul}-matmul` : ''}`;
-}
-
-/** The run with the kernels the studio uses on this backend: the first of a model's runs (the page's order). */
-function shipped(report: BenchReport, model: TrainingRun['model']): TrainingRun | undefined {
-  return report.training.find((run) => run.model === model);
-}
-
-/** The bundled model's median step with the kernels the studio ships on this backend. */
-export function defaultStepMs(report: BenchReport): number | undefined {
-  return shipped(report, 'default')?.medianMs;
-}
-
-export function estimateFineTune(report: BenchReport): FineTuneEstimate | null {
-  const run = shipped(report, 'default');
-  if (!run) return null;
-  const steps = FINE_TUNE.epochs * Math.ceil(FINE_TUNE.sentences / FINE_TUNE.batchSize);
-  return { steps, stepMs: run.medianMs, minutes: (steps * run.medianMs) / 60_000 };
-}
+// Turning a page's measurements and the run's summary into printed tables, and the results file name.
+import type { BenchReport, ConfigRun, TrainingRun } from './protocol';
+import { tokensPerSecond, type BenchSummary } from './summary';
 
 /** "wasm 2 threads", or the backend's name where threads do not apply. */
 export function backendLabel(backend: string, threads: number | null): string {
@@ -43,16 +12,12 @@ export function resultFileName(date: Date, backend: string, threads: number | nu
   return `results/${date.toISOString().slice(0, 10)}-${backendLabel(backend, threads).replaceAll(' ', '-')}.json`;
 }
 
-/**
- * wasm on every core against wasm on one, both timed in this run: the default model's shipped step, one
- * thread's median ÷ every core's. Null unless both were measured.
- */
-export function threadSpeedup(reports: readonly BenchReport[]): { threads: number; speedup: number } | null {
-  const wasm = reports.filter((report) => report.backend === 'wasm' && report.threads !== null);
-  const one = wasm.find((report) => report.threads === 1);
-  const many = wasm.find((report) => report.threads! > 1);
-  const [oneMs, manyMs] = [one && defaultStepMs(one), many && defaultStepMs(many)];
-  return oneMs && manyMs ? { threads: many!.threads!, speedup: oneMs / manyMs } : null;
+/** "1 step", "2 steps". */
+export const counted = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** One kernel set's step of a config, for the page's progress lines. */
+export function formatStep(run: ConfigRun, training: TrainingRun): string {
+  return `training step (${training.kernels.name}): ${training.medianMs.toFixed(0)} ms, ${tokensPerSecond(run, training).toFixed(0)} tokens/s`;
 }
 
 function table(header: string[], rows: string[][]): string {
@@ -62,29 +27,61 @@ function table(header: string[], rows: string[][]): string {
 }
 
 const fixed = (x: number | null, digits = 0) => (x === null ? '-' : x.toFixed(digits));
+const mib = (bytes: number | null) => (bytes === null ? '-' : (bytes / 2 ** 20).toFixed(0));
 
+/** A page's report: its matMuls, then every config's steps per kernel set and what was measured once per config. */
 export function formatReport(report: BenchReport): string {
-  const { request } = report;
-  const optimizerMs = (run: TrainingRun) =>
-    report.optimizer.find((o) => o.model === run.model && o.adamw === run.kernels.adamw)?.medianMs ?? null;
-  const rows = report.training.map((run) => [
-    `${run.model} (h${run.shape.hidden} L${run.shape.layers} v${run.shape.vocab} s${run.shape.seqLen})`,
-    kernelLabel(run.kernels),
-    fixed(run.medianMs),
-    `${fixed(Math.min(...run.stepMs))}-${fixed(Math.max(...run.stepMs))}`,
-    fixed(run.kernelsPerStep),
-    fixed(run.dispatchesPerStep),
-    fixed(optimizerMs(run), 1),
-  ]);
-  const estimate = estimateFineTune(report);
+  const matmul = report.matmul.map((m) => `${m.size}³ ${m.kernels} ${m.gflops.toFixed(2)}`).join(', ');
+  const rows = report.configs.flatMap((run) =>
+    run.training.map((t) => [
+      `${run.plan.config} (L${run.shape.layers} h${run.shape.hidden} v${run.shape.vocab}) ${run.plan.batchSize}×${run.plan.seqLen}`,
+      t.kernels.name,
+      fixed(t.medianMs),
+      `${fixed(Math.min(...t.stepMs))}-${fixed(Math.max(...t.stepMs))}`,
+      fixed(tokensPerSecond(run, t)),
+      fixed(t.kernelsPerStep),
+      fixed(t.dispatchesPerStep),
+      mib(t.peakBytes),
+    ]),
+  );
+  const perConfig = report.configs.map(
+    (run) =>
+      `${run.plan.config}: ${counted(run.plan.steps, 'step')} per set after ${run.plan.warmup} warmup; inference ${run.inferenceMedianMs.toFixed(0)} ms ` +
+      `per batch; gradient checkpointing ${run.gradientCheckpointing ? 'on' : 'off'}; tensors ${run.numTensors.start} → ${run.numTensors.end}` +
+      (run.wasmHeapBytes === null ? '' : `; wasm heap ${mib(run.wasmHeapBytes)} MiB`),
+  );
   return [
-    `${backendLabel(report.backend, report.threads)}${report.adapter ? ` (${report.adapter})` : ''}: matMul ${report.matmul.size}³ ` +
-      `${report.matmul.gflops.toFixed(2)} GFLOP/s; batch ${request.batchSize}, ` +
-      `median of ${request.steps} steps after ${request.warmup} warmup`,
-    table(['model', 'kernels', 'step ms', 'range', 'kernels/step', 'dispatches/step', 'AdamW alone ms'], rows),
-    estimate
-      ? `estimated ${FINE_TUNE.epochs}-epoch fine-tune of ${FINE_TUNE.sentences} sentences (default model, ` +
-        `${estimate.steps} steps): ${estimate.minutes.toFixed(1)} min`
-      : '',
+    `${backendLabel(report.backend, report.threads)}${report.adapter ? ` (adapter: ${report.adapter})` : ''}: matMul GFLOP/s ${matmul}`,
+    table(['config', 'kernels', 'step ms', 'range', 'tokens/s', 'kernels/step', 'dispatches/step', 'peak MiB'], rows),
+    ...perConfig,
+  ].join('\n');
+}
+
+/** The summary as one table, a row per config and backend, and what PyTorch's step took beside wasm's. */
+export function formatSummary(summary: BenchSummary): string {
+  const rows = summary.configs.map((c) => [
+    `${c.name} ${backendLabel(c.backend, c.threads)}`,
+    `${c.batch}×${c.seq_len}`,
+    fixed(c.tokens_per_s),
+    fixed(c.speedup, 2),
+    fixed(c.inference_ms),
+    fixed(c.step_gflops, 2),
+    fixed(c.matmul_peak_gflops, 2),
+    fixed(c.matmul_speedup, 2),
+    fixed(c.efficiency, 2),
+    c.dispatches_per_step === null ? '-' : `${fixed(c.dispatches_per_step)}/${fixed(c.baseline_dispatches_per_step)}`,
+    mib(c.peak_bytes),
+    c.num_tensors_start === c.num_tensors_end ? 'flat' : `${c.num_tensors_start}→${c.num_tensors_end}`,
+    fixed(c.thread_speedup, 2),
+    fixed(c.torch_ratio, 2),
+  ]);
+  return [
+    `adapter: ${summary.adapter.description ?? 'none'}${summary.adapter.software ? ' (software)' : ''}; ` +
+      `${summary.adapter.hardware_concurrency} logical cores`,
+    table(
+      ['config', 'batch', 'tokens/s', '× stock', 'infer ms', 'step GFLOP/s', 'matMul GFLOP/s', 'matMul × stock', 'efficiency',
+        'dispatches (stock)', 'peak MiB', 'tensors', '× 1 thread', '÷ PyTorch'],
+      rows,
+    ),
   ].join('\n');
 }
