@@ -6,6 +6,7 @@ import { fromVocabTxt } from '../src/tokenizer';
 import { loadSampleAndConfigure, openStudio, waitForLossPoints } from './journey';
 
 const SENTENCE = 'the cat sat on the mat.';
+const LONG_SENTENCE = 'the hotel was surprisingly lovely and the staff were friendly, although the breakfast was served rather late.';
 
 test('a new user fine-tunes the bundled model, inspects it and exports it', async ({ page }, testInfo) => {
   test.setTimeout(900_000);
@@ -71,6 +72,22 @@ test('a new user fine-tunes the bundled model, inspects it and exports it', asyn
   // One layer numbering: Hugging Face's, from layer 0 at the bottom, in the explorer as in the freeze map.
   await expect(page.getByRole('region', { name: 'Selected head', exact: true })).toContainText('Layer 0 · head 0');
   await expect(page.getByRole('region', { name: 'Training', exact: true })).toContainText('Layer 0');
+
+  // A longer sentence's heatmap stays inside its panel at 1440 and 1024 px (it once ran past the viewport).
+  await page.getByLabel('Sentence', { exact: true }).fill(LONG_SENTENCE);
+  await page.getByRole('button', { name: 'Show attention', exact: true }).click();
+  await expect(heatmap.getByRole('list', { name: 'Query tokens' }).getByRole('listitem')).toHaveCount(tokenizer.encode(LONG_SENTENCE).tokens.length, { timeout: 120_000 });
+  const viewport = page.viewportSize()!;
+  const attentionPanel = page.getByRole('region', { name: /Attention/ }).first();
+  for (const width of [1440, 1024]) {
+    await page.setViewportSize({ width, height: 1000 });
+    await expect(async () => {
+      const [map, panel] = [(await heatmap.boundingBox())!, (await attentionPanel.boundingBox())!];
+      expect(map.x, `${width} px`).toBeGreaterThanOrEqual(panel.x);
+      expect(map.x + map.width, `${width} px`).toBeLessThanOrEqual(panel.x + panel.width);
+    }).toPass({ timeout: 10_000 });
+  }
+  await page.setViewportSize(viewport);
 
   // Playground: the fine-tuned classifier gives a probability per label.
   await page.getByLabel('Text to classify').fill('a wonderful little hotel with friendly staff');
