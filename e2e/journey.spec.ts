@@ -62,6 +62,16 @@ test('a new user fine-tunes the bundled model, inspects it and exports it', asyn
   await page.getByRole('button', { name: 'Stop', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Start training', exact: true })).toBeEnabled({ timeout: 120_000 });
 
+  // Replacing the fine-tuned, not yet exported model asks first; dismissing keeps it.
+  const asked: string[] = [];
+  page.once('dialog', (dialog) => {
+    asked.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.getByRole('button', { name: 'Load bundled model', exact: true }).click();
+  await expect.poll(() => asked.length).toBe(1);
+  expect(asked[0]).toContain('replaces the fine-tuned model you have not downloaded');
+
   // Attention: the heatmap's labels are the sentence's tokens, as the bundled tokenizer splits them.
   const tokenizer = fromVocabTxt(readFileSync('public/models/bert-tiny-en/vocab.txt', 'utf8'));
   const tokens = tokenizer.encode(SENTENCE).tokens;
