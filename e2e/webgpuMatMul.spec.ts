@@ -16,6 +16,8 @@ interface PageState {
   opsMatMul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor;
   /** Largest difference over the largest magnitude of the expected values. */
   relError(actual: Outputs, expected: Outputs): number;
+  /** `product` with the blocked kernel against tfjs's kernel and against `ops` (the same product from tf ops). */
+  compare(name: string, product: () => Tensor, ops: () => Tensor): Promise<Comparison>;
 }
 
 interface Outputs {
@@ -83,6 +85,19 @@ async function openHarness(page: Page): Promise<void> {
         }));
         return scale === 0 ? worst : worst / scale;
       },
+      async compare(name, product, ops) {
+        const ours = await state.compute(product, true);
+        const stock = await state.compute(product, false);
+        const reference = await state.compute(ops, true);
+        return {
+          name,
+          ranBlocked: ours.ranBlocked,
+          stockRanBlocked: stock.ranBlocked,
+          sameShapes: JSON.stringify([ours.shapes, stock.shapes]) === JSON.stringify([reference.shapes, reference.shapes]),
+          vsStock: state.relError(ours, stock),
+          vsOps: state.relError(ours, reference),
+        };
+      },
     };
     (window as unknown as { blockedMatMulCheck: PageState }).blockedMatMulCheck = state;
     return info.adapter;
@@ -117,23 +132,13 @@ test.describe('blocked matMul on WebGPU (SwiftShader)', () => {
       ['B rank 2 against A [2, 3], tA tB: 9×8×12', stored([2, 3], 9, 8, true), stored([], 8, 12, true), true, true, true],
     );
     const comparisons = await page.evaluate(async (cases) => {
-      const { tf, compute, opsMatMul, relError } = (window as unknown as { blockedMatMulCheck: PageState }).blockedMatMulCheck;
+      const { tf, opsMatMul, compare } = (window as unknown as { blockedMatMulCheck: PageState }).blockedMatMulCheck;
       const results: Comparison[] = [];
       for (const [i, [name, aShape, bShape, tA, tB]] of cases.entries()) {
         const a = tf.randomNormal(aShape, 0, 1, 'float32', 2 * i + 1);
         const b = tf.randomNormal(bShape, 0, 1, 'float32', 2 * i + 2);
-        const ours = await compute(() => tf.matMul(a, b, tA, tB), true);
-        const stock = await compute(() => tf.matMul(a, b, tA, tB), false);
-        const ops = await compute(() => opsMatMul(a, b, tA, tB), true);
+        results.push(await compare(name, () => tf.matMul(a, b, tA, tB), () => opsMatMul(a, b, tA, tB)));
         tf.dispose([a, b]);
-        results.push({
-          name,
-          ranBlocked: ours.ranBlocked,
-          stockRanBlocked: stock.ranBlocked,
-          sameShapes: JSON.stringify([ours.shapes, stock.shapes]) === JSON.stringify([ops.shapes, ops.shapes]),
-          vsStock: relError(ours, stock),
-          vsOps: relError(ours, ops),
-        });
       }
       return results;
     }, cases);
@@ -145,7 +150,7 @@ test.describe('blocked matMul on WebGPU (SwiftShader)', () => {
 
   test('operands that tfjs keeps in int32 buffers (float32 casts of oneHot) multiply as their float values', async ({ page }) => {
     const comparisons = await page.evaluate(async () => {
-      const { tf, compute, opsMatMul, relError } = (window as unknown as { blockedMatMulCheck: PageState }).blockedMatMulCheck;
+      const { tf, opsMatMul, compare } = (window as unknown as { blockedMatMulCheck: PageState }).blockedMatMulCheck;
       // As src/model/nn.ts builds them: tfjs's Cast from int32 to float32 keeps the int32 buffer.
       const oneHot = (ids: number[], depth: number) => tf.cast(tf.oneHot(tf.tensor1d(ids, 'int32'), depth), 'float32');
       const normal = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
@@ -157,18 +162,7 @@ test.describe('blocked matMul on WebGPU (SwiftShader)', () => {
       ];
       const results: Comparison[] = [];
       for (const [name, operands, tA, tB] of cases) {
-        const product = () => tf.matMul(...operands(), tA, tB);
-        const ours = await compute(product, true);
-        const stock = await compute(product, false);
-        const ops = await compute(() => opsMatMul(...operands(), tA, tB), true);
-        results.push({
-          name,
-          ranBlocked: ours.ranBlocked,
-          stockRanBlocked: stock.ranBlocked,
-          sameShapes: JSON.stringify([ours.shapes, stock.shapes]) === JSON.stringify([ops.shapes, ops.shapes]),
-          vsStock: relError(ours, stock),
-          vsOps: relError(ours, ops),
-        });
+        results.push(await compare(name, () => tf.matMul(...operands(), tA, tB), () => opsMatMul(...operands(), tA, tB)));
       }
       return results;
     });

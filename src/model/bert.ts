@@ -21,8 +21,8 @@ export interface ForwardOptions extends DropoutOptions {
   outputAttentions?: boolean;
   /**
    * Training only: keep each layer's input alone and recompute its activations in the backward pass
-   * (recompute.ts): activation memory drops from about 35 to 1 [tokens, hidden] tensors per layer, for one more
-   * forward pass.
+   * (recompute.ts): a layer holds one [tokens, hidden] tensor instead of its activations (memory.ts counts them),
+   * for one more forward pass.
    */
   gradientCheckpointing?: boolean;
 }

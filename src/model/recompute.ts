@@ -3,8 +3,8 @@
  * `gradient_checkpointing`): a block's forward pass runs off the gradient tape and keeps only its input; its
  * backward pass runs the block again on a tape of its own and backpropagates the incoming gradient through that.
  * A layer then holds one [tokens, hidden] tensor until the backward pass instead of every activation its
- * gradients need (about 35 at bert-base's shapes), for one more forward pass per step. The block must compute
- * the same values both times: dropout has to be seeded.
+ * gradients need (as much as about 68 such tensors at bert-base's shapes: memory.ts), for one more forward pass
+ * per step. The block must compute the same values both times: dropout has to be seeded.
  */
 import * as tf from '@tensorflow/tfjs';
 import { gradients } from '../kernels/backprop';

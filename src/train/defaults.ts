@@ -57,7 +57,8 @@ export interface TrainingArgs {
   freeze: string;
   /**
    * Recompute each layer's activations in the backward pass instead of keeping them (Hugging Face's
-   * gradient_checkpointing): a step holds about 1/35 of the activation memory and takes about a third longer.
+   * gradient_checkpointing): bert-base at batch 8 × 128 then peaks at 1.94 GiB of live tensors on wasm, where it
+   * does not fit the 4 GiB heap without, and a step takes 1.2-1.4× as long (docs/PERFORMANCE.md).
    * false; the engine turns it on where a run would not fit otherwise (bert-base on wasm's 4 GiB).
    */
   gradientCheckpointing: boolean;
