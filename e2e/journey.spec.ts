@@ -36,31 +36,70 @@ test('a new user fine-tunes the bundled model, inspects it and exports it', asyn
   // over whole runs by scale.spec.ts); this window measures the run's steady state once all of them are drawn.
   await expect(page.locator('figure.charts-card[data-drawn="false"]')).toHaveCount(0);
 
-  // The page answers input while the worker trains: typing lands at once and timers keep their pace.
-  const maxGapMs = await page.evaluate(async () => {
-    let last = performance.now();
-    let worst = 0;
-    const until = last + 2000;
-    while (performance.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      const now = performance.now();
-      worst = Math.max(worst, now - last);
-      last = now;
-    }
-    return worst;
+  // The page keeps drawing while the worker trains: screen-refresh gaps (requestAnimationFrame) over 3 s.
+  const frameGaps = await page.evaluate(async () => {
+    const gaps: number[] = [];
+    await new Promise<void>((resolve) => {
+      let last = performance.now();
+      const until = last + 3000;
+      const frame = (now: number) => {
+        gaps.push(now - last);
+        last = now;
+        if (now < until) requestAnimationFrame(frame);
+        else resolve();
+      };
+      requestAnimationFrame(frame);
+    });
+    gaps.sort((a, b) => a - b);
+    return { p95: gaps[Math.floor(gaps.length * 0.95)], worst: gaps.at(-1)!, frames: gaps.length };
   });
-  expect(maxGapMs).toBeLessThan(250);
+  console.log(`frame gaps during the run: ${JSON.stringify(frameGaps)}`);
+  expect(frameGaps.p95).toBeLessThanOrEqual(50);
+  expect(frameGaps.worst).toBeLessThanOrEqual(250);
   await page.getByLabel('Sentence', { exact: true }).fill('typed during training');
   await expect(page.getByLabel('Sentence', { exact: true })).toHaveValue('typed during training');
 
-  // The run's own Resume, in Training (Recent runs may list this run with a Resume of its checkpoint too).
+  // Pause takes effect at the next step: at most the step in flight when it was pressed still lands.
   const training = page.getByRole('region', { name: 'Training', exact: true });
-  await training.getByRole('button', { name: 'Pause', exact: true }).click();
+  const runState = training.locator('.training-run-state');
+  const stepIn = (text: string | null) => Number(/step (\d+) of/.exec(text ?? '')?.[1]);
+  await expect(runState).toContainText(/Training · step \d+ of/);
+  const pressedAt = await training.evaluate((panel) => {
+    const text = panel.querySelector('.training-run-state')!.textContent;
+    [...panel.querySelectorAll('button')].find((button) => button.textContent === 'Pause')!.click();
+    return text;
+  });
   await expect(training.getByRole('button', { name: 'Resume', exact: true })).toBeEnabled();
+  await page.waitForTimeout(1500);
+  const pausedAt = stepIn(await runState.textContent());
+  expect(pausedAt).toBeLessThanOrEqual(stepIn(pressedAt) + 1);
+  await expect(runState).toHaveText(`Paused · step ${pausedAt} of ${/of (\d+)/.exec((await runState.textContent())!)![1]}`);
+  // The run's own Resume, in Training (Recent runs may list this run with a Resume of its checkpoint too).
   await training.getByRole('button', { name: 'Resume', exact: true }).click();
   await waitForLossPoints(page, first);
   await page.getByRole('button', { name: 'Stop', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Start training', exact: true })).toBeEnabled({ timeout: 120_000 });
+  // One wording for the ended run, in the panel and the status bar; the freeze map no longer shows the run's badges.
+  await expect(runState).toHaveText(/^Training stopped after \d+ steps\.$/);
+  await expect(page.getByRole('contentinfo', { name: 'Status' })).toContainText((await runState.textContent())!);
+  await expect(training.getByText('training now')).toHaveCount(0);
+
+  // Starting again asks whether to continue the fine-tuned weights or restart from the pretrained ones.
+  await page.getByRole('button', { name: 'Start training', exact: true }).click();
+  const choice = training.getByRole('group', { name: 'Start from which weights' });
+  await expect(choice).toContainText(/fine-tuned by 1 run \(\d+ steps on sentiment\.csv\)/);
+  await choice.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expect(choice).toHaveCount(0);
+  await expect(runState).toHaveText(/^Training stopped after/);
+
+  // Masked-LM on the fine-tuned classifier: said before starting, with the MLM head sized as the MLM head.
+  await page.getByRole('radio', { name: /Masked LM/ }).check();
+  await expect(training.getByRole('note')).toContainText('takes the MLM head from the pretrained checkpoint', { timeout: 120_000 });
+  const freezeMap = training.getByRole('list', { name: 'Freeze map' });
+  await expect(freezeMap.getByRole('listitem').first()).toContainText('MLM head');
+  await page.getByRole('radio', { name: /Classification/ }).check();
+  await expect(freezeMap.getByRole('listitem').first()).toContainText('Classifier head', { timeout: 120_000 });
+  await expect(training.getByRole('note')).toHaveCount(0);
 
   // Replacing the fine-tuned, not yet exported model asks first; dismissing keeps it.
   const asked: string[] = [];
@@ -132,4 +171,17 @@ test('a new user fine-tunes the bundled model, inspects it and exports it', asyn
   await page.getByLabel('Open model zip').setInputFiles(zipPath);
   await expect(page.getByRole('region', { name: 'Model', exact: true })).toContainText('BertForSequenceClassification', { timeout: 120_000 });
   expect(consoleProblems).toEqual([]);
+});
+
+test('a run that learned nothing is called so, with what to try', async ({ page }) => {
+  test.setTimeout(300_000);
+  await openStudio(page);
+  // The same words under both labels: the model can only predict one class for every row.
+  const rows = Array.from({ length: 60 }, (_, i) => `"the same short review, word for word",${i % 2 === 0 ? 'positive' : 'negative'}`);
+  await page.getByLabel('Choose data file').setInputFiles({ name: 'indistinct.csv', mimeType: 'text/csv', buffer: Buffer.from(['text,label', ...rows].join('\n')) });
+  await expect(page.getByRole('heading', { name: 'Data quality' })).toBeVisible({ timeout: 120_000 });
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
+  await page.getByRole('button', { name: 'Start training', exact: true }).click();
+  const evaluation = page.getByRole('region', { name: 'Evaluation', exact: true });
+  await expect(evaluation).toContainText(/predicts “(positive|negative)” for every row: it has not learned to tell the classes apart/, { timeout: 240_000 });
 });

@@ -77,6 +77,9 @@ export interface EncodedDataset {
 
 const MIN_MAX_LENGTH = 3;
 
+/** Rows are encoded once at this limit for the length report; runs reuse those encodings when they fit. */
+export const FULL_ENCODING_LIMIT = 512;
+
 function cellText(value: CellValue | undefined): string {
   return value === null || value === undefined ? '' : String(value);
 }

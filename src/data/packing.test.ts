@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeDataset } from './encode';
-import { documentIds, packExamples } from './packing';
+import { countPackedSequences, documentIds, packExamples, planPacking } from './packing';
 import { fakeTokenizer } from './testing';
 
 const tok = fakeTokenizer();
@@ -66,5 +66,39 @@ describe('packExamples', () => {
   it('skips empty rows and refuses a length without room for content', () => {
     expect(packExamples(encode(['', 'a']), [0, 0], 8, tok.special).map((p) => tokens(p.inputIds))).toEqual([['[CLS]', 'a', '[SEP]']]);
     expect(() => packExamples(rows, [0, 0, 0], 2, tok.special)).toThrow(/max length ≥ 3/);
+  });
+});
+
+describe('planPacking', () => {
+  it('places whole rows while they fit, cuts a row longer than a sequence, and keeps documents apart', () => {
+    // Budget 4 content tokens per sequence (maxLength 6).
+    expect(planPacking([2, 1, 3, 0, 9, 1], [0, 0, 0, 0, 0, 1], 6)).toEqual([
+      [{ row: 0, start: 0, end: 2 }, { row: 1, start: 0, end: 1 }],
+      [{ row: 2, start: 0, end: 3 }],
+      [{ row: 4, start: 0, end: 4 }],
+      [{ row: 4, start: 4, end: 8 }],
+      [{ row: 4, start: 8, end: 9 }],
+      [{ row: 5, start: 0, end: 1 }],
+    ]);
+  });
+});
+
+describe('countPackedSequences', () => {
+  const texts = ['hello world', 'a b', 'playing', '', 'hello world playing a b hello world playing'];
+  const encoded = encodeDataset({ rows: texts.map((text) => ({ text })) }, tok, { columns: { text: 'text' }, maxLength: 512 });
+
+  it('counts the sequences packExamples makes, from the untruncated lengths alone', () => {
+    for (const documents of [[0, 0, 0, 0, 0], [0, 1, 1, 2, 2], [0, 1, 2, 3, 4]]) {
+      for (const maxLength of [3, 5, 8, 16, 64]) {
+        const packed = packExamples(encoded.examples, documents, maxLength, tok.special);
+        expect(countPackedSequences(encoded.lengths, documents, maxLength), `${documents} at ${maxLength}`).toBe(packed.length);
+      }
+    }
+  });
+
+  it('cuts rows at the encoding limit first, as they are encoded for packing', () => {
+    // 600 tokens: encoded at 512, the 88 beyond are lost; at max length 600 the whole row is kept.
+    expect(countPackedSequences([600], [0], 128)).toBe(Math.ceil(510 / 126));
+    expect(countPackedSequences([600], [0], 600)).toBe(1);
   });
 });

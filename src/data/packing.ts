@@ -5,7 +5,7 @@
  * padding per step and more context per masked token.
  */
 import type { SpecialTokens } from '../tokenizer/types';
-import type { EncodedExample } from './encode';
+import { FULL_ENCODING_LIMIT, type EncodedExample } from './encode';
 
 /**
  * Document id of every row: a TXT file's blank-line-separated blocks, else one document per row (rows of a
@@ -22,25 +22,72 @@ export function documentIds(rowCount: number, documents?: readonly (readonly str
   return ids;
 }
 
-/** A sequence being filled: content tokens only, [CLS] and [SEP] are added when it is closed. */
-interface OpenSequence {
-  ids: number[];
-  wordIds: number[];
-  specialMask: number[];
-  /** Source row of the sequence's first token. */
-  index: number;
-  /** (row, word) of the last token, to number words afresh: tokens of one word are contiguous. */
-  lastRow: number;
-  lastWord: number;
-  words: number;
+/** Content tokens [start, end) of one row (its tokens between [CLS] and [SEP]) placed in a packed sequence. */
+export interface PackedPiece {
+  /** Position of the row among the rows packed. */
+  row: number;
+  start: number;
+  end: number;
 }
 
 /**
- * `examples` are single-text encodings (`[CLS] text [SEP]`, untruncated or truncated at a generous limit), in
- * row order; `documentOf[example.index]` says which document each belongs to. A row that fits in the open
- * sequence joins it; one that does not starts a new sequence, and a row longer than a whole sequence is cut
- * into pieces. Word ids are renumbered per sequence (whole-word masking never joins words of two rows);
- * token type ids are all 0 (one segment).
+ * The packing rule, on lengths alone: row k has `contentLengths[k]` tokens besides [CLS] and [SEP] and belongs
+ * to `documents[k]`. A row that fits in the open sequence joins it; one that does not starts a new sequence,
+ * and a row longer than a whole sequence is cut into pieces; empty rows are skipped. Returns each sequence's
+ * pieces. packExamples builds its sequences from this plan and the step estimate counts it, so they agree.
+ */
+export function planPacking(contentLengths: ArrayLike<number>, documents: ArrayLike<number>, maxLength: number): PackedPiece[][] {
+  if (!Number.isInteger(maxLength) || maxLength < 3) throw new Error(`Packing needs a max length ≥ 3, got ${maxLength}.`);
+  const budget = maxLength - 2;
+  const sequences: PackedPiece[][] = [];
+  let open: PackedPiece[] = [];
+  let used = 0;
+  let openDocument = -1;
+  const close = () => {
+    if (open.length > 0) sequences.push(open);
+    open = [];
+    used = 0;
+  };
+  for (let row = 0; row < contentLengths.length; row++) {
+    const n = contentLengths[row];
+    if (n <= 0) continue;
+    if (used > 0 && (documents[row] !== openDocument || used + n > budget)) close();
+    openDocument = documents[row];
+    for (let start = 0; start < n; ) {
+      if (used === budget) close();
+      const end = Math.min(n, start + budget - used);
+      open.push({ row, start, end });
+      used += end - start;
+      start = end;
+    }
+  }
+  close();
+  return sequences;
+}
+
+/**
+ * Tokens a row is encoded at before packing: the length report's limit, so its encodings are reused, or
+ * maxLength when longer. A row longer than one sequence thus continues in the next instead of being truncated.
+ */
+export function packingEncodeLimit(maxLength: number): number {
+  return Math.max(maxLength, FULL_ENCODING_LIMIT);
+}
+
+/**
+ * How many sequences packExamples makes at `maxLength` of rows with these untruncated token lengths ([CLS] and
+ * [SEP] included, as the length report measures them) and documents: the number of examples a packed run
+ * trains on, known before the run without tokenizing again.
+ */
+export function countPackedSequences(fullLengths: ArrayLike<number>, documents: ArrayLike<number>, maxLength: number): number {
+  const limit = packingEncodeLimit(maxLength);
+  return planPacking(Array.from(fullLengths, (length) => Math.min(length, limit) - 2), documents, maxLength).length;
+}
+
+/**
+ * `examples` are single-text encodings (`[CLS] text [SEP]`, at packingEncodeLimit), in row order;
+ * `documentOf[example.index]` says which document each belongs to. They are packed by planPacking's rule.
+ * Word ids are renumbered per sequence (whole-word masking never joins words of two rows); token type ids are
+ * all 0 (one segment).
  */
 export function packExamples(
   examples: readonly EncodedExample[],
@@ -48,49 +95,37 @@ export function packExamples(
   maxLength: number,
   special: Pick<SpecialTokens, 'cls' | 'sep'>,
 ): EncodedExample[] {
-  if (!Number.isInteger(maxLength) || maxLength < 3) throw new Error(`Packing needs a max length ≥ 3, got ${maxLength}.`);
-  const budget = maxLength - 2;
-  const packed: EncodedExample[] = [];
-  let open: OpenSequence | null = null;
-  let openDocument = -1;
-  const close = () => {
-    if (open) packed.push(assemble(open, special));
-    open = null;
-  };
-
-  for (const example of examples) {
-    const n = example.inputIds.length - 2;
-    if (n <= 0) continue;
-    const document = documentOf[example.index];
-    if (open !== null && (document !== openDocument || open.ids.length + n > budget)) close();
-    openDocument = document;
-    for (let t = 1; t <= n; t++) {
-      if (open !== null && open.ids.length === budget) close();
-      open ??= { ids: [], wordIds: [], specialMask: [], index: example.index, lastRow: -1, lastWord: -1, words: 0 };
-      const word = example.wordIds[t];
-      if (word >= 0 && (word !== open.lastWord || example.index !== open.lastRow)) open.words++;
-      open.ids.push(example.inputIds[t]);
-      open.specialMask.push(example.specialMask[t]);
-      open.wordIds.push(word < 0 ? -1 : open.words - 1);
-      open.lastRow = example.index;
-      open.lastWord = word;
-    }
-  }
-  close();
-  return packed;
+  const contentLengths = examples.map((example) => example.inputIds.length - 2);
+  const documents = examples.map((example) => documentOf[example.index]);
+  return planPacking(contentLengths, documents, maxLength).map((pieces) => assemble(examples, pieces, special));
 }
 
-function assemble(open: OpenSequence, special: Pick<SpecialTokens, 'cls' | 'sep'>): EncodedExample {
-  const n = open.ids.length + 2;
+function assemble(examples: readonly EncodedExample[], pieces: readonly PackedPiece[], special: Pick<SpecialTokens, 'cls' | 'sep'>): EncodedExample {
+  const n = pieces.reduce((sum, piece) => sum + piece.end - piece.start, 2);
   const inputIds = new Int32Array(n);
-  inputIds[0] = special.cls;
-  inputIds.set(open.ids, 1);
-  inputIds[n - 1] = special.sep;
   const wordIds = new Int32Array(n).fill(-1);
-  wordIds.set(open.wordIds, 1);
   const specialMask = new Uint8Array(n);
-  specialMask.set(open.specialMask, 1);
+  inputIds[0] = special.cls;
   specialMask[0] = 1;
+  let t = 1;
+  // Words are numbered afresh: tokens of one word are contiguous, so a new (row, word) is a new word.
+  let words = 0;
+  let lastRow = -1;
+  let lastWord = -1;
+  for (const { row, start, end } of pieces) {
+    const example = examples[row];
+    // +1: past the row's own [CLS].
+    for (let k = start + 1; k <= end; k++, t++) {
+      const word = example.wordIds[k];
+      if (word >= 0 && (word !== lastWord || row !== lastRow)) words++;
+      inputIds[t] = example.inputIds[k];
+      specialMask[t] = example.specialMask[k];
+      if (word >= 0) wordIds[t] = words - 1;
+      lastRow = row;
+      lastWord = word;
+    }
+  }
+  inputIds[n - 1] = special.sep;
   specialMask[n - 1] = 1;
-  return { inputIds, tokenTypeIds: new Int32Array(n), wordIds, specialMask, index: open.index };
+  return { inputIds, tokenTypeIds: new Int32Array(n), wordIds, specialMask, index: examples[pieces[0].row].index };
 }

@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fromVocabTxt } from '../tokenizer';
 import type { Tokenizer } from '../tokenizer/types';
+import { planBatches } from './batching';
 import { encodeDataset } from './encode';
-import { encodePrepared, FULL_ENCODING_LIMIT, prepareData } from './prepare';
+import { countPackedSequences } from './packing';
+import { encodePrepared, FULL_ENCODING_LIMIT, packingShape, prepareData, type DataFiles } from './prepare';
 import { fakeTokenizer } from './testing';
 
 const tok = fakeTokenizer();
@@ -53,6 +57,53 @@ describe('encodePrepared', () => {
     // Rows of 6 tokens or fewer come from `full`; only the long row is tokenized again (twice: full, then truncated).
     const long = classify.split.train.concat(classify.split.validation).filter((row) => full.lengths[row] > 6).length;
     expect(counting.calls()).toBe(2 * long);
+  });
+});
+
+describe('packingShape', () => {
+  const read = (path: string) => readFileSync(new URL(`../../public/${path}`, import.meta.url), 'utf8');
+  const bundled = fromVocabTxt(read('models/bert-tiny-en/vocab.txt'), { doLowerCase: true });
+
+  /** The examples a packed run trains on, as the engine builds them, and the count the page gets before it. */
+  function actualAndEstimate(files: DataFiles, tokenizer: Tokenizer, maxLength: number): { actual: number; estimate: number; batches: number } {
+    const data = prepareData(files, { task: 'mlm', seed: 42, valSplit: 0.1 });
+    const full = encodeDataset(data.train, tokenizer, { columns: data.columns, maxLength: FULL_ENCODING_LIMIT });
+    const { train } = encodePrepared(data, tokenizer, { maxLength, pack: true, full });
+    const shape = packingShape(data, full.lengths)!;
+    return {
+      actual: train.length,
+      estimate: countPackedSequences(shape.lengths, shape.documents, maxLength),
+      batches: planBatches(train, { batchSize: 16, maxLength }).length,
+    };
+  }
+
+  it('lets the page count the sequences of the domain sample that a packed run trains on', () => {
+    const domain = { train: { fileName: 'domain.txt', text: read('samples/domain.txt') } };
+    for (const maxLength of [16, 32, 128, 512]) {
+      const { actual, estimate, batches } = actualAndEstimate(domain, bundled, maxLength);
+      expect(estimate, `max length ${maxLength}`).toBe(actual);
+      // The trainer's steps per epoch follow from the count: one partial batch at most.
+      expect(batches).toBe(Math.ceil(estimate / 16));
+    }
+    // Far fewer than its rows: counting rows is what made the estimate 4× the run.
+    const rows = prepareData(domain, { task: 'mlm', seed: 42, valSplit: 0.1 }).split.train.length;
+    expect(actualAndEstimate(domain, bundled, 128).estimate).toBeLessThan(rows / 4);
+  });
+
+  it('agrees on table rows, empty rows, rows cut at the encoding limit, and a separate validation file', () => {
+    const long = Array.from({ length: 700 }, (_, i) => `w${i}`).join(' ');
+    const text = ['text', 'a b c', '""', long, 'hello world playing', 'x', long.slice(0, 900)].join('\n');
+    const files = { train: { fileName: 't.csv', text }, validation: { fileName: 'v.txt', text: 'y\nz\n' } };
+    for (const maxLength of [3, 8, 64, 512, 600]) {
+      const { actual, estimate } = actualAndEstimate(files, tok, maxLength);
+      expect(estimate, `max length ${maxLength}`).toBe(actual);
+    }
+  });
+
+  it('is absent for data that is never packed', () => {
+    const csv = { train: { fileName: 't.csv', text: 'text,label\na b,x\nc,y\nd,x\ne,y\n' } };
+    const classify = prepareData(csv, { task: 'classify', seed: 1, valSplit: 0.5 });
+    expect(packingShape(classify, [4, 3, 3, 3])).toBeUndefined();
   });
 });
 

@@ -8,9 +8,12 @@ import { detectColumns, type ColumnChoice, type ColumnOverride } from './columns
 import { encodeDataset, type EncodedDataset, type EncodedExample } from './encode';
 import { DataError, inFile } from './errors';
 import { buildLabelSpace, labelKey, type LabelSpace } from './labels';
-import { documentIds, packExamples } from './packing';
+import { documentIds, packExamples, packingEncodeLimit } from './packing';
 import { parseDataset, type ParsedDataset } from './parse';
 import { givenValidationSplit, splitTrainValidation, type DatasetSplit } from './split';
+
+// The length report's limit, defined beside the encoder that packing (page-side too) shares it with.
+export { FULL_ENCODING_LIMIT } from './encode';
 
 export interface DataFiles {
   train: { fileName: string; text: string };
@@ -87,9 +90,6 @@ export interface EncodedData {
   validation: EncodedExample[];
 }
 
-/** Rows are encoded once at this limit for the length report; runs reuse those encodings when they fit. */
-export const FULL_ENCODING_LIMIT = 512;
-
 export interface EncodeRunOptions {
   maxLength: number;
   /** MLM without a text pair: pack rows into full sequences (see packing.ts). */
@@ -99,12 +99,17 @@ export interface EncodeRunOptions {
   onProgress?: ProgressCallback;
 }
 
+/** Labels and text pairs have no place in a packed sequence: only masked-LM text of one column is packed. */
+function packable(data: PreparedData): boolean {
+  return data.labels === undefined && data.columns.textPair === undefined;
+}
+
 export function encodePrepared(data: PreparedData, tokenizer: Tokenizer, options: EncodeRunOptions): EncodedData {
   const { maxLength, onProgress } = options;
-  const pack = options.pack === true && data.labels === undefined && data.columns.textPair === undefined;
+  const pack = options.pack === true && packable(data);
   const encode = (dataset: ParsedDataset, rows: readonly number[], where: string): EncodedExample[] => {
     const reuse = dataset === data.train ? options.full : undefined;
-    const limit = pack ? Math.max(maxLength, FULL_ENCODING_LIMIT) : maxLength;
+    const limit = pack ? packingEncodeLimit(maxLength) : maxLength;
     const encoded = encodeDataset(dataset, tokenizer, { columns: data.columns, maxLength: limit, labels: data.labels, rows, where, reuse, onProgress });
     if (!pack) return encoded.examples;
     return packExamples(encoded.examples, documentIds(dataset.rows.length, dataset.documents), maxLength, tokenizer.special);
@@ -112,5 +117,23 @@ export function encodePrepared(data: PreparedData, tokenizer: Tokenizer, options
   return {
     train: encode(data.train, data.split.train, 'training'),
     validation: encode(data.validation, data.split.validation, 'validation'),
+  };
+}
+
+/** What the page needs to count a packed run's examples at any max length (see countPackedSequences). */
+export interface PackingShape {
+  /** Untruncated token length of each training row, in row order, as the length report measures it. */
+  lengths: number[];
+  /** Document of each training row. */
+  documents: number[];
+}
+
+/** The training rows' PackingShape, from the length report's `fullLengths` (index = row); undefined when never packed. */
+export function packingShape(data: PreparedData, fullLengths: ArrayLike<number>): PackingShape | undefined {
+  if (!packable(data)) return undefined;
+  const documents = documentIds(data.train.rows.length, data.train.documents);
+  return {
+    lengths: data.split.train.map((row) => fullLengths[row]),
+    documents: data.split.train.map((row) => documents[row]),
   };
 }

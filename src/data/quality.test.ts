@@ -57,6 +57,10 @@ describe('analyzeQuality', () => {
   it('keeps the majority label on conflicts and counts the extra majority copy as a duplicate', () => {
     const conflict = report.issues.find((i) => i.kind === 'label-conflict');
     expect(conflict?.groups).toEqual([[22, 23, 34]]);
+    expect(conflict?.message).toBe(
+      'Conflicting labels: 1 text appears with different labels, in rows 23 (neg), 24 (pos) and 35 (neg). ' +
+        'Flagged are the minority-label copies, or every copy on a tie.',
+    );
     expect(report.issues.find((i) => i.kind === 'duplicate')?.groups).toEqual([
       [20, 21],
       [22, 34],
@@ -105,6 +109,36 @@ describe('analyzeQuality: labels', () => {
     expect(rowsOf(report, 'bad-label')).toEqual([2]);
     expect(rowsOf(report, 'missing-label')).toEqual([3]);
     expect(report.summary.classCounts).toBeUndefined();
+  });
+
+  it('names conflicting labels with their rows, and sends the rows so the page shows them side by side', () => {
+    // The same review with 2 stars and with 1 star, differing only in case and spacing, far past the preview.
+    const rows: Row[] = [...filler(300, 5), { text: 'Broke after two weeks.', label: 2 }, { text: 'broke after  two weeks. ', label: 1 }];
+    const conflict = analyzeQuality({ rows }, { columns }).issues.find((i) => i.kind === 'label-conflict');
+    expect(conflict).toMatchObject({ severity: 'warning', rows: [300, 301], groups: [[300, 301]] });
+    expect(conflict?.message).toMatch(/^Conflicting labels: 1 text appears with different labels, in rows 301 \(2\) and 302 \(1\)\./);
+    expect(conflict?.cells).toEqual({ 300: rows[300], 301: rows[301] });
+  });
+
+  it('names a few rows of a much-copied text, one of each label first, and counts the rest', () => {
+    const rows: Row[] = [
+      ...filler(8, 6),
+      ...Array.from({ length: 9 }, (_, k) => ({ text: 'Same words every time.', label: k === 7 ? 'neg' : k === 8 ? null : 'pos' })),
+    ];
+    const conflict = analyzeQuality({ rows }, { columns }).issues.find((i) => i.kind === 'label-conflict');
+    expect(conflict?.rows).toEqual([15, 16]);
+    expect(conflict?.message).toMatch(/in rows 9 \(pos\), 10 \(pos\), 16 \(neg\), 17 \(no label\) and 5 more copies\./);
+    expect(Object.keys(conflict?.cells ?? {})).toHaveLength(9);
+  });
+
+  it('names the first conflicting texts and counts the others', () => {
+    const rows: Row[] = Array.from({ length: 5 }, (_, k) => [
+      { text: `text number ${k} is here`, label: 'a' },
+      { text: `text number ${k} is here`, label: 'b' },
+    ]).flat();
+    const conflict = analyzeQuality({ rows }, { columns }).issues.find((i) => i.kind === 'label-conflict');
+    expect(conflict?.message).toMatch(/^Conflicting labels: 5 texts appear .* rows 1 \(a\) and 2 \(b\); rows 3 \(a\) and 4 \(b\); rows 5 \(a\) and 6 \(b\); and 2 more texts\./);
+    expect(Object.keys(conflict?.cells ?? {}).map(Number)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
   it('works without a label column', () => {

@@ -44,10 +44,22 @@ export interface QualityIssue {
    * MAX_REPORTED_GROUPS only (they are shown as examples; `rows` lists every row to exclude).
    */
   groups?: number[][];
+  /**
+   * Cells of the first MAX_EXAMPLE_ROWS rows of `groups`, keyed by row, so the page shows them as examples even
+   * beyond its preview: copies with different labels are a conflict only when seen side by side.
+   */
+  cells?: Record<number, Row>;
 }
 
 /** Clusters an issue carries to the page: enough for its examples, and a 200k-duplicate file stays cheap to send. */
 export const MAX_REPORTED_GROUPS = 100;
+
+/** Rows of an issue's clusters sent with their cells; the page shows fewer. */
+export const MAX_EXAMPLE_ROWS = 10;
+
+/** Conflicting texts the message names with their rows and labels, and rows named per text; the rest are counted. */
+const CONFLICTS_NAMED = 3;
+const ROWS_NAMED = 4;
 
 export interface LengthSummary {
   min: number;
@@ -133,15 +145,21 @@ interface IssueSpec {
   groups?: number[][];
 }
 
-/** Issues found so far; an issue that names no rows is dropped. */
+/** Issues found so far in `data`; an issue that names no rows is dropped. */
 class IssueList {
   readonly issues: QualityIssue[] = [];
+
+  constructor(private readonly data: readonly Row[]) {}
 
   add({ kind, severity, rows, message, groups }: IssueSpec): void {
     if (rows.length === 0) return;
     const subject: Subject = (one, many) => `${plural(rows.length, 'row')} ${rows.length === 1 ? one : many}`;
     const issue: QualityIssue = { kind, severity, message: message(subject), rows: rows.sort((a, b) => a - b) };
-    if (groups) issue.groups = groups.slice(0, MAX_REPORTED_GROUPS);
+    if (groups) {
+      issue.groups = groups.slice(0, MAX_REPORTED_GROUPS);
+      const shown = [...new Set(issue.groups.flat())].slice(0, MAX_EXAMPLE_ROWS);
+      issue.cells = Object.fromEntries(shown.map((row) => [row, this.data[row]]));
+    }
     this.issues.push(issue);
   }
 }
@@ -178,9 +196,10 @@ function checkDuplicates(rows: readonly Row[], t: Texts, label: string | undefin
   const duplicateGroups: number[][] = [];
   const conflicts: number[] = [];
   const conflictGroups: number[][] = [];
+  const labelOf = (i: number): string => (label === undefined ? '' : (labelKey(rows[i][label] ?? null) ?? ''));
   for (const group of byKey.values()) {
     if (group.length < 2) continue;
-    const labels = group.map((i) => (label === undefined ? '' : (labelKey(rows[i][label] ?? null) ?? '')));
+    const labels = group.map(labelOf);
     const counts = new Map<string, number>();
     for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
     let kept = group;
@@ -204,9 +223,7 @@ function checkDuplicates(rows: readonly Row[], t: Texts, label: string | undefin
     severity: 'warning',
     rows: conflicts,
     groups: conflictGroups,
-    message: (n) =>
-      `${n('repeats', 'repeat')} a text that appears elsewhere with another label ` +
-      `(${plural(conflictGroups.length, 'text')}); listed are the minority-label copies, or all copies on a tie.`,
+    message: () => conflictMessage(conflictGroups, labelOf),
   });
   out.add({
     kind: 'duplicate',
@@ -218,6 +235,35 @@ function checkDuplicates(rows: readonly Row[], t: Texts, label: string | undefin
       'which overweights those texts.',
   });
   return firsts;
+}
+
+/**
+ * "Conflicting labels: 2 texts appear with different labels, in rows 8 (2) and 303 (1); rows 12 (pos), 40 (neg)
+ * and 3 more copies. …": rows numbered from 1, as the page shows them.
+ */
+function conflictMessage(groups: readonly number[][], labelOf: (row: number) => string): string {
+  const named = groups.slice(0, CONFLICTS_NAMED).map((group) => nameConflict(group, labelOf));
+  const more = groups.length > CONFLICTS_NAMED ? `; and ${plural(groups.length - CONFLICTS_NAMED, 'more text')}` : '';
+  return (
+    `Conflicting labels: ${plural(groups.length, 'text')} ${groups.length === 1 ? 'appears' : 'appear'} with different ` +
+    `labels, in ${named.join('; ')}${more}. Flagged are the minority-label copies, or every copy on a tie.`
+  );
+}
+
+/** The rows of one text with their labels: the first row of each label, which show the conflict, then others up to ROWS_NAMED. */
+function nameConflict(group: readonly number[], labelOf: (row: number) => string): string {
+  const shown = new Set<number>();
+  const labels = new Set<string>();
+  for (const i of group) {
+    if (!labels.has(labelOf(i))) shown.add(i);
+    labels.add(labelOf(i));
+  }
+  for (const i of group) if (shown.size < ROWS_NAMED) shown.add(i);
+  const rows = [...shown].sort((a, b) => a - b).map((i) => `${i + 1} (${labelOf(i) || 'no label'})`);
+  const rest = group.length - rows.length;
+  return rest > 0
+    ? `rows ${rows.join(', ')} and ${plural(rest, 'more copy', 'more copies')}`
+    : `rows ${rows.slice(0, -1).join(', ')} and ${rows.at(-1)}`;
 }
 
 function checkNearDuplicates(t: Texts, firsts: number[], options: QualityOptions, out: IssueList): void {
@@ -392,7 +438,7 @@ function checkLabels(rows: readonly Row[], columns: QualityOptions['columns'], o
 
 export function analyzeQuality(dataset: { rows: readonly Row[] }, options: QualityOptions): QualityReport {
   const { rows } = dataset;
-  const out = new IssueList();
+  const out = new IssueList(rows);
   const texts = readTexts(rows, options.columns);
   const labelSummary = checkLabels(rows, options.columns, out);
   const firsts = checkDuplicates(rows, texts, options.columns.label, out);

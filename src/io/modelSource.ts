@@ -2,7 +2,7 @@
  * Where a model's files come from. A model is a set of files fetched by name from one base: a folder
  * bundled with the app, a folder or zip the user dropped, or a Hugging Face Hub repository.
  */
-import type { ProgressCallback } from '../progress';
+import type { Progress, ProgressCallback } from '../progress';
 import { cancelled, download, exists, globalFetch, hostOf, readStream, type FetchLike } from './download';
 import { ModelSourceError } from './modelSourceError';
 import { safePathSegments, stripCommonDirectories } from './paths';
@@ -15,7 +15,10 @@ export interface ModelSource {
   readonly id: string;
   readonly kind: 'bundled' | 'local' | 'hub';
   has?(file: string): Promise<boolean>;
-  /** Reports stage "download" with the file as item; throws ModelSourceError (kind "cancelled" once `signal` aborts). */
+  /**
+   * Reports stage "download" (over HTTP) or "read" (the user's own files) with the file as item; throws
+   * ModelSourceError (kind "cancelled" once `signal` aborts).
+   */
   fetchFile(file: string, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<Uint8Array>;
 }
 
@@ -85,7 +88,9 @@ export function localSource(files: Map<string, Blob>, name?: string): ModelSourc
       }
       const unreadable = (): Error =>
         new ModelSourceError('not-found', `${file} of ${id} could not be read; was it moved or changed?`, { file });
-      return readStream(blob.stream(), blob.size, file, unreadable, onProgress);
+      // The user's own files (a dropped folder or zip) are read, not downloaded.
+      const reading = onProgress && ((progress: Progress) => onProgress({ ...progress, stage: 'read' }));
+      return readStream(blob.stream(), blob.size, file, unreadable, reading);
     },
   };
 }
@@ -180,9 +185,7 @@ export async function loadModelFiles(
       onProgress &&
         ((progress) =>
           onProgress({
-            // The user's own files (a dropped folder or zip) are read, not downloaded.
-            stage: source.kind === 'local' ? 'read' : 'download',
-            item: file,
+            ...progress,
             loaded: finishedBytes + progress.loaded,
             total: progress.total === undefined ? undefined : finishedBytes + progress.total,
           })),

@@ -87,6 +87,9 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => ({
         case 'run':
           get().receiveRun(event.run);
           break;
+        case 'model':
+          set({ model: event.summary });
+          break;
         case 'crashed':
           void get().recoverFromCrash(event.message);
           break;

@@ -35,7 +35,8 @@ export interface TrainingSlice {
   toggleFreeze(group: GroupId): void;
   setFreezeSpec(spec: string): void;
   resetFreeze(): void;
-  start(): Promise<void>;
+  /** `from`: continue from the current weights (the default) or restart from the loaded checkpoint's. */
+  start(from?: 'current' | 'pretrained'): Promise<void>;
   pause(): Promise<void>;
   resume(): Promise<void>;
   stop(): Promise<void>;
@@ -140,11 +141,11 @@ export const createTrainingSlice: Slice<TrainingSlice> = (set, get) => {
       if (!get().suggestion) set((s) => ({ args: { ...s.args, freeze: DEFAULT_TRAINING_ARGS.freeze } }));
     },
 
-    async start() {
+    async start(from = 'current') {
       const { args } = get();
       set({ steps: [], stepTimes: [], evals: [], latestEval: null, runMessage: null, startedAt: performance.now() });
-      const started = await get().runTask('Starting training', () => engine().call('start', { args }));
-      if (started) set({ model: started.summary });
+      const started = await get().runTask('Starting training', () => engine().call('start', { args, from }));
+      if (started) set({ model: started.summary, groups: started.groups });
     },
     pause: control('pause'),
     resume: control('resume'),

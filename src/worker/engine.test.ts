@@ -150,6 +150,62 @@ describe('Engine', () => {
     expect(statuses.filter((s) => s === 'failed')).toEqual([]);
   });
 
+  it('records the chain of runs behind the weights, and restarts from the pretrained ones when asked', async () => {
+    const states: string[] = [];
+    const lineages: number[] = [];
+    const engine = new Engine((event) => {
+      if (event.type === 'state') states.push(event.state);
+      if (event.type === 'model') lineages.push(event.summary.lineage.length);
+    }, '/');
+    await engine.handle({ id: 1, command: 'loadModel', params: { model: fixtureModel('base') } });
+    await engine.handle({ id: 2, command: 'loadData', params: { task: 'classify', train: { fileName: 'toy.csv', text: toySentimentCsv(40) } } });
+    const args = { maxSteps: 2, batchSize: 4, maxLength: 16 };
+    let id = 10;
+    const run = async (from?: 'current' | 'pretrained') => {
+      const ended = states.length;
+      const { summary } = (await engine.handle({ id: id++, command: 'start', params: { args, from } })) as EngineCommands['start']['result'];
+      while (!states.slice(ended).includes('done')) await new Promise((r) => setTimeout(r, 10));
+      const { files } = (await engine.handle({ id: id++, command: 'export', params: null })) as EngineCommands['export']['result'];
+      return { summary, files, runs: JSON.parse(new TextDecoder().decode(files['training_args.json'])).runs };
+    };
+
+    const first = await run();
+    expect(first.summary.lineage).toEqual([]);
+    expect(first.runs).toMatchObject([{ task: 'classify', dataFile: 'toy.csv', outcome: 'done', steps: 2, args: { maxSteps: 2 } }]);
+    const continued = await run();
+    expect(continued.summary.lineage).toHaveLength(1);
+    expect(continued.runs.map((r: { steps: number }) => r.steps)).toEqual([2, 2]);
+    expect(continued.files['model.safetensors']).not.toEqual(first.files['model.safetensors']);
+    // The same run from the same pretrained weights, seed and data gives the same weights, bit for bit.
+    expect(lineages).toEqual([1, 2]); // the page hears of each run that changed the weights
+    const restarted = await run('pretrained');
+    expect(restarted.summary.lineage).toEqual([]);
+    expect(restarted.runs).toHaveLength(1);
+    expect(restarted.files['model.safetensors']).toEqual(first.files['model.safetensors']);
+  });
+
+  it('gives a fine-tuned classifier back the checkpoint\'s MLM head for masked-LM, and says so', async () => {
+    const events: EngineEvent[] = [];
+    const engine = new Engine((event) => events.push(event), '/');
+    const { summary: loaded } = (await engine.handle({ id: 1, command: 'loadModel', params: { model: fixtureModel('base') } })) as EngineCommands['loadModel']['result'];
+    expect(loaded.checkpointHeads.mlm).toBe(true);
+    const run = async (id: number, task: 'classify' | 'mlm', text: string) => {
+      events.length = 0;
+      await engine.handle({ id, command: 'loadData', params: { task, train: { fileName: `toy.${task === 'mlm' ? 'txt' : 'csv'}`, text } } });
+      const { summary, groups } = (await engine.handle({ id: id + 1, command: 'start', params: { args: { maxSteps: 1, batchSize: 4, maxLength: 16 } } })) as EngineCommands['start']['result'];
+      while (!events.some((e) => e.type === 'state' && e.state === 'done')) await new Promise((r) => setTimeout(r, 10));
+      return { summary, groups, logs: events.flatMap((e) => (e.type === 'log' ? [e.message] : [])) };
+    };
+    const classifier = await run(2, 'classify', toySentimentCsv(40));
+    expect(classifier.summary).toMatchObject({ architectures: ['BertForSequenceClassification'], heads: { mlm: false, classifier: true } });
+    const mlm = await run(4, 'mlm', Array.from({ length: 20 }, (_, k) => `line ${k} of the domain text`).join('\n'));
+    expect(mlm.summary).toMatchObject({ architectures: ['BertForMaskedLM'], heads: { mlm: true, classifier: false } });
+    expect(mlm.logs.find((m) => m.startsWith('Taken from the pretrained checkpoint'))).toContain('cls.predictions.transform.dense.weight');
+    expect(mlm.logs.some((m) => m.startsWith('Newly initialised'))).toBe(false);
+    // The freeze map's head group is now the MLM head.
+    expect(mlm.groups.groups.at(-1)!.decay).toContain('cls.predictions.transform.dense.weight');
+  });
+
   it('exports while a run is paused, with the paused step\'s weights and the history so far', async () => {
     const events: EngineEvent[] = [];
     let pauseSent = false;

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { encodeDataset, tokenLengthStats, type EncodedDataset } from '../data/encode';
-import { encodePrepared, FULL_ENCODING_LIMIT, prepareData, type EncodedData, type PreparedData } from '../data/prepare';
+import { encodePrepared, FULL_ENCODING_LIMIT, packingShape, prepareData, type EncodedData, type PreparedData } from '../data/prepare';
 import { DataError } from '../data/errors';
 import { DEFAULT_PARSE_LIMITS } from '../data/parse';
 import { analyzeQuality } from '../data/quality';
@@ -47,6 +47,7 @@ import type {
   OpenedRun,
   Prediction,
   Request,
+  RunLink,
   RunStatus,
   Task,
   TextFile,
@@ -95,6 +96,8 @@ export class Engine {
   /** The saved record of the run in progress or last run (null when runs are not kept or saving failed). */
   private record: RunRecord | null = null;
   private keepRuns = true;
+  /** The runs that made the current weights, oldest first (empty: the loaded checkpoint's weights). */
+  private lineage: RunLink[] = [];
 
   /** `runs`: where runs are saved; null keeps nothing (the CLI, which writes its own export). */
   constructor(
@@ -128,7 +131,7 @@ export class Engine {
       case 'loadData':
         return this.loadData(await readDataFiles(request.params));
       case 'start':
-        return this.start(request.params.args);
+        return this.start(request.params.args, request.params.from ?? 'current');
       case 'pause':
         return this.control('pause');
       case 'resume':
@@ -212,6 +215,7 @@ export class Engine {
     this.loadReport = report;
     this.result = null;
     this.encoded = null;
+    this.lineage = [];
     return { summary: this.summary(), groups: buildParamGroups(params, pretrained.config.numHiddenLayers) };
   }
 
@@ -256,17 +260,35 @@ export class Engine {
       labels: prepared.labels?.kind === 'categorical' ? prepared.labels.id2label : undefined,
       regression: prepared.labels?.kind === 'numeric',
       tokenLengths: lengths,
+      packing: packingShape(prepared, all.lengths),
       lengthStats: tokenLengthStats(lengths, DEFAULT_TRAINING_ARGS.maxLength),
       quality,
       warnings: prepared.warnings,
     } satisfies DataSummary;
   }
 
-  private async start(partial: Partial<TrainingArgs>): Result<'start'> {
+  private async start(partial: Partial<TrainingArgs>, from: 'current' | 'pretrained'): Result<'start'> {
     this.ensureIdle();
+    if (from === 'pretrained') this.restorePretrained();
     const init = await this.runInputs(partial, 'training');
     await this.launch(init);
-    return { summary: this.summary() };
+    return { summary: this.summary(), groups: buildParamGroups(init.model.params, init.model.config.numHiddenLayers) };
+  }
+
+  /** Puts the loaded checkpoint's weights back; the runs since are forgotten here (their records stay saved). */
+  private restorePretrained(): void {
+    const pretrained = this.requireModel();
+    const { params } = loadBertWeights(pretrained.config, pretrained.tensors, checkpointArchitecture(pretrained.tensors));
+    this.replaceCurrent({ params, config: pretrained.config });
+    this.lineage = [];
+    this.result = null;
+  }
+
+  /** Adds the run that just changed the weights to their chain (a run that took no step changed nothing). */
+  private link(init: Omit<TrainerInit, 'hooks'>, outcome: RunStatus, steps: number): void {
+    if (steps === 0) return;
+    this.lineage = [...this.lineage, { task: init.task, dataFile: this.data!.spec.train.fileName, outcome, steps, args: init.args }];
+    this.emit({ type: 'model', summary: this.summary() });
   }
 
   /**
@@ -294,6 +316,7 @@ export class Engine {
     trainer.run().then(
       async (result) => {
         this.result = result;
+        this.link(init, result.outcome, result.steps);
         await this.finishRun(result.outcome, result);
         this.trainer = null;
         const state = result.outcome === 'failed' ? 'failed' : 'done';
@@ -303,6 +326,7 @@ export class Engine {
         const message = isOutOfMemory(err)
           ? `${outOfMemoryAdvice(this.summary(), init.args.batchSize, init.args.maxLength, init.task)} (${(err as Error).message})`
           : (err as Error).message;
+        this.link(init, 'failed', trainer.progress().steps);
         await this.finishRun('failed', null, message);
         this.trainer = null;
         this.emit({ type: 'state', state: 'failed', message });
@@ -336,6 +360,7 @@ export class Engine {
           totalSteps,
           checkpointStep: null,
           args: this.args!,
+          lineage: this.lineage,
         },
         base,
         spec,
@@ -399,6 +424,10 @@ export class Engine {
     const shapes = new Map([...init.model.params].map(([name, p]) => [name, [...p.shape]]));
     this.record = record;
     this.args = init.args;
+    // The weights opened are the saved run's (checkpoint or end) on top of the runs it continued; a resumed
+    // run links itself when it ends.
+    this.lineage = record.lineage ?? [];
+    if (!resume) this.link(init, record.status, stored.checkpoint && !stored.final ? (record.checkpointStep ?? record.step) : record.step);
     let history: OpenedRun['history'] = { steps: [], evals: [] };
     if (stored.checkpoint) {
       const checkpoint = readCheckpoint(stored.checkpoint, shapes);
@@ -603,7 +632,7 @@ export class Engine {
       weights: await exportBertWeights(params),
       vocab,
       tokenizerConfig: pretrained.tokenizer.config,
-      trainingArgs: this.args ? { ...this.args, task: this.data?.spec.task, freezeGroups: buildParamGroups(params, config.numHiddenLayers) } : undefined,
+      trainingArgs: this.args ? { ...this.args, task: this.data?.spec.task, freezeGroups: buildParamGroups(params, config.numHiddenLayers), runs: this.exportedLineage() } : undefined,
       metrics: run
         ? {
             ...run,
@@ -612,6 +641,14 @@ export class Engine {
         : undefined,
     });
     return { files };
+  }
+
+  /** The chain of runs behind the exported weights, the paused run in progress included. */
+  private exportedLineage(): RunLink[] {
+    const trainer = this.trainer;
+    if (!trainer || !this.args || !this.data) return this.lineage;
+    const steps = trainer.progress().steps;
+    return [...this.lineage, { task: this.data.spec.task, dataFile: this.data.spec.train.fileName, outcome: 'paused', steps, args: this.args }];
   }
 
   /** Builds (or keeps) the parameters with the head the task needs, starting from the current weights. */
@@ -628,7 +665,13 @@ export class Engine {
     for (const [name, variable] of current.params) {
       tensors.set(name, { dtype: 'F32', shape: [...variable.shape], data: (await variable.data()) as Float32Array });
     }
+    // A head the current weights lost to another task (a classifier has no MLM head, an MLM model no pooler)
+    // comes back from the loaded checkpoint when it has one, not from random weights.
+    const taken = takeMissingHeads(tensors, this.requireModel().tensors, architecture);
     const { params, report } = paramsForTask(current.config, tensors, task, prepared.labels, seed);
+    if (taken.length > 0) {
+      this.emit({ type: 'log', level: 'info', message: `Taken from the pretrained checkpoint: ${taken.join(', ')}` });
+    }
     if (report.initialised.length > 0) {
       this.emit({ type: 'log', level: 'info', message: `Newly initialised: ${report.initialised.join(', ')}` });
     }
@@ -651,10 +694,12 @@ export class Engine {
   }
 
   private summary(): ModelSummary {
-    const { config, sourceId } = this.requireModel();
+    const { sourceId, tensors } = this.requireModel();
+    // The weights as they are now: a run may have given them another task's head.
+    const { config, params } = this.current!;
     const report = this.loadReport!;
     let numParams = 0;
-    for (const variable of this.current!.params.values()) numParams += variable.size;
+    for (const variable of params.values()) numParams += variable.size;
     return {
       source: sourceId,
       numLayers: config.numHiddenLayers,
@@ -667,6 +712,9 @@ export class Engine {
       loadReport: { missing: report.missing, unexpected: report.unexpected, initialised: report.initialised, tied: report.tied },
       architectures: config.architectures ?? [],
       id2label: Object.fromEntries(config.id2label.map((label, i) => [String(i), label])),
+      lineage: this.lineage,
+      heads: architectureOf(params),
+      checkpointHeads: checkpointArchitecture(tensors),
     };
   }
 
@@ -774,6 +822,22 @@ export function rowText({ validation, columns }: Pick<PreparedData, 'validation'
     const pair = columns.textPair === undefined ? null : cells[columns.textPair];
     return pair === null || pair === undefined ? text : `${text} [SEP] ${pair}`;
   };
+}
+
+/**
+ * Adds to `tensors` the pooler and MLM head of `checkpoint` that `architecture` uses and `tensors` lacks (they
+ * do not depend on the labels, unlike a classifier); returns their names.
+ */
+export function takeMissingHeads(tensors: Map<string, TensorEntry>, checkpoint: Map<string, TensorEntry>, architecture: BertArchitecture): string[] {
+  const prefixes = [architecture.pooler && 'bert.pooler.', architecture.mlm && 'cls.predictions.'].filter((p): p is string => p !== false);
+  const taken: string[] = [];
+  for (const [name, entry] of checkpoint) {
+    const canonical = canonicalName(name);
+    if (tensors.has(canonical) || !prefixes.some((prefix) => canonical.startsWith(prefix))) continue;
+    tensors.set(canonical, entry);
+    taken.push(canonical);
+  }
+  return taken;
 }
 
 /** The heads a checkpoint carries, read from its tensor names (HF saves each class with its own heads). */

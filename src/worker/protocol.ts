@@ -5,6 +5,7 @@
 import type { BackendInfo, BackendName } from '../kernels/backend';
 import type { TokenLengthStats } from '../data/encode';
 import type { Row } from '../data/parse';
+import type { PackingShape } from '../data/prepare';
 import type { QualityReport } from '../data/quality';
 import type { Progress } from '../progress';
 import type { TrainingArgs } from '../train/defaults';
@@ -17,6 +18,7 @@ import type { LiveSettings, StepMetrics } from '../train/trainer';
 export type { EvalMetrics, LiveSettings, LrSweepPoint, LrSweepResult, LrSweepSettings, MisclassifiedExample, StepMetrics };
 
 import type { Task } from '../train/objective';
+import type { BertArchitecture } from '../model/params';
 import type { WireError } from './wireError';
 
 export type { Task };
@@ -90,6 +92,20 @@ export interface ModelSummary {
   loadReport: { missing: string[]; unexpected: string[]; initialised: string[]; tied: string[] };
   architectures: string[];
   id2label?: Record<string, string>;
+  /** The runs that made the current weights, oldest first; empty while they are the loaded checkpoint's. */
+  lineage: RunLink[];
+  /** The heads the current weights have, and those the loaded checkpoint has (a run may swap heads). */
+  heads: BertArchitecture;
+  checkpointHeads: BertArchitecture;
+}
+
+/** One run in the chain that made a model's weights (the export's `training_args.json` lists them all). */
+export interface RunLink {
+  task: Task;
+  dataFile: string;
+  outcome: RunStatus;
+  steps: number;
+  args: TrainingArgs;
 }
 
 export interface DataSummary {
@@ -108,6 +124,8 @@ export interface DataSummary {
   regression: boolean;
   /** Untruncated token length of every training-file row (index = row), for the histogram and truncation rate. */
   tokenLengths: number[];
+  /** Masked-LM data that a run packs: what the page needs to count its sequences at any max length. */
+  packing?: PackingShape;
   lengthStats: TokenLengthStats;
   /** Over every row of the training file; issue rows index the file's rows, as excludeRows does. */
   quality: QualityReport;
@@ -181,7 +199,11 @@ export interface EngineCommands {
   cancelLoad: { params: null; result: null };
   loadData: { params: DataRequest; result: DataSummary };
   /** Replies with the model as it trains: a task head may have been added (architectures, id2label). */
-  start: { params: { args: Partial<TrainingArgs> }; result: { summary: ModelSummary } };
+  /**
+   * `from`: "current" (the default) continues from the weights as they are, fine-tuned or not; "pretrained"
+   * puts the loaded checkpoint's weights back first (the runs since stay under Recent runs).
+   */
+  start: { params: { args: Partial<TrainingArgs>; from?: 'current' | 'pretrained' }; result: { summary: ModelSummary; groups: ParamGroups } };
   pause: { params: null; result: null };
   resume: { params: null; result: null };
   stop: { params: null; result: null };
@@ -226,6 +248,8 @@ export type EngineEvent =
   | { type: 'eval'; metrics: EvalMetrics }
   | { type: 'lrSweep'; point: LrSweepPoint }
   | { type: 'baseline'; status: BaselineStatus }
+  /** The loaded model's weights changed (a run ended): its summary, with the chain of runs behind them, now. */
+  | { type: 'model'; summary: ModelSummary }
   /** The current run was saved (a checkpoint, a pause, its end). */
   | { type: 'run'; run: RunInfo }
   | { type: 'state'; state: TrainState; message?: string }

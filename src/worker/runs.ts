@@ -15,7 +15,7 @@
  */
 import type { BlobStore } from '../io/blobStore';
 import type { TrainingArgs } from '../train/defaults';
-import type { DataSpec, RunInfo, RunStatus } from './protocol';
+import type { DataSpec, RunInfo, RunLink, RunStatus } from './protocol';
 
 /** What meta.json holds: the summary the page lists, plus what a resume needs. */
 export interface RunRecord extends Omit<RunInfo, 'resumable'> {
@@ -25,6 +25,8 @@ export interface RunRecord extends Omit<RunInfo, 'resumable'> {
   checkpoint: string | null;
   hasFinal: boolean;
   dataFingerprint: string;
+  /** The runs whose weights this one started from, oldest first (absent in records saved before chains). */
+  lineage?: RunLink[];
 }
 
 export interface StoredRun {

@@ -77,6 +77,10 @@ describe('progress', () => {
     expect(describeProgress({ stage: 'download', item: 'model.safetensors', loaded: 1024, total: 2048 })).toBe(
       'Downloading model.safetensors: 1.0 KB of 2.0 KB',
     );
+    // A dropped zip is unpacked before its files are read: bytes too, and never "Downloading".
+    expect(describeProgress({ stage: 'unzip', item: 'bert/vocab.txt', loaded: 1536, total: 4096 })).toBe(
+      'Unzipping bert/vocab.txt: 1.5 KB of 4.0 KB',
+    );
     expect(describeProgress({ stage: 'tokenize', loaded: 10, total: 40 })).toBe('Tokenizing: 10 of 40 rows');
     expect(describeProgress({ stage: 'parse', item: 'a.csv', loaded: 500 })).toBe('Parsing a.csv: 500 characters');
     expect(describeProgress({ stage: 'warmup', loaded: 1, total: 3 })).toBe('Warmup: 1 of 3');

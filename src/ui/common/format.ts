@@ -61,6 +61,7 @@ export function progressFraction(progress: Progress): number | undefined {
 const STAGE_NAMES: Record<string, string> = {
   download: 'Downloading',
   read: 'Reading',
+  unzip: 'Unzipping',
   parse: 'Parsing',
   tokenize: 'Tokenizing',
   'near-duplicates': 'Finding near-duplicates',
@@ -69,7 +70,10 @@ const STAGE_NAMES: Record<string, string> = {
   evaluate: 'Evaluating',
 };
 
-/** Units of each stage's `loaded`/`total`; bytes carry their own unit. */
+/** Stages that count bytes, which carry their own unit ("1.5 KB"). */
+const BYTE_STAGES = new Set(['download', 'read', 'unzip']);
+
+/** Units of each other stage's `loaded`/`total`. */
 const STAGE_UNITS: Record<string, string> = {
   parse: 'characters',
   tokenize: 'rows',
@@ -83,7 +87,7 @@ const STAGE_UNITS: Record<string, string> = {
 export function describeProgress(progress: Progress): string {
   const stage = STAGE_NAMES[progress.stage] ?? capitalise(progress.stage);
   const what = progress.item ? `${stage} ${progress.item}` : stage;
-  const amount = progress.stage === 'download' || progress.stage === 'read' ? formatBytes : formatCount;
+  const amount = BYTE_STAGES.has(progress.stage) ? formatBytes : formatCount;
   const unit = STAGE_UNITS[progress.stage];
   const done = progress.total === undefined
     ? amount(progress.loaded)

@@ -55,6 +55,20 @@ describe('issueExamples', () => {
     const issue: QualityIssue = { kind: 'empty', severity: 'error', message: 'Empty', rows: [1, 7] };
     expect(issueExamples(issue, preview)).toEqual([{ row: 1, cells: { text: 'one' } }, { row: 7 }]);
   });
+  it('takes the cells of rows beyond the preview from the issue, so conflicting copies show their labels', () => {
+    const issue: QualityIssue = {
+      kind: 'label-conflict',
+      severity: 'warning',
+      message: 'Conflicting labels',
+      rows: [301],
+      groups: [[1, 301]],
+      cells: { 1: { text: 'one', label: 2 }, 301: { text: 'One', label: 1 } },
+    };
+    expect(issueExamples(issue, preview)).toEqual([
+      { row: 1, cells: { text: 'one', label: 2 } },
+      { row: 301, cells: { text: 'One', label: 1 } },
+    ]);
+  });
   it('shows whole clusters for duplicates, once each, up to the limit', () => {
     const issue: QualityIssue = { kind: 'duplicate', severity: 'warning', message: 'Dup', rows: [5], groups: [[0, 5], [2, 9, 11]] };
     expect(issueExamples(issue, preview, 4).map((e) => e.row)).toEqual([0, 5, 2, 9]);

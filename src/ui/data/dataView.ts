@@ -76,10 +76,13 @@ export interface IssueExample {
   cells?: Row;
 }
 
-/** Up to `limit` flagged rows of an issue, with their cells where the preview has them. */
+/** Up to `limit` flagged rows of an issue, with their cells where the issue or the preview has them. */
 export function issueExamples(issue: QualityIssue, preview: readonly Row[], limit = 5): IssueExample[] {
   const rows = issue.groups ? issue.groups.flat() : issue.rows;
-  return [...new Set(rows)].slice(0, limit).map((row) => (row < preview.length ? { row, cells: preview[row] } : { row }));
+  return [...new Set(rows)].slice(0, limit).map((row) => {
+    const cells = issue.cells?.[row] ?? preview[row];
+    return cells ? { row, cells } : { row };
+  });
 }
 
 /** One cell as display text; long cells are cut with an ellipsis. */

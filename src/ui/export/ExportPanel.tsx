@@ -69,7 +69,13 @@ export function ExportPanel() {
           <CopyButton text={code} label="Copy Python code" />
         </div>
         <pre aria-label="Python code">
-          <code>{code}</code>
+          <code>
+            {code.trimEnd().split('\n').map((line, i) => (
+              <span key={i} className="export-line">
+                {line}
+              </span>
+            ))}
+          </code>
         </pre>
       </div>
     </Panel>

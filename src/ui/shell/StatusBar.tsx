@@ -1,6 +1,8 @@
+import { useRef } from 'react';
 import { useStudio } from '../../store';
 import { ProgressBar } from '../common';
 import { runStatus } from './status';
+import { useHeightVariable } from './useHeightVariable';
 import './shell.css';
 
 /** What the engine is doing now, with progress, and its latest message. */
@@ -9,10 +11,13 @@ export function StatusBar() {
   const progress = useStudio((s) => s.progress);
   const runState = useStudio((s) => s.runState);
   const lastStep = useStudio((s) => s.steps.at(-1));
+  const runMessage = useStudio((s) => s.runMessage);
   const log = useStudio((s) => s.log);
-  const run = runStatus(runState, lastStep, progress);
+  const run = runStatus(runState, lastStep, progress, runMessage);
+  const footer = useRef<HTMLElement>(null);
+  useHeightVariable(footer, '--status-bar-height');
   return (
-    <footer className="shell-status" aria-label="Status">
+    <footer ref={footer} className="shell-status" aria-label="Status">
       <div className="shell-status-main" aria-live="polite">
         <span className={busy || runState === 'training' ? 'shell-dot active' : 'shell-dot'} aria-hidden="true" />
         <span className="shell-status-label">{busy ?? run?.label ?? 'Ready'}</span>

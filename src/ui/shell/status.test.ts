@@ -29,7 +29,9 @@ describe('runStatus', () => {
     expect(runStatus('training', { ...step(31, 150), epoch: 0.6200000001 })?.label).toBe('Training — step 31 of 150, epoch 0.62');
   });
   it('names the end of a run', () => {
-    expect(runStatus('done', step(100, 100))).toEqual({ label: 'Training finished after 100 steps' });
+    expect(runStatus('done', step(100, 100))).toEqual({ label: 'Training finished after 100 steps.' });
+    // The engine's words, which say how it ended, as the Training panel shows them.
+    expect(runStatus('done', step(6, 100), null, 'Training stopped after 6 steps.')).toEqual({ label: 'Training stopped after 6 steps.' });
     expect(runStatus('failed', step(3, 100))).toEqual({ label: 'Training failed' });
   });
   it('shows an evaluation under way with its own progress, and the run again once it is done', () => {

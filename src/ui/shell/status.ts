@@ -2,6 +2,7 @@
 import type { Progress } from '../../progress';
 import type { StepMetrics, TrainState } from '../../worker/protocol';
 import { describeProgress } from '../common/format';
+import { finishedWords } from '../training/run';
 
 export interface RunStatus {
   label: string;
@@ -13,7 +14,7 @@ export interface RunStatus {
  * `progress` is the engine's latest report: an evaluation under way (on a large validation set it takes
  * minutes, with no step in between) is shown with its own progress instead of the run's.
  */
-export function runStatus(state: TrainState, last: StepMetrics | undefined, progress: Progress | null = null): RunStatus | null {
+export function runStatus(state: TrainState, last: StepMetrics | undefined, progress: Progress | null = null, message: string | null = null): RunStatus | null {
   const at = last ? ` — step ${last.step} of ${last.totalSteps}, epoch ${Number(last.epoch.toFixed(2))}` : '';
   const fraction = last && last.totalSteps > 0 ? Math.min(1, last.step / last.totalSteps) : undefined;
   const evaluating = progress?.stage === 'evaluate' && progress.total !== undefined && progress.loaded < progress.total ? progress : null;
@@ -26,7 +27,7 @@ export function runStatus(state: TrainState, last: StepMetrics | undefined, prog
     case 'stopping':
       return { label: 'Stopping after this step', fraction };
     case 'done':
-      return { label: `Training finished${last ? ` after ${last.step} steps` : ''}` };
+      return { label: finishedWords(message, last) };
     case 'failed':
       return { label: 'Training failed' };
     case 'idle':

@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../../store';
 import { FREEZE_SPEC_HELP } from '../../train/freeze';
 import { formatCount, formatPercent, Tooltip } from '../common';
+import { isActive } from './run';
 import { checkSpec, freezeRows, presetOf, presetSpec, trainableCount, type FreezeRow } from './freezeRows';
 
 /**
@@ -17,7 +18,8 @@ export function FreezeMap() {
   const spec = useStudio((s) => s.args.freeze);
   const llrd = useStudio((s) => s.args.llrd);
   const headLrMultiplier = useStudio((s) => s.args.headLrMultiplier);
-  const liveFrozen = useStudio((s) => s.steps.at(-1)?.frozen ?? null);
+  // What the run froze, while there is a run: after it ends the switches alone say what the next one will do.
+  const liveFrozen = useStudio((s) => (isActive(s.runState) ? (s.steps.at(-1)?.frozen ?? null) : null));
   const map = useStudio(useShallow((s) => s.freezeMap()));
   const toggleFreeze = useStudio((s) => s.toggleFreeze);
   const setFreezeSpec = useStudio((s) => s.setFreezeSpec);
@@ -26,7 +28,7 @@ export function FreezeMap() {
   const rows = useMemo(
     () =>
       model && map
-        ? freezeRows({ numLayers: model.numLayers, hiddenSize: model.hiddenSize, task, groups, map, llrd, headLrMultiplier, numLabels, liveFrozen })
+        ? freezeRows({ numLayers: model.numLayers, hiddenSize: model.hiddenSize, vocabSize: model.vocabSize, task, groups, map, llrd, headLrMultiplier, numLabels, liveFrozen })
         : null,
     [model, groups, task, map, llrd, headLrMultiplier, numLabels, liveFrozen],
   );
@@ -63,7 +65,7 @@ function StackRow({ row, largest, onToggle }: { row: FreezeRow; largest: number;
       </span>
       <span className="training-stack-params" title="Parameters">
         {row.numParams === null ? '?' : formatCount(row.numParams)}
-        {row.isNew && <span className="training-badge new" title="Not in the checkpoint: initialised when training starts"> new</span>}
+        {row.isNew && <span className="training-badge new" title="Not in the current weights: added when training starts"> new</span>}
       </span>
       <span className="training-stack-lr" title="Learning rate relative to the base rate">
         ×{Number(row.lrMultiplier.toPrecision(2))}

@@ -3,6 +3,7 @@ import { useStudio } from '../../store';
 import { LR_RECOMMENDED, type TrainingArgs } from '../../train/defaults';
 import { SCHEDULE_KINDS, type ScheduleKind } from '../../train/lr';
 import { formatCount, formatPercent, Panel, Slider, Tooltip } from '../common';
+import { countPackedSequences } from '../../data/packing';
 import { estimateSteps, EVAL_STEPS_FIELD, FIELDS, truncatedShare } from './fields';
 import { FreezeMap } from './FreezeMap';
 import { presetOf } from './freezeRows';
@@ -10,6 +11,7 @@ import { epochsAdvice } from './learningRateScale';
 import { LearningRate } from './LearningRate';
 import { LrFinder } from './LrFinder';
 import { NumberField, type NumberFieldProps } from './NumberField';
+import { headNotice } from './headNotice';
 import { RunControls } from './RunControls';
 import { Suggested } from './Suggested';
 import { isActive, startBlocker } from './run';
@@ -71,11 +73,23 @@ export function TrainingPanel() {
   const truncated = useMemo(() => (data ? truncatedShare(data.tokenLengths, args.maxLength) : null), [data, args.maxLength]);
   const blocker = startBlocker({ hasModel: model !== null, hasData: data !== null, busy, invalid: Object.keys(invalid)[0] ?? null });
   const effectiveBatch = args.batchSize * args.gradAccumSteps;
-  const totalSteps = data ? estimateSteps(data.numTrain, args) : null;
+  // A packed masked-LM run trains on sequences of whole lines, far fewer than the rows: counted as the worker packs.
+  const packed = data?.packing && args.packSequences ? data.packing : null;
+  const numExamples = useMemo(
+    () => (packed ? countPackedSequences(packed.lengths, packed.documents, args.maxLength) : (data?.numTrain ?? 0)),
+    [packed, data, args.maxLength],
+  );
+  const totalSteps = data ? estimateSteps(numExamples, args) : null;
+  const notice = model && data ? headNotice(task, model) : null;
 
   return (
     <Panel title="Training" subtitle="Hyperparameters, which layers train, and the run.">
       <TaskLine />
+      {notice && !running && (
+        <p className="training-notice" role="note">
+          {notice}
+        </p>
+      )}
       <RunControls blocker={blocker} />
 
       <section className="training-section" aria-label="Optimisation">
@@ -125,7 +139,7 @@ export function TrainingPanel() {
         {totalSteps !== null && (
           <p className="training-muted">
             {args.maxSteps === null ? '≈ ' : ''}
-            {formatCount(totalSteps)} optimizer steps over {formatCount(data!.numTrain)} training examples.
+            {formatCount(totalSteps)} optimizer steps over {formatCount(numExamples)} {packed ? `sequences packed from ${formatCount(data!.numTrain)} training rows` : 'training examples'}.
           </p>
         )}
       </section>

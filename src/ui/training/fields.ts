@@ -107,8 +107,8 @@ export function truncatedShare(tokenLengths: readonly number[], maxLength: numbe
 }
 
 /**
- * Optimizer steps a run will take, as the trainer counts them, when every bucket fills its batches: a lower
- * bound, since partly filled buckets add batches. maxSteps, when set, wins.
+ * Optimizer steps a run will take over `numTrain` examples (rows, or packed sequences), as the trainer counts
+ * them: ⌈examples ÷ batch⌉ batches per epoch. maxSteps, when set, wins.
  */
 export function estimateSteps(numTrain: number, args: Pick<TrainingArgs, 'batchSize' | 'gradAccumSteps' | 'epochs' | 'maxSteps'>): number {
   if (args.maxSteps !== null) return args.maxSteps;

@@ -11,6 +11,7 @@ const classifierGroups = buildParamGroups(bertParamShapes({ numLayers: 3, hidden
 const input = (overrides: Partial<FreezeRowsInput>): FreezeRowsInput => ({
   numLayers: 3,
   hiddenSize: HIDDEN,
+  vocabSize: 30,
   task: 'classify',
   groups: classifierGroups,
   map: allTrainable(3),
@@ -57,6 +58,13 @@ describe('freezeRows', () => {
     const rows = freezeRows(input({ groups: mlmGroups, task: 'mlm', numLabels: null }));
     expect(rows[0]).toMatchObject({ label: 'MLM head', isNew: false, numParams: mlmGroups.groups.at(-1)!.numParams });
     expect(rows.map((row) => row.id)).not.toContain('pooler');
+  });
+
+  it('sizes the MLM head a fine-tuned classifier lacks as the MLM head, not as its classifier', () => {
+    const rows = freezeRows(input({ groups: classifierGroups, task: 'mlm', numLabels: null }));
+    // transform dense + bias, LayerNorm, decoder bias over the vocabulary: what the MLM checkpoint's head holds.
+    expect(rows[0]).toMatchObject({ label: 'MLM head', isNew: true, numParams: HIDDEN * HIDDEN + 3 * HIDDEN + 30 });
+    expect(rows[0].numParams).toBe(mlmGroups.groups.at(-1)!.numParams);
   });
 
   it('gives each group its LR multiplier relative to the base rate', () => {

@@ -19,7 +19,7 @@ export interface FreezeRow {
   label: string;
   /** Parameters in the group; null when it is created at the start of training with a size not yet known. */
   numParams: number | null;
-  /** The group is not in the loaded checkpoint: training initialises it (a new head, or the pooler). */
+  /** The group is not in the current weights: training adds it (a new head, or the pooler). */
   isNew: boolean;
   /** Frozen in the configured map (for gradual unfreezing: at the start). */
   frozen: boolean;
@@ -34,6 +34,7 @@ export interface FreezeRow {
 export interface FreezeRowsInput {
   numLayers: number;
   hiddenSize: number;
+  vocabSize: number;
   task: Task;
   /** The loaded checkpoint's groups, or null before they are known. */
   groups: ParamGroups | null;
@@ -67,6 +68,10 @@ function groupSize(id: GroupId, input: FreezeRowsInput): { numParams: number | n
     if (input.numLabels === null) return { numParams: null, isNew: !loaded?.decay.includes('classifier.weight') };
     const numParams = h * input.numLabels + input.numLabels; // classifier [numLabels, hidden] + bias
     return { numParams, isNew: !(loaded?.decay.includes('classifier.weight') && loaded.numParams === numParams) };
+  }
+  if (id === 'head' && input.task === 'mlm' && !loaded?.decay.includes('cls.predictions.transform.dense.weight')) {
+    // transform dense [hidden, hidden] + bias, its LayerNorm, the decoder's bias (its weight is the embeddings').
+    return { numParams: h * h + h + 2 * h + input.vocabSize, isNew: true };
   }
   if (id === 'pooler' && !loaded) return { numParams: h * h + h, isNew: true }; // dense [hidden, hidden] + bias
   if (!loaded) return { numParams: null, isNew: input.groups !== null };

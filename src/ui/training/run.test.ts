@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { StepMetrics, TrainState } from '../../worker/protocol';
-import { isActive, runButtons, runStatus, startBlocker } from './run';
+import { DEFAULT_TRAINING_ARGS } from '../../train/defaults';
+import type { RunLink, StepMetrics, TrainState } from '../../worker/protocol';
+import { isActive, lineageWords, runButtons, runStatus, startBlocker } from './run';
 
 const ready = { hasModel: true, hasData: true, busy: null, invalid: null };
 
@@ -38,7 +39,18 @@ describe('runStatus', () => {
     expect(isActive('paused')).toBe(true);
     expect(runStatus('training', null, step)).toBe('Training · step 12 of 300');
     expect(runStatus('paused', null, step)).toBe('Paused · step 12 of 300');
-    expect(runStatus('done', 'Training done after 300 steps.', step)).toBe('Finished · Training done after 300 steps.');
+    expect(runStatus('done', 'Training stopped after 6 steps.', step)).toBe('Training stopped after 6 steps.');
+    expect(runStatus('done', null, step)).toBe('Training finished after 12 steps.');
     expect(runStatus('idle', null, undefined)).toBe('Not started');
+  });
+});
+
+describe('lineageWords', () => {
+  const link = (steps: number, dataFile: string): RunLink => ({ task: 'classify', dataFile, outcome: 'done', steps, args: DEFAULT_TRAINING_ARGS });
+
+  it('counts the runs and their steps and names each file once', () => {
+    expect(lineageWords([link(6, 'sentiment.csv')])).toBe('1 run (6 steps on sentiment.csv)');
+    expect(lineageWords([link(1, 'a.csv'), link(3, 'b.csv'), link(2, 'a.csv')])).toBe('3 runs (6 steps on a.csv, b.csv)');
+    expect(lineageWords([link(1, 'a.csv')])).toBe('1 run (1 step on a.csv)');
   });
 });

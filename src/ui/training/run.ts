@@ -1,5 +1,5 @@
 /** Which run buttons are enabled, why Start is not, and the run's state in words. */
-import type { StepMetrics, TrainState } from '../../worker/protocol';
+import type { RunLink, StepMetrics, TrainState } from '../../worker/protocol';
 
 export interface RunButtons {
   start: boolean;
@@ -50,10 +50,27 @@ const STATE_WORDS: Record<TrainState, string> = {
   failed: 'Failed',
 };
 
-/** "Training · step 12 of 300", "Finished · Training done after 300 steps.", ... */
+/**
+ * How an ended run is named, in the Training panel and the status bar alike: the engine's words when it gave
+ * them ("Training stopped after 6 steps."), which say how it ended, better than "finished" for every end.
+ */
+export function finishedWords(message: string | null, latest: StepMetrics | undefined): string {
+  return message ?? `Training finished${latest ? ` after ${latest.step} steps` : ''}.`;
+}
+
+/** "Training · step 12 of 300", "Training done after 300 steps.", "Failed · …" */
 export function runStatus(state: TrainState, message: string | null, latest: StepMetrics | undefined): string {
+  if (state === 'done') return finishedWords(message, latest);
   const parts = [STATE_WORDS[state]];
   if (latest && isActive(state)) parts.push(`step ${latest.step} of ${latest.totalSteps}`);
   if (message && !isActive(state)) parts.push(message);
   return parts.join(' · ');
+}
+
+/** "1 run (6 steps on sentiment.csv)": what has changed the current weights, for the continue-or-restart question. */
+export function lineageWords(lineage: readonly RunLink[]): string {
+  const steps = lineage.reduce((sum, link) => sum + link.steps, 0);
+  const files = [...new Set(lineage.map((link) => link.dataFile))].join(', ');
+  const runs = lineage.length === 1 ? '1 run' : `${lineage.length} runs`;
+  return `${runs} (${steps} step${steps === 1 ? '' : 's'} on ${files})`;
 }
