@@ -1,13 +1,16 @@
-import { useCallback, useId, useMemo, useState } from 'react';
+import { useCallback, useId, useMemo, useRef, useState } from 'react';
 import type { AttentionMap } from '../../worker/protocol';
 import { Tooltip } from '../common';
 import { clampChoice, describeChoice, type HeadChoice } from './attentionMath';
 import { headViewMatrices, heatmapView, modelGrid, prepareAttention, type PreparedAttention, type WeightsView } from './attentionView';
 import { AttentionHeatmap } from './AttentionHeatmap';
-import { cellSize, type GridCell } from './gridNavigation';
+import type { GridCell } from './gridNavigation';
 import { HeadView } from './HeadView';
+import { fitCell, labelWidth, mapWidth, zoomedCell } from './heatmapZoom';
+import { HeatmapZoom } from './HeatmapZoom';
 import { ModelView } from './ModelView';
 import { usePalette } from './usePalette';
+import { useWidth } from './useWidth';
 
 const WEIGHTS_OPTIONS: { value: WeightsView; label: string; hint: string }[] = [
   { value: 'current', label: 'Current weights', hint: 'the model as trained so far' },
@@ -23,6 +26,15 @@ const ROLLOUT_HELP =
 const HIDE_HELP =
   'Hides the [CLS], [SEP] and [PAD] rows and columns and renormalises each remaining row to sum to 1, so the ' +
   'weights show how attention splits among the words. Rollout is computed over all tokens first.';
+
+/** The compared heatmaps' gap (var(--gap) in the theme), and the narrowest each gets before they stack. */
+const HEATMAP_GAP = 12;
+const MIN_COMPARED_WIDTH = 240;
+/**
+ * Past this many tokens a heatmap beside both the model and the head view would have cells too small to label
+ * every token: the head view moves below, giving the heatmap the width it took.
+ */
+const LONG_INPUT = 32;
 
 /** The attention views of one sentence under the current and pretrained weights. */
 export function AttentionExplorer({ maps }: { maps: { current: AttentionMap; pretrained: AttentionMap } }) {
@@ -50,6 +62,10 @@ function Views({ prepared }: { prepared: PreparedAttention }) {
   const [hideSpecial, setHideSpecial] = useState(false);
   const [allHeads, setAllHeads] = useState(false);
   const [cursor, setCursor] = useState<GridCell | null>(null);
+  // The cell size asked for with the zoom buttons; 0 fits the maps to the width they are given.
+  const [zoom, setZoom] = useState(0);
+  const heatmaps = useRef<HTMLDivElement>(null);
+  const width = useWidth(heatmaps);
   const modelViewTitle = useId();
   const headViewTitle = useId();
 
@@ -71,10 +87,13 @@ function Views({ prepared }: { prepared: PreparedAttention }) {
   );
 
   const n = view.tokens.length;
-  const cell = compare ? cellSize(n, 180, 8, 22) : cellSize(n, 460, 10, 28);
+  const labels = useMemo(() => labelWidth(view.tokens), [view.tokens]);
+  const fit = fitCell(n, mapWidth(width, compare ? 3 : 1, HEATMAP_GAP, MIN_COMPARED_WIDTH), labels);
+  const cell = zoomedCell(fit, zoom);
   const title = describeChoice(choice);
   const sequential = { kind: 'sequential', max: view.max } as const;
-  const common = { tokens: view.tokens, palette, cell, cursor, onCursor: setCursor };
+  const common = { tokens: view.tokens, palette, cell, labels, cursor, onCursor: setCursor };
+  const layout = compare ? ' compare' : n > LONG_INPUT ? ' long' : '';
 
   return (
     <div className="attention-explorer">
@@ -106,7 +125,7 @@ function Views({ prepared }: { prepared: PreparedAttention }) {
         </span>
       </div>
 
-      <div className={compare ? 'attention-views compare' : 'attention-views'}>
+      <div className={`attention-views${layout}`}>
         <section className="attention-view attention-view-model" aria-labelledby={modelViewTitle}>
           <h3 id={modelViewTitle} className="attention-view-title">
             Model view{weights === 'pretrained' ? ' (pretrained)' : ''}
@@ -116,11 +135,14 @@ function Views({ prepared }: { prepared: PreparedAttention }) {
         </section>
 
         <section className="attention-view attention-view-main" aria-label="Selected head">
-          <h3 className="attention-view-title">{title}</h3>
+          <div className="attention-view-bar">
+            <h3 className="attention-view-title">{title}</h3>
+            <HeatmapZoom cell={cell} fit={fit} onZoom={setZoom} />
+          </div>
           {compare && view.maxDifference === 0 && (
             <p className="attention-note">The current weights still equal the pretrained ones: fine-tune, then compare.</p>
           )}
-          <div className="attention-heatmaps">
+          <div className="attention-heatmaps" ref={heatmaps}>
             {compare ? (
               <>
                 <AttentionHeatmap {...common} label="Attention heatmap" caption="Current" matrix={view.current} scale={sequential} />

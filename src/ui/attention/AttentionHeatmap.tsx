@@ -1,9 +1,10 @@
-import { useId, type CSSProperties, type KeyboardEvent, type PointerEvent } from 'react';
+import { memo, useId, useLayoutEffect, useRef, type CSSProperties, type KeyboardEvent, type PointerEvent } from 'react';
 import type { Matrix } from './attentionMath';
 import { cellReadout } from './attentionView';
 import { rgbCss, type HeatPalette, type HeatScale } from './colors';
 import { cellAt, moveCell, type GridCell } from './gridNavigation';
 import { HeatmapCanvas } from './HeatmapCanvas';
+import { anchoredScroll, labelStep, revealScroll } from './heatmapZoom';
 
 export interface AttentionHeatmapProps {
   /** Accessible name of the figure, e.g. "Attention heatmap" (tests find the figure by it). */
@@ -17,55 +18,81 @@ export interface AttentionHeatmapProps {
   palette: HeatPalette;
   /** CSS pixels per cell. */
   cell: number;
+  /** CSS pixels of the query label column (labelWidth). */
+  labels: number;
   /** The hovered or keyboard-selected cell, shared by heatmaps shown side by side. */
   cursor: GridCell | null;
   onCursor(cursor: GridCell | null): void;
 }
 
+/** How far the cells are scrolled inside the scroll box, and how much of them shows past the sticky labels and the border. */
+function visibleCells(box: HTMLElement, cells: HTMLElement) {
+  return {
+    x: { scroll: box.scrollLeft, view: box.clientWidth - cells.offsetLeft - cells.clientLeft },
+    y: { scroll: box.scrollTop, view: box.clientHeight - cells.offsetTop - cells.clientTop },
+  };
+}
+
 /**
  * One large heatmap with the tokens written along both axes (queries down the left, keys along the top).
  * Hovering a cell, or moving through the cells with the arrow keys, reads out query → key and the weight.
+ * A map larger than its box scrolls inside it, with the labels kept in view; zooming keeps the middle of
+ * the view in place, and keyboard moves scroll the selected cell into view.
  */
-export function AttentionHeatmap({ label, caption, tokens, matrix, scale, palette, cell, cursor, onCursor }: AttentionHeatmapProps) {
+export function AttentionHeatmap({ label, caption, tokens, matrix, scale, palette, cell, labels, cursor, onCursor }: AttentionHeatmapProps) {
   const readoutId = useId();
+  const scrollBox = useRef<HTMLDivElement>(null);
+  const cellsBox = useRef<HTMLDivElement>(null);
+  const shownCell = useRef(cell);
   const n = tokens.length;
   const diverging = scale.kind === 'diverging';
   const readout = cursor ? cellReadout(tokens, matrix, cursor.row, cursor.col, diverging) : '';
+  const step = labelStep(cell);
+
+  useLayoutEffect(() => {
+    const [box, cells, from] = [scrollBox.current, cellsBox.current, shownCell.current];
+    shownCell.current = cell;
+    if (!box || !cells || from === cell) return;
+    const { x, y } = visibleCells(box, cells);
+    box.scrollLeft = anchoredScroll(x.scroll, x.view, from, cell);
+    box.scrollTop = anchoredScroll(y.scroll, y.view, from, cell);
+  }, [cell]);
 
   const pointAt = (event: PointerEvent<HTMLDivElement>): void => {
-    const box = event.currentTarget.getBoundingClientRect();
-    onCursor(cellAt(event.clientX - box.left, event.clientY - box.top, cell, n, n));
+    const target = event.currentTarget;
+    const box = target.getBoundingClientRect();
+    const [x, y] = [event.clientX - box.left - target.clientLeft, event.clientY - box.top - target.clientTop];
+    onCursor(cellAt(x, y, cell, n, n));
   };
   const keyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
     const next = moveCell(cursor ?? { row: 0, col: 0 }, event.key, n, n);
     if (!next) return;
     event.preventDefault();
     onCursor(next);
+    const [box, cells] = [scrollBox.current, cellsBox.current];
+    if (!box || !cells) return;
+    const { x, y } = visibleCells(box, cells);
+    box.scrollLeft = revealScroll(x.scroll, x.view, next.col * cell, cell);
+    box.scrollTop = revealScroll(y.scroll, y.view, next.row * cell, cell);
   };
 
   return (
-    <figure className="attention-heatmap" aria-label={label} style={{ '--cell': `${cell}px` } as CSSProperties}>
+    <figure className="attention-heatmap" aria-label={label} style={{ '--cell': `${cell}px`, '--labels': `${labels}px` } as CSSProperties}>
       <figcaption className="attention-heatmap-caption">{caption}</figcaption>
-      <div className="attention-heatmap-scroll">
+      {/* Above the map, not below: a zoomed map can be taller than the window, and the readout must stay in view. */}
+      <p id={readoutId} className="attention-readout" aria-live="polite">
+        {readout || 'Hover a cell, or focus the map and use the arrow keys.'}
+      </p>
+      <div className="attention-heatmap-scroll" ref={scrollBox}>
         <div className="attention-heatmap-grid">
           <span className="attention-heatmap-corner" aria-hidden="true">
-            query ↓ key →
+            <span>key →</span>
+            <span>query ↓</span>
           </span>
-          <ol className="attention-keys" aria-label="Key tokens">
-            {tokens.map((token, i) => (
-              <li key={i} data-index={i} className={cursor?.col === i ? 'active' : undefined} title={token}>
-                {token}
-              </li>
-            ))}
-          </ol>
-          <ol className="attention-queries" aria-label="Query tokens">
-            {tokens.map((token, i) => (
-              <li key={i} data-index={i} className={cursor?.row === i ? 'active' : undefined} title={token}>
-                {token}
-              </li>
-            ))}
-          </ol>
+          <TokenLabels className="attention-keys" label="Key tokens" tokens={tokens} step={step} active={cursor?.col} />
+          <TokenLabels className="attention-queries" label="Query tokens" tokens={tokens} step={step} active={cursor?.row} />
           <div
+            ref={cellsBox}
             className="attention-cells"
             role="application"
             aria-roledescription="heatmap"
@@ -90,12 +117,32 @@ export function AttentionHeatmap({ label, caption, tokens, matrix, scale, palett
         </div>
       </div>
       <Legend scale={scale} palette={palette} />
-      <p id={readoutId} className="attention-readout" aria-live="polite">
-        {readout || 'Hover a cell, or focus the map and use the arrow keys.'}
-      </p>
     </figure>
   );
 }
+
+interface TokenLabelsProps {
+  className: string;
+  label: string;
+  tokens: string[];
+  /** Every how many tokens a label shows; the others stay in the list, for screen readers, but unseen. */
+  step: number;
+  /** The token under the cursor, shown whatever the step. */
+  active: number | undefined;
+}
+
+/** One axis's token labels; memoised, as a long input has hundreds and the pointer moves often. */
+const TokenLabels = memo(function TokenLabels({ className, label, tokens, step, active }: TokenLabelsProps) {
+  return (
+    <ol className={step > 1 ? `${className} sparse` : className} aria-label={label}>
+      {tokens.map((token, i) => (
+        <li key={i} data-index={i} className={i === active ? 'active' : i % step === 0 ? undefined : 'unlabelled'} title={token}>
+          <span>{token}</span>
+        </li>
+      ))}
+    </ol>
+  );
+});
 
 function Legend({ scale, palette }: { scale: HeatScale; palette: HeatPalette }) {
   const diverging = scale.kind === 'diverging';

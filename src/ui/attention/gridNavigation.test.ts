@@ -16,6 +16,14 @@ describe('cellAt', () => {
     expect(cellAt(25, 19.9, 10, 3, 3)).toEqual({ row: 1, col: 2 });
   });
 
+  it('maps points on fractional cells, as a fitted long input has', () => {
+    // 512 tokens fitted into 600 px: cells of 1.171875 px.
+    const cell = 600 / 512;
+    expect(cellAt(0.5, 599.9, cell, 512, 512)).toEqual({ row: 511, col: 0 });
+    expect(cellAt(cell * 300.5, cell * 17.5, cell, 512, 512)).toEqual({ row: 17, col: 300 });
+    expect(cellAt(600, 0, cell, 512, 512)).toBeNull();
+  });
+
   it('gives null outside the grid', () => {
     expect(cellAt(30, 5, 10, 3, 3)).toBeNull();
     expect(cellAt(5, 30, 10, 3, 3)).toBeNull();
