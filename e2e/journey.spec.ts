@@ -17,6 +17,9 @@ test('a new user fine-tunes the bundled model, inspects it and exports it', asyn
   });
   await openStudio(page);
   await loadSampleAndConfigure(page);
+  // Layer 0 (and the embeddings) frozen: compare mode must say so later.
+  await page.getByLabel('Layers to train (k)').fill('1');
+  await page.getByRole('button', { name: 'Top-k + head' }).click();
   await expect(page.getByRole('button', { name: 'Top-k + head' })).toHaveAttribute('aria-pressed', 'true');
 
   // A file that cannot be read leaves the dataset loaded, and says why beside the drop zone that received it.
@@ -121,6 +124,10 @@ test('a new user fine-tunes the bundled model, inspects it and exports it', asyn
   // One layer numbering: Hugging Face's, from layer 0 at the bottom, in the explorer as in the freeze map.
   await expect(page.getByRole('region', { name: 'Selected head', exact: true })).toContainText('Layer 0 · head 0');
   await expect(page.getByRole('region', { name: 'Training', exact: true })).toContainText('Layer 0');
+  // Compare mode explains, from the measured maps, why the frozen bottom layer attends as before.
+  await page.getByRole('radio', { name: /Compare side by side/ }).check();
+  await expect(page.getByRole('region', { name: 'Selected head', exact: true })).toContainText('Layer 0 was frozen and its attention did not change');
+  await page.getByRole('radio', { name: /Current weights/ }).check();
 
   // A longer sentence's heatmap stays inside its panel at 1440 and 1024 px (it once ran past the viewport).
   await page.getByLabel('Sentence', { exact: true }).fill(LONG_SENTENCE);

@@ -1,8 +1,9 @@
 import { useCallback, useId, useMemo, useRef, useState } from 'react';
+import { useStudio } from '../../store';
 import type { AttentionMap } from '../../worker/protocol';
 import { Tooltip } from '../common';
 import { clampChoice, describeChoice, type HeadChoice } from './attentionMath';
-import { headViewMatrices, heatmapView, modelGrid, prepareAttention, type PreparedAttention, type WeightsView } from './attentionView';
+import { compareNote, headViewMatrices, heatmapView, modelGrid, prepareAttention, type PreparedAttention, type WeightsView } from './attentionView';
 import { AttentionHeatmap } from './AttentionHeatmap';
 import type { GridCell } from './gridNavigation';
 import { HeadView } from './HeadView';
@@ -77,6 +78,16 @@ function Views({ prepared }: { prepared: PreparedAttention }) {
 
   const grid = useMemo(() => modelGrid(prepared, weights, hideSpecial), [prepared, weights, hideSpecial]);
   const view = useMemo(() => heatmapView(prepared, choice, hideSpecial), [prepared, choice, hideSpecial]);
+  const frozen = useStudio((s) => s.steps.at(-1)?.frozen);
+  const fineTuned = useStudio((s) => (s.model?.lineage.length ?? 0) > 0);
+  const frozenLayers = useMemo(
+    () => (frozen ? new Set(frozen.filter((id) => id.startsWith('layer.')).map((id) => Number(id.slice('layer.'.length)))) : null),
+    [frozen],
+  );
+  const note = useMemo(
+    () => (compare ? compareNote(prepared, choice.layer, frozenLayers, fineTuned) : null),
+    [compare, prepared, choice.layer, frozenLayers, fineTuned],
+  );
   const headMatrices = useMemo(
     () => headViewMatrices(prepared, weights, choice, allHeads, hideSpecial),
     [prepared, weights, choice, allHeads, hideSpecial],
@@ -139,9 +150,7 @@ function Views({ prepared }: { prepared: PreparedAttention }) {
             <h3 className="attention-view-title">{title}</h3>
             <HeatmapZoom cell={cell} fit={fit} onZoom={setZoom} />
           </div>
-          {compare && view.maxDifference === 0 && (
-            <p className="attention-note">The current weights still equal the pretrained ones: fine-tune, then compare.</p>
-          )}
+          {compare && note && <p className="attention-note">{note}</p>}
           <div className="attention-heatmaps" ref={heatmaps}>
             {compare ? (
               <>

@@ -4,6 +4,7 @@ import { AttentionMapError, attentionRollout, meanOverHeads, type Matrix } from 
 import {
   cellReadout,
   choiceAt,
+  compareNote,
   gridColumn,
   headViewLines,
   headViewMatrices,
@@ -208,5 +209,27 @@ describe('strongestKeys', () => {
   it('gives nothing for a query that is not there', () => {
     expect(strongestKeys([[[1]]], 3, 2)).toEqual([]);
     expect(strongestKeys([], 0, 2)).toEqual([]);
+  });
+});
+
+describe('compareNote', () => {
+  const same = attentionMap([
+    [uniform(4), uniform(4)],
+    [uniform(4), uniform(4)],
+  ]);
+  // Layer 0 unchanged, layer 1 changed.
+  const upper = prepareAttention({ current: attentionMap([[uniform(4), uniform(4)], [onto(2), uniform(4)]]), pretrained });
+
+  it('says when nothing has changed, before and after fine-tuning', () => {
+    const unchanged = prepareAttention({ current: same, pretrained });
+    expect(compareNote(unchanged, 0, null, false)).toMatch(/still equal the pretrained ones/);
+    expect(compareNote(unchanged, 1, new Set([0, 1]), true)).toMatch(/changed only what sits above the encoder/);
+  });
+
+  it('measures the chosen layer rather than trusting the freeze map', () => {
+    expect(compareNote(upper, 0, new Set([0]), true)).toBe('Layer 0 was frozen and its attention did not change: no layer below it trained either.');
+    expect(compareNote(upper, 0, new Set(), true)).toBe("Layer 0's attention did not change.");
+    expect(compareNote(upper, 1, new Set([1]), true)).toBe('Layer 1 was frozen, yet its attention changed: layers below it trained, so its input did.');
+    expect(compareNote(upper, 1, new Set([0]), true)).toBeNull();
   });
 });

@@ -171,3 +171,33 @@ export function strongestKeys(matrices: readonly Matrix[], query: number, count:
     .sort((a, b) => b.weight - a.weight || a.key - b.key)
     .slice(0, count);
 }
+
+/** Below this, current and pretrained attention are the same numbers computed twice. */
+const UNCHANGED = 1e-6;
+
+/** Whether any head of `layer` attends differently under the current weights than under the pretrained ones. */
+export function layerChanged(prepared: PreparedAttention, layer: number): boolean {
+  return prepared.attentions.current[layer].some((head, h) => maxAbs(subtract(head, prepared.attentions.pretrained[layer][h])) > UNCHANGED);
+}
+
+/**
+ * What compare mode says about the chosen layer: measured, not assumed from the freeze map, since a frozen layer
+ * still attends differently when a layer below it trained. `frozen`: the layers frozen at the last run's last
+ * step (null when no run has been seen); `fineTuned`: whether a run has changed the weights.
+ */
+export function compareNote(prepared: PreparedAttention, layer: number, frozen: ReadonlySet<number> | null, fineTuned: boolean): string | null {
+  const changed = prepared.attentions.current.map((_, l) => layerChanged(prepared, l));
+  const wasFrozen = frozen?.has(layer) ?? false;
+  if (!changed.some(Boolean)) {
+    return fineTuned
+      ? 'No layer attends differently from the pretrained weights: the runs so far changed only what sits above the encoder (the head or the pooler).'
+      : 'The current weights still equal the pretrained ones: fine-tune, then compare.';
+  }
+  if (!changed[layer]) {
+    return wasFrozen
+      ? `Layer ${layer} was frozen and its attention did not change: no layer below it trained either.`
+      : `Layer ${layer}'s attention did not change.`;
+  }
+  if (wasFrozen) return `Layer ${layer} was frozen, yet its attention changed: layers below it trained, so its input did.`;
+  return null;
+}
