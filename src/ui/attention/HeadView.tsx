@@ -108,7 +108,7 @@ export const HeadView = memo(function HeadView({ tokens, matrices, names }: Head
           <g>{tokenColumn('key')}</g>
         </svg>
       </div>
-      <p className="attention-readout" aria-live="polite">
+      <p className="attention-readout below" aria-live="polite">
         {summary}
       </p>
     </div>
