@@ -177,6 +177,17 @@ test('a new user fine-tunes the bundled model, inspects it and exports it', asyn
   // Re-import the downloaded zip as a local model.
   await page.getByLabel('Open model zip').setInputFiles(zipPath);
   await expect(page.getByRole('region', { name: 'Model', exact: true })).toContainText('BertForSequenceClassification', { timeout: 120_000 });
+
+  // The backend the user picks is the one the studio opens with next time.
+  const backend = page.getByLabel('Backend', { exact: true });
+  const other = (await backend.inputValue()) === 'cpu' ? 'wasm' : 'cpu';
+  page.once('dialog', (dialog) => void dialog.accept());
+  await backend.selectOption(other);
+  await expect(backend).toHaveValue(other);
+  await expect(backend).toBeEnabled({ timeout: 120_000 });
+  await page.reload();
+  await expect(page.getByRole('region', { name: 'Model', exact: true }).locator('.model-name')).toContainText('bert-tiny-en', { timeout: 120_000 });
+  await expect(backend).toHaveValue(other);
   expect(consoleProblems).toEqual([]);
 });
 
