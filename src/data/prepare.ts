@@ -137,3 +137,14 @@ export function packingShape(data: PreparedData, fullLengths: ArrayLike<number>)
     documents: data.split.train.map((row) => documents[row]),
   };
 }
+
+/** A validation row as the user wrote it: the text, and the pair after " [SEP] " when there is one. */
+export function rowText({ validation, columns }: Pick<PreparedData, 'validation' | 'columns'>): (row: number) => string {
+  return (row) => {
+    const cells = validation.rows[row];
+    if (!cells) throw new Error(`validation row ${row} does not exist`);
+    const text = String(cells[columns.text] ?? '');
+    const pair = columns.textPair === undefined ? null : cells[columns.textPair];
+    return pair === null || pair === undefined ? text : `${text} [SEP] ${pair}`;
+  };
+}

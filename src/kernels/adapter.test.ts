@@ -50,4 +50,14 @@ describe('backend choice', () => {
     vi.stubGlobal('navigator', {});
     expect(await preferredBackend()).toBe('wasm');
   });
+
+  it('keeps a remembered backend where it still works, and takes the probe the caller already has', async () => {
+    const hardware = { vendor: 'nvidia', architecture: 'hopper', isFallbackAdapter: false };
+    expect(await preferredBackend('cpu', hardware)).toBe('cpu');
+    expect(await preferredBackend('wasm', hardware)).toBe('wasm');
+    expect(await preferredBackend('webgpu', null)).toBe('wasm');
+    expect(await preferredBackend(undefined, { vendor: 'google', architecture: 'swiftshader' })).toBe('wasm');
+    stubAdapter(null);
+    expect(await preferredBackend(undefined, hardware)).toBe('webgpu');
+  });
 });

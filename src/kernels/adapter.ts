@@ -1,5 +1,6 @@
 /**
- * The WebGPU adapter and the backend it calls for, asked of the browser alone: the page imports this, never tfjs.
+ * The WebGPU adapter and the backend it calls for, asked of the browser alone (no tfjs): the engine's init decides
+ * with it (backend.ts), and reports the adapter to the page in BackendInfo.
  */
 
 /** What a WebGPU adapter says about itself, as GPUAdapterInfo (and tfjs's AdapterInfo, a subset) carry it. */
@@ -31,6 +32,10 @@ export interface BackendInfo {
   backend: BackendName;
   /** Adapter description when WebGPU is in use, e.g. "SwiftShader" on CPU-only machines. */
   adapter?: string;
+  /** WebGPU in use on a software adapter (isSoftwareAdapter), where wasm would be faster. */
+  software?: boolean;
+  /** Whether the browser offers a WebGPU adapter at all, whichever backend started (the page's banner). */
+  webgpuAvailable?: boolean;
   /**
    * Threads the wasm backend computes on: the machine's cores where the page is cross-origin isolated
    * (SharedArrayBuffer), otherwise 1.
@@ -38,26 +43,33 @@ export interface BackendInfo {
   threads?: number;
 }
 
-async function requestAdapterInfo(): Promise<GPUAdapterInfo | null> {
+/** The one probe of the adapter: what the browser's WebGPU adapter says about itself, or null without one. */
+export async function probeAdapter(): Promise<GPUAdapterInfo | null> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   if (!gpu) return null;
   const adapter = await gpu.requestAdapter();
   return adapter ? adapter.info : null;
 }
 
-/** Whether this browser exposes a usable WebGPU adapter. */
-export async function webgpuAdapterInfo(): Promise<string | null> {
-  const info = await requestAdapterInfo();
-  if (!info) return null;
+/** The adapter in one line, e.g. "google swiftshader" or "nvidia hopper". */
+export function describeAdapter(info: AdapterDescription): string {
   return [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown';
 }
 
-/**
- * The backend to start with: webgpu on a hardware adapter; wasm when there is no adapter or it runs on the CPU
- * (SwiftShader), where a training step on wasm is about 10× faster (docs/PERFORMANCE.md).
- */
-export async function preferredBackend(): Promise<BackendName> {
-  const info = await requestAdapterInfo();
-  return info && !isSoftwareAdapter(info) ? 'webgpu' : 'wasm';
+/** Whether this browser exposes a usable WebGPU adapter: its description, or null. */
+export async function webgpuAdapterInfo(): Promise<string | null> {
+  const info = await probeAdapter();
+  return info && describeAdapter(info);
 }
 
+/**
+ * The one backend rule, which the engine's start (initBackend 'auto') applies: the user's remembered choice where
+ * it still works (WebGPU needs an adapter); otherwise webgpu on a hardware adapter, and wasm when there is no
+ * adapter or it runs on the CPU (SwiftShader), where a training step on wasm is about 10× faster
+ * (docs/PERFORMANCE.md). `adapter`: the probe's answer where the caller has it; left out, the adapter is probed.
+ */
+export async function preferredBackend(remembered?: BackendName, adapter?: AdapterDescription | null): Promise<BackendName> {
+  const info = adapter === undefined ? await probeAdapter() : adapter;
+  if (remembered && (remembered !== 'webgpu' || info)) return remembered;
+  return info && !isSoftwareAdapter(info) ? 'webgpu' : 'wasm';
+}

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { isSoftwareAdapter, webgpuAdapterInfo, type BackendInfo, type BackendName } from './adapter';
+import { describeAdapter, isSoftwareAdapter, preferredBackend, probeAdapter, type BackendInfo, type BackendName } from './adapter';
 import './reductions';
 import { registerWasmSharedIdentity } from './wasmIdentity';
 import { registerWasmPlainMatMul } from './wasmMatMul';
@@ -11,23 +11,37 @@ export type { BackendInfo, BackendName } from './adapter';
 export interface BackendOptions {
   /** wasm's threads where the page is isolated; default every core (the benchmark also times one). */
   threads?: number;
+  /** With 'auto': the user's last choice, taken where it still works (preferredBackend). */
+  remembered?: BackendName;
 }
 
-/** Selects and initialises a tfjs backend; throws with a readable reason when it is unavailable. */
-export async function initBackend(name: BackendName, options: BackendOptions = {}): Promise<BackendInfo> {
+/**
+ * Selects and initialises a tfjs backend: the one named, or with 'auto' the one the one rule (preferredBackend)
+ * picks for this browser's adapter. Throws with a readable reason when it is unavailable.
+ */
+export async function initBackend(requested: BackendName | 'auto', options: BackendOptions = {}): Promise<BackendInfo> {
+  const found = await probeAdapter();
+  const name = requested === 'auto' ? await preferredBackend(options.remembered, found) : requested;
   let adapter: string | undefined;
+  let software: boolean | undefined;
   if (name === 'webgpu') {
-    const found = await webgpuAdapterInfo();
     if (found === null) throw new Error('WebGPU is not available in this browser (no adapter).');
-    adapter = found;
+    adapter = describeAdapter(found);
+    software = isSoftwareAdapter(found);
     // On the CPU tfjs's tiled matMul dominates a training step; the blocked one is ~4× faster there (webgpuMatMul.ts).
-    if (isSoftwareAdapter(found)) registerBlockedMatMul();
+    if (software) registerBlockedMatMul();
   }
   const wasm = name === 'wasm' ? await loadWasmBackend(options.threads) : undefined;
   const started = wasm && tf.env().getBool('IS_BROWSER') ? await withEveryCoreCounted(() => tf.setBackend(name)) : await tf.setBackend(name);
   if (!started) throw new Error(`The tfjs ${name} backend failed to initialise.`);
   await tf.ready();
-  return { backend: name, adapter, ...(wasm && { threads: wasm.getThreadsCount() }) };
+  return {
+    backend: name,
+    adapter,
+    ...(software !== undefined && { software }),
+    webgpuAvailable: found !== null,
+    ...(wasm && { threads: wasm.getThreadsCount() }),
+  };
 }
 
 /** The GPU device tfjs's WebGPU backend runs on, or null on other backends. */

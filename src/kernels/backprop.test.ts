@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Batch } from '../data/batching';
-import { randomParams, tinyConfig } from '../model/testing';
+import { randomParams, tinyConfig } from '../model/bert/testing';
 import { gradients, variableGrads } from './backprop';
 import { taskForward, type Model } from '../train/objective';
 

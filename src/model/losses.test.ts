@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelInputError } from './errors';
 import { bceWithLogitsLoss, classificationLoss, crossEntropyLoss, maskedLmTargets, mseLoss } from './losses';
-import { tinyConfig } from './testing';
+import { tinyConfig } from './bert/testing';
 
 const rows = [
   [2, -1, 0.5],

@@ -3,8 +3,8 @@
  * their logit through a one-hot product, never a `gather`, so no gradient goes through `unsortedSegmentSum`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkIds } from './batch';
-import { resolveProblemType, type BertConfig } from './config';
+import { checkIds } from './bert/batch';
+import { resolveProblemType, type BertConfig } from './bert/config';
 import { ModelInputError } from './errors';
 import { oneHotFloat } from './nn';
 

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extendedAttentionMask, FLOAT32_MIN } from './batch';
+import { extendedAttentionMask, FLOAT32_MIN } from './bert/batch';
 import { activation, dropout, layerNorm, linear, oneHotFloat } from './nn';
-import type { BertParams } from './params';
+import type { BertParams } from './bert/params';
 
 const x = (): tf.Tensor2D => tf.tensor2d([[-3, -1, 0, 0.5, 2]]);
 const values = async (t: tf.Tensor): Promise<number[]> => Array.from(await t.data());

@@ -1,16 +1,18 @@
 /**
- * The small building blocks every BERT box uses: Linear, LayerNorm, the activation and dropout, each reading
- * its parameters by HF prefix. Activations are 2-D [tokens, features] throughout the encoder.
+ * The small building blocks every model family's boxes use: Linear, LayerNorm, the activation and dropout, each
+ * reading its parameters by HF prefix. Activations are 2-D [tokens, features] throughout an encoder.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { HiddenAct } from './config';
-import { param, type BertParams } from './params';
+import { param, type Params } from './params';
+
+/** The activations implemented (HF's `hidden_act` values). */
+export type HiddenAct = 'gelu' | 'gelu_new' | 'relu';
 
 /**
  * nn.Linear: x @ W^T + b with W in HF's [out, in] layout. Not tf.fused.matMul: tfjs-backend-wasm 4.22 adds
  * the bias wrongly when transposeB is set.
  */
-export function linear(params: BertParams, prefix: string, x: tf.Tensor2D): tf.Tensor2D {
+export function linear(params: Params, prefix: string, x: tf.Tensor2D): tf.Tensor2D {
   const product = tf.matMul(x, param(params, `${prefix}.weight`), false, true); // [tokens, out]
   return tf.add(product, param(params, `${prefix}.bias`));
 }
@@ -20,7 +22,7 @@ export function linear(params: BertParams, prefix: string, x: tf.Tensor2D): tf.T
  * keeps only x̂ and 1/σ per row, where tfjs's own gradients of the composed ops would keep about six
  * [tokens, features] tensors. With g = dy·γ: dx = (g − mean(g) − x̂·mean(g·x̂)) / σ, dγ = Σ dy·x̂, dβ = Σ dy.
  */
-export function layerNorm(params: BertParams, prefix: string, x: tf.Tensor2D, eps: number): tf.Tensor2D {
+export function layerNorm(params: Params, prefix: string, x: tf.Tensor2D, eps: number): tf.Tensor2D {
   const gamma = param(params, `${prefix}.weight`);
   const normalise = tf.customGrad((input, weight, bias, save) => {
     const [xs, w, b] = [input, weight, bias] as tf.Tensor[];
@@ -63,7 +65,7 @@ const geluExact = tf.customGrad((input, save) => {
   };
 });
 
-/** HF's ACT2FN for the activations BertConfig accepts. */
+/** HF's ACT2FN for the activations a config may name. */
 export function activation(name: HiddenAct, x: tf.Tensor2D): tf.Tensor2D {
   switch (name) {
     case 'gelu': // exact: x * Φ(x)

@@ -1,69 +1,15 @@
 /**
- * The model's parameters: tf.Variables keyed by the canonical Hugging Face names, with the `bert.` prefix, as
- * BertForMaskedLM / BertForSequenceClassification save them. Linear weights keep HF's [out, in] layout so
- * checkpoints load and export without transposes.
+ * A model's parameters, whatever its family: tf.Variables keyed by their Hugging Face names. Linear weights keep
+ * HF's [out, in] layout so checkpoints load and export without transposes. Each family names its own parameters
+ * (src/model/bert/params.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BertConfig } from './config';
-import { ModelInputError, WeightsError } from './errors';
+import { WeightsError } from './errors';
 
-export type BertParams = Map<string, tf.Variable>;
-
-/** Which parts sit on top of the encoder (HF: BertModel's add_pooling_layer, the MLM and classifier heads). */
-export interface BertArchitecture {
-  /** tanh(dense(h[CLS])): BertModel and BertForSequenceClassification have it, BertForMaskedLM does not. */
-  pooler: boolean;
-  /** cls.predictions.*: transform + decoder tied to the word embeddings. */
-  mlm: boolean;
-  /** classifier.*: a linear layer on the pooled output (needs the pooler). */
-  classifier: boolean;
-}
-
-export const WORD_EMBEDDINGS = 'bert.embeddings.word_embeddings.weight';
-export const POOLER_WEIGHT = 'bert.pooler.dense.weight';
-
-/** Every parameter of the architecture with its shape, in HF's order (embeddings, layers, pooler, heads). */
-export function parameterShapes(config: BertConfig, architecture: BertArchitecture): Map<string, number[]> {
-  if (architecture.classifier && !architecture.pooler) {
-    throw new ModelInputError('architecture', 'a classifier head needs the pooler (set pooler: true)');
-  }
-  const { hiddenSize: h, intermediateSize: inner, vocabSize: v } = config;
-  const shapes = new Map<string, number[]>();
-  const linear = (prefix: string, out: number, inp: number): void => {
-    shapes.set(`${prefix}.weight`, [out, inp]);
-    shapes.set(`${prefix}.bias`, [out]);
-  };
-  const layerNorm = (prefix: string): void => {
-    shapes.set(`${prefix}.weight`, [h]);
-    shapes.set(`${prefix}.bias`, [h]);
-  };
-  shapes.set(WORD_EMBEDDINGS, [v, h]);
-  shapes.set('bert.embeddings.position_embeddings.weight', [config.maxPositionEmbeddings, h]);
-  shapes.set('bert.embeddings.token_type_embeddings.weight', [config.typeVocabSize, h]);
-  layerNorm('bert.embeddings.LayerNorm');
-  for (let i = 0; i < config.numHiddenLayers; i++) {
-    const layer = `bert.encoder.layer.${i}`;
-    linear(`${layer}.attention.self.query`, h, h);
-    linear(`${layer}.attention.self.key`, h, h);
-    linear(`${layer}.attention.self.value`, h, h);
-    linear(`${layer}.attention.output.dense`, h, h);
-    layerNorm(`${layer}.attention.output.LayerNorm`);
-    linear(`${layer}.intermediate.dense`, inner, h);
-    linear(`${layer}.output.dense`, h, inner);
-    layerNorm(`${layer}.output.LayerNorm`);
-  }
-  if (architecture.pooler) linear('bert.pooler.dense', h, h);
-  if (architecture.mlm) {
-    linear('cls.predictions.transform.dense', h, h);
-    layerNorm('cls.predictions.transform.LayerNorm');
-    shapes.set('cls.predictions.bias', [v]);
-  }
-  if (architecture.classifier) linear('classifier', config.numLabels, h);
-  return shapes;
-}
+export type Params = Map<string, tf.Variable>;
 
 /** The parameter called `name`; a model function asking for one the architecture lacks is a caller bug. */
-export function param(params: BertParams, name: string): tf.Variable {
+export function param(params: Params, name: string): tf.Variable {
   const variable = params.get(name);
   if (variable === undefined) {
     throw new WeightsError('unknown-parameter', `the model has no parameter ${name} (built without that part?)`, name);
@@ -71,17 +17,8 @@ export function param(params: BertParams, name: string): tf.Variable {
   return variable;
 }
 
-/** What a parameter set holds, read back from its names. */
-export function architectureOf(params: BertParams): BertArchitecture {
-  return {
-    pooler: params.has(POOLER_WEIGHT),
-    mlm: params.has('cls.predictions.bias'),
-    classifier: params.has('classifier.weight'),
-  };
-}
-
 /** Sets every variable of `params` to its values in `values` (checked shapes, e.g. from a checkpoint); one missing is an error. */
-export function assignParams(params: BertParams, values: ReadonlyMap<string, { data: Float32Array }>): void {
+export function assignParams(params: Params, values: ReadonlyMap<string, { data: Float32Array }>): void {
   for (const [name, variable] of params) {
     const saved = values.get(name);
     if (!saved) throw new WeightsError('unknown-parameter', `the saved weights have no values for ${name}`, name);
@@ -90,7 +27,7 @@ export function assignParams(params: BertParams, values: ReadonlyMap<string, { d
 }
 
 /** Frees every variable; the map is unusable afterwards. */
-export function disposeParams(params: BertParams): void {
+export function disposeParams(params: Params): void {
   for (const variable of params.values()) variable.dispose();
   params.clear();
 }

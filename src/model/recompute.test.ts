@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bertForward, type ForwardOptions } from './bert';
-import { randomParams, tinyConfig } from './testing';
+import { bertForward, type ForwardOptions } from './bert/model';
+import { randomParams, tinyConfig } from './bert/testing';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

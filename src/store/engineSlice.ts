@@ -1,9 +1,8 @@
-import { preferredBackend, webgpuAdapterInfo, type BackendInfo, type BackendName } from '../kernels/adapter';
 import type { Progress } from '../progress';
-import { DEFAULT_MODEL } from '../worker/pretrained';
+import { DEFAULT_MODEL, type BackendInfo, type BackendName } from '../worker/protocol';
+import { describeWhere, EngineError } from '../worker/wireError';
 import { engine, onEngineEvent, restartEngine } from './engine';
 import type { Slice } from './types';
-import { describeWhere, EngineError } from '../worker/wireError';
 
 export interface EngineSlice {
   backend: BackendInfo | null;
@@ -95,15 +94,12 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => ({
           break;
       }
     });
-    const webgpu = (await webgpuAdapterInfo()) !== null;
-    set({ webgpuAvailable: webgpu });
-    const remembered = rememberedBackend();
-    // The user's own choice where it still works, otherwise the one rule: WebGPU on a hardware adapter, wasm on
-    // a software adapter (SwiftShader) or none.
-    const backend = requested ?? (remembered && (remembered !== 'webgpu' || webgpu) ? remembered : await preferredBackend());
-    const info = await get().runTask('Starting the engine', () => engine().call('init', { backend }));
+    // The backend asked for; otherwise the engine's one rule decides: the user's remembered choice where it still
+    // works, else WebGPU on a hardware adapter, wasm on a software adapter (SwiftShader) or none.
+    const remembered = rememberedBackend() ?? undefined;
+    const info = await get().runTask('Starting the engine', () => engine().call('init', { backend: requested, remembered }));
     if (!info) return;
-    set({ backend: info });
+    set({ backend: info, webgpuAvailable: info.webgpuAvailable ?? null });
     if (!get().model) await get().loadModel({ kind: 'bundled', name: DEFAULT_MODEL });
     await get().refreshRuns();
   },

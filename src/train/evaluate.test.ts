@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodePrepared, prepareData } from '../data/prepare';
+import { encodePrepared, prepareData, rowText } from '../data/prepare';
 import { disposeParams } from '../model/params';
 import { fixtureModel, toyMlmCorpus, toySentimentCsv } from '../../tools/testing/fixtures';
-import { paramsForTask, rowText } from '../worker/engine';
-import { loadPretrained, sourceFor, type Pretrained } from '../worker/pretrained';
+import { sourceFor } from '../io/modelSpec';
+import { loadPretrained, type Pretrained } from '../model/bert/pretrained';
+import { paramsForTask } from '../model/bert/tasks';
 import { validateTrainingArgs } from './defaults';
 import { evaluateModel, EvaluationCancelled, MAX_MISCLASSIFIED } from './evaluate';
 import { evalOptions } from './trainer';

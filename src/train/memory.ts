@@ -9,7 +9,7 @@
  * activations exist again while it is recomputed. The sum of the parts sits a few percent above the measured
  * peaks (the gradients of the lower layers do not yet exist when the upper layers' activations are largest).
  */
-import type { Task } from './objective';
+import type { Task } from '../model/task';
 
 const FLOAT_BYTES = 4;
 

@@ -1,19 +1,21 @@
 /**
  * What a training step minimises and an evaluation reads: the model's forward pass on one batch, through the
  * task's head, to its loss and logits. Padding rows (fixed batch size) and padding mask targets (fixed mask
- * capacity) carry weight 0, so shapes repeat from batch to batch without changing the loss.
+ * capacity) carry weight 0, so shapes repeat from batch to batch without changing the loss. Prediction
+ * (predict.ts) reads the same heads without a loss.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../data/batching';
 import type { MaskedBatch } from '../data/masking';
-import { bertForward } from '../model/bert';
-import type { BertConfig } from '../model/config';
-import { classificationHead, mlmHead } from '../model/heads';
+import type { BertBatch } from '../model/bert/batch';
+import type { BertConfig } from '../model/bert/config';
+import { classificationHead, mlmHead } from '../model/bert/heads';
+import { bertForward, type ForwardOptions } from '../model/bert/model';
+import type { BertParams } from '../model/bert/params';
 import { crossEntropyLoss, mseLoss } from '../model/losses';
-import type { ForwardOptions } from '../model/bert';
-import type { BertParams } from '../model/params';
+import type { Task } from '../model/task';
 
-export type Task = 'classify' | 'mlm';
+export type { Task };
 
 export interface Model {
   params: BertParams;
@@ -26,18 +28,40 @@ export interface TaskOutput {
   logits: tf.Tensor2D;
 }
 
+/** Which heads to run: the classifier, and the MLM head at these flat [batch * seq] positions. */
+export interface HeadRequest {
+  classify?: boolean;
+  mlmPositions?: Int32Array;
+}
+
+export interface HeadLogits {
+  /** [batch, labels] */
+  classification?: tf.Tensor2D;
+  /** [positions, vocab] */
+  mlm?: tf.Tensor2D;
+}
+
+/** One forward pass of the encoder, then the heads asked for: their logits, before any loss or softmax. */
+export function headLogits(model: Model, batch: BertBatch, heads: HeadRequest, opts: ForwardOptions): HeadLogits {
+  const { params, config } = model;
+  const output = bertForward(params, config, batch, opts);
+  const logits: HeadLogits = {};
+  if (heads.classify) {
+    if (!output.pooledOutput) throw new Error('classification needs the pooler, which this model lacks');
+    logits.classification = classificationHead(params, config, output.pooledOutput, opts); // [batch, labels]
+  }
+  if (heads.mlmPositions) logits.mlm = mlmHead(params, config, output.sequenceOutput, heads.mlmPositions); // [positions, vocab]
+  return logits;
+}
+
 /** Forward pass and loss; `masked` is required for MLM (the batch's corrupted ids and targets). */
 export function taskForward(model: Model, task: Task, batch: Batch, masked: MaskedBatch | undefined, opts: ForwardOptions): TaskOutput {
-  const { params, config } = model;
   if (task === 'mlm') {
     if (!masked) throw new Error('an MLM step needs a masked batch');
-    const output = bertForward(params, config, { ...batch, inputIds: masked.inputIds }, opts);
-    const logits = mlmHead(params, config, output.sequenceOutput, masked.maskedPositions); // [capacity, vocab]
+    const logits = headLogits(model, { ...batch, inputIds: masked.inputIds }, { mlmPositions: masked.maskedPositions }, opts).mlm!; // [capacity, vocab]
     return { logits, loss: crossEntropyLoss(logits, masked.maskedLabels, masked.maskedWeights) };
   }
-  const output = bertForward(params, config, batch, opts);
-  if (!output.pooledOutput) throw new Error('classification needs the pooler, which this model lacks');
-  const logits = classificationHead(params, config, output.pooledOutput, opts); // [batch, labels]
+  const logits = headLogits(model, batch, { classify: true }, opts).classification!; // [batch, labels]
   if (!batch.labels) throw new Error('a classification batch needs labels');
   const loss = batch.labels instanceof Float32Array
     ? mseLoss(logits, batch.labels, batch.weights)

@@ -6,7 +6,8 @@
  * the heap is a memcpy), which frees one weight-sized block of the heap (440 MB at bert-base).
  */
 import * as tf from '@tensorflow/tfjs';
-import { assignParams, type BertParams } from '../model/params';
+import { assignParams } from '../model/params';
+import type { BertParams } from '../model/bert/params';
 
 export type Weights = Map<string, { shape: number[]; data: Float32Array }>;
 

@@ -7,7 +7,7 @@
  */
 import type { TrainingArgs } from './defaults';
 import { formatFreezeSpec, suggestFreeze } from './freeze';
-import type { Task } from './objective';
+import type { Task } from '../model/task';
 
 export interface ModelShape {
   hiddenSize: number;

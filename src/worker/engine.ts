@@ -5,36 +5,32 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { encodeDataset, tokenLengthStats, type EncodedDataset } from '../data/encode';
-import { encodePrepared, FULL_ENCODING_LIMIT, packingShape, prepareData, type EncodedData, type PreparedData } from '../data/prepare';
 import { DataError } from '../data/errors';
 import { DEFAULT_PARSE_LIMITS } from '../data/parse';
+import { encodePrepared, FULL_ENCODING_LIMIT, packingShape, prepareData, rowText, type EncodedData, type PreparedData } from '../data/prepare';
 import { analyzeQuality } from '../data/quality';
-import { buildExportFiles } from '../io/exportModel';
-import { writeSafetensors, type TensorToWrite } from '../io/safetensors';
+import { sourceFor, type ModelSpec } from '../io/modelSpec';
 import { zipFiles } from '../io/zip';
 import { initBackend, webgpuDevice, type BackendInfo } from '../kernels/backend';
-import type { BertBatch } from '../model/batch';
-import { bertForward } from '../model/bert';
-import type { Encoding, Tokenizer } from '../tokenizer/types';
-import type { BertConfig } from '../model/config';
-import { classificationHead, mlmHead } from '../model/heads';
-import { architectureOf, assignParams, disposeParams, type BertArchitecture, type BertParams } from '../model/params';
-import { canonicalName, exportBertWeights, loadBertWeights, initialCheckpoint, type LoadedWeights, type LoadReport } from '../model/weights';
-import type { TensorEntry } from '../io/safetensors';
-import { parseNumbers, readCheckpoint, readTensors, stringifyNumbers, writeCheckpoint, type TrainerCheckpoint } from '../train/checkpoint';
-import type { LabelSpace } from '../data/labels';
-import { DEFAULT_TRAINING_ARGS, validateTrainingArgs, type TrainingArgs } from '../train/defaults';
+import type { BertConfig } from '../model/bert/config';
+import { architectureOf, type BertParams } from '../model/bert/params';
+import { checkpointFiles, loadPretrained, savePretrained, weightsFile, type Pretrained } from '../model/bert/pretrained';
+import { checkpointArchitecture, checkpointParams, encoderParams, withTaskHead } from '../model/bert/tasks';
+import { initialCheckpoint, type LoadReport } from '../model/bert/weights';
+import { assignParams, disposeParams } from '../model/params';
 import type { Progress } from '../progress';
+import { parseNumbers, readCheckpoint, readTensors, stringifyNumbers, writeCheckpoint, type TrainerCheckpoint } from '../train/checkpoint';
+import { DEFAULT_TRAINING_ARGS, validateTrainingArgs, type TrainingArgs } from '../train/defaults';
 import { evaluateModel } from '../train/evaluate';
-import { isOutOfMemory, outOfMemoryAdvice, planMemory } from '../train/memory';
-import { suggestTrainingArgs } from '../train/suggest';
 import { buildParamGroups } from '../train/groups';
 import type { LrSweepSettings } from '../train/lrFinder';
 import { LrSweep } from '../train/lrSweep';
+import { isOutOfMemory, outOfMemoryAdvice, planMemory } from '../train/memory';
+import { attentionMaps, predict } from '../train/predict';
+import { suggestTrainingArgs } from '../train/suggest';
 import { evalOptions, Trainer, type TrainerInit, type TrainResult } from '../train/trainer';
 import { BaselineRunner } from './baseline';
 import { newRunId, RunStore, type RunRecord } from './runs';
-import { loadPretrained, sourceFor, type Pretrained } from './pretrained';
 import type {
   AttentionMap,
   DataFile,
@@ -45,7 +41,6 @@ import type {
   EngineEvent,
   ModelSummary,
   OpenedRun,
-  Prediction,
   Request,
   RunLink,
   RunStatus,
@@ -72,9 +67,6 @@ const PREVIEW_ROWS = 50;
 
 /** Spacing of progress events (see Engine.progress). */
 const PROGRESS_INTERVAL_MS = 100;
-
-/** Longest sequence the playground and attention views encode. */
-const INFERENCE_MAX_LENGTH = 128;
 
 export class Engine {
   private pretrained: Pretrained | null = null;
@@ -122,7 +114,7 @@ export class Engine {
     switch (request.command) {
       case 'init':
         this.keepRuns = request.params.keepRuns ?? true;
-        return this.init(request.params.backend);
+        return this.init(request.params);
       case 'loadModel':
         return this.loadModel(request.params.model, request.params.randomInit ?? false);
       case 'cancelLoad':
@@ -175,8 +167,8 @@ export class Engine {
     }
   }
 
-  private async init(backend: Parameters<typeof initBackend>[0]): Promise<BackendInfo> {
-    const info = await initBackend(backend);
+  private async init({ backend, remembered }: EngineCommands['init']['params']): Promise<BackendInfo> {
+    const info = await initBackend(backend ?? 'auto', { remembered });
     const device = webgpuDevice();
     if (device) {
       reportDeviceLoss(device, this.emit);
@@ -193,7 +185,7 @@ export class Engine {
     return `${advice} (WebGPU: ${error}) The run can be resumed from its last checkpoint with the changed settings.`;
   }
 
-  private async loadModel(spec: Parameters<typeof sourceFor>[0], randomInit: boolean): Result<'loadModel'> {
+  private async loadModel(spec: ModelSpec, randomInit: boolean): Result<'loadModel'> {
     this.ensureIdle();
     const loading = new AbortController();
     this.loading = loading;
@@ -208,8 +200,7 @@ export class Engine {
       pretrained.tensors = initialCheckpoint(pretrained.config, { pooler: true, mlm: true, classifier: false }, DEFAULT_TRAINING_ARGS.seed);
       pretrained.sourceId = `${pretrained.sourceId} (random init)`;
     }
-    const architecture = checkpointArchitecture(pretrained.tensors);
-    const { params, report } = loadBertWeights(pretrained.config, pretrained.tensors, architecture);
+    const { params, report } = checkpointParams(pretrained.config, pretrained.tensors);
     this.replaceCurrent({ params, config: pretrained.config });
     this.pretrained = pretrained;
     this.loadReport = report;
@@ -278,7 +269,7 @@ export class Engine {
   /** Puts the loaded checkpoint's weights back; the runs since are forgotten here (their records stay saved). */
   private restorePretrained(): void {
     const pretrained = this.requireModel();
-    const { params } = loadBertWeights(pretrained.config, pretrained.tensors, checkpointArchitecture(pretrained.tensors));
+    const { params } = checkpointParams(pretrained.config, pretrained.tensors);
     this.replaceCurrent({ params, config: pretrained.config });
     this.lineage = [];
     this.result = null;
@@ -338,11 +329,7 @@ export class Engine {
   private async beginRun(totalSteps: number): Promise<RunRecord | null> {
     if (!this.runs || !this.keepRuns) return null;
     const pretrained = this.requireModel();
-    const weights = new Map<string, TensorToWrite>();
-    for (const [name, entry] of pretrained.tensors) {
-      if (entry.data instanceof Float32Array) weights.set(name, { shape: entry.shape, data: entry.data });
-    }
-    const base = buildExportFiles({ config: pretrained.config, weights, vocab: vocabOf(pretrained), tokenizerConfig: pretrained.tokenizer.config });
+    const base = checkpointFiles(pretrained);
     const now = new Date();
     const spec = this.data!.spec;
     try {
@@ -393,7 +380,7 @@ export class Engine {
       const store = await this.runs;
       let final: Uint8Array | null = null;
       try {
-        final = writeSafetensors(await exportBertWeights(this.current!.params));
+        final = await weightsFile(this.current!.params);
       } catch {
         // Non-finite weights are not kept; the last checkpoint still is.
       }
@@ -552,62 +539,15 @@ export class Engine {
 
   private async predict(examples: { text: string; pair?: string }[], topK: number): Result<'predict'> {
     const { tokenizer } = this.requireModel();
-    const { params, config } = this.current!;
-    const architecture = architectureOf(params);
-    const predictions: Prediction[] = [];
-    for (const { text, pair } of examples) {
-      const { encoding, batch } = encodeOne(tokenizer, config, text, pair);
-      const prediction: Prediction = { text, pair, inputIds: encoding.inputIds, tokenTypeIds: encoding.tokenTypeIds, logits: [] };
-      const maskPositions = encoding.inputIds.flatMap((id, i) => (id === tokenizer.special.mask ? [i] : []));
-      const { logits, mlmLogits } = tf.tidy(() => {
-        const output = bertForward(params, config, batch, { training: false });
-        const heads: Record<string, tf.Tensor> = {};
-        if (architecture.classifier && output.pooledOutput) {
-          heads.logits = classificationHead(params, config, output.pooledOutput, { training: false });
-        }
-        if (architecture.mlm && maskPositions.length > 0) {
-          heads.mlmLogits = tf.softmax(mlmHead(params, config, output.sequenceOutput, Int32Array.from(maskPositions)));
-        }
-        return heads;
-      }) as { logits?: tf.Tensor2D; mlmLogits?: tf.Tensor2D };
-      if (logits) {
-        prediction.logits = Array.from(await logits.data());
-        if (config.numLabels > 1) {
-          const probabilities = softmax(prediction.logits);
-          prediction.probabilities = probabilities;
-          prediction.label = config.id2label[probabilities.indexOf(Math.max(...probabilities))];
-        }
-      }
-      if (mlmLogits) {
-        const { values, indices } = tf.topk(mlmLogits, Math.min(topK, config.vocabSize));
-        const [scores, ids] = await Promise.all([values.data(), indices.data()]);
-        tf.dispose([values, indices]);
-        const k = values.shape[1];
-        prediction.fillMask = maskPositions.map((position, m) => ({
-          position,
-          candidates: Array.from({ length: k }, (_, j) => {
-            const id = ids[m * k + j];
-            return { id, token: tokenizer.idToToken(id), score: scores[m * k + j] };
-          }),
-        }));
-      }
-      tf.dispose([logits ?? [], mlmLogits ?? []]);
-      predictions.push(prediction);
-    }
-    return predictions;
+    return predict(this.current!, tokenizer, examples, topK);
   }
 
   private async attention(text: string, pair: string | undefined, weights: 'current' | 'pretrained'): Promise<AttentionMap> {
     const pretrained = this.requireModel();
     const { config } = pretrained;
-    const { encoding, batch } = encodeOne(pretrained.tokenizer, config, text, pair);
-    const encoderOnly: BertArchitecture = { pooler: false, mlm: false, classifier: false };
-    const original = weights === 'pretrained' ? loadBertWeights(config, pretrained.tensors, encoderOnly).params : null;
+    const original = weights === 'pretrained' ? encoderParams(config, pretrained.tensors) : null;
     try {
-      const attentions = tf.tidy(() => bertForward(original ?? this.current!.params, config, batch, { training: false, outputAttentions: true }).attentions!);
-      const values = await Promise.all(attentions.map((a) => a.array()));
-      tf.dispose(attentions);
-      return { tokens: encoding.tokens, offsets: encoding.offsets, attentions: values.map((layer) => layer[0]) };
+      return await attentionMaps({ params: original ?? this.current!.params, config }, pretrained.tokenizer, text, pair);
     } finally {
       if (original) disposeParams(original);
     }
@@ -618,20 +558,10 @@ export class Engine {
     if (!this.trainer?.paused) this.ensureIdle();
     const pretrained = this.requireModel();
     const { params, config } = this.current!;
-    const architecture = architectureOf(params);
-    const exportedConfig: BertConfig = {
-      ...config,
-      architectures: [architecture.classifier ? 'BertForSequenceClassification' : architecture.mlm ? 'BertForMaskedLM' : 'BertModel'],
-    };
-    const vocab = vocabOf(pretrained);
     const run = this.trainer
       ? { outcome: 'paused', ...this.trainer.progress() }
       : this.result && { outcome: this.result.outcome, weightsFrom: this.result.weightsFrom, steps: this.result.steps, best: this.result.best, history: this.result.history };
-    const files = buildExportFiles({
-      config: exportedConfig,
-      weights: await exportBertWeights(params),
-      vocab,
-      tokenizerConfig: pretrained.tokenizer.config,
+    const files = await savePretrained(this.current!, pretrained.tokenizer, {
       trainingArgs: this.args ? { ...this.args, task: this.data?.spec.task, freezeGroups: buildParamGroups(params, config.numHiddenLayers), runs: this.exportedLineage() } : undefined,
       metrics: run
         ? {
@@ -653,27 +583,12 @@ export class Engine {
 
   /** Builds (or keeps) the parameters with the head the task needs, starting from the current weights. */
   private async prepareHead(task: Task, prepared: PreparedData, seed: number): Promise<void> {
-    const current = this.current!;
-    const have = architectureOf(current.params);
-    const { config, architecture } = taskHead(current.config, task, prepared.labels);
-    const sameLabels = sameLabelSet(current.config, config);
-    if (have.mlm === architecture.mlm && have.classifier === architecture.classifier && have.pooler === architecture.pooler && sameLabels) {
-      this.current = { params: current.params, config };
-      return;
-    }
-    const tensors = new Map<string, TensorEntry>();
-    for (const [name, variable] of current.params) {
-      tensors.set(name, { dtype: 'F32', shape: [...variable.shape], data: (await variable.data()) as Float32Array });
-    }
-    // A head the current weights lost to another task (a classifier has no MLM head, an MLM model no pooler)
-    // comes back from the loaded checkpoint when it has one, not from random weights.
-    const taken = takeMissingHeads(tensors, this.requireModel().tensors, architecture);
-    const { params, report } = paramsForTask(current.config, tensors, task, prepared.labels, seed);
+    const { params, config, taken, initialised } = await withTaskHead(this.current!, this.requireModel().tensors, task, prepared.labels, seed);
     if (taken.length > 0) {
       this.emit({ type: 'log', level: 'info', message: `Taken from the pretrained checkpoint: ${taken.join(', ')}` });
     }
-    if (report.initialised.length > 0) {
-      this.emit({ type: 'log', level: 'info', message: `Newly initialised: ${report.initialised.join(', ')}` });
+    if (initialised.length > 0) {
+      this.emit({ type: 'log', level: 'info', message: `Newly initialised: ${initialised.join(', ')}` });
     }
     this.replaceCurrent({ params, config });
   }
@@ -739,55 +654,6 @@ export class Engine {
   }
 }
 
-/** The config and parameter layout of a model fine-tuned for `task` (labels from the data for classification). */
-export function taskHead(
-  base: BertConfig,
-  task: Task,
-  labels: LabelSpace | undefined,
-): { config: BertConfig; architecture: BertArchitecture } {
-  if (task === 'mlm') {
-    // As HF's BertForMaskedLM: no pooler, which the MLM loss never reaches (it would get no gradient).
-    return {
-      config: { ...base, architectures: ['BertForMaskedLM'] },
-      architecture: { pooler: false, mlm: true, classifier: false },
-    };
-  }
-  const id2label = labels?.kind === 'categorical' ? labels.id2label : ['LABEL_0'];
-  return {
-    config: {
-      ...base,
-      id2label,
-      label2id: Object.fromEntries(id2label.map((label, i) => [label, i])),
-      numLabels: id2label.length,
-      problemType: labels?.kind === 'numeric' ? 'regression' : 'single_label_classification',
-      architectures: ['BertForSequenceClassification'],
-    },
-    architecture: { pooler: true, mlm: false, classifier: true },
-  };
-}
-
-function sameLabelSet(a: BertConfig, b: BertConfig): boolean {
-  return a.id2label.length === b.id2label.length && a.id2label.every((label, i) => label === b.id2label[i]);
-}
-
-/**
- * Parameters for `task` from checkpoint tensors: the encoder is loaded, a head the checkpoint lacks is
- * initialised, and a classifier trained for other labels is dropped rather than reused.
- */
-export function paramsForTask(
-  base: BertConfig,
-  tensors: Map<string, TensorEntry>,
-  task: Task,
-  labels: LabelSpace | undefined,
-  seed: number,
-): LoadedWeights & { config: BertConfig } {
-  const { config, architecture } = taskHead(base, task, labels);
-  const usable = sameLabelSet(base, config)
-    ? tensors
-    : new Map([...tensors].filter(([name]) => !canonicalName(name).startsWith('classifier.')));
-  return { ...loadBertWeights(config, usable, architecture, seed), config };
-}
-
 /**
  * A lost GPU device (a driver reset, another tab's crash, `device.destroy()`) leaves every tensor of this worker
  * unusable: the page is told as it is of a crashed worker, and starts a new one that offers the run back from its
@@ -811,68 +677,6 @@ export function reportOutOfMemory(device: Pick<GPUDevice, 'addEventListener'>, r
     reported = true;
     report(error.message || 'out of memory');
   });
-}
-
-/** A validation row as the user wrote it: the text, and the pair after " [SEP] " when there is one. */
-export function rowText({ validation, columns }: Pick<PreparedData, 'validation' | 'columns'>): (row: number) => string {
-  return (row) => {
-    const cells = validation.rows[row];
-    if (!cells) throw new Error(`validation row ${row} does not exist`);
-    const text = String(cells[columns.text] ?? '');
-    const pair = columns.textPair === undefined ? null : cells[columns.textPair];
-    return pair === null || pair === undefined ? text : `${text} [SEP] ${pair}`;
-  };
-}
-
-/**
- * Adds to `tensors` the pooler and MLM head of `checkpoint` that `architecture` uses and `tensors` lacks (they
- * do not depend on the labels, unlike a classifier); returns their names.
- */
-export function takeMissingHeads(tensors: Map<string, TensorEntry>, checkpoint: Map<string, TensorEntry>, architecture: BertArchitecture): string[] {
-  const prefixes = [architecture.pooler && 'bert.pooler.', architecture.mlm && 'cls.predictions.'].filter((p): p is string => p !== false);
-  const taken: string[] = [];
-  for (const [name, entry] of checkpoint) {
-    const canonical = canonicalName(name);
-    if (tensors.has(canonical) || !prefixes.some((prefix) => canonical.startsWith(prefix))) continue;
-    tensors.set(canonical, entry);
-    taken.push(canonical);
-  }
-  return taken;
-}
-
-/** The heads a checkpoint carries, read from its tensor names (HF saves each class with its own heads). */
-function checkpointArchitecture(tensors: Map<string, TensorEntry>): BertArchitecture {
-  const names = new Set([...tensors.keys()].map(canonicalName));
-  const classifier = names.has('classifier.weight');
-  return {
-    pooler: names.has('bert.pooler.dense.weight') || classifier,
-    mlm: names.has('cls.predictions.transform.dense.weight'),
-    classifier,
-  };
-}
-
-/** One text (or pair) as a batch of one, unpadded, for the playground and the attention views. */
-function encodeOne(tokenizer: Tokenizer, config: BertConfig, text: string, pair?: string): { encoding: Encoding; batch: BertBatch } {
-  const encoding = tokenizer.encode(text, pair, { maxLength: Math.min(INFERENCE_MAX_LENGTH, config.maxPositionEmbeddings) });
-  const batch: BertBatch = {
-    inputIds: Int32Array.from(encoding.inputIds),
-    tokenTypeIds: Int32Array.from(encoding.tokenTypeIds),
-    attentionMask: Int32Array.from(encoding.attentionMask),
-    batchSize: 1,
-    seqLen: encoding.inputIds.length,
-  };
-  return { encoding, batch };
-}
-
-function vocabOf({ tokenizer }: Pretrained): string[] {
-  return Array.from({ length: tokenizer.vocabSize }, (_, id) => tokenizer.idToToken(id));
-}
-
-function softmax(logits: number[]): number[] {
-  const max = Math.max(...logits);
-  const exps = logits.map((x) => Math.exp(x - max));
-  const sum = exps.reduce((a, b) => a + b, 0);
-  return exps.map((e) => e / sum);
 }
 
 /** partial without its undefined fields, so spreading it keeps the values underneath. */

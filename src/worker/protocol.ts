@@ -2,30 +2,45 @@
  * The engine's whole interface: every command the UI (or the CLI page) can send to the training worker, and
  * every event the worker streams back. One file, so what the engine supports is visible in one place.
  */
-import type { BackendInfo, BackendName } from '../kernels/backend';
 import type { TokenLengthStats } from '../data/encode';
 import type { Row } from '../data/parse';
 import type { PackingShape } from '../data/prepare';
 import type { QualityReport } from '../data/quality';
+import type { ModelSpec } from '../io/modelSpec';
+import type { BackendInfo, BackendName } from '../kernels/adapter';
+import type { BertArchitecture } from '../model/bert/params';
+import type { Task } from '../model/task';
 import type { Progress } from '../progress';
+import type { BaselineReport } from '../train/baseline/fitBaseline';
 import type { TrainingArgs } from '../train/defaults';
+import type { EvalMetrics, MisclassifiedExample } from '../train/evaluate';
 import type { ParamGroups } from '../train/groups';
 import type { LrSweepPoint, LrSweepSettings } from '../train/lrFinder';
 import type { LrSweepResult } from '../train/lrSweep';
-import type { EvalMetrics, MisclassifiedExample } from '../train/evaluate';
+import type { AttentionMap, Prediction } from '../train/predict';
 import type { LiveSettings, StepMetrics } from '../train/trainer';
-
-export type { EvalMetrics, LiveSettings, LrSweepPoint, LrSweepResult, LrSweepSettings, MisclassifiedExample, StepMetrics };
-
-import type { Task } from '../train/objective';
-import type { BertArchitecture } from '../model/params';
 import type { WireError } from './wireError';
 
-export type { Task };
+// The engine's types the page uses, named here so that the page imports them from the protocol alone.
+export type {
+  AttentionMap,
+  BackendInfo,
+  BackendName,
+  BaselineReport,
+  EvalMetrics,
+  LiveSettings,
+  LrSweepPoint,
+  LrSweepResult,
+  LrSweepSettings,
+  MisclassifiedExample,
+  ModelSpec,
+  Prediction,
+  StepMetrics,
+  Task,
+};
 
-import type { BaselineReport } from '../train/baseline/fitBaseline';
-
-export type { BaselineReport };
+/** The folder under public/models/ that the studio opens with. */
+export const DEFAULT_MODEL = 'bert-tiny-en';
 
 /** Where the linear baseline of the loaded data stands (src/worker/baseline.ts). */
 export type BaselineStatus =
@@ -33,12 +48,6 @@ export type BaselineStatus =
   | { state: 'done'; report: BaselineReport }
   | { state: 'cancelled' }
   | { state: 'failed'; message: string };
-
-export type ModelSpec =
-  | { kind: 'bundled'; name: string }
-  | { kind: 'hub'; repo: string; endpoint?: string; revision?: string }
-  /** A dropped folder or an unpacked zip: file name → bytes (transferred, not copied). */
-  | { kind: 'local'; files: Record<string, ArrayBuffer> };
 
 export interface TextFile {
   fileName: string;
@@ -132,25 +141,6 @@ export interface DataSummary {
   warnings: string[];
 }
 
-export interface Prediction {
-  text: string;
-  pair?: string;
-  inputIds: number[];
-  tokenTypeIds: number[];
-  logits: number[];
-  label?: string;
-  probabilities?: number[];
-  /** MLM models: top-k fill-mask candidates for each [MASK]. */
-  fillMask?: { position: number; candidates: { token: string; id: number; score: number }[] }[];
-}
-
-export interface AttentionMap {
-  tokens: string[];
-  offsets: [number, number][];
-  /** [layer][head][query][key] */
-  attentions: number[][][][];
-}
-
 export type TrainState = 'idle' | 'training' | 'paused' | 'stopping' | 'done' | 'failed';
 
 /** Where a saved run stands: 'training' and 'paused' at reload time mean the page closed while it ran. */
@@ -192,7 +182,11 @@ export interface OpenedRun {
 /** Command name → its parameters and the result the worker replies with. */
 export interface EngineCommands {
   /** keepRuns false: runs are not saved in browser storage (the CLI, which writes its own export). */
-  init: { params: { backend: BackendName; keepRuns?: boolean }; result: BackendInfo };
+  /**
+   * Starts tfjs on `backend`, or without one on the backend the one rule picks (src/kernels/adapter.ts
+   * preferredBackend): `remembered` where it still works, else WebGPU on a hardware adapter, wasm otherwise.
+   */
+  init: { params: { backend?: BackendName; remembered?: BackendName; keepRuns?: boolean }; result: BackendInfo };
   /** randomInit: keep the architecture and tokenizer but start from fresh weights (a from-scratch baseline). */
   loadModel: { params: { model: ModelSpec; randomInit?: boolean }; result: { summary: ModelSummary; groups: ParamGroups } };
   /** Aborts a model download in progress (its loadModel rejects with "cancelled"; the loaded model stays). */

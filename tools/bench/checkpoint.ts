@@ -1,8 +1,8 @@
 // `npm run bench:checkpoint`: a saved run's checkpoint at bert-base shapes (110M parameters): writing it to files,
 // storing them as the worker does (RunStore over an in-memory BlobStore: OPFS and IndexedDB take the same Blobs),
 // switching the pointer, and reading it back with every check. Synthetic weights; Node's V8, as Chromium's worker.
-import { parameterShapes } from '../../src/model/params';
-import { parseBertConfig } from '../../src/model/config';
+import { parameterShapes } from '../../src/model/bert/params';
+import { parseBertConfig } from '../../src/model/bert/config';
 import { memoryBlobStore } from '../../src/io/blobStore';
 import { readCheckpoint, writeCheckpoint, type TrainerCheckpoint } from '../../src/train/checkpoint';
 import { RunStore } from '../../src/worker/runs';

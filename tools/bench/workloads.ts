@@ -3,9 +3,9 @@
 import { collate, type Batch } from '../../src/data/batching';
 import type { EncodedExample } from '../../src/data/encode';
 import { createRng } from '../../src/data/random';
-import { parseBertConfig, type BertConfig } from '../../src/model/config';
-import type { BertArchitecture, BertParams } from '../../src/model/params';
-import { initialCheckpoint, loadBertWeights } from '../../src/model/weights';
+import { parseBertConfig, type BertConfig } from '../../src/model/bert/config';
+import type { BertArchitecture, BertParams } from '../../src/model/bert/params';
+import { initialCheckpoint, loadBertWeights } from '../../src/model/bert/weights';
 import type { SpecialTokens } from '../../src/tokenizer/types';
 import { CONFIG_SOURCES, servedPath } from './configs';
 import type { BenchConfigName, ModelShape } from './protocol';

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { BackendName } from '../../src/kernels/adapter';
+import type { BackendName } from '../../src/worker/protocol';
 
 /** --backend: a tfjs backend, or `auto`, the studio's rule (WebGPU on a hardware adapter, else wasm). */
 export type BackendChoice = BackendName | 'auto';

@@ -1,10 +1,8 @@
 // The CLI's page: drives the engine worker through the same protocol as the UI, one command per run.
 import { parseDataset } from '../../src/data/parse';
-import { preferredBackend } from '../../src/kernels/adapter';
 import { detectColumns } from '../../src/data/columns';
 import { startEngineWorker, type EngineClient } from '../../src/worker/client';
-import { DEFAULT_MODEL } from '../../src/worker/pretrained';
-import type { BaselineStatus, EngineEvent, LrSweepResult, ModelSpec } from '../../src/worker/protocol';
+import { DEFAULT_MODEL, type BaselineStatus, type EngineEvent, type LrSweepResult, type ModelSpec } from '../../src/worker/protocol';
 import type { ColumnFlags, ModelRef } from './args';
 import type { CliRequest, CliResult, PredictionLine, TextFile } from './protocol';
 
@@ -116,8 +114,8 @@ async function run(request: CliRequest): Promise<CliResult> {
   const engine = startEngineWorker();
   try {
     const finished = logEvents(engine);
-    const backend = request.backend === 'auto' ? await preferredBackend() : request.backend;
-    const info = await engine.call('init', { backend, keepRuns: false });
+    // auto: the engine's one rule (WebGPU on a hardware adapter, else wasm).
+    const info = await engine.call('init', { backend: request.backend === 'auto' ? undefined : request.backend, keepRuns: false });
     void window.cliLog(`backend ${info.backend}${info.adapter ? ` (${info.adapter})` : ''}`);
     const randomInit = request.command.kind === 'train' && request.command.randomInit;
     const { summary } = await engine.call('loadModel', { model: modelSpec(request.command.model), randomInit });

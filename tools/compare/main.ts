@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MODEL } from '../../src/worker/pretrained';
+import { DEFAULT_MODEL } from '../../src/worker/protocol';
 import { runHeldout } from './runHeldout';
 import { runFromMetrics, summarise, type ComparisonRun, type Init } from './summary';
 

@@ -5,14 +5,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { readSafetensors, type TensorEntry } from '../../src/io/safetensors';
-import type { BertBatch } from '../../src/model/batch';
-import { bertForward, type BertOutput } from '../../src/model/bert';
-import { parseBertConfig, type BertConfig } from '../../src/model/config';
-import { classificationHead, mlmHead } from '../../src/model/heads';
+import type { BertBatch } from '../../src/model/bert/batch';
+import { bertForward, type BertOutput } from '../../src/model/bert/model';
+import { parseBertConfig, type BertConfig } from '../../src/model/bert/config';
+import { classificationHead, mlmHead } from '../../src/model/bert/heads';
 import { classificationLoss, crossEntropyLoss, maskedLmTargets } from '../../src/model/losses';
-import type { BertArchitecture, BertParams } from '../../src/model/params';
+import type { BertArchitecture, BertParams } from '../../src/model/bert/params';
 import { disposeParams } from '../../src/model/params';
-import { loadBertWeights, type LoadReport } from '../../src/model/weights';
+import { loadBertWeights, type LoadReport } from '../../src/model/bert/weights';
 
 /** Reads a file named relative to the fixture folder (the one holding golden.json). */
 export type ReadFile = (name: string) => Promise<Uint8Array>;

@@ -5,8 +5,8 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseBertConfig } from '../../src/model/config';
-import { parameterShapes } from '../../src/model/params';
+import { parseBertConfig } from '../../src/model/bert/config';
+import { parameterShapes } from '../../src/model/bert/params';
 import { writeSafetensors, type TensorToWrite } from '../../src/io/safetensors';
 import { FIXTURES_DIR } from './fixtures';
 

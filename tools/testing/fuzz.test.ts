@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/data/errors';
 import { parseDataset } from '../../src/data/parse';
 import { createRng, type Rng } from '../../src/data/random';
-import { parseBertConfig } from '../../src/model/config';
+import { parseBertConfig } from '../../src/model/bert/config';
 import { ConfigError } from '../../src/model/errors';
 import { fromTokenizerJson, fromVocabTxt, parseTokenizerConfig } from '../../src/tokenizer';
 import { TokenizerError } from '../../src/tokenizer/errors';

@@ -7,8 +7,9 @@ import { disposeParams } from '../../src/model/params';
 import type { TrainingArgs } from '../../src/train/defaults';
 import { validateTrainingArgs } from '../../src/train/defaults';
 import type { TrainerInit } from '../../src/train/trainer';
-import { paramsForTask } from '../../src/worker/engine';
-import { loadPretrained, sourceFor, type Pretrained } from '../../src/worker/pretrained';
+import { sourceFor } from '../../src/io/modelSpec';
+import { loadPretrained, type Pretrained } from '../../src/model/bert/pretrained';
+import { paramsForTask } from '../../src/model/bert/tasks';
 import { fixtureModel } from './fixtures';
 
 export type FixtureInit = Omit<TrainerInit, 'hooks'>;

@@ -7,7 +7,7 @@ import { compareNote, headViewMatrices, heatmapView, modelGrid, prepareAttention
 import { AttentionHeatmap } from './AttentionHeatmap';
 import type { GridCell } from './gridNavigation';
 import { HeadView } from './HeadView';
-import { fitCell, labelWidth, mapWidth, zoomedCell } from './heatmapZoom';
+import { fitCell, labelWidth, mapWidth, zoomedCell } from './cellSize';
 import { HeatmapZoom } from './HeatmapZoom';
 import { ModelView } from './ModelView';
 import { usePalette } from './usePalette';

@@ -4,7 +4,7 @@ import { cellReadout } from './attentionView';
 import { rgbCss, type HeatPalette, type HeatScale } from './colors';
 import { cellAt, moveCell, type GridCell } from './gridNavigation';
 import { HeatmapCanvas } from './HeatmapCanvas';
-import { anchoredScroll, labelStep, revealScroll } from './heatmapZoom';
+import { anchoredScroll, labelStep, revealScroll } from './cellSize';
 
 export interface AttentionHeatmapProps {
   /** Accessible name of the figure, e.g. "Attention heatmap" (tests find the figure by it). */

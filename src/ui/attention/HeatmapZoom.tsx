@@ -1,4 +1,4 @@
-import { cellText, zoomIn, zoomOut } from './heatmapZoom';
+import { cellText, zoomIn, zoomOut } from './cellSize';
 
 export interface HeatmapZoomProps {
   /** Pixels per cell shown now, and at fit. */

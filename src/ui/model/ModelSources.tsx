@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useStudio } from '../../store';
-import { DEFAULT_MODEL } from '../../worker/pretrained';
+import { DEFAULT_MODEL } from '../../worker/protocol';
 import { DropZone } from '../common';
 import { endpointProblem, hubIdProblem } from './hub';
 import { isZip, readModelFiles } from './localFiles';

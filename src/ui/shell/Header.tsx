@@ -1,5 +1,5 @@
 import { useStudio } from '../../store';
-import type { BackendName } from '../../kernels/adapter';
+import type { BackendName } from '../../worker/protocol';
 import { Tooltip } from '../common';
 import { BACKEND_OPTIONS, backendBadge } from './backend';
 import './shell.css';

@@ -28,7 +28,7 @@ describe('capabilityNotice', () => {
     expect(capabilityNotice(false, false, null)).toMatchObject({ offerFallback: false });
   });
   it('flags software WebGPU, where wasm is faster', () => {
-    expect(capabilityNotice(true, true, { backend: 'webgpu', adapter: 'google swiftshader' })).toEqual({
+    expect(capabilityNotice(true, true, { backend: 'webgpu', adapter: 'google swiftshader', software: true })).toEqual({
       kind: 'software-webgpu',
       adapter: 'google swiftshader',
     });

@@ -1,5 +1,5 @@
 /** What the header and the capability banner say about tfjs backends and the WebGPU adapter. */
-import { isSoftwareAdapter, type BackendInfo, type BackendName } from '../../kernels/adapter';
+import type { BackendInfo, BackendName } from '../../worker/protocol';
 
 export interface BackendOption {
   name: BackendName;
@@ -41,7 +41,8 @@ export function capabilityNotice(hasGpuApi: boolean, webgpuAvailable: boolean | 
     // While the engine starts (backend null) it falls back to wasm by itself: offer nothing yet
     return { kind: 'no-webgpu', reason, offerFallback: backend !== null && backend.backend !== 'wasm' };
   }
-  if (backend?.backend === 'webgpu' && isSoftwareAdapter(backend.adapter)) {
+  // The engine says whether its adapter runs in software (src/kernels/adapter.ts isSoftwareAdapter).
+  if (backend?.backend === 'webgpu' && backend.software) {
     return { kind: 'software-webgpu', adapter: backend.adapter ?? 'software' };
   }
   return { kind: 'none' };

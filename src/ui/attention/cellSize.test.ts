@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anchoredScroll, cellText, fitCell, labelStep, labelWidth, mapWidth, revealScroll, zoomedCell, zoomIn, zoomOut } from './heatmapZoom';
+import { anchoredScroll, cellText, fitCell, labelStep, labelWidth, mapWidth, revealScroll, zoomedCell, zoomIn, zoomOut } from './cellSize';
 
 describe('mapWidth', () => {
   it('shares the width among maps side by side while each keeps its minimum', () => {

@@ -2,9 +2,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BertBatch } from './batch';
 import type { BertConfig } from './config';
-import { embeddingLookup } from './embeddingLookup';
-import { dropout, layerNorm, oneHotFloat, type DropoutOptions } from './nn';
-import { param, WORD_EMBEDDINGS, type BertParams } from './params';
+import { embeddingLookup } from '../embeddingLookup';
+import { dropout, layerNorm, oneHotFloat, type DropoutOptions } from '../nn';
+import { param } from '../params';
+import { WORD_EMBEDDINGS, type BertParams } from './params';
 
 /** The embedding output as [tokens, hidden] with tokens = batch * seq, row-major. */
 export function bertEmbeddings(

@@ -2,14 +2,15 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readSafetensors, writeSafetensors, type TensorEntry } from '../io/safetensors';
+import { readSafetensors, writeSafetensors, type TensorEntry } from '../../io/safetensors';
 import { parseBertConfig, type BertConfig } from './config';
-import { ModelInputError, WeightsError } from './errors';
-import { disposeParams, type BertArchitecture } from './params';
+import { ModelInputError, WeightsError } from '../errors';
+import { disposeParams } from '../params';
+import type { BertArchitecture } from './params';
 import { FULL, randomCheckpoint, tinyConfig } from './testing';
 import { canonicalName, DECODER_WEIGHT, exportBertWeights, initialCheckpoint, loadBertWeights, type LoadedWeights } from './weights';
 
-const FIXTURES = join(__dirname, '../../tools/reference/fixtures');
+const FIXTURES = join(__dirname, '../../../tools/reference/fixtures');
 const MLM_ONLY: BertArchitecture = { pooler: false, mlm: true, classifier: false };
 const HEAD_NAMES = [
   'cls.predictions.transform.dense.weight',

@@ -2,9 +2,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkIds } from './batch';
 import type { BertConfig } from './config';
-import { embeddingLookup } from './embeddingLookup';
-import { activation, dropout, layerNorm, linear, type DropoutOptions } from './nn';
-import { param, WORD_EMBEDDINGS, type BertParams } from './params';
+import { embeddingLookup } from '../embeddingLookup';
+import { activation, dropout, layerNorm, linear, type DropoutOptions } from '../nn';
+import { param } from '../params';
+import { WORD_EMBEDDINGS, type BertParams } from './params';
 
 /**
  * MLM logits at the given positions only: projecting every token onto the vocabulary would cost

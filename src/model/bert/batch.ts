@@ -3,7 +3,7 @@
  * before anything reaches the GPU (where an out-of-range id would silently read zeros).
  */
 import type { BertConfig } from './config';
-import { ModelInputError } from './errors';
+import { ModelInputError } from '../errors';
 
 export interface BertBatch {
   /** [batchSize * seqLen] row-major. */

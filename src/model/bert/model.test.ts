@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BertBatch } from './batch';
-import { bertForward } from './bert';
-import { ModelInputError } from './errors';
+import { bertForward } from './model';
+import { ModelInputError } from '../errors';
 import { classificationHead, mlmHead } from './heads';
-import { crossEntropyLoss } from './losses';
-import { disposeParams, type BertParams } from './params';
+import { crossEntropyLoss } from '../losses';
+import { disposeParams } from '../params';
+import type { BertParams } from './params';
 import { randomParams, tinyConfig } from './testing';
 
 const config = tinyConfig();

@@ -1,6 +1,6 @@
 /** Test support: a tiny config and random checkpoints / parameters for it, in canonical HF layout. */
-import { createRng } from '../data/random';
-import type { TensorEntry } from '../io/safetensors';
+import { createRng } from '../../data/random';
+import type { TensorEntry } from '../../io/safetensors';
 import { parseBertConfig, type BertConfig } from './config';
 import { parameterShapes, type BertArchitecture, type BertParams } from './params';
 import { loadBertWeights } from './weights';

@@ -1,7 +1,7 @@
 /** BertAttention: multi-head self-attention (BertSelfAttention) and its projection + residual (BertSelfOutput). */
 import * as tf from '@tensorflow/tfjs';
 import type { BertConfig } from './config';
-import { dropout, layerNorm, linear, type DropoutOptions } from './nn';
+import { dropout, layerNorm, linear, type DropoutOptions } from '../nn';
 import type { BertParams } from './params';
 
 export interface AttentionShape {

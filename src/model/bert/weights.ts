@@ -8,10 +8,10 @@
  * embeddings (the [PAD] row zero), zero biases, LayerNorm 1 and 0.
  */
 import * as tf from '@tensorflow/tfjs';
-import { createRng, type Rng } from '../data/random';
-import type { TensorEntry, TensorToWrite } from '../io/safetensors';
+import { createRng, type Rng } from '../../data/random';
+import type { TensorEntry, TensorToWrite } from '../../io/safetensors';
 import type { BertConfig } from './config';
-import { WeightsError } from './errors';
+import { WeightsError } from '../errors';
 import { parameterShapes, WORD_EMBEDDINGS, type BertArchitecture, type BertParams } from './params';
 
 export const DECODER_WEIGHT = 'cls.predictions.decoder.weight';

@@ -2,9 +2,11 @@
  * BertConfig: the one typed form of a Hugging Face `config.json` for `model_type: "bert"`. Parsed and validated
  * once here; nothing else reads the raw JSON. Defaults are those of HF's `BertConfig` (bert-base-uncased).
  */
-import { ConfigError } from './errors';
+import { ConfigError } from '../errors';
+import type { HiddenAct } from '../nn';
 
-export type HiddenAct = 'gelu' | 'gelu_new' | 'relu';
+export type { HiddenAct };
+
 export type ProblemType = 'regression' | 'single_label_classification' | 'multi_label_classification';
 
 export interface BertConfig {

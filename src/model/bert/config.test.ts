@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bertConfigToJson, parseBertConfig, resolveProblemType } from './config';
-import { ConfigError } from './errors';
+import { ConfigError } from '../errors';
 
 const fixtureConfig = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(join(__dirname, '../../tools/reference/fixtures', name, 'config.json'), 'utf8'));
+  JSON.parse(readFileSync(join(__dirname, '../../../tools/reference/fixtures', name, 'config.json'), 'utf8'));
 
 const bert = (patch: Record<string, unknown>): Record<string, unknown> => ({ model_type: 'bert', ...patch });
 

@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, type BackendName } from '../kernels/backend';
-import { runGoldenChecks, type GoldenReport } from '../../tools/reference/goldenCheck';
+import { initBackend, type BackendName } from '../../kernels/backend';
+import { runGoldenChecks, type GoldenReport } from '../../../tools/reference/goldenCheck';
 
-const FIXTURES = join(__dirname, '../../tools/reference/fixtures');
+const FIXTURES = join(__dirname, '../../../tools/reference/fixtures');
 // bert-tiny-en is the bundled model: regenerate its fixture whenever public/models/bert-tiny-en is re-exported.
 const NAMES = ['base', 'regression', 'no-prefix', 'legacy-names', 'tied-decoder', 'no-pooler', 'bert-tiny-en'];
 

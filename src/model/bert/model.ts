@@ -10,9 +10,9 @@ import { checkBatch, extendedAttentionMask, type BertBatch } from './batch';
 import type { BertConfig } from './config';
 import { bertEmbeddings } from './embeddings';
 import { bertLayer } from './layer';
-import { linear, type DropoutOptions } from './nn';
+import { linear, type DropoutOptions } from '../nn';
 import { POOLER_WEIGHT, type BertParams } from './params';
-import { recomputed } from './recompute';
+import { recomputed } from '../recompute';
 
 export interface ForwardOptions extends DropoutOptions {
   /** Also return the embedding output and every layer's output. */

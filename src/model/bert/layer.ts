@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { selfAttention, selfOutput, type AttentionShape } from './attention';
 import type { BertConfig } from './config';
-import { activation, dropout, layerNorm, linear, type DropoutOptions } from './nn';
+import { activation, dropout, layerNorm, linear, type DropoutOptions } from '../nn';
 import type { BertParams } from './params';
 
 /** One transformer layer on [tokens, hidden]; also returns its attention probabilities [batch, heads, seq, seq]. */

@@ -1,0 +1,21 @@
+/** Where a model comes from, as the page names it, and the source that reads it. */
+import { cachedSource } from './hubCache';
+import { bundledSource, hubSource, localSource, type ModelSource } from './modelSource';
+
+export type ModelSpec =
+  | { kind: 'bundled'; name: string }
+  | { kind: 'hub'; repo: string; endpoint?: string; revision?: string }
+  /** A dropped folder or an unpacked zip: file name → bytes (transferred, not copied). */
+  | { kind: 'local'; files: Record<string, ArrayBuffer> };
+
+export function sourceFor(spec: ModelSpec, baseUrl: string): ModelSource {
+  switch (spec.kind) {
+    case 'bundled':
+      return bundledSource(spec.name, baseUrl);
+    case 'hub':
+      // Hub downloads are kept in IndexedDB by commit, so a model is fetched once per commit.
+      return cachedSource(hubSource(spec.repo, { endpoint: spec.endpoint, revision: spec.revision }));
+    case 'local':
+      return localSource(new Map(Object.entries(spec.files).map(([name, bytes]) => [name, new Blob([bytes])])));
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * BERT's parameter names and shapes: the canonical Hugging Face names, with the `bert.` prefix, as
+ * BertForMaskedLM / BertForSequenceClassification save them, in HF's [out, in] layout.
+ */
+import type { Params } from '../params';
+import { ModelInputError } from '../errors';
+import type { BertConfig } from './config';
+
+export type BertParams = Params;
+
+/** Which parts sit on top of the encoder (HF: BertModel's add_pooling_layer, the MLM and classifier heads). */
+export interface BertArchitecture {
+  /** tanh(dense(h[CLS])): BertModel and BertForSequenceClassification have it, BertForMaskedLM does not. */
+  pooler: boolean;
+  /** cls.predictions.*: transform + decoder tied to the word embeddings. */
+  mlm: boolean;
+  /** classifier.*: a linear layer on the pooled output (needs the pooler). */
+  classifier: boolean;
+}
+
+export const WORD_EMBEDDINGS = 'bert.embeddings.word_embeddings.weight';
+export const POOLER_WEIGHT = 'bert.pooler.dense.weight';
+
+/** Every parameter of the architecture with its shape, in HF's order (embeddings, layers, pooler, heads). */
+export function parameterShapes(config: BertConfig, architecture: BertArchitecture): Map<string, number[]> {
+  if (architecture.classifier && !architecture.pooler) {
+    throw new ModelInputError('architecture', 'a classifier head needs the pooler (set pooler: true)');
+  }
+  const { hiddenSize: h, intermediateSize: inner, vocabSize: v } = config;
+  const shapes = new Map<string, number[]>();
+  const linear = (prefix: string, out: number, inp: number): void => {
+    shapes.set(`${prefix}.weight`, [out, inp]);
+    shapes.set(`${prefix}.bias`, [out]);
+  };
+  const layerNorm = (prefix: string): void => {
+    shapes.set(`${prefix}.weight`, [h]);
+    shapes.set(`${prefix}.bias`, [h]);
+  };
+  shapes.set(WORD_EMBEDDINGS, [v, h]);
+  shapes.set('bert.embeddings.position_embeddings.weight', [config.maxPositionEmbeddings, h]);
+  shapes.set('bert.embeddings.token_type_embeddings.weight', [config.typeVocabSize, h]);
+  layerNorm('bert.embeddings.LayerNorm');
+  for (let i = 0; i < config.numHiddenLayers; i++) {
+    const layer = `bert.encoder.layer.${i}`;
+    linear(`${layer}.attention.self.query`, h, h);
+    linear(`${layer}.attention.self.key`, h, h);
+    linear(`${layer}.attention.self.value`, h, h);
+    linear(`${layer}.attention.output.dense`, h, h);
+    layerNorm(`${layer}.attention.output.LayerNorm`);
+    linear(`${layer}.intermediate.dense`, inner, h);
+    linear(`${layer}.output.dense`, h, inner);
+    layerNorm(`${layer}.output.LayerNorm`);
+  }
+  if (architecture.pooler) linear('bert.pooler.dense', h, h);
+  if (architecture.mlm) {
+    linear('cls.predictions.transform.dense', h, h);
+    layerNorm('cls.predictions.transform.LayerNorm');
+    shapes.set('cls.predictions.bias', [v]);
+  }
+  if (architecture.classifier) linear('classifier', config.numLabels, h);
+  return shapes;
+}
+
+/** What a parameter set holds, read back from its names. */
+export function architectureOf(params: BertParams): BertArchitecture {
+  return {
+    pooler: params.has(POOLER_WEIGHT),
+    mlm: params.has('cls.predictions.bias'),
+    classifier: params.has('classifier.weight'),
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * A BERT checkpoint folder in and out, as Hugging Face's `from_pretrained` / `save_pretrained`: its config,
+ * tokenizer and tensors read from any model source, and the folder a model is saved as (what `from_pretrained`
+ * needs: weights, config, tokenizer files, plus the run's record: training_args.json, metrics.json).
+ *
+ * A loaded checkpoint's tensors stay on the CPU, so the engine can build the parameters for whichever head a task
+ * needs, and rebuild the untouched pretrained model for side-by-side attention views.
+ */
+import { loadModelFiles, type ModelFiles, type ModelSource } from '../../io/modelSource';
+import { readSafetensors, writeSafetensors, type TensorEntry, type TensorToWrite } from '../../io/safetensors';
+import type { ProgressCallback } from '../../progress';
+import { fromTokenizerJson, fromVocabTxt, parseTokenizerConfig, type BertWordPieceTokenizer } from '../../tokenizer';
+import type { TokenizerConfig } from '../../tokenizer/config';
+import { bertConfigToJson, parseBertConfig, type BertConfig } from './config';
+import { architectureOf, type BertParams } from './params';
+import { architectureName } from './tasks';
+import { exportBertWeights } from './weights';
+
+export interface Pretrained {
+  sourceId: string;
+  config: BertConfig;
+  tokenizer: BertWordPieceTokenizer;
+  tensors: Map<string, TensorEntry>;
+}
+
+export async function loadPretrained(source: ModelSource, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<Pretrained> {
+  let parsed: Pick<Pretrained, 'config' | 'tokenizer'> | undefined;
+  const files = await loadModelFiles(source, onProgress, signal, (head) => {
+    parsed = parseConfigAndTokenizer(head);
+  });
+  return { sourceId: files.sourceId, ...parsed!, tensors: readSafetensors(files.weights).tensors };
+}
+
+/** config.json and the tokenizer, checked against each other: everything but the weights. */
+function parseConfigAndTokenizer(files: Omit<ModelFiles, 'weights'>): Pick<Pretrained, 'config' | 'tokenizer'> {
+  const config = parseBertConfig(parseJson(files.config, 'config.json'));
+  const tokenizerConfig = files.tokenizerConfig === undefined
+    ? undefined
+    : parseTokenizerConfig(parseJson(files.tokenizerConfig, 'tokenizer_config.json'));
+  const tokenizer = files.tokenizer.kind === 'vocab.txt'
+    ? fromVocabTxt(files.tokenizer.vocab, tokenizerConfig)
+    : fromTokenizerJson(parseJson(files.tokenizer.json, 'tokenizer.json'), tokenizerConfig);
+  if (tokenizer.vocabSize > config.vocabSize) {
+    throw new Error(`The tokenizer has ${tokenizer.vocabSize} tokens but config.json's vocab_size is ${config.vocabSize}.`);
+  }
+  return { config, tokenizer };
+}
+
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file} is not valid JSON: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+export interface ExportInput {
+  /** With architectures, id2label/label2id and problem_type already set for the trained head. */
+  config: BertConfig;
+  /** Canonical HF names ([out, in] layout), e.g. from exportBertWeights. */
+  weights: Map<string, TensorToWrite>;
+  /** Token strings by id. */
+  vocab: string[];
+  tokenizerConfig: TokenizerConfig;
+  trainingArgs?: unknown;
+  metrics?: unknown;
+}
+
+/** The run's record saved beside the weights. */
+export type RunRecordFiles = Pick<ExportInput, 'trainingArgs' | 'metrics'>;
+
+const encoder = new TextEncoder();
+
+function json(value: unknown): Uint8Array {
+  return encoder.encode(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function buildExportFiles(input: ExportInput): Record<string, Uint8Array> {
+  const { special } = input.tokenizerConfig;
+  const specialTokens = {
+    cls_token: special.cls,
+    mask_token: special.mask,
+    pad_token: special.pad,
+    sep_token: special.sep,
+    unk_token: special.unk,
+  };
+  const files: Record<string, Uint8Array> = {
+    'model.safetensors': writeSafetensors(input.weights),
+    'config.json': json(bertConfigToJson(input.config)),
+    'vocab.txt': encoder.encode(`${input.vocab.join('\n')}\n`),
+    'tokenizer_config.json': json({
+      tokenizer_class: 'BertTokenizer',
+      do_lower_case: input.tokenizerConfig.doLowerCase,
+      strip_accents: input.tokenizerConfig.stripAccents,
+      tokenize_chinese_chars: input.tokenizerConfig.tokenizeChineseChars,
+      model_max_length: input.tokenizerConfig.modelMaxLength ?? input.config.maxPositionEmbeddings,
+      clean_up_tokenization_spaces: input.tokenizerConfig.cleanUpTokenizationSpaces,
+      ...specialTokens,
+    }),
+    'special_tokens_map.json': json(specialTokens),
+  };
+  if (input.trainingArgs !== undefined) files['training_args.json'] = json(input.trainingArgs);
+  if (input.metrics !== undefined) files['metrics.json'] = json(input.metrics);
+  return files;
+}
+
+/**
+ * save_pretrained of a model's current weights: config.json names the class its heads make (architectures), the
+ * weights are checked finite, and the tokenizer is the checkpoint's.
+ */
+export async function savePretrained(
+  model: { params: BertParams; config: BertConfig },
+  tokenizer: BertWordPieceTokenizer,
+  record: RunRecordFiles = {},
+): Promise<Record<string, Uint8Array>> {
+  const config: BertConfig = { ...model.config, architectures: [architectureName(architectureOf(model.params))] };
+  return buildExportFiles({ config, weights: await exportBertWeights(model.params), vocab: vocabOf(tokenizer), tokenizerConfig: tokenizer.config, ...record });
+}
+
+/** The weights alone, as model.safetensors (checked finite: a diverged model throws WeightsError). */
+export async function weightsFile(params: BertParams): Promise<Uint8Array> {
+  return writeSafetensors(await exportBertWeights(params));
+}
+
+/** The loaded checkpoint saved back as it came (its float tensors as stored): the start of a saved run. */
+export function checkpointFiles(pretrained: Pretrained): Record<string, Uint8Array> {
+  const weights = new Map<string, TensorToWrite>();
+  for (const [name, entry] of pretrained.tensors) {
+    if (entry.data instanceof Float32Array) weights.set(name, { shape: entry.shape, data: entry.data });
+  }
+  return buildExportFiles({ config: pretrained.config, weights, vocab: vocabOf(pretrained.tokenizer), tokenizerConfig: pretrained.tokenizer.config });
+}
+
+function vocabOf(tokenizer: BertWordPieceTokenizer): string[] {
+  return Array.from({ length: tokenizer.vocabSize }, (_, id) => tokenizer.idToToken(id));
+}

@@ -1,0 +1,57 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { disposeParams } from '../params';
+import { architectureOf } from './params';
+import { architectureName, checkpointArchitecture, takeMissingHeads, taskHead, withTaskHead } from './tasks';
+import { FULL, randomCheckpoint, tinyConfig } from './testing';
+import { loadBertWeights } from './weights';
+
+const labels = { kind: 'categorical' as const, id2label: ['neg', 'pos'], label2id: { neg: 0, pos: 1 } };
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('the heads each task puts on BERT', () => {
+  it('names the class a set of heads is saved as, the same for a task head and an export', () => {
+    expect(architectureName({ pooler: true, mlm: false, classifier: true })).toBe('BertForSequenceClassification');
+    expect(architectureName({ pooler: false, mlm: true, classifier: false })).toBe('BertForMaskedLM');
+    expect(architectureName({ pooler: true, mlm: false, classifier: false })).toBe('BertModel');
+    const mlm = taskHead(tinyConfig(), 'mlm', undefined);
+    expect(mlm.config.architectures).toEqual([architectureName(mlm.architecture)]);
+    const classify = taskHead(tinyConfig(), 'classify', labels);
+    expect(classify.config).toMatchObject({ id2label: ['neg', 'pos'], numLabels: 2, problemType: 'single_label_classification' });
+    expect(classify.config.architectures).toEqual([architectureName(classify.architecture)]);
+    expect(taskHead(tinyConfig(), 'classify', { kind: 'numeric' }).config).toMatchObject({ numLabels: 1, problemType: 'regression' });
+  });
+
+  it('reads the heads a checkpoint carries from its tensor names', () => {
+    const config = tinyConfig();
+    expect(checkpointArchitecture(randomCheckpoint(config, FULL))).toEqual(FULL);
+    expect(checkpointArchitecture(randomCheckpoint(config, { pooler: false, mlm: true, classifier: false }))).toEqual({ pooler: false, mlm: true, classifier: false });
+  });
+
+  it('takes from the checkpoint only the label-free heads the weights lack', () => {
+    const config = tinyConfig();
+    const encoder = randomCheckpoint(config, { pooler: false, mlm: false, classifier: false });
+    const taken = takeMissingHeads(encoder, randomCheckpoint(config, FULL, 2), { pooler: true, mlm: true, classifier: true });
+    expect(taken.every((name) => name.startsWith('bert.pooler.') || name.startsWith('cls.predictions.'))).toBe(true);
+    expect(taken).toContain('bert.pooler.dense.weight');
+    expect(encoder.has('classifier.weight')).toBe(false);
+  });
+
+  it('keeps parameters whose heads fit the task, and builds new ones with the checkpoint heads when they do not', async () => {
+    const config = tinyConfig({ id2label: { 0: 'neg', 1: 'pos' } });
+    const checkpoint = randomCheckpoint(config, FULL);
+    const { params } = loadBertWeights(config, checkpoint, { pooler: true, mlm: false, classifier: true });
+    const same = await withTaskHead({ params, config }, checkpoint, 'classify', labels, 1);
+    expect(same.params).toBe(params);
+    const mlm = await withTaskHead({ params, config }, checkpoint, 'mlm', undefined, 1);
+    expect(mlm.params).not.toBe(params);
+    expect(architectureOf(mlm.params)).toEqual({ pooler: false, mlm: true, classifier: false });
+    expect(mlm.taken).toContain('cls.predictions.bias');
+    expect(mlm.initialised).toEqual([]);
+    disposeParams(params);
+    disposeParams(mlm.params);
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * What a model says about one text, for the playground and the attention views: its heads' outputs read as a
+ * label with probabilities and as fill-mask candidates, and every layer's attention. Built on objective.ts's
+ * heads; the engine only passes the weights in.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BertBatch } from '../model/bert/batch';
+import type { BertConfig } from '../model/bert/config';
+import { bertForward } from '../model/bert/model';
+import { architectureOf } from '../model/bert/params';
+import type { Encoding, Tokenizer } from '../tokenizer/types';
+import { headLogits, type Model } from './objective';
+
+export interface Prediction {
+  text: string;
+  pair?: string;
+  inputIds: number[];
+  tokenTypeIds: number[];
+  logits: number[];
+  label?: string;
+  probabilities?: number[];
+  /** MLM models: top-k fill-mask candidates for each [MASK]. */
+  fillMask?: { position: number; candidates: { token: string; id: number; score: number }[] }[];
+}
+
+export interface AttentionMap {
+  tokens: string[];
+  offsets: [number, number][];
+  /** [layer][head][query][key] */
+  attentions: number[][][][];
+}
+
+/** Longest sequence the playground and attention views encode. */
+export const INFERENCE_MAX_LENGTH = 128;
+
+/** Each example through every head the model has: a classifier's label and probabilities, the MLM head's top-k per [MASK]. */
+export async function predict(model: Model, tokenizer: Tokenizer, examples: { text: string; pair?: string }[], topK: number): Promise<Prediction[]> {
+  const { config } = model;
+  const architecture = architectureOf(model.params);
+  const predictions: Prediction[] = [];
+  for (const { text, pair } of examples) {
+    const { encoding, batch } = encodeOne(tokenizer, config, text, pair);
+    const prediction: Prediction = { text, pair, inputIds: encoding.inputIds, tokenTypeIds: encoding.tokenTypeIds, logits: [] };
+    const maskPositions = encoding.inputIds.flatMap((id, i) => (id === tokenizer.special.mask ? [i] : []));
+    const { logits, mlmProbabilities } = tf.tidy(() => {
+      const heads = headLogits(model, batch, {
+        classify: architecture.classifier,
+        mlmPositions: architecture.mlm && maskPositions.length > 0 ? Int32Array.from(maskPositions) : undefined,
+      }, { training: false });
+      const out: Record<string, tf.Tensor> = {};
+      if (heads.classification) out.logits = heads.classification; // [1, labels]
+      if (heads.mlm) out.mlmProbabilities = tf.softmax(heads.mlm); // [masks, vocab]
+      return out;
+    }) as { logits?: tf.Tensor2D; mlmProbabilities?: tf.Tensor2D };
+    if (logits) {
+      prediction.logits = Array.from(await logits.data());
+      if (config.numLabels > 1) {
+        const probabilities = softmax(prediction.logits);
+        prediction.probabilities = probabilities;
+        prediction.label = config.id2label[probabilities.indexOf(Math.max(...probabilities))];
+      }
+    }
+    if (mlmProbabilities) {
+      const { values, indices } = tf.topk(mlmProbabilities, Math.min(topK, config.vocabSize));
+      const [scores, ids] = await Promise.all([values.data(), indices.data()]);
+      tf.dispose([values, indices]);
+      const k = values.shape[1];
+      prediction.fillMask = maskPositions.map((position, m) => ({
+        position,
+        candidates: Array.from({ length: k }, (_, j) => {
+          const id = ids[m * k + j];
+          return { id, token: tokenizer.idToToken(id), score: scores[m * k + j] };
+        }),
+      }));
+    }
+    tf.dispose([logits ?? [], mlmProbabilities ?? []]);
+    predictions.push(prediction);
+  }
+  return predictions;
+}
+
+/** Every layer's attention probabilities for one text (or pair), with its tokens and their character offsets. */
+export async function attentionMaps(model: Model, tokenizer: Tokenizer, text: string, pair?: string): Promise<AttentionMap> {
+  const { encoding, batch } = encodeOne(tokenizer, model.config, text, pair);
+  const attentions = tf.tidy(() => bertForward(model.params, model.config, batch, { training: false, outputAttentions: true }).attentions!); // [batch, heads, seq, seq] per layer
+  const values = await Promise.all(attentions.map((a) => a.array()));
+  tf.dispose(attentions);
+  return { tokens: encoding.tokens, offsets: encoding.offsets, attentions: values.map((layer) => layer[0]) };
+}
+
+/** One text (or pair) as a batch of one, unpadded. */
+function encodeOne(tokenizer: Tokenizer, config: BertConfig, text: string, pair?: string): { encoding: Encoding; batch: BertBatch } {
+  const encoding = tokenizer.encode(text, pair, { maxLength: Math.min(INFERENCE_MAX_LENGTH, config.maxPositionEmbeddings) });
+  const batch: BertBatch = {
+    inputIds: Int32Array.from(encoding.inputIds),
+    tokenTypeIds: Int32Array.from(encoding.tokenTypeIds),
+    attentionMask: Int32Array.from(encoding.attentionMask),
+    batchSize: 1,
+    seqLen: encoding.inputIds.length,
+  };
+  return { encoding, batch };
+}
+
+function softmax(logits: number[]): number[] {
+  const max = Math.max(...logits);
+  const exps = logits.map((x) => Math.exp(x - max));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / sum);
+}
