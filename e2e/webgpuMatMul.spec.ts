@@ -24,27 +24,34 @@ interface Outputs {
   shapes: number[][];
   data: number[][];
   ranBlocked: boolean;
+  /** A blocked program that shares A's rows across a subgroup ran. */
+  ranShared: boolean;
 }
 
 /** One comparison: the blocked kernel's result against tfjs's kernel (when it has one) and against tf ops. */
 interface Comparison {
   name: string;
   ranBlocked: boolean;
+  ranShared: boolean;
   stockRanBlocked: boolean;
   sameShapes: boolean;
   vsStock: number | null;
   vsOps: number;
 }
 
-async function openHarness(page: Page): Promise<void> {
+/** `subgroups`: whether the blocked kernel shares A's rows across a subgroup, where the device has subgroups. */
+async function openHarness(page: Page, subgroups: boolean): Promise<boolean> {
   await page.goto('/e2e/harness/index.html');
   await expect(page.locator('#status')).toHaveText('ready');
-  const adapter = await page.evaluate(async () => {
+  const adapter = await page.evaluate(async (subgroups) => {
     const { tf } = window.harness;
     const [backendUrl, kernelUrl] = ['/src/kernels/backend.ts', '/src/kernels/webgpuMatMul.ts'];
     const { initBackend }: typeof import('../src/kernels/backend') = await import(/* @vite-ignore */ backendUrl);
-    const { BLOCKED_MATMUL_FLAG }: typeof import('../src/kernels/webgpuMatMul') = await import(/* @vite-ignore */ kernelUrl);
+    const { BLOCKED_MATMUL_FLAG, SUBGROUP_MATMUL_FLAG }: typeof import('../src/kernels/webgpuMatMul') = await import(/* @vite-ignore */ kernelUrl);
+    const subgroupsUrl = '/src/kernels/webgpuSubgroups.ts';
+    const { subgroupsEnabled }: typeof import('../src/kernels/webgpuSubgroups') = await import(/* @vite-ignore */ subgroupsUrl);
     const info = await initBackend('webgpu');
+    tf.env().set(SUBGROUP_MATMUL_FLAG, subgroups);
 
     const programs: string[] = [];
     const gpu = tf.backend() as unknown as { runWebGPUProgram(program: { shaderKey: string }, ...rest: unknown[]): unknown };
@@ -68,7 +75,8 @@ async function openHarness(page: Page): Promise<void> {
           const tensors = Array.isArray(out) ? out : [out];
           const data = await Promise.all(tensors.map(async (t) => Array.from(await t.data())));
           tf.dispose(tensors);
-          return { shapes: tensors.map((t) => t.shape), data, ranBlocked: programs.some((key) => key.startsWith('blockedMatMul')) };
+          const ranBlocked = programs.some((key) => key.startsWith('blockedMatMul'));
+          return { shapes: tensors.map((t) => t.shape), data, ranBlocked, ranShared: programs.some((key) => key.startsWith('blockedMatMul') && key.endsWith('_true')) };
         } finally {
           tf.env().set(BLOCKED_MATMUL_FLAG, true);
         }
@@ -92,6 +100,7 @@ async function openHarness(page: Page): Promise<void> {
         return {
           name,
           ranBlocked: ours.ranBlocked,
+          ranShared: ours.ranShared,
           stockRanBlocked: stock.ranBlocked,
           sameShapes: JSON.stringify([ours.shapes, stock.shapes]) === JSON.stringify([reference.shapes, reference.shapes]),
           vsStock: state.relError(ours, stock),
@@ -100,9 +109,10 @@ async function openHarness(page: Page): Promise<void> {
       },
     };
     (window as unknown as { blockedMatMulCheck: PageState }).blockedMatMulCheck = state;
-    return info.adapter;
-  });
-  test.skip(!isSoftwareAdapter(adapter), `backend.ts registers the blocked matMul only on software adapters, not on ${adapter}`);
+    return { adapter: info.adapter, sharing: subgroups && subgroupsEnabled() };
+  }, subgroups);
+  test.skip(!isSoftwareAdapter(adapter.adapter), `backend.ts registers the blocked matMul only on software adapters, not on ${adapter.adapter}`);
+  return adapter.sharing;
 }
 
 function report(comparisons: Comparison[]): void {
@@ -117,8 +127,12 @@ const TRANSPOSES = [[false, false], [true, false], [false, true], [true, true]] 
 /** Stored shape of an operand: [..., rows, cols], or [..., cols, rows] when transposed. */
 const stored = (batch: number[], rows: number, cols: number, transposed: boolean) => [...batch, ...(transposed ? [cols, rows] : [rows, cols])];
 
-test.describe('blocked matMul on WebGPU (SwiftShader)', () => {
-  test.beforeEach(async ({ page }) => openHarness(page));
+// With subgroups (SwiftShader has them, 4 lanes), lanes share A's rows; without, every lane loads them.
+for (const subgroups of [true, false]) test.describe(`blocked matMul on WebGPU (SwiftShader)${subgroups ? ', A\'s rows shared across a subgroup' : ', no subgroups'}`, () => {
+  let sharing = false;
+  test.beforeEach(async ({ page }) => {
+    sharing = await openHarness(page, subgroups);
+  });
 
   test('BatchMatMul equals tfjs\'s kernel and tf ops within 1e-5 for every transpose, odd shapes and batches', async ({ page }) => {
     const cases: [string, number[], number[], boolean, boolean, boolean][] = [];
@@ -144,6 +158,8 @@ test.describe('blocked matMul on WebGPU (SwiftShader)', () => {
     }, cases);
     report(comparisons);
     expect(comparisons.map((c) => [c.name, c.ranBlocked])).toEqual(cases.map(([name, , , , , blocked]) => [name, blocked]));
+    expect(comparisons.some((c) => c.ranShared)).toBe(sharing);
+    if (subgroups) expect(sharing, 'SwiftShader offers subgroups of 4 lanes').toBe(true);
     expect(comparisons.filter((c) => c.stockRanBlocked)).toEqual([]);
     expect(comparisons.filter((c) => !c.sameShapes || !(c.vsStock! <= 1e-5) || !(c.vsOps <= 1e-5))).toEqual([]);
   });
@@ -217,6 +233,7 @@ test.describe('blocked matMul on WebGPU (SwiftShader)', () => {
         results.push({
           name,
           ranBlocked: ours.ranBlocked,
+          ranShared: ours.ranShared,
           stockRanBlocked: stock?.ranBlocked ?? false,
           sameShapes: JSON.stringify(ours.shapes) === JSON.stringify(ops.shapes) && (!stock || JSON.stringify(stock.shapes) === JSON.stringify(ops.shapes)),
           vsStock: stock && relError(ours, stock),

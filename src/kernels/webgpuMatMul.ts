@@ -10,13 +10,14 @@
  * (its lanes are invocations), so rearranging a loaded tile into the order the products want costs nothing, and the
  * four transpose combinations share one inner loop.
  *
- * Measured in headless Chromium 156 on two shared cores: 512³ at 2.2 GFLOP/s against 0.47 for tfjs's kernel, and
- * 4–8× tfjs on BERT's dense-layer shapes (128×768 by 768×768 or 768×3072, each transpose a step uses). Blocks from
- * 4×4 to 8×8, K unrolled by 8 and explicit fma() all ran within noise of each other: the arithmetic bounds it (a
- * loop of multiply-adds alone, no loads, ran at ~7 GFLOP/s there). Not used: `subgroupBroadcast` to share A's rows
- * across a subgroup (a standalone shader with it measured 5.3 GFLOP/s against tfjs's 0.65 on a quieter machine):
- * tfjs creates its device without the `subgroups` feature and writes its own declarations ahead of a program's code,
- * where `enable subgroups;` would have to go.
+ * Where the device has subgroups of four lanes (SwiftShader's; webgpuSubgroups.ts gives tfjs's backend such a
+ * device), the four lanes of a subgroup sit side by side along N on the same rows of A: each loads a quarter of the
+ * block's A tile and `subgroupBroadcast` hands it to the others, instead of every lane loading all of it.
+ *
+ * Measured in headless Chromium 156 on two shared cores (2026-12-03, one page, each variant best of 3, interleaved):
+ * at 512³ blocks of 8×4 outputs ran at 3.6 GFLOP/s, 8×8 at 5.6, and 8×8 with A's rows shared at 7.4, against
+ * tfjs's 0.81 (9.1×); the same order held with A or B transposed and at 1024×256·256×1024. Blocks of 8×16 and
+ * 16×8 were slower (4.2-4.6 GFLOP/s shared). Results are bit-identical with and without sharing.
  *
  * Handled: float32 tensors of any shape (edges are clamped on load and masked on store), batches equal on both sides
  * or 1 on one side; _FusedMatMul with no bias or a per-column bias ([..., N]) and activation linear, relu or gelu.
@@ -28,15 +29,19 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { SUBGROUP_MARKER, SUBGROUP_SIZE, subgroupsEnabled } from './webgpuSubgroups';
 
 /** tfjs flag (on by default; the kernels are registered only on software adapters): off, tfjs's kernels run. */
 export const BLOCKED_MATMUL_FLAG = 'BERT_STUDIO_BLOCKED_MATMUL';
 tf.env().registerFlag(BLOCKED_MATMUL_FLAG, () => true);
+/** tfjs flag: off, the blocked kernel loads A's rows in every lane even where the device has subgroups. */
+export const SUBGROUP_MATMUL_FLAG = 'BERT_STUDIO_SUBGROUP_MATMUL';
+tf.env().registerFlag(SUBGROUP_MATMUL_FLAG, () => true);
 
-/** Outputs one invocation computes: rows of C (a multiple of 4, for vec4 loads of A's transposed rows). */
+/** Outputs one invocation computes: rows of C (a multiple of 4 for vec4 loads of A's transposed rows, and of the subgroup size). */
 export const BLOCK_ROWS = 8;
 /** Columns of C one invocation computes (a multiple of 4: one vec4 accumulator per 4 columns and row). */
-export const BLOCK_COLS = 4;
+export const BLOCK_COLS = 8;
 /** Invocations side by side along N share A's rows, which keeps SwiftShader's four lanes on the same A addresses. */
 export const WORKGROUP: [number, number, number] = [16, 4, 1];
 
@@ -143,13 +148,15 @@ class BlockedMatMulProgram implements WebGPUProgram {
     private readonly transposeB: boolean,
     private readonly hasBias: boolean,
     private readonly activation: BlockedActivation,
+    /** A's rows loaded once per subgroup and broadcast (A not transposed, whole-vec4 rows), not once per lane. */
+    private readonly shareRows: boolean,
   ) {
     this.variableNames = hasBias ? ['A', 'B', 'bias'] : ['A', 'B'];
     this.variableComponents = [plan.vec4A ? 4 : 1, plan.vec4B ? 4 : 1, plan.vec4Out ? 4 : 1].slice(0, this.variableNames.length);
     this.outputComponent = plan.vec4Out ? 4 : 1;
     this.outputShape = [plan.batch, plan.m, plan.n];
     this.dispatch = plan.dispatch;
-    this.shaderKey = `blockedMatMul_${transposeA}_${transposeB}_${plan.vec4A}_${plan.vec4B}_${plan.vec4Out}_${hasBias}_${activation}`;
+    this.shaderKey = `blockedMatMul_${transposeA}_${transposeB}_${plan.vec4A}_${plan.vec4B}_${plan.vec4Out}_${hasBias}_${activation}_${shareRows}`;
   }
 
   getUserCode(): string {
@@ -171,7 +178,21 @@ class BlockedMatMulProgram implements WebGPUProgram {
 
     // a<r>: A(row r of the block, k..k+3) as a vec4 over k. A transposed with whole-vec4 rows is read along M, four
     // rows of the block per vec4, and rearranged (free on SwiftShader, which keeps each component in a register).
-    const loadA = !tA && vec4A
+    // Lanes of a subgroup sit side by side along N (WORKGROUP's x), on the same rows: each loads its share of them.
+    const perLane = BLOCK_ROWS / SUBGROUP_SIZE;
+    // A transposed is read along M, four k-rows of quads: lane j loads row k + j's quads.
+    const loadA = this.shareRows && tA
+      ? [
+        ...quads.map((q) => `let own${q} = ${vec('A', `(aOffset + (k + i32(subgroupLane)) * M) / 4 + rowQuad${q}`)};`),
+        ...range(4).flatMap((j) => quads.map((q) => `let at${j}_${q} = subgroupBroadcast(own${q}, ${j}u);`)),
+        ...rows.map((r) => `let a${r} = ${vec4Of(range(4).map((j) => `at${j}_${Math.floor(r / 4)}[${r % 4}]`))};`),
+      ]
+      : this.shareRows
+      ? [
+        ...range(perLane).map((j) => `let own${j} = ${vec('A', `(aOffset + laneRow${j} * K + k) / 4`)};`),
+        ...rows.map((r) => `let a${r} = subgroupBroadcast(own${r % perLane}, ${Math.floor(r / perLane)}u);`),
+      ]
+      : !tA && vec4A
       ? rows.map((r) => `let a${r} = ${vec('A', `(${aIndex(`rowAt${r}`, 'k')}) / 4`)};`)
       : tA && vec4A
         ? [
@@ -223,6 +244,7 @@ class BlockedMatMulProgram implements WebGPUProgram {
 
     const lines = (code: string[], indent: string) => code.join(`\n${indent}`);
     return `
+      ${this.shareRows ? SUBGROUP_MARKER : ''}
       ${this.activation === 'gelu' ? GELU : ''}
       fn main() {
         let M = uniforms.outShape.y;
@@ -231,15 +253,14 @@ class BlockedMatMulProgram implements WebGPUProgram {
         let col0 = i32(globalId.x) * ${BLOCK_COLS};
         let row0 = i32(globalId.y) * ${BLOCK_ROWS};
         let batch = i32(globalId.z);
-        if (col0 >= N || row0 >= M) {
-          return;
-        }
+        ${this.shareRows ? '// No early return: subgroupBroadcast needs every lane (stores are masked).' : 'if (col0 >= N || row0 >= M) { return; }'}
         // An operand with a batch of 1 serves every batch of the other.
         let aOffset = min(batch, uniforms.aShape.x - 1) * M * K;
         let bOffset = min(batch, uniforms.bShape.x - 1) * K * N;
         let outOffset = batch * M * N;
         // Rows and columns past the edge read the last one's values, and are not stored.
         ${lines(rows.map((r) => `let rowAt${r} = min(row0 + ${r}, M - 1);`), '        ')}
+        ${this.shareRows && !tA ? lines(range(perLane).map((j) => `let laneRow${j} = min(row0 + i32(subgroupLane) * ${perLane} + ${j}, M - 1);`), '        ') : ''}
         ${lines(cols.map((c) => `let colAt${c} = min(col0 + ${c}, N - 1);`), '        ')}
         ${lines(quads.map((q) => `let rowQuad${q} = min(row0 / 4 + ${q}, (M - 1) / 4);`), '        ')}
         ${lines(vecs.map((v) => `let colQuad${v} = min(col0 / 4 + ${v}, (N - 1) / 4);`), '        ')}
@@ -287,7 +308,8 @@ function blockedKernel(stock: tf.KernelFunc): tf.KernelFunc {
     if (!tf.env().getBool(BLOCKED_MATMUL_FLAG) || !float32) return stock(args);
     const plan = planMatMul(a.shape, b.shape, transposeA, transposeB);
     if (plan === null || !fusedHandled(plan.n, activation, bias?.shape, !!preluActivationWeights)) return stock(args);
-    const program = new BlockedMatMulProgram(plan, transposeA, transposeB, !!bias, (activation ?? 'linear') as BlockedActivation);
+    const shareRows = subgroupsEnabled() && tf.env().getBool(SUBGROUP_MATMUL_FLAG) && plan.vec4A;
+    const program = new BlockedMatMulProgram(plan, transposeA, transposeB, !!bias, (activation ?? 'linear') as BlockedActivation, shareRows);
     // A reshape in tfjs's WebGPU backend is the same buffer under another shape.
     const programInputs = [{ ...a, shape: plan.aShape }, { ...b, shape: plan.bShape }, ...(bias ? [bias] : [])];
     const out = (backend as WebGPUBackend).runWebGPUProgram(program, programInputs, 'float32'); // [batch, m, n]
