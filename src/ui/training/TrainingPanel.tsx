@@ -139,7 +139,7 @@ export function TrainingPanel() {
         {totalSteps !== null && (
           <p className="training-muted">
             {args.maxSteps === null ? '≈ ' : ''}
-            {formatCount(totalSteps)} optimizer steps over {formatCount(numExamples)} {packed ? `sequences packed from ${formatCount(data!.numTrain)} training rows` : 'training examples'}.
+            {formatCount(totalSteps)} optimizer steps over {formatCount(numExamples)} {numExamples < data!.numTrain ? `sequences packed from ${formatCount(data!.numTrain)} training rows` : 'training examples'}.
           </p>
         )}
       </section>
