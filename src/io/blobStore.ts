@@ -1,7 +1,7 @@
 /**
  * Files in the browser's own storage, by path ("runs/abc/meta.json"): the Origin Private File System where the
  * browser has it, IndexedDB otherwise, memory where neither exists (Node tests, some private windows). Saved runs
- * live here (src/worker/runs.ts).
+ * live here (src/train/runStore.ts).
  *
  * Each write is whole or nothing: OPFS writes go to a swap file that replaces the old one when the stream closes,
  * and an IndexedDB put is one transaction. A run's pointer file is written last, so a crash mid-checkpoint leaves

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { EngineError } from '../worker/wireError';
+import { EngineError } from '../worker/protocol';
 import type { DataSummary } from '../worker/protocol';
 
 const call = vi.fn();

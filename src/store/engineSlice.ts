@@ -1,6 +1,5 @@
 import type { Progress } from '../progress';
-import { DEFAULT_MODEL, type BackendInfo, type BackendName } from '../worker/protocol';
-import { describeWhere, EngineError } from '../worker/wireError';
+import { DEFAULT_MODEL, describeWhere, EngineError, type BackendInfo, type BackendName } from '../worker/protocol';
 import { engine, onEngineEvent, restartEngine } from './engine';
 import type { Slice } from './types';
 

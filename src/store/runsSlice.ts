@@ -4,7 +4,7 @@ import { engine } from './engine';
 import type { Slice } from './types';
 
 export interface RunsSlice {
-  /** Saved runs, newest first (src/worker/runs.ts), and where they are kept. */
+  /** Saved runs, newest first (src/train/runStore.ts), and where they are kept. */
   runs: RunInfo[];
   runStorage: 'opfs' | 'indexeddb' | 'memory' | null;
   /** The saved record of the run on screen (in progress, finished, or reopened). */

@@ -1,5 +1,4 @@
-import type { CommandName, EngineCommands, EngineEvent, Request, WorkerMessage } from './protocol';
-import { EngineError } from './wireError';
+import { EngineError, type CommandName, type EngineCommands, type EngineEvent, type Request, type WorkerMessage } from './protocol';
 
 /** The part of `Worker` the client needs, so tests can pass a fake. */
 export interface WorkerLike {

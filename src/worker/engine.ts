@@ -29,8 +29,8 @@ import { isOutOfMemory, outOfMemoryAdvice, planMemory } from '../train/memory';
 import { attentionMaps, predict } from '../train/predict';
 import { suggestTrainingArgs } from '../train/suggest';
 import { evalOptions, Trainer, type TrainerInit, type TrainResult } from '../train/trainer';
-import { BaselineRunner } from './baseline';
-import { newRunId, RunStore, type RunRecord } from './runs';
+import { BaselineRunner } from '../train/baseline/runner';
+import { newRunId, RunStore, type RunRecord } from '../train/runStore';
 import type {
   AttentionMap,
   DataFile,

@@ -3,9 +3,8 @@
 // never blocks the page.
 import { openBlobStore } from '../io/blobStore';
 import { Engine } from './engine';
-import type { EngineEvent, Request, WorkerMessage } from './protocol';
-import { RunStore } from './runs';
-import { toWire } from './wireError';
+import { RunStore } from '../train/runStore';
+import { toWire, type EngineEvent, type Request, type WorkerMessage } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 

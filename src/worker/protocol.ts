@@ -6,20 +6,22 @@ import type { TokenLengthStats } from '../data/encode';
 import type { Row } from '../data/parse';
 import type { PackingShape } from '../data/prepare';
 import type { QualityReport } from '../data/quality';
+import type { ColumnChoice, DataSpec, TextFile } from '../data/spec';
 import type { ModelSpec } from '../io/modelSpec';
 import type { BackendInfo, BackendName } from '../kernels/adapter';
 import type { BertArchitecture } from '../model/bert/params';
 import type { Task } from '../model/task';
 import type { Progress } from '../progress';
 import type { BaselineReport } from '../train/baseline/fitBaseline';
+import type { BaselineStatus } from '../train/baseline/runner';
 import type { TrainingArgs } from '../train/defaults';
 import type { EvalMetrics, MisclassifiedExample } from '../train/evaluate';
 import type { ParamGroups } from '../train/groups';
 import type { LrSweepPoint, LrSweepSettings } from '../train/lrFinder';
 import type { LrSweepResult } from '../train/lrSweep';
 import type { AttentionMap, Prediction } from '../train/predict';
+import type { RunInfo, RunLink, RunStatus } from '../train/runStore';
 import type { LiveSettings, StepMetrics } from '../train/trainer';
-import type { WireError } from './wireError';
 
 // The engine's types the page uses, named here so that the page imports them from the protocol alone.
 export type {
@@ -27,6 +29,9 @@ export type {
   BackendInfo,
   BackendName,
   BaselineReport,
+  BaselineStatus,
+  ColumnChoice,
+  DataSpec,
   EvalMetrics,
   LiveSettings,
   LrSweepPoint,
@@ -35,24 +40,16 @@ export type {
   MisclassifiedExample,
   ModelSpec,
   Prediction,
+  RunInfo,
+  RunLink,
+  RunStatus,
   StepMetrics,
   Task,
+  TextFile,
 };
 
 /** The folder under public/models/ that the studio opens with. */
 export const DEFAULT_MODEL = 'bert-tiny-en';
-
-/** Where the linear baseline of the loaded data stands (src/worker/baseline.ts). */
-export type BaselineStatus =
-  | { state: 'running'; progress: Progress }
-  | { state: 'done'; report: BaselineReport }
-  | { state: 'cancelled' }
-  | { state: 'failed'; message: string };
-
-export interface TextFile {
-  fileName: string;
-  text: string;
-}
 
 /**
  * A data file as the page sends it: its text, or the picked file itself. A File posts to the worker without its
@@ -62,27 +59,6 @@ export interface TextFile {
 export interface DataFile {
   fileName: string;
   text: string | Blob;
-}
-
-/** Column picks: unset fields are auto-detected; null turns a detected second text or label off. */
-export interface ColumnChoice {
-  text?: string;
-  textPair?: string | null;
-  label?: string | null;
-}
-
-export interface DataSpec {
-  task: Task;
-  train: TextFile;
-  validation?: TextFile;
-  columns?: ColumnChoice;
-  /** Treat a numeric label column as a regression target. */
-  regression?: boolean;
-  /** Source rows the user excluded (e.g. from the data-quality report). */
-  excludeRows?: number[];
-  /** Seed and share of the train/validation split when no validation file is given. */
-  seed?: number;
-  valSplit?: number;
 }
 
 /** A DataSpec whose files may still be unread (`DataFile`): what `loadData` takes. */
@@ -106,15 +82,6 @@ export interface ModelSummary {
   /** The heads the current weights have, and those the loaded checkpoint has (a run may swap heads). */
   heads: BertArchitecture;
   checkpointHeads: BertArchitecture;
-}
-
-/** One run in the chain that made a model's weights (the export's `training_args.json` lists them all). */
-export interface RunLink {
-  task: Task;
-  dataFile: string;
-  outcome: RunStatus;
-  steps: number;
-  args: TrainingArgs;
 }
 
 export interface DataSummary {
@@ -142,30 +109,6 @@ export interface DataSummary {
 }
 
 export type TrainState = 'idle' | 'training' | 'paused' | 'stopping' | 'done' | 'failed';
-
-/** Where a saved run stands: 'training' and 'paused' at reload time mean the page closed while it ran. */
-export type RunStatus = 'training' | 'paused' | 'done' | 'stopped' | 'early-stopped' | 'failed' | 'damaged';
-
-/** A run kept in browser storage (src/worker/runs.ts), as the Recent runs list shows it. */
-export interface RunInfo {
-  id: string;
-  createdAt: string;
-  updatedAt: string;
-  /** The model it started from, as the model panel named it. */
-  model: string;
-  dataFile: string;
-  task: Task;
-  status: RunStatus;
-  step: number;
-  totalSteps: number;
-  /** The step of the checkpoint a resume continues from; null before the first one. */
-  checkpointStep: number | null;
-  message?: string;
-  best?: { step: number; loss: number; accuracy?: number };
-  /** Storage the run takes (model, data, checkpoint, final weights). */
-  bytes: number;
-  resumable: boolean;
-}
 
 /** A saved run brought back: its model and data are loaded, and its history redraws the charts. */
 export interface OpenedRun {
@@ -255,3 +198,67 @@ export type WorkerMessage =
   | { kind: 'reply'; id: number; ok: true; result: unknown }
   | { kind: 'reply'; id: number; ok: false; error: WireError }
   | { kind: 'event'; event: EngineEvent };
+
+/**
+ * Errors across the worker boundary. Structured cloning keeps an Error's message but drops the fields the
+ * project's error classes carry (DataError's row, WeightsError's tensor, TrainInputError's field, …), so the
+ * worker sends them as plain data and the page rebuilds an error that still says where the problem is.
+ */
+
+/** An error as it crosses the boundary: its class, message, and the place it names. */
+export interface WireError {
+  /** The class name: DataError, WeightsError, TrainInputError, ModelSourceError, ZipError, … */
+  name: string;
+  message: string;
+  /** The class's code (DataError, WeightsError, TokenizerError, SafetensorsError, ZipError) or kind (ModelSourceError). */
+  code?: string;
+  /** A training argument or config field. */
+  field?: string;
+  file?: string;
+  /** 1-based line of a text file, and 0-based row of a table (shown 1-based). */
+  line?: number;
+  row?: number;
+  tensor?: string;
+  /** An entry of a zip archive. */
+  entry?: string;
+  runId?: string;
+}
+
+const STRING_KEYS = ['code', 'field', 'file', 'tensor', 'entry', 'runId'] as const;
+const NUMBER_KEYS = ['line', 'row'] as const;
+
+export function toWire(err: unknown): WireError {
+  if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
+  const source = err as unknown as Record<string, unknown>;
+  const wire: WireError = { name: err.name, message: err.message };
+  // ModelSourceError names its code `kind`.
+  const code = source.code ?? source.kind;
+  if (typeof code === 'string') wire.code = code;
+  for (const key of STRING_KEYS) if (key !== 'code' && typeof source[key] === 'string') wire[key] = source[key] as string;
+  for (const key of NUMBER_KEYS) if (typeof source[key] === 'number' && Number.isFinite(source[key])) wire[key] = source[key] as number;
+  return wire;
+}
+
+/** What the page catches from a failed engine call: an Error with the WireError's fields. */
+export class EngineError extends Error {
+  /** The fields as they arrived, for code that reads them together (describeWhere). */
+  readonly wire: WireError;
+
+  constructor(wire: WireError) {
+    super(wire.message);
+    this.name = wire.name;
+    this.wire = wire;
+  }
+}
+
+/** "in data.csv, row 12" · "field: learning rate" · "tensor bert.pooler.dense.weight": where to look, or null. */
+export function describeWhere(error: Partial<WireError>): string | null {
+  const parts: string[] = [];
+  const place = error.row !== undefined ? `row ${error.row + 1}` : error.line !== undefined ? `line ${error.line}` : null;
+  if (error.file) parts.push(place ? `${error.file}, ${place}` : error.file);
+  else if (place) parts.push(place);
+  if (error.entry) parts.push(`zip entry ${error.entry}`);
+  if (error.tensor) parts.push(`tensor ${error.tensor}`);
+  if (error.field) parts.push(`field ${error.field}`);
+  return parts.length > 0 ? parts.join(' · ') : null;
+}

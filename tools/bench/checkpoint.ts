@@ -5,7 +5,7 @@ import { parameterShapes } from '../../src/model/bert/params';
 import { parseBertConfig } from '../../src/model/bert/config';
 import { memoryBlobStore } from '../../src/io/blobStore';
 import { readCheckpoint, writeCheckpoint, type TrainerCheckpoint } from '../../src/train/checkpoint';
-import { RunStore } from '../../src/worker/runs';
+import { RunStore } from '../../src/train/runStore';
 import { DEFAULT_TRAINING_ARGS } from '../../src/train/defaults';
 import { BERT_BASE, syntheticBertBase } from '../testing/bertBase';
 

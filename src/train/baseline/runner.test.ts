@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { prepareData } from '../data/prepare';
-import { baselineInput } from './baseline';
+import { prepareData } from '../../data/prepare';
+import { baselineInput } from './runner';
 
 const prepare = (text: string, task: 'classify' | 'mlm', regression?: boolean) =>
   prepareData({ train: { fileName: 'd.csv', text } }, { task, regression, seed: 1, valSplit: 0.5 });

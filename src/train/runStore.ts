@@ -14,8 +14,43 @@
  * an interruption at any point leaves a complete checkpoint named by meta.json.
  */
 import type { BlobStore } from '../io/blobStore';
-import type { TrainingArgs } from '../train/defaults';
-import type { DataSpec, RunInfo, RunLink, RunStatus } from './protocol';
+import type { DataSpec } from '../data/spec';
+import type { Task } from '../model/task';
+import type { TrainingArgs } from './defaults';
+
+/** Where a saved run stands: 'training' and 'paused' at reload time mean the page closed while it ran. */
+export type RunStatus = 'training' | 'paused' | 'done' | 'stopped' | 'early-stopped' | 'failed' | 'damaged';
+
+/** A run kept in browser storage (below), as the Recent runs list shows it. */
+export interface RunInfo {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+  /** The model it started from, as the model panel named it. */
+  model: string;
+  dataFile: string;
+  task: Task;
+  status: RunStatus;
+  step: number;
+  totalSteps: number;
+  /** The step of the checkpoint a resume continues from; null before the first one. */
+  checkpointStep: number | null;
+  message?: string;
+  best?: { step: number; loss: number; accuracy?: number };
+  /** Storage the run takes (model, data, checkpoint, final weights). */
+  bytes: number;
+  resumable: boolean;
+}
+
+
+/** One run in the chain that made a model's weights (the export's `training_args.json` lists them all). */
+export interface RunLink {
+  task: Task;
+  dataFile: string;
+  outcome: RunStatus;
+  steps: number;
+  args: TrainingArgs;
+}
 
 /** What meta.json holds: the summary the page lists, plus what a resume needs. */
 export interface RunRecord extends Omit<RunInfo, 'resumable'> {

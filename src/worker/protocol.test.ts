@@ -4,8 +4,7 @@ import { ModelSourceError } from '../io/modelSourceError';
 import { WeightsError } from '../model/errors';
 import { TrainInputError } from '../train/errors';
 import { EngineClient, type WorkerLike } from './client';
-import type { WorkerMessage } from './protocol';
-import { describeWhere, EngineError, toWire } from './wireError';
+import { describeWhere, EngineError, toWire, type WorkerMessage } from './protocol';
 
 describe('errors across the worker boundary', () => {
   it('keep the class, the code and the place through structured cloning', () => {

@@ -4,10 +4,17 @@
  * beside the run, once per loaded dataset (the split is the same for every run on it), and is cancelled when
  * the run is stopped or the data replaced.
  */
-import { encodeLabel } from '../data/labels';
-import type { PreparedData } from '../data/prepare';
-import { fitBaseline, type BaselineInput, type BaselineReport } from '../train/baseline/fitBaseline';
-import type { BaselineStatus } from './protocol';
+import { encodeLabel } from '../../data/labels';
+import type { PreparedData } from '../../data/prepare';
+import type { Progress } from '../../progress';
+import { fitBaseline, type BaselineInput, type BaselineReport } from './fitBaseline';
+
+/** Where the linear baseline of the loaded data stands. */
+export type BaselineStatus =
+  | { state: 'running'; progress: Progress }
+  | { state: 'done'; report: BaselineReport }
+  | { state: 'cancelled' }
+  | { state: 'failed'; message: string };
 
 interface Fit {
   data: PreparedData;

@@ -4,7 +4,7 @@ import { fixtureModel, toySentimentCsv } from '../../tools/testing/fixtures';
 import { memoryBlobStore, type BlobStore } from '../io/blobStore';
 import { Engine } from './engine';
 import type { EngineCommands, EngineEvent, RunInfo, StepMetrics } from './protocol';
-import { RunStore } from './runs';
+import { RunStore } from '../train/runStore';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
