@@ -24,7 +24,7 @@ const PAGE_MAY_USE = {
   model: [],
   train: ['defaults', 'ema', 'errors', 'freeze', 'groups', 'lr', 'lrFinder', 'memory', 'metrics', 'suggest'],
   io: ['modelSource', 'unzipInWorker', 'zip'],
-  worker: ['client', 'protocol', 'wireError'],
+  worker: ['client', 'protocol'],
 };
 
 /** What the page's tests may use besides: tfjs-free test helpers. */

@@ -38,4 +38,9 @@ export class ModelSourceError extends Error {
     this.url = details.url;
     this.status = details.status;
   }
+
+  /** The kind under the name every error class gives its code, which the worker sends to the page. */
+  get code(): ModelSourceErrorKind {
+    return this.kind;
+  }
 }

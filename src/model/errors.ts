@@ -6,6 +6,7 @@
 
 /** A config.json field with a bad type or value, or asking for something this BERT does not implement. */
 export class ConfigError extends Error {
+  readonly code = 'bad-config';
   /** The config.json key, e.g. "hidden_size". */
   readonly field: string;
 
@@ -34,6 +35,7 @@ export class WeightsError extends Error {
 
 /** Token ids, masks, positions or labels that do not fit the model (wrong length, out of range). */
 export class ModelInputError extends Error {
+  readonly code = 'bad-input';
   /** The offending input, e.g. "inputIds" or "labels". */
   readonly field: string;
 

@@ -1,5 +1,5 @@
 import type { Progress } from '../progress';
-import { DEFAULT_MODEL, describeWhere, EngineError, type BackendInfo, type BackendName } from '../worker/protocol';
+import { DEFAULT_MODEL, describeWhere, EngineError, isCancellation, type BackendInfo, type BackendName } from '../worker/protocol';
 import { engine, onEngineEvent, restartEngine } from './engine';
 import type { Slice } from './types';
 
@@ -22,10 +22,10 @@ export interface EngineSlice {
   /** A new worker after the old one died; a run it was training is offered back from its last checkpoint. */
   recoverFromCrash(message: string): Promise<void>;
   /**
-   * Runs an engine call with a busy label; errors land in `error` instead of being thrown, except a failure
-   * after the user cancelled (`cancelled()` true), which goes to the log.
+   * Runs an engine call with a busy label; errors land in `error` instead of being thrown, except a cancellation
+   * (the error's code says so), which goes to the log.
    */
-  runTask<T>(label: string, task: () => Promise<T>, options?: { cancelled?: () => boolean }): Promise<T | undefined>;
+  runTask<T>(label: string, task: () => Promise<T>): Promise<T | undefined>;
 }
 
 const BACKEND_KEY = 'bert-studio.backend';
@@ -130,13 +130,13 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => ({
     set({ error: `${message}. The engine was restarted${hadRun ? '; the run can continue from its last checkpoint (see above)' : ''}.` });
   },
 
-  async runTask(label, task, options) {
+  async runTask(label, task) {
     set({ busy: label, progress: null, error: null, errorWhere: null });
     try {
       return await task();
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      if (options?.cancelled?.()) set((s) => ({ log: [...s.log.slice(-49), message] }));
+      if (isCancellation(err)) set((s) => ({ log: [...s.log.slice(-49), message] }));
       else set({ error: message, errorWhere: err instanceof EngineError ? describeWhere(err.wire) : null });
       return undefined;
     } finally {

@@ -37,9 +37,7 @@ export const createModelSlice: Slice<ModelSlice> = (set, get) => ({
   async loadModel(spec) {
     if (!get().confirmDiscard('Loading another model')) return;
     set({ loadCancelled: false });
-    const loaded = await get().runTask('Loading model', () => engine().call('loadModel', { model: spec }), {
-      cancelled: () => get().loadCancelled,
-    });
+    const loaded = await get().runTask('Loading model', () => engine().call('loadModel', { model: spec }));
     if (!loaded) return;
     set({ modelSpec: spec, model: loaded.summary, groups: loaded.groups });
     get().resetRun();

@@ -34,6 +34,8 @@ export interface TrainerCheckpoint {
 }
 
 export class CheckpointError extends Error {
+  readonly code = 'bad-checkpoint';
+
   constructor(
     message: string,
     /** The checkpoint file at fault. */

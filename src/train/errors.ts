@@ -4,6 +4,7 @@
  * `field` names the training argument or spec when there is one, so the UI can point at the right input.
  */
 export class TrainInputError extends Error {
+  readonly code = 'bad-argument';
   readonly field: string | undefined;
 
   constructor(message: string, field?: string) {

@@ -57,6 +57,8 @@ export interface EvalOptions {
 
 /** An evaluation ended by its `cancelled` check (a run stopped while it evaluated). */
 export class EvaluationCancelled extends Error {
+  readonly code = 'cancelled';
+
   constructor() {
     super('The evaluation was cancelled.');
     this.name = 'EvaluationCancelled';

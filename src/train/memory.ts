@@ -122,6 +122,7 @@ export function planMemory(
 
 /** A run that cannot fit the backend's memory, said before anything is allocated. */
 export class MemoryError extends Error {
+  readonly code = 'too-large';
   override name = 'MemoryError';
 }
 

@@ -79,6 +79,8 @@ const RUN_VERSION = 1;
 const ROOT = 'runs';
 
 export class RunStoreError extends Error {
+  readonly code = 'bad-run';
+
   constructor(message: string, readonly runId: string) {
     super(message);
     this.name = 'RunStoreError';

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../data/errors';
 import { ModelSourceError } from '../io/modelSourceError';
-import { WeightsError } from '../model/errors';
+import { SafetensorsError } from '../io/safetensors';
+import { ZipError } from '../io/zip';
+import { ConfigError, ModelInputError, WeightsError } from '../model/errors';
+import { TokenizerError } from '../tokenizer/errors';
+import { CheckpointError } from '../train/checkpoint';
+import { EvaluationCancelled } from '../train/evaluate';
+import { MemoryError } from '../train/memory';
+import { RunStoreError } from '../train/runStore';
 import { TrainInputError } from '../train/errors';
 import { EngineClient, type WorkerLike } from './client';
 import { describeWhere, EngineError, toWire, type WorkerMessage } from './protocol';
@@ -18,11 +25,27 @@ describe('errors across the worker boundary', () => {
     expect(received.map((e) => [e.name, e.wire.code, describeWhere(e.wire)])).toEqual([
       ['DataError', 'malformed', 'line 3'],
       ['WeightsError', 'not-finite', 'tensor bert.pooler.dense.weight'],
-      ['TrainInputError', undefined, 'field learningRate'],
+      ['TrainInputError', 'bad-argument', 'field learningRate'],
       ['ModelSourceError', 'bad-size', 'model.safetensors'],
     ]);
     expect(received[0]).toBeInstanceOf(Error);
     expect(received[0].message).toBe('line 3 is not JSON');
+  });
+
+  it('carry a code from every error class the engine throws', () => {
+    const errors: Error[] = [
+      new ConfigError('hidden_size', 'must be a positive integer'),
+      new ModelInputError('inputIds', 'out of range'),
+      new TokenizerError('bad-vocab', 'vocab.txt is empty'),
+      new SafetensorsError('header-length', 'header too long'),
+      new ZipError('unsafe-path', 'entry climbs out', '../x'),
+      new MemoryError('no batch fits'),
+      new CheckpointError('wrong shape', 'params.safetensors'),
+      new EvaluationCancelled(),
+      new RunStoreError('unreadable', 'run-1'),
+    ];
+    const codes = errors.map((err) => toWire(err).code);
+    expect(codes).toEqual(['bad-config', 'bad-input', 'bad-vocab', 'header-length', 'unsafe-path', 'too-large', 'bad-checkpoint', 'cancelled', 'bad-run']);
   });
 
   it('say a table row 1-based, beside its file', () => {

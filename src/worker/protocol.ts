@@ -210,7 +210,7 @@ export interface WireError {
   /** The class name: DataError, WeightsError, TrainInputError, ModelSourceError, ZipError, … */
   name: string;
   message: string;
-  /** The class's code (DataError, WeightsError, TokenizerError, SafetensorsError, ZipError) or kind (ModelSourceError). */
+  /** The class's stable code, which the page switches on: "cancelled" is a cancellation, not a failure. */
   code?: string;
   /** A training argument or config field. */
   field?: string;
@@ -231,10 +231,7 @@ export function toWire(err: unknown): WireError {
   if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
   const source = err as unknown as Record<string, unknown>;
   const wire: WireError = { name: err.name, message: err.message };
-  // ModelSourceError names its code `kind`.
-  const code = source.code ?? source.kind;
-  if (typeof code === 'string') wire.code = code;
-  for (const key of STRING_KEYS) if (key !== 'code' && typeof source[key] === 'string') wire[key] = source[key] as string;
+  for (const key of STRING_KEYS) if (typeof source[key] === 'string') wire[key] = source[key] as string;
   for (const key of NUMBER_KEYS) if (typeof source[key] === 'number' && Number.isFinite(source[key])) wire[key] = source[key] as number;
   return wire;
 }
@@ -249,6 +246,11 @@ export class EngineError extends Error {
     this.name = wire.name;
     this.wire = wire;
   }
+}
+
+/** A failed call that is the user's own cancellation (a download, an evaluation): news for the log, not an error. */
+export function isCancellation(err: unknown): boolean {
+  return err instanceof EngineError && err.wire.code === 'cancelled';
 }
 
 /** "in data.csv, row 12" · "field: learning rate" · "tensor bert.pooler.dense.weight": where to look, or null. */

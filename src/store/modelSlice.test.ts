@@ -1,0 +1,36 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { EngineError, toWire } from '../worker/protocol';
+
+const call = vi.fn();
+vi.mock('./engine', () => ({ engine: () => ({ call }), onEngineEvent: () => {}, restartEngine: () => {} }));
+
+const { useStudio } = await import('./index');
+
+/** An error as the worker sends it and the client rebuilds it: through toWire and structured cloning. */
+const fromWorker = (err: Error) => new EngineError(structuredClone(toWire(err)));
+
+/** ModelSourceError as the io floor throws it (the page's tests do not import that floor). */
+const sourceError = (kind: string, message: string) => Object.assign(new Error(message), { name: 'ModelSourceError', kind, get code() { return kind; } });
+
+beforeEach(() => {
+  call.mockReset();
+  useStudio.setState({ model: null, error: null, errorWhere: null, log: [], loadCancelled: false });
+});
+
+describe('model slice', () => {
+  it('logs a cancelled download by its error code, with no error banner', async () => {
+    call.mockRejectedValueOnce(fromWorker(sourceError('cancelled', 'The download of model.safetensors was cancelled.')));
+    await useStudio.getState().loadModel({ kind: 'hub', repo: 'org/model' });
+    const state = useStudio.getState();
+    expect(state.error).toBeNull();
+    expect(state.log.at(-1)).toBe('The download of model.safetensors was cancelled.');
+  });
+
+  it('shows any other failure as an error, with where it happened', async () => {
+    call.mockRejectedValueOnce(fromWorker(Object.assign(sourceError('offline', 'The Hub could not be reached.'), { file: 'config.json' })));
+    await useStudio.getState().loadModel({ kind: 'hub', repo: 'org/model' });
+    const state = useStudio.getState();
+    expect(state.error).toBe('The Hub could not be reached.');
+    expect(state.errorWhere).toBe('config.json');
+  });
+});
