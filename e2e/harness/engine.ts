@@ -39,14 +39,14 @@ export function call<K extends CommandName>(
 
 /** A golden fixture checkpoint (tools/reference/fixtures/NAME) fetched from the dev server and loaded as a dropped folder. */
 export async function loadFixture(name: string): Promise<EngineCommands['loadModel']['result']> {
-  const files: Record<string, ArrayBuffer> = {};
+  const files: Record<string, Blob> = {};
   for (const file of MODEL_FILES) {
     const response = await fetch(`/tools/reference/fixtures/${name}/${file}`);
     if (!response.ok) throw new Error(`fixture ${name}/${file}: HTTP ${response.status}`);
-    files[file] = await response.arrayBuffer();
+    files[file] = await response.blob();
   }
   const model: ModelSpec = { kind: 'local', files };
-  return call('loadModel', { model }, Object.values(files));
+  return call('loadModel', { model });
 }
 
 /** Every event of `type` received so far, oldest first. */

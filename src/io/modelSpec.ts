@@ -5,8 +5,12 @@ import { bundledSource, hubSource, localSource, type ModelSource } from './model
 export type ModelSpec =
   | { kind: 'bundled'; name: string }
   | { kind: 'hub'; repo: string; endpoint?: string; revision?: string }
-  /** A dropped folder or an unpacked zip: file name → bytes (transferred, not copied). */
-  | { kind: 'local'; files: Record<string, ArrayBuffer> };
+  /**
+   * A dropped folder or an unpacked zip: file name → its bytes as a Blob (a picked File is one). A Blob posts to
+   * the worker by reference, so the page neither reads nor copies a model's bytes, and keeps the same Blobs to load
+   * the model again (a backend switch, a restarted worker).
+   */
+  | { kind: 'local'; files: Record<string, Blob> };
 
 export function sourceFor(spec: ModelSpec, baseUrl: string): ModelSource {
   switch (spec.kind) {
@@ -16,6 +20,6 @@ export function sourceFor(spec: ModelSpec, baseUrl: string): ModelSource {
       // Hub downloads are kept in IndexedDB by commit, so a model is fetched once per commit.
       return cachedSource(hubSource(spec.repo, { endpoint: spec.endpoint, revision: spec.revision }));
     case 'local':
-      return localSource(new Map(Object.entries(spec.files).map(([name, bytes]) => [name, new Blob([bytes])])));
+      return localSource(new Map(Object.entries(spec.files)));
   }
 }

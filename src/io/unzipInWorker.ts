@@ -15,10 +15,10 @@ export interface UnzipWorkerLike {
  * taking the memory it inflated into with it.
  */
 export function unzipInWorker(
-  bytes: Uint8Array,
+  zip: Blob,
   onProgress?: ProgressCallback,
   worker: UnzipWorkerLike = new Worker(new URL('./zip.worker.ts', import.meta.url), { type: 'module', name: 'bert-studio-unzip' }),
-): Promise<Map<string, Uint8Array<ArrayBuffer>>> {
+): Promise<Map<string, Blob>> {
   return new Promise((resolve, reject) => {
     worker.onmessage = ({ data: reply }) => {
       if (reply.kind === 'progress') {
@@ -26,15 +26,13 @@ export function unzipInWorker(
         return;
       }
       worker.terminate();
-      if (reply.kind === 'done') resolve(new Map(reply.files.map(([name, buffer]) => [name, new Uint8Array(buffer)])));
+      if (reply.kind === 'done') resolve(new Map(reply.files));
       else reject(new ZipError(reply.code, reply.message, reply.entry));
     };
     worker.onerror = (event) => {
       worker.terminate();
       reject(new Error(`Unzipping failed: ${event.message}`));
     };
-    // Copied, not transferred: the caller may keep the zip (the Export panel still offers its last export for
-    // download after re-importing it).
-    worker.postMessage({ bytes });
+    worker.postMessage({ zip });
   });
 }

@@ -52,12 +52,13 @@ const PROGRESS_EVERY = 16 * 2 ** 20;
 /** Weights barely compress and dominate an export, so they are stored; text files are deflated. */
 const STORED = /\.(safetensors|bin|onnx)$/i;
 
-export function zipFiles(files: Record<string, Uint8Array>): Uint8Array {
+export function zipFiles(files: Record<string, Uint8Array>): Uint8Array<ArrayBuffer> {
   const entries: Zippable = {};
   for (const [name, data] of Object.entries(files)) {
     entries[checkedPath(name)] = [data, { level: STORED.test(name) ? 0 : 6 }];
   }
-  return zipSync(entries);
+  // fflate allocates the archive in a plain ArrayBuffer of its own.
+  return zipSync(entries) as Uint8Array<ArrayBuffer>;
 }
 
 /**
@@ -84,22 +85,25 @@ export function unzipFiles(bytes: Uint8Array, options: UnzipOptions = {}): Map<s
   }
 }
 
-/** What the unzip worker (`zip.worker.ts`) is sent: the zip, copied. */
+/** What the unzip worker (`zip.worker.ts`) is sent: the zip as a Blob (a dropped File is one), read there. */
 export interface UnzipRequest {
-  bytes: Uint8Array;
+  zip: Blob;
 }
 
 export type UnzipReply =
   | { kind: 'progress'; progress: Progress }
-  | { kind: 'done'; files: [string, ArrayBuffer][] }
+  | { kind: 'done'; files: [string, Blob][] }
   | { kind: 'error'; code: ZipErrorCode; message: string; entry?: string };
 
-/** The unzip worker's whole job, here so it can be tested without a worker: the unpacked files move, not copy. */
-export function answerUnzip({ bytes }: UnzipRequest, post: (reply: UnzipReply, transfer?: Transferable[]) => void): void {
+/**
+ * The unzip worker's whole job, here so it can be tested without a worker. The zip is read and the files are
+ * made Blobs here, off the page's thread; Blobs cross to the page (and on to the engine) by reference.
+ */
+export async function answerUnzip({ zip }: UnzipRequest, post: (reply: UnzipReply) => void): Promise<void> {
   try {
+    const bytes = new Uint8Array(await zip.arrayBuffer());
     const files = [...unzipFiles(bytes, { onProgress: (progress) => post({ kind: 'progress', progress }) })];
-    const buffers = files.map(([name, data]): [string, ArrayBuffer] => [name, data.buffer]);
-    post({ kind: 'done', files: buffers }, buffers.map(([, buffer]) => buffer));
+    post({ kind: 'done', files: files.map(([name, data]): [string, Blob] => [name, new Blob([data])]) });
   } catch (error) {
     const { code, message, entry } = error as ZipError;
     post({ kind: 'error', code, message, entry });

@@ -5,5 +5,5 @@ import { answerUnzip, type UnzipRequest } from './zip';
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 scope.addEventListener('message', (event: MessageEvent<UnzipRequest>) => {
-  answerUnzip(event.data, (reply, transfer = []) => scope.postMessage(reply, transfer));
+  void answerUnzip(event.data, (reply) => scope.postMessage(reply));
 });

@@ -10,6 +10,7 @@ const { useStudio } = await import('./index');
 beforeEach(() => {
   call.mockReset();
   restartEngine.mockReset();
+  useStudio.setState({ data: null, dataFiles: null });
 });
 
 describe('switchBackend', () => {
@@ -19,6 +20,25 @@ describe('switchBackend', () => {
     expect(restartEngine).not.toHaveBeenCalled();
     expect(call).not.toHaveBeenCalled();
     expect(useStudio.getState().backend).toEqual({ backend: 'wasm', threads: 2 });
+  });
+
+  it('loads the model in use once on the new backend, and its data once after it', async () => {
+    const files = { 'config.json': new Blob(['{}']) };
+    const dataFiles = { train: { fileName: 'd.csv', text: 'text,label\na,x\n' } };
+    call.mockImplementation(async (command: string) => {
+      if (command === 'init') return { backend: 'wasm', threads: 2 };
+      if (command === 'loadModel') return { summary: { source: 'local', hiddenSize: 128, numLayers: 2 }, groups: null };
+      if (command === 'loadData') return { task: 'classify', fileName: 'd.csv', numTrain: 1 };
+      if (command === 'listRuns') return { runs: [], storage: 'memory' };
+      throw new Error(`unexpected ${command}`);
+    });
+    useStudio.setState({ backend: { backend: 'webgpu', threads: 1 }, modelSpec: { kind: 'local', files }, model: { source: 'local' } as ModelSummary, dataFiles, unexported: false });
+    await useStudio.getState().switchBackend('wasm');
+    expect(restartEngine).toHaveBeenCalledTimes(1);
+    const commands = call.mock.calls.map(([command]) => command);
+    expect(commands).toEqual(['init', 'loadModel', 'loadData', 'listRuns']);
+    expect(call.mock.calls[1][1]).toEqual({ model: { kind: 'local', files } });
+    expect(call.mock.calls[1][1].model.files['config.json']).toBe(files['config.json']);
   });
 });
 

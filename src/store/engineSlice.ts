@@ -1,5 +1,5 @@
 import type { Progress } from '../progress';
-import { DEFAULT_MODEL, describeWhere, EngineError, isCancellation, type BackendInfo, type BackendName } from '../worker/protocol';
+import { DEFAULT_MODEL, describeWhere, EngineError, isCancellation, type BackendInfo, type BackendName, type ModelSpec } from '../worker/protocol';
 import { engine, onEngineEvent, restartEngine } from './engine';
 import type { Slice } from './types';
 
@@ -16,7 +16,8 @@ export interface EngineSlice {
   errorWhere: string | null;
   /** Informational messages from the engine, newest last. */
   log: string[];
-  startEngine(backend?: BackendName): Promise<void>;
+  /** Starts the worker on `backend` (or the engine's rule) and loads `model`, by default the bundled one. */
+  startEngine(backend?: BackendName, model?: ModelSpec): Promise<void>;
   switchBackend(backend: BackendName): Promise<void>;
   dismissError(): void;
   /** A new worker after the old one died; a run it was training is offered back from its last checkpoint. */
@@ -58,7 +59,7 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => ({
   errorWhere: null,
   log: [],
 
-  async startEngine(requested) {
+  async startEngine(requested, model = { kind: 'bundled', name: DEFAULT_MODEL }) {
     onEngineEvent((event) => {
       switch (event.type) {
         case 'progress':
@@ -99,7 +100,7 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => ({
     const info = await get().runTask('Starting the engine', () => engine().call('init', { backend: requested, remembered }));
     if (!info) return;
     set({ backend: info, webgpuAvailable: info.webgpuAvailable ?? null });
-    if (!get().model) await get().loadModel({ kind: 'bundled', name: DEFAULT_MODEL });
+    if (!get().model) await get().loadModel(model);
     await get().refreshRuns();
   },
 
@@ -110,9 +111,8 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => ({
     restartEngine();
     rememberBackend(backend);
     set({ backend: null, model: null });
-    const spec = get().modelSpec;
-    await get().startEngine(backend);
-    if (spec && spec.kind !== 'bundled') await get().loadModel(spec);
+    // The model in use is loaded once, on the new backend (a local one from the same Blobs), its data after it.
+    await get().startEngine(backend, get().modelSpec ?? undefined);
   },
 
   dismissError() {

@@ -17,23 +17,23 @@ beforeEach(() => {
 
 describe('importZip', () => {
   it('unzips in a worker, shows its progress, and loads the files as a local model', async () => {
-    const config = Uint8Array.from([123, 125]);
-    unzipInWorker.mockImplementation(async (_bytes: Uint8Array, onProgress: ProgressCallback) => {
+    const config = new Blob(['{}']);
+    unzipInWorker.mockImplementation(async (_zip: Blob, onProgress: ProgressCallback) => {
       onProgress({ stage: 'unzip', item: 'config.json', loaded: 2, total: 2 });
       expect(useStudio.getState().progress).toMatchObject({ stage: 'unzip', loaded: 2 });
       return new Map([['config.json', config]]);
     });
     call.mockResolvedValue({ summary: { source: 'm.zip' }, groups: null });
-    const zip = Uint8Array.from([80, 75, 5, 6]);
+    const zip = new Blob([Uint8Array.from([80, 75, 5, 6])]);
     await useStudio.getState().importZip(zip, 'm.zip');
     expect(unzipInWorker).toHaveBeenCalledWith(zip, expect.any(Function));
-    expect(call).toHaveBeenCalledWith('loadModel', { model: { kind: 'local', files: { 'config.json': config.buffer } } });
+    expect(call).toHaveBeenCalledWith('loadModel', { model: { kind: 'local', files: { 'config.json': config } } });
     expect(useStudio.getState().log.at(-1)).toBe('Opened m.zip as a local model.');
   });
 
   it("shows the worker's refusal and loads nothing", async () => {
     unzipInWorker.mockRejectedValue(new ZipError('too-large', 'model.safetensors declares 1 GiB from 1017 compressed bytes', 'model.safetensors'));
-    await useStudio.getState().importZip(new Uint8Array(4), 'bomb.zip');
+    await useStudio.getState().importZip(new Blob([new Uint8Array(4)]), 'bomb.zip');
     expect(useStudio.getState().error).toMatch(/model\.safetensors declares 1 GiB/);
     expect(call).not.toHaveBeenCalled();
   });

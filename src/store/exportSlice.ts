@@ -7,7 +7,7 @@ export interface ExportSlice {
   exportZip: { name: string; bytes: Uint8Array; files: string[] } | null;
   exportModel(): Promise<void>;
   /** Opens an exported zip (or any zipped model folder) as a local model. */
-  importZip(bytes: Uint8Array, name: string): Promise<void>;
+  importZip(zip: Blob, name: string): Promise<void>;
 }
 
 export function downloadBytes(bytes: Uint8Array, name: string, type = 'application/zip'): void {
@@ -33,12 +33,10 @@ export const createExportSlice: Slice<ExportSlice> = (set, get) => ({
     get().markExported();
   },
 
-  async importZip(bytes, name) {
-    const files = await get().runTask('Opening zip', () => unzipInWorker(bytes, (progress) => set({ progress })));
+  async importZip(zip, name) {
+    const files = await get().runTask('Opening zip', () => unzipInWorker(zip, (progress) => set({ progress })));
     if (!files) return;
-    // Each file arrives in an ArrayBuffer of its own.
-    const record = Object.fromEntries([...files].map(([file, data]) => [file, data.buffer]));
-    await get().loadModel({ kind: 'local', files: record });
+    await get().loadModel({ kind: 'local', files: Object.fromEntries(files) });
     set((s) => ({ log: [...s.log, `Opened ${name} as a local model.`] }));
   },
 });

@@ -404,7 +404,8 @@ export class Engine {
     const stored = await store.load(id, { checkpoint: (record) => resume || !record.hasFinal });
     const { record } = stored;
     if (resume && !stored.checkpoint) throw new Error(`Saved run ${id} has no checkpoint to continue from.`);
-    const { groups } = await this.loadModel({ kind: 'local', files: stored.base }, false);
+    const base = Object.fromEntries(Object.entries(stored.base).map(([name, bytes]) => [name, new Blob([bytes])]));
+    const { groups } = await this.loadModel({ kind: 'local', files: base }, false);
     this.pretrained!.sourceId = record.model;
     const data = await this.loadData(stored.data);
     const init = await this.runInputs(record.args, 'opening a run');

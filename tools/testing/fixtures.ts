@@ -10,8 +10,7 @@ export function fixtureModel(name: string): ModelSpec & { kind: 'local' } {
   const dir = join(FIXTURES_DIR, name);
   const files = Object.fromEntries(
     readdirSync(dir).map((file) => {
-      const bytes = readFileSync(join(dir, file));
-      return [file, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer];
+      return [file, new Blob([readFileSync(join(dir, file))])];
     }),
   );
   return { kind: 'local', files };

@@ -56,7 +56,7 @@ export function ExportPanel() {
             <button type="button" onClick={() => downloadBytes(exportZip.bytes, exportZip.name)}>
               Download again
             </button>
-            <button type="button" disabled={busy !== null || running} onClick={() => void importZip(exportZip.bytes, exportZip.name)}>
+            <button type="button" disabled={busy !== null || running} onClick={() => void importZip(new Blob([exportZip.bytes as Uint8Array<ArrayBuffer>]), exportZip.name)}>
               Open exported zip as model
             </button>
           </div>

@@ -3,7 +3,7 @@ import { useStudio } from '../../store';
 import { DEFAULT_MODEL } from '../../worker/protocol';
 import { DropZone } from '../common';
 import { endpointProblem, hubIdProblem } from './hub';
-import { isZip, readModelFiles } from './localFiles';
+import { isZip, modelFiles } from './localFiles';
 
 /** The ways to load a model: the bundled one, a Hub id, a local folder or files, or a zip. */
 export function ModelSources({ disabled }: { disabled: boolean }) {
@@ -28,11 +28,11 @@ export function ModelSources({ disabled }: { disabled: boolean }) {
   const openFiles = async (files: File[]) => {
     const zip = files.find(isZip);
     if (zip) {
-      await importZip(new Uint8Array(await zip.arrayBuffer()), zip.name);
+      await importZip(zip, zip.name);
       return;
     }
-    const read = await runTask('Reading model files', () => readModelFiles(files));
-    if (read) await loadModel({ kind: 'local', files: read });
+    const picked = await runTask('Reading model files', async () => modelFiles(files));
+    if (picked) await loadModel({ kind: 'local', files: picked });
   };
 
   return (

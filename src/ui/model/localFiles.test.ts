@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ModelFilesError, pickModelFiles } from './localFiles';
+import { modelFiles, ModelFilesError, pickModelFiles } from './localFiles';
 
 const entries = (...paths: string[]) => paths.map((path) => ({ path, file: path }));
 
@@ -36,5 +36,17 @@ describe('pickModelFiles', () => {
     expect(() => pickModelFiles(entries('m/config.json', 'm/vocab.txt', 'm/pytorch_model.bin'))).toThrow(
       /lacks model\.safetensors\. Only safetensors weights can be read/,
     );
+  });
+});
+
+describe('modelFiles', () => {
+  it('names the picked Files themselves, unread: the worker gets them by reference, never a copy', () => {
+    const config = new File(['{}'], 'config.json');
+    const vocab = new File(['[PAD]'], 'vocab.txt');
+    const weights = new File([new Uint8Array(8)], 'model.safetensors');
+    const files = modelFiles([config, vocab, weights, new File(['x'], 'README.md')]);
+    expect(Object.keys(files).sort()).toEqual(['config.json', 'model.safetensors', 'vocab.txt']);
+    expect(files['model.safetensors']).toBe(weights);
+    expect(files['config.json']).toBe(config);
   });
 });

@@ -59,11 +59,10 @@ export function filePath(file: File): string {
   return file.webkitRelativePath || file.name;
 }
 
-/** Reads the picked model files into ArrayBuffers for loadModel({ kind: 'local' }). */
-export async function readModelFiles(files: readonly File[]): Promise<Record<string, ArrayBuffer>> {
+/** The picked model files by the names loadModel({ kind: 'local' }) takes; the Files themselves, unread. */
+export function modelFiles(files: readonly File[]): Record<string, File> {
   const picked = pickModelFiles(files.map((file) => ({ path: filePath(file), file })));
-  const entries = await Promise.all(picked.map(async ({ name, file }) => [name, await file.arrayBuffer()] as const));
-  return Object.fromEntries(entries);
+  return Object.fromEntries(picked.map(({ name, file }) => [name, file]));
 }
 
 export function isZip(file: File): boolean {
