@@ -5,7 +5,8 @@ import { readWeights, setUpTrainingFixture } from '../../tools/testing/training'
 import { CHECKPOINT_FILES, CheckpointError, parseNumbers, readCheckpoint, stringifyNumbers, writeCheckpoint, type TrainerCheckpoint } from './checkpoint';
 import { initBackend } from '../kernels/backend';
 import type { TrainingArgs } from './defaults';
-import { Trainer, type StepMetrics } from './trainer';
+import type { StepMetrics } from './runState';
+import { Trainer } from './trainer';
 
 const fixture = setUpTrainingFixture();
 

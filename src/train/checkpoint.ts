@@ -12,15 +12,9 @@ import { readSafetensors, writeSafetensors, type TensorToWrite } from '../io/saf
 import type { AdamWState } from './adamw';
 import type { EvalMetrics } from './evaluate';
 import type { EarlyStoppingState } from './metrics';
-import type { LiveSettings, StepMetrics } from './trainer';
+import type { LiveState, StepMetrics } from './runState';
 
 export const CHECKPOINT_VERSION = 1;
-
-/** Live settings as the trainer holds them: a freeze spec keeps the step and epoch it arrived at. */
-export interface LiveState {
-  settings: Omit<LiveSettings, 'freeze'>;
-  freeze: { spec: string; fromStep: number; fromEpoch: number } | null;
-}
 
 export interface TrainerCheckpoint {
   /** Optimizer steps taken; the weights are those after this step. */

@@ -4,7 +4,8 @@ import { toyMlmCorpus, toySentimentCsv } from '../../tools/testing/fixtures';
 import { readWeights, setUpTrainingFixture } from '../../tools/testing/training';
 import type { TrainingArgs } from './defaults';
 import { groupLrs } from './lr';
-import { Trainer, type StepMetrics } from './trainer';
+import type { StepMetrics } from './runState';
+import { Trainer } from './trainer';
 
 const fixture = setUpTrainingFixture();
 

@@ -16,7 +16,8 @@ import { assignParams } from '../model/params';
 import type { Progress } from '../progress';
 import type { Tokenizer } from '../tokenizer/types';
 import { AdamW } from './adamw';
-import type { LiveState, TrainerCheckpoint } from './checkpoint';
+import type { TrainerCheckpoint } from './checkpoint';
+import type { LiveSettings, LiveState, StepMetrics } from './runState';
 import type { TrainingArgs } from './defaults';
 import { freezeMapAt, freezeScheduleFor, parseFreezeSpec, trainableParamNames, type FreezeMap, type FreezeSchedule } from './freeze';
 import { TrainInputError } from './errors';
@@ -28,33 +29,6 @@ import { EarlyStopping } from './metrics';
 import { taskForward, type Model, type Task } from './objective';
 import { createSnapshot, readAll, type WeightSnapshot } from './snapshot';
 
-export interface StepMetrics {
-  step: number;
-  totalSteps: number;
-  epoch: number;
-  loss: number;
-  /** Each group's learning rate at this step (frozen groups included, for the chart). */
-  lrs: Partial<Record<GroupId, number>>;
-  gradNorm: number;
-  examplesPerSec: number;
-  tokensPerSec: number;
-  numTensors: number;
-  numBytes: number;
-  frozen: GroupId[];
-}
-
-
-/** Settings the user can change while the run goes on; they apply from the next optimizer step. */
-export interface LiveSettings {
-  learningRate?: number;
-  /**
-   * A freeze spec as `args.freeze` takes it ("top:2", "gradual:epoch", …), resolved here: a gradual schedule
-   * chosen mid-run unfreezes from the step it arrives at, not from a fixed map the page worked out.
-   */
-  freeze?: string;
-  llrd?: number;
-  headLrMultiplier?: number;
-}
 
 export interface TrainerHooks {
   onStep?(metrics: StepMetrics): void;

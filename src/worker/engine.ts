@@ -55,11 +55,40 @@ interface Current {
   config: BertConfig;
 }
 
+/** The loaded checkpoint, the weights as they are now, and the runs that made them. */
+interface LoadedModel {
+  pretrained: Pretrained;
+  current: Current;
+  report: LoadReport;
+  /** The runs that made the current weights, oldest first (empty: the loaded checkpoint's weights). */
+  lineage: RunLink[];
+}
+
 interface LoadedData {
   spec: DataSpec;
   prepared: PreparedData;
   /** Every training row encoded at FULL_ENCODING_LIMIT for the length report, reused by runs. */
   full: EncodedDataset;
+  /** The split encoded for the last run's max length and packing. */
+  encoded: { maxLength: number; pack: boolean; data: EncodedData } | null;
+}
+
+/** The last run started: in progress while it has a trainer. */
+interface RunState {
+  args: TrainingArgs;
+  trainer: Trainer | null;
+  result: TrainResult | null;
+  /** Its saved record (null when runs are not kept or saving failed). */
+  record: RunRecord | null;
+}
+
+/** Everything the engine holds, in one place. */
+interface EngineState {
+  model: LoadedModel | null;
+  data: LoadedData | null;
+  run: RunState | null;
+  /** A model download or a learning-rate sweep under way, and how to abort it. */
+  busy: { kind: 'loading' | 'sweeping'; abort: AbortController } | null;
 }
 
 /** Rows of the training file sent back for the preview table. */
@@ -69,27 +98,12 @@ const PREVIEW_ROWS = 50;
 const PROGRESS_INTERVAL_MS = 100;
 
 export class Engine {
-  private pretrained: Pretrained | null = null;
-  private current: Current | null = null;
-  private loadReport: LoadReport | null = null;
-  private data: LoadedData | null = null;
-  private encoded: { maxLength: number; pack: boolean; data: EncodedData } | null = null;
-  private args: TrainingArgs | null = null;
-  private trainer: Trainer | null = null;
-  /** Cancels the learning-rate sweep in progress, if any. */
-  private sweeping: AbortController | null = null;
-  private result: TrainResult | null = null;
-  /** Aborts the model download in progress, if any. */
-  private loading: AbortController | null = null;
+  private readonly state: EngineState = { model: null, data: null, run: null, busy: null };
   /** The linear baseline of the loaded data, fitted beside runs. */
   private readonly baseline = new BaselineRunner((status) => this.emit({ type: 'baseline', status }));
   /** When the last progress event went out: each one re-renders the page, so they are spaced (see progress()). */
   private lastProgressAt = 0;
-  /** The saved record of the run in progress or last run (null when runs are not kept or saving failed). */
-  private record: RunRecord | null = null;
   private keepRuns = true;
-  /** The runs that made the current weights, oldest first (empty: the loaded checkpoint's weights). */
-  private lineage: RunLink[] = [];
 
   /** `runs`: where runs are saved; null keeps nothing (the CLI, which writes its own export). */
   constructor(
@@ -118,7 +132,7 @@ export class Engine {
       case 'loadModel':
         return this.loadModel(request.params.model, request.params.randomInit ?? false);
       case 'cancelLoad':
-        this.loading?.abort();
+        if (this.state.busy?.kind === 'loading') this.state.busy.abort.abort();
         return null;
       case 'loadData':
         return this.loadData(await readDataFiles(request.params));
@@ -136,7 +150,7 @@ export class Engine {
       case 'findLr':
         return this.findLr(request.params.args, request.params.sweep);
       case 'cancelFindLr':
-        this.sweeping?.abort();
+        if (this.state.busy?.kind === 'sweeping') this.state.busy.abort.abort();
         return null;
       case 'evaluate':
         return this.evaluate();
@@ -157,7 +171,7 @@ export class Engine {
         return { runs: await store.list(), storage: store.files.kind };
       }
       case 'deleteRun':
-        if (this.trainer && this.record?.id === request.params.id) throw new Error('This run is in progress: stop it before deleting it.');
+        if (this.state.run?.trainer && this.state.run.record?.id === request.params.id) throw new Error('This run is in progress: stop it before deleting it.');
         await (await this.requireRuns()).remove(request.params.id);
         return null;
       case 'openRun':
@@ -179,22 +193,22 @@ export class Engine {
 
   /** What a GPU out-of-memory error means for the work under way: for a run, its estimate and what to change. */
   private outOfMemoryMessage(error: string): string {
-    const run = this.trainer && this.args && this.data ? this.args : null;
-    if (!run) return `The GPU ran out of memory (${error}); the engine was restarted.`;
-    const advice = outOfMemoryAdvice(this.summary(), run.batchSize, run.maxLength, this.data!.spec.task);
+    const { run, data } = this.state;
+    if (!run?.trainer || !data) return `The GPU ran out of memory (${error}); the engine was restarted.`;
+    const advice = outOfMemoryAdvice(this.summary(), run.args.batchSize, run.args.maxLength, data.spec.task);
     return `${advice} (WebGPU: ${error}) The run can be resumed from its last checkpoint with the changed settings.`;
   }
 
   private async loadModel(spec: ModelSpec, randomInit: boolean): Result<'loadModel'> {
     this.ensureIdle();
-    const loading = new AbortController();
-    this.loading = loading;
+    const busy = { kind: 'loading' as const, abort: new AbortController() };
+    this.state.busy = busy;
     const pretrained = await loadPretrained(
       sourceFor(spec, this.modelBaseUrl),
       (progress) => this.progress(progress),
-      loading.signal,
+      busy.abort.signal,
     ).finally(() => {
-      if (this.loading === loading) this.loading = null;
+      if (this.state.busy === busy) this.state.busy = null;
     });
     if (randomInit) {
       pretrained.tensors = initialCheckpoint(pretrained.config, { pooler: true, mlm: true, classifier: false }, DEFAULT_TRAINING_ARGS.seed);
@@ -202,17 +216,15 @@ export class Engine {
     }
     const { params, report } = checkpointParams(pretrained.config, pretrained.tensors);
     this.replaceCurrent({ params, config: pretrained.config });
-    this.pretrained = pretrained;
-    this.loadReport = report;
-    this.result = null;
-    this.encoded = null;
-    this.lineage = [];
+    this.state.model = { pretrained, current: { params, config: pretrained.config }, report, lineage: [] };
+    if (this.state.run) this.state.run.result = null;
+    if (this.state.data) this.state.data.encoded = null;
     return { summary: this.summary(), groups: buildParamGroups(params, pretrained.config.numHiddenLayers) };
   }
 
   private async loadData(spec: DataSpec): Result<'loadData'> {
     this.ensureIdle();
-    const { tokenizer } = this.requireModel();
+    const { tokenizer } = this.requireModel().pretrained;
     const progress = (p: Progress) => this.progress(p);
     const prepared = prepareData(
       { train: spec.train, validation: spec.validation },
@@ -226,10 +238,9 @@ export class Engine {
       },
       progress,
     );
-    this.encoded = null;
     const { columns } = prepared;
     const all = encodeDataset(prepared.train, tokenizer, { columns, maxLength: FULL_ENCODING_LIMIT, onProgress: progress });
-    this.data = { spec, prepared, full: all };
+    this.state.data = { spec, prepared, full: all, encoded: null };
     this.baseline.forget();
     const quality = analyzeQuality(prepared.train, {
       columns,
@@ -268,18 +279,25 @@ export class Engine {
 
   /** Puts the loaded checkpoint's weights back; the runs since are forgotten here (their records stay saved). */
   private restorePretrained(): void {
-    const pretrained = this.requireModel();
-    const { params } = checkpointParams(pretrained.config, pretrained.tensors);
-    this.replaceCurrent({ params, config: pretrained.config });
-    this.lineage = [];
-    this.result = null;
+    const model = this.requireModel();
+    const { config, tensors } = model.pretrained;
+    this.replaceCurrent({ params: checkpointParams(config, tensors).params, config });
+    model.lineage = [];
+    if (this.state.run) this.state.run.result = null;
   }
 
   /** Adds the run that just changed the weights to their chain (a run that took no step changed nothing). */
   private link(init: Omit<TrainerInit, 'hooks'>, outcome: RunStatus, steps: number): void {
     if (steps === 0) return;
-    this.lineage = [...this.lineage, { task: init.task, dataFile: this.data!.spec.train.fileName, outcome, steps, args: init.args }];
+    const model = this.requireModel();
+    model.lineage = [...model.lineage, this.runLink(init.args, outcome, steps)];
     this.emit({ type: 'model', summary: this.summary() });
+  }
+
+  /** One run on the loaded data, as the chain behind a model's weights lists it. */
+  private runLink(args: TrainingArgs, outcome: RunStatus, steps: number): RunLink {
+    const { spec } = this.requireData();
+    return { task: spec.task, dataFile: spec.train.fileName, outcome, steps, args };
   }
 
   /**
@@ -287,8 +305,6 @@ export class Engine {
    * evaluations, checkpoints and end arrive as events.
    */
   private async launch(init: Omit<TrainerInit, 'hooks'>, resume?: TrainerCheckpoint): Promise<void> {
-    this.args = init.args;
-    this.result = null;
     const trainer = new Trainer({
       ...init,
       resume,
@@ -299,17 +315,19 @@ export class Engine {
         onCheckpoint: (checkpoint, reason) => this.saveCheckpoint(checkpoint, reason),
       },
     });
-    this.trainer = trainer;
-    if (!resume) this.record = await this.beginRun(trainer.totalSteps);
+    // A resumed run keeps the record openRun brought back.
+    const run: RunState = { args: init.args, trainer, result: null, record: resume ? (this.state.run?.record ?? null) : null };
+    this.state.run = run;
+    if (!resume) run.record = await this.beginRun(init.args, trainer.totalSteps);
     this.emit({ type: 'state', state: 'training' });
     // Beside the run, for the chart and the evaluation panel; failures arrive as `baseline` events.
-    if (this.data!.spec.task === 'classify') this.fitBaseline().catch(() => undefined);
+    if (this.requireData().spec.task === 'classify') this.fitBaseline().catch(() => undefined);
     trainer.run().then(
       async (result) => {
-        this.result = result;
+        run.result = result;
         this.link(init, result.outcome, result.steps);
-        await this.finishRun(result.outcome, result);
-        this.trainer = null;
+        await this.finishRun(run, result.outcome, result);
+        run.trainer = null;
         const state = result.outcome === 'failed' ? 'failed' : 'done';
         this.emit({ type: 'state', state, message: result.message ?? `Training ${result.outcome} after ${result.steps} steps.` });
       },
@@ -318,20 +336,20 @@ export class Engine {
           ? `${outOfMemoryAdvice(this.summary(), init.args.batchSize, init.args.maxLength, init.task)} (${(err as Error).message})`
           : (err as Error).message;
         this.link(init, 'failed', trainer.progress().steps);
-        await this.finishRun('failed', null, message);
-        this.trainer = null;
+        await this.finishRun(run, 'failed', null, message);
+        run.trainer = null;
         this.emit({ type: 'state', state: 'failed', message });
       },
     );
   }
 
   /** Saves the run's start (model, data, settings); a storage failure costs the saving, never the run. */
-  private async beginRun(totalSteps: number): Promise<RunRecord | null> {
+  private async beginRun(args: TrainingArgs, totalSteps: number): Promise<RunRecord | null> {
     if (!this.runs || !this.keepRuns) return null;
-    const pretrained = this.requireModel();
+    const { pretrained, lineage } = this.requireModel();
     const base = checkpointFiles(pretrained);
     const now = new Date();
-    const spec = this.data!.spec;
+    const spec = this.requireData().spec;
     try {
       const store = await this.runs;
       const record = await store.begin(
@@ -346,8 +364,8 @@ export class Engine {
           step: 0,
           totalSteps,
           checkpointStep: null,
-          args: this.args!,
-          lineage: this.lineage,
+          args,
+          lineage,
         },
         base,
         spec,
@@ -361,33 +379,33 @@ export class Engine {
   }
 
   private async saveCheckpoint(checkpoint: TrainerCheckpoint, reason: 'eval' | 'pause'): Promise<void> {
-    const record = this.record;
-    if (!record || !this.runs) return;
+    const run = this.state.run;
+    if (!run?.record || !this.runs) return;
     try {
       const store = await this.runs;
-      this.record = await store.saveCheckpoint(record, checkpoint.step, writeCheckpoint(checkpoint), reason === 'pause' ? 'paused' : 'training');
-      this.emit({ type: 'run', run: await store.info(this.record) });
+      run.record = await store.saveCheckpoint(run.record, checkpoint.step, writeCheckpoint(checkpoint), reason === 'pause' ? 'paused' : 'training');
+      this.emit({ type: 'run', run: await store.info(run.record) });
     } catch (err) {
       this.emit({ type: 'log', level: 'warn', message: `The checkpoint at step ${checkpoint.step} was not saved: ${(err as Error).message}` });
     }
   }
 
   /** Records how the run ended, with the weights the model now holds when they are sound, and its history. */
-  private async finishRun(status: RunStatus, result: TrainResult | null, message?: string): Promise<void> {
-    const record = this.record;
+  private async finishRun(run: RunState, status: RunStatus, result: TrainResult | null, message?: string): Promise<void> {
+    const record = run.record;
     if (!record || !this.runs) return;
     try {
       const store = await this.runs;
       let final: Uint8Array | null = null;
       try {
-        final = await weightsFile(this.current!.params);
+        final = await weightsFile(this.requireModel().current.params);
       } catch {
         // Non-finite weights are not kept; the last checkpoint still is.
       }
       const best = result?.best && { step: result.best.step, loss: result.best.loss, accuracy: result.best.classification?.accuracy };
       const history = result ? stringifyNumbers(result.history) : null;
-      this.record = await store.finish(record, { status, step: result?.steps ?? record.step, message: result?.message ?? message, best: best ?? undefined }, final, history);
-      this.emit({ type: 'run', run: await store.info(this.record) });
+      run.record = await store.finish(record, { status, step: result?.steps ?? record.step, message: result?.message ?? message, best: best ?? undefined }, final, history);
+      this.emit({ type: 'run', run: await store.info(run.record) });
     } catch (err) {
       this.emit({ type: 'log', level: 'warn', message: `The end of the run was not saved: ${(err as Error).message}` });
     }
@@ -406,15 +424,15 @@ export class Engine {
     if (resume && !stored.checkpoint) throw new Error(`Saved run ${id} has no checkpoint to continue from.`);
     const base = Object.fromEntries(Object.entries(stored.base).map(([name, bytes]) => [name, new Blob([bytes])]));
     const { groups } = await this.loadModel({ kind: 'local', files: base }, false);
-    this.pretrained!.sourceId = record.model;
+    const model = this.requireModel();
+    model.pretrained.sourceId = record.model;
     const data = await this.loadData(stored.data);
     const init = await this.runInputs(record.args, 'opening a run');
     const shapes = new Map([...init.model.params].map(([name, p]) => [name, [...p.shape]]));
-    this.record = record;
-    this.args = init.args;
+    this.state.run = { args: init.args, trainer: null, result: null, record };
     // The weights opened are the saved run's (checkpoint or end) on top of the runs it continued; a resumed
     // run links itself when it ends.
-    this.lineage = record.lineage ?? [];
+    model.lineage = record.lineage ?? [];
     if (!resume) this.link(init, record.status, stored.checkpoint && !stored.final ? (record.checkpointStep ?? record.step) : record.step);
     let history: OpenedRun['history'] = { steps: [], evals: [] };
     if (stored.checkpoint) {
@@ -438,8 +456,9 @@ export class Engine {
   private async findLr(partial: Partial<TrainingArgs>, settings: Partial<LrSweepSettings> | undefined): Result<'findLr'> {
     this.ensureIdle();
     // Marked busy before the first await, so no other command starts while the sweep is being set up.
-    const sweeping = new AbortController();
-    this.sweeping = sweeping;
+    const busy = { kind: 'sweeping' as const, abort: new AbortController() };
+    this.state.busy = busy;
+    const sweeping = busy.abort;
     try {
       const init = await this.runInputs(partial, 'finding a learning rate');
       const sweep = new LrSweep({
@@ -454,28 +473,29 @@ export class Engine {
       sweeping.signal.addEventListener('abort', () => sweep.stop());
       return { sweep: await sweep.run(), summary: this.summary() };
     } finally {
-      this.sweeping = null;
+      if (this.state.busy === busy) this.state.busy = null;
     }
   }
 
   /** The arguments fitted to the loaded model and data (src/train/suggest.ts), for those the caller left out. */
   private suggested(partial: Partial<TrainingArgs>): Partial<TrainingArgs> {
-    const { config } = this.requireModel();
-    const numTrain = this.data?.prepared.split.train.length ?? 0;
+    const { config } = this.requireModel().pretrained;
+    const { data } = this.state;
+    const numTrain = data?.prepared.split.train.length ?? 0;
     const batchSize = partial.batchSize ?? DEFAULT_TRAINING_ARGS.batchSize;
     const model = { hiddenSize: config.hiddenSize, numLayers: config.numHiddenLayers };
-    return suggestTrainingArgs(model, { task: this.data?.spec.task ?? 'classify', numTrain }, batchSize).args;
+    return suggestTrainingArgs(model, { task: data?.spec.task ?? 'classify', numTrain }, batchSize).args;
   }
 
   /** What a run (or a sweep) trains on: checked args, the encoded data, and the model with the task's head. */
   private async runInputs(partial: Partial<TrainingArgs>, purpose: string): Promise<Omit<TrainerInit, 'hooks'>> {
-    const pretrained = this.requireModel();
-    if (!this.data) throw new Error(`Load a dataset before ${purpose}.`);
+    const model = this.requireModel();
+    const { pretrained } = model;
+    const { prepared, spec } = this.requireData(purpose);
     let args = validateTrainingArgs({ ...this.suggested(partial), ...definedOnly(partial) });
     if (args.maxLength > pretrained.config.maxPositionEmbeddings) {
       throw new Error(`Max length ${args.maxLength} exceeds the model's ${pretrained.config.maxPositionEmbeddings} positions.`);
     }
-    const { prepared, spec } = this.data;
     // Before anything is allocated: a run too large for the backend is refused with the batch that fits, or made to fit.
     const plan = planMemory(this.summary(), args.batchSize, args.maxLength, spec.task, tf.getBackend(), args.gradientCheckpointing);
     if (plan.note) {
@@ -488,7 +508,7 @@ export class Engine {
       this.emit({ type: 'log', level: 'info', message });
     }
     await this.prepareHead(spec.task, prepared, args.seed);
-    const { params, config } = this.current!;
+    const { params, config } = model.current;
     return {
       model: { params, config },
       task: spec.task,
@@ -511,19 +531,18 @@ export class Engine {
   }
 
   private async fitBaseline(): Result<'baseline'> {
-    if (!this.data) throw new Error('Load a dataset before fitting the baseline.');
-    if (this.data.spec.task !== 'classify') throw new Error('The linear baseline is for classification and regression, not masked-LM.');
-    return this.baseline.run(this.data.prepared);
+    const data = this.requireData('fitting the baseline');
+    if (data.spec.task !== 'classify') throw new Error('The linear baseline is for classification and regression, not masked-LM.');
+    return this.baseline.run(data.prepared);
   }
 
   private async evaluate(): Result<'evaluate'> {
     this.ensureIdle();
-    const pretrained = this.requireModel();
-    if (!this.data) throw new Error('Load a dataset before evaluating.');
-    const args = this.args ?? validateTrainingArgs({});
+    const { pretrained, current } = this.requireModel();
+    const { prepared, spec } = this.requireData('evaluating');
+    const args = this.state.run?.args ?? validateTrainingArgs({});
     const data = this.encode(args);
-    const { prepared, spec } = this.data;
-    const { params, config } = this.current!;
+    const { params, config } = current;
     const architecture = architectureOf(params);
     if (spec.task === 'classify' && !architecture.classifier) throw new Error('This model has no classification head to evaluate.');
     if (spec.task === 'mlm' && !architecture.mlm) throw new Error('This model has no masked-LM head to evaluate.');
@@ -535,20 +554,20 @@ export class Engine {
       args,
       textOf: rowText(prepared),
     });
-    return evaluateModel({ params, config }, data.validation, { ...options, onProgress: (progress) => this.progress(progress) }, this.result?.steps ?? 0);
+    return evaluateModel({ params, config }, data.validation, { ...options, onProgress: (progress) => this.progress(progress) }, this.state.run?.result?.steps ?? 0);
   }
 
   private async predict(examples: { text: string; pair?: string }[], topK: number): Result<'predict'> {
-    const { tokenizer } = this.requireModel();
-    return predict(this.current!, tokenizer, examples, topK);
+    const { pretrained, current } = this.requireModel();
+    return predict(current, pretrained.tokenizer, examples, topK);
   }
 
   private async attention(text: string, pair: string | undefined, weights: 'current' | 'pretrained'): Promise<AttentionMap> {
-    const pretrained = this.requireModel();
+    const { pretrained, current } = this.requireModel();
     const { config } = pretrained;
     const original = weights === 'pretrained' ? encoderParams(config, pretrained.tensors) : null;
     try {
-      return await attentionMaps({ params: original ?? this.current!.params, config }, pretrained.tokenizer, text, pair);
+      return await attentionMaps({ params: original ?? current.params, config }, pretrained.tokenizer, text, pair);
     } finally {
       if (original) disposeParams(original);
     }
@@ -556,18 +575,20 @@ export class Engine {
 
   /** The current weights; also while a run is paused, the most natural moment to keep a copy. */
   private async export(): Result<'export'> {
-    if (!this.trainer?.paused) this.ensureIdle();
-    const pretrained = this.requireModel();
-    const { params, config } = this.current!;
-    const run = this.trainer
-      ? { outcome: 'paused', ...this.trainer.progress() }
-      : this.result && { outcome: this.result.outcome, weightsFrom: this.result.weightsFrom, steps: this.result.steps, best: this.result.best, history: this.result.history };
-    const files = await savePretrained(this.current!, pretrained.tokenizer, {
-      trainingArgs: this.args ? { ...this.args, task: this.data?.spec.task, freezeGroups: buildParamGroups(params, config.numHiddenLayers), runs: this.exportedLineage() } : undefined,
-      metrics: run
+    const { run, data } = this.state;
+    if (!run?.trainer?.paused) this.ensureIdle();
+    const { pretrained, current } = this.requireModel();
+    const { params, config } = current;
+    const result = run?.result;
+    const metrics = run?.trainer
+      ? { outcome: 'paused', ...run.trainer.progress() }
+      : result && { outcome: result.outcome, weightsFrom: result.weightsFrom, steps: result.steps, best: result.best, history: result.history };
+    const files = await savePretrained(current, pretrained.tokenizer, {
+      trainingArgs: run ? { ...run.args, task: data?.spec.task, freezeGroups: buildParamGroups(params, config.numHiddenLayers), runs: this.exportedLineage() } : undefined,
+      metrics: metrics
         ? {
-            ...run,
-            baseline: this.data ? this.baseline.reportFor(this.data.prepared) : undefined,
+            ...metrics,
+            baseline: data ? this.baseline.reportFor(data.prepared) : undefined,
           }
         : undefined,
     });
@@ -576,15 +597,16 @@ export class Engine {
 
   /** The chain of runs behind the exported weights, the paused run in progress included. */
   private exportedLineage(): RunLink[] {
-    const trainer = this.trainer;
-    if (!trainer || !this.args || !this.data) return this.lineage;
-    const steps = trainer.progress().steps;
-    return [...this.lineage, { task: this.data.spec.task, dataFile: this.data.spec.train.fileName, outcome: 'paused', steps, args: this.args }];
+    const { run, data } = this.state;
+    const { lineage } = this.requireModel();
+    if (!run?.trainer || !data) return lineage;
+    return [...lineage, this.runLink(run.args, 'paused', run.trainer.progress().steps)];
   }
 
   /** Builds (or keeps) the parameters with the head the task needs, starting from the current weights. */
   private async prepareHead(task: Task, prepared: PreparedData, seed: number): Promise<void> {
-    const { params, config, taken, initialised } = await withTaskHead(this.current!, this.requireModel().tensors, task, prepared.labels, seed);
+    const { current, pretrained } = this.requireModel();
+    const { params, config, taken, initialised } = await withTaskHead(current, pretrained.tensors, task, prepared.labels, seed);
     if (taken.length > 0) {
       this.emit({ type: 'log', level: 'info', message: `Taken from the pretrained checkpoint: ${taken.join(', ')}` });
     }
@@ -596,24 +618,25 @@ export class Engine {
 
   private encode(args: Pick<TrainingArgs, 'maxLength' | 'packSequences'>): EncodedData {
     const { maxLength, packSequences: pack } = args;
-    if (this.encoded?.maxLength !== maxLength || this.encoded.pack !== pack) {
-      const { prepared, full } = this.data!;
-      const data = encodePrepared(prepared, this.requireModel().tokenizer, {
+    const loaded = this.requireData();
+    if (loaded.encoded?.maxLength !== maxLength || loaded.encoded.pack !== pack) {
+      const { prepared, full } = loaded;
+      const data = encodePrepared(prepared, this.requireModel().pretrained.tokenizer, {
         maxLength,
         pack,
         full,
         onProgress: (progress) => this.progress(progress),
       });
-      this.encoded = { maxLength, pack, data };
+      loaded.encoded = { maxLength, pack, data };
     }
-    return this.encoded.data;
+    return loaded.encoded.data;
   }
 
   private summary(): ModelSummary {
-    const { sourceId, tensors } = this.requireModel();
+    const { pretrained, current, report, lineage } = this.requireModel();
+    const { sourceId, tensors } = pretrained;
     // The weights as they are now: a run may have given them another task's head.
-    const { config, params } = this.current!;
-    const report = this.loadReport!;
+    const { config, params } = current;
     let numParams = 0;
     for (const variable of params.values()) numParams += variable.size;
     return {
@@ -628,30 +651,39 @@ export class Engine {
       loadReport: { missing: report.missing, unexpected: report.unexpected, initialised: report.initialised, tied: report.tied },
       architectures: config.architectures ?? [],
       id2label: Object.fromEntries(config.id2label.map((label, i) => [String(i), label])),
-      lineage: this.lineage,
+      lineage,
       heads: architectureOf(params),
       checkpointHeads: checkpointArchitecture(tensors),
     };
   }
 
+  /** Puts `next` in place of the current weights (of the loaded model, if any), disposing of the old ones. */
   private replaceCurrent(next: Current): void {
-    if (this.current && this.current.params !== next.params) disposeParams(this.current.params);
-    this.current = next;
+    const model = this.state.model;
+    if (!model) return;
+    if (model.current.params !== next.params) disposeParams(model.current.params);
+    model.current = next;
   }
 
-  private requireModel(): Pretrained {
-    if (!this.pretrained || !this.current) throw new Error('Load a model first.');
-    return this.pretrained;
+  private requireModel(): LoadedModel {
+    if (!this.state.model) throw new Error('Load a model first.');
+    return this.state.model;
+  }
+
+  private requireData(purpose = 'training'): LoadedData {
+    if (!this.state.data) throw new Error(`Load a dataset before ${purpose}.`);
+    return this.state.data;
   }
 
   private requireTrainer(): Trainer {
-    if (!this.trainer) throw new Error('No training run is in progress.');
-    return this.trainer;
+    const trainer = this.state.run?.trainer;
+    if (!trainer) throw new Error('No training run is in progress.');
+    return trainer;
   }
 
   private ensureIdle(): void {
-    if (this.trainer) throw new Error('A training run is in progress: pause or stop it first.');
-    if (this.sweeping) throw new Error('The learning-rate finder is running: wait for it or cancel it first.');
+    if (this.state.run?.trainer) throw new Error('A training run is in progress: pause or stop it first.');
+    if (this.state.busy?.kind === 'sweeping') throw new Error('The learning-rate finder is running: wait for it or cancel it first.');
   }
 }
 

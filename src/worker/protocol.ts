@@ -21,7 +21,7 @@ import type { LrSweepPoint, LrSweepSettings } from '../train/lrFinder';
 import type { LrSweepResult } from '../train/lrSweep';
 import type { AttentionMap, Prediction } from '../train/predict';
 import type { RunInfo, RunLink, RunStatus } from '../train/runStore';
-import type { LiveSettings, StepMetrics } from '../train/trainer';
+import type { LiveSettings, StepMetrics } from '../train/runState';
 
 // The engine's types the page uses, named here so that the page imports them from the protocol alone.
 export type {
