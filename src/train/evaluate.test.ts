@@ -4,7 +4,7 @@ import { encodePrepared, prepareData, rowText } from '../data/prepare';
 import { disposeParams } from '../model/params';
 import { fixtureModel, toyMlmCorpus, toySentimentCsv } from '../../tools/testing/fixtures';
 import { sourceFor } from '../io/modelSpec';
-import { loadPretrained, type Pretrained } from '../model/bert/pretrained';
+import { loadPretrained, type Pretrained } from '../model/pretrained';
 import { paramsForTask } from '../model/bert/tasks';
 import { validateTrainingArgs } from './defaults';
 import { evaluateModel, EvaluationCancelled, MAX_MISCLASSIFIED } from './evaluate';

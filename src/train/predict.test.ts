@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureModel } from '../../tools/testing/fixtures';
 import { sourceFor } from '../io/modelSpec';
-import { loadPretrained, type Pretrained } from '../model/bert/pretrained';
+import { loadPretrained, type Pretrained } from '../model/pretrained';
 import { paramsForTask } from '../model/bert/tasks';
 import { disposeParams } from '../model/params';
 import { headLogits, type Model } from './objective';

@@ -14,7 +14,7 @@ import { zipFiles } from '../io/zip';
 import { initBackend, webgpuDevice, type BackendInfo } from '../kernels/backend';
 import type { BertConfig } from '../model/bert/config';
 import { architectureOf, type BertParams } from '../model/bert/params';
-import { checkpointFiles, loadPretrained, savePretrained, weightsFile, type Pretrained } from '../model/bert/pretrained';
+import { checkpointFiles, loadPretrained, savePretrained, weightsFile, type Pretrained } from '../model/pretrained';
 import { checkpointArchitecture, checkpointParams, encoderParams, withTaskHead } from '../model/bert/tasks';
 import { initialCheckpoint, type LoadReport } from '../model/bert/weights';
 import { assignParams, disposeParams } from '../model/params';

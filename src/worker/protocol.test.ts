@@ -4,6 +4,7 @@ import { ModelSourceError } from '../io/modelSourceError';
 import { SafetensorsError } from '../io/safetensors';
 import { ZipError } from '../io/zip';
 import { ConfigError, ModelInputError, WeightsError } from '../model/errors';
+import { FAMILIES } from '../model/families';
 import { TokenizerError } from '../tokenizer/errors';
 import { CheckpointError } from '../train/checkpoint';
 import { EvaluationCancelled } from '../train/evaluate';
@@ -11,7 +12,7 @@ import { MemoryError } from '../train/memory';
 import { RunStoreError } from '../train/runStore';
 import { TrainInputError } from '../train/errors';
 import { EngineClient, type WorkerLike } from './client';
-import { describeWhere, EngineError, toWire, type WorkerMessage } from './protocol';
+import { describeWhere, EngineError, SUPPORTED_FAMILIES, toWire, type WorkerMessage } from './protocol';
 
 describe('errors across the worker boundary', () => {
   it('keep the class, the code and the place through structured cloning', () => {
@@ -73,5 +74,11 @@ describe('errors across the worker boundary', () => {
     const failure = await new EngineClient(worker).call('evaluate', null).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(EngineError);
     expect(failure).toMatchObject({ name: 'DataError', message: 'row 5 has the label "maybe"', wire: { code: 'unknown-label', row: 4 } });
+  });
+});
+
+describe('the families the page lists', () => {
+  it('are those the engine loads', () => {
+    expect(SUPPORTED_FAMILIES.map((family) => family.modelType)).toEqual(Object.keys(FAMILIES));
   });
 });

@@ -51,6 +51,12 @@ export type {
 /** The folder under public/models/ that the studio opens with. */
 export const DEFAULT_MODEL = 'bert-tiny-en';
 
+/** The model families the engine loads, by config.json's model_type (src/model/families.ts), as the page lists them. */
+export const SUPPORTED_FAMILIES: readonly { modelType: string; name: string }[] = [
+  { modelType: 'bert', name: 'BERT' },
+  { modelType: 'distilbert', name: 'DistilBERT' },
+];
+
 /**
  * A data file as the page sends it: its text, or the picked file itself. A File posts to the worker without its
  * bytes being read or copied on the page (structured-cloning a 16 MB string blocked the page for ~0.2 s); the

@@ -7,12 +7,13 @@ import * as tf from '@tensorflow/tfjs';
 import { readSafetensors, type TensorEntry } from '../../src/io/safetensors';
 import type { BertBatch } from '../../src/model/bert/batch';
 import { bertForward, type BertOutput } from '../../src/model/bert/model';
-import { parseBertConfig, type BertConfig } from '../../src/model/bert/config';
+import type { BertConfig } from '../../src/model/bert/config';
 import { classificationHead, mlmHead } from '../../src/model/bert/heads';
 import { classificationLoss, crossEntropyLoss, maskedLmTargets } from '../../src/model/losses';
 import type { BertArchitecture, BertParams } from '../../src/model/bert/params';
 import { disposeParams } from '../../src/model/params';
 import { loadBertWeights, type LoadReport } from '../../src/model/bert/weights';
+import { familyOf, sharedTensors, type Family } from '../../src/model/families';
 
 /** Reads a file named relative to the fixture folder (the one holding golden.json). */
 export type ReadFile = (name: string) => Promise<Uint8Array>;
@@ -45,7 +46,7 @@ interface GoldenLoss {
   kind: 'masked_lm_cross_entropy' | 'cross_entropy' | 'mse';
   labels: string;
   value: number;
-  /** Canonical parameter name → tensor name of d(loss)/d(parameter). */
+  /** Parameter name as the family stores it → tensor name of d(loss)/d(parameter). */
   gradients: Record<string, string>;
 }
 
@@ -67,17 +68,17 @@ export interface GoldenReport {
   pass: boolean;
 }
 
-type Loaded = { spec: GoldenSpec; golden: Map<string, TensorEntry>; config: BertConfig; params: BertParams; report: LoadReport };
+type Loaded = { spec: GoldenSpec; golden: Map<string, TensorEntry>; family: Family; config: BertConfig; params: BertParams; report: LoadReport };
 
 /** Runs every check the fixture defines and returns them all (it throws only on unreadable fixtures). */
 export async function runGoldenChecks(readFile: ReadFile): Promise<GoldenReport> {
-  const { spec, golden, config, params, report } = await loadFixture(readFile);
+  const { spec, golden, family, config, params, report } = await loadFixture(readFile);
   try {
     const batch = goldenBatch(spec, golden);
     const results = [...(await checkForward(spec, golden, config, params, batch))];
     for (const head of ['mlm', 'classification'] as const) {
       const loss = spec.losses[head];
-      if (loss) results.push(...(await checkLoss(head, loss, spec, golden, config, params, batch)));
+      if (loss) results.push(...(await checkLoss(head, loss, spec, golden, family, config, params, batch)));
     }
     return {
       description: spec.description,
@@ -91,15 +92,17 @@ export async function runGoldenChecks(readFile: ReadFile): Promise<GoldenReport>
   }
 }
 
-/** Reads golden.json, golden.safetensors and the checkpoint it names, and loads the parameters. */
+/** Reads golden.json, golden.safetensors and the checkpoint it names, and loads the parameters as its family. */
 export async function loadFixture(readFile: ReadFile): Promise<Loaded> {
   const spec = JSON.parse(new TextDecoder().decode(await readFile('golden.json'))) as GoldenSpec;
   const golden = readSafetensors(await readFile('golden.safetensors')).tensors;
   const inCheckpoint = (file: string): string => (spec.checkpoint === '.' ? file : `${spec.checkpoint}/${file}`);
-  const config = parseBertConfig(JSON.parse(new TextDecoder().decode(await readFile(inCheckpoint('config.json')))));
-  const weights = readSafetensors(await readFile(inCheckpoint('model.safetensors'))).tensors;
+  const json: unknown = JSON.parse(new TextDecoder().decode(await readFile(inCheckpoint('config.json'))));
+  const family = familyOf(json);
+  const config = family.parseConfig(json);
+  const weights = sharedTensors(family, readSafetensors(await readFile(inCheckpoint('model.safetensors'))).tensors);
   const { params, report } = loadBertWeights(config, weights, goldenArchitecture(spec));
-  return { spec, golden, config, params, report };
+  return { spec, golden, family, config, params, report };
 }
 
 /** The parts the fixture has outputs for: a pooler whenever it has a pooled output or a classifier. */
@@ -164,6 +167,7 @@ async function checkLoss(
   loss: GoldenLoss,
   spec: GoldenSpec,
   golden: Map<string, TensorEntry>,
+  family: Family,
   config: BertConfig,
   params: BertParams,
   batch: BertBatch,
@@ -171,7 +175,7 @@ async function checkLoss(
   const labels = entry(golden, loss.labels).data;
   const names = Object.keys(loss.gradients);
   const variables = names.map((name) => {
-    const variable = params.get(name);
+    const variable = params.get(family.sharedName(name));
     if (variable === undefined) throw new Error(`golden gradient for ${name}, which the model does not have`);
     return variable;
   });

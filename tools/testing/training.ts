@@ -8,7 +8,7 @@ import type { TrainingArgs } from '../../src/train/defaults';
 import { validateTrainingArgs } from '../../src/train/defaults';
 import type { TrainerInit } from '../../src/train/trainer';
 import { sourceFor } from '../../src/io/modelSpec';
-import { loadPretrained, type Pretrained } from '../../src/model/bert/pretrained';
+import { loadPretrained, type Pretrained } from '../../src/model/pretrained';
 import { paramsForTask } from '../../src/model/bert/tasks';
 import { fixtureModel } from './fixtures';
 

@@ -30,7 +30,8 @@ export function checkBatch(batch: BertBatch, config: BertConfig): void {
     throw new ModelInputError('seqLen', `${seqLen} exceeds max_position_embeddings (${config.maxPositionEmbeddings})`);
   }
   checkIds('inputIds', batch.inputIds, batchSize * seqLen, config.vocabSize);
-  checkIds('tokenTypeIds', batch.tokenTypeIds, batchSize * seqLen, config.typeVocabSize);
+  // A family without token types ignores them, as DistilBERT's forward has no token_type_ids.
+  if (config.typeVocabSize > 0) checkIds('tokenTypeIds', batch.tokenTypeIds, batchSize * seqLen, config.typeVocabSize);
   checkIds('attentionMask', batch.attentionMask, batchSize * seqLen, 2);
 }
 

@@ -1,6 +1,8 @@
 /**
  * BertConfig: the one typed form of a Hugging Face `config.json` for `model_type: "bert"`. Parsed and validated
  * once here; nothing else reads the raw JSON. Defaults are those of HF's `BertConfig` (bert-base-uncased).
+ * The families built on BERT's encoder (src/model/distilbert) read their own config.json into this form too,
+ * naming themselves in `modelType` and setting what differs (no token types, the pooler's activation).
  */
 import { ConfigError } from '../errors';
 import type { HiddenAct } from '../nn';
@@ -9,7 +11,15 @@ export type { HiddenAct };
 
 export type ProblemType = 'regression' | 'single_label_classification' | 'multi_label_classification';
 
+/** The config.json `model_type`s the studio loads (src/model/families.ts). */
+export type ModelType = 'bert' | 'distilbert';
+
+/** How each family's Hugging Face classes begin: BertForMaskedLM, DistilBertForSequenceClassification, … */
+export const CLASS_PREFIX: Readonly<Record<ModelType, string>> = { bert: 'Bert', distilbert: 'DistilBert' };
+
 export interface BertConfig {
+  /** The family whose checkpoint layout and config.json this is. */
+  modelType: ModelType;
   /** Rows of the word-embedding table (and logits of the MLM head). Default 30522. */
   vocabSize: number;
   /** Width of every hidden state. Default 768. */
@@ -28,7 +38,7 @@ export interface BertConfig {
   attentionProbsDropoutProb: number;
   /** Longest sequence (rows of the position-embedding table). Default 512. */
   maxPositionEmbeddings: number;
-  /** Segment (token type) ids: 2 for sentence pairs. Default 2. */
+  /** Segment (token type) ids: 2 for sentence pairs; 0 for a family without them (DistilBERT). Default 2. */
   typeVocabSize: number;
   /** Std of N(0, std) for freshly initialised weights. Default 0.02. */
   initializerRange: number;
@@ -50,6 +60,8 @@ export interface BertConfig {
   architectures: string[] | null;
   /** Dropout before the classifier; null means hiddenDropoutProb. Default null. */
   classifierDropout: number | null;
+  /** The activation after the dense layer on [CLS]: BERT's pooler tanh, DistilBERT's pre_classifier ReLU. */
+  poolerAct: 'tanh' | 'relu';
   /** Other keys of config.json (torch_dtype, transformers_version, ...), kept to be written back on export. */
   extras: Record<string, unknown>;
 }
@@ -118,6 +130,7 @@ export function parseBertConfig(json: unknown): BertConfig {
   for (const [key, value] of Object.entries(raw)) if (!KNOWN_KEYS.has(key)) extras[key] = value;
 
   return {
+    modelType: 'bert',
     vocabSize,
     hiddenSize,
     numHiddenLayers: positiveInt(raw, 'num_hidden_layers', 12),
@@ -138,6 +151,7 @@ export function parseBertConfig(json: unknown): BertConfig {
     problemType: oneOf(raw, 'problem_type', PROBLEM_TYPES, null),
     architectures: parseArchitectures(raw),
     classifierDropout: raw.classifier_dropout === null ? null : probability(raw, 'classifier_dropout', null),
+    poolerAct: 'tanh',
     extras,
   };
 }

@@ -30,7 +30,7 @@ export interface ForwardOptions extends DropoutOptions {
 export interface BertOutput {
   /** Last layer's output, [batch, seq, hidden]. */
   sequenceOutput: tf.Tensor3D;
-  /** tanh(dense(h[CLS])), [batch, hidden]; only when the parameters include the pooler. */
+  /** tanh(dense(h[CLS])) (ReLU for DistilBERT), [batch, hidden]; only when the parameters include the pooler. */
   pooledOutput?: tf.Tensor2D;
   /** numHiddenLayers + 1 tensors [batch, seq, hidden]: the embeddings, then each layer (HF's hidden_states). */
   hiddenStates?: tf.Tensor3D[];
@@ -66,7 +66,7 @@ export function bertForward(params: BertParams, config: BertConfig, batch: BertB
   }
   const sequenceOutput = toBatch(hidden);
   const output: BertOutput = { sequenceOutput };
-  if (params.has(POOLER_WEIGHT)) output.pooledOutput = pooler(params, sequenceOutput);
+  if (params.has(POOLER_WEIGHT)) output.pooledOutput = pooler(params, config, sequenceOutput);
   if (hiddenStates) output.hiddenStates = hiddenStates;
   if (attentions) output.attentions = attentions;
   return output;
@@ -78,9 +78,10 @@ function layerWeights(params: BertParams, index: number): tf.Variable[] {
   return [...params].filter(([name, p]) => name.startsWith(prefix) && p.trainable).map(([, p]) => p);
 }
 
-/** BertPooler: tanh(dense(hidden state of the first token, [CLS])). */
-function pooler(params: BertParams, sequenceOutput: tf.Tensor3D): tf.Tensor2D {
+/** BertPooler: tanh(dense(hidden state of the first token, [CLS])); DistilBERT's pre_classifier takes ReLU instead. */
+function pooler(params: BertParams, config: BertConfig, sequenceOutput: tf.Tensor3D): tf.Tensor2D {
   const [batchSize, , hidden] = sequenceOutput.shape;
   const first = tf.slice(sequenceOutput, [0, 0, 0], [batchSize, 1, hidden]); // [batch, 1, hidden]
-  return tf.tanh(linear(params, 'bert.pooler.dense', tf.reshape(first, [batchSize, hidden]))); // [batch, hidden]
+  const dense = linear(params, 'bert.pooler.dense', tf.reshape(first, [batchSize, hidden])); // [batch, hidden]
+  return config.poolerAct === 'relu' ? tf.relu(dense) : tf.tanh(dense);
 }

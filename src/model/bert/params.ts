@@ -38,7 +38,7 @@ export function parameterShapes(config: BertConfig, architecture: BertArchitectu
   };
   shapes.set(WORD_EMBEDDINGS, [v, h]);
   shapes.set('bert.embeddings.position_embeddings.weight', [config.maxPositionEmbeddings, h]);
-  shapes.set('bert.embeddings.token_type_embeddings.weight', [config.typeVocabSize, h]);
+  if (config.typeVocabSize > 0) shapes.set('bert.embeddings.token_type_embeddings.weight', [config.typeVocabSize, h]);
   layerNorm('bert.embeddings.LayerNorm');
   for (let i = 0; i < config.numHiddenLayers; i++) {
     const layer = `bert.encoder.layer.${i}`;

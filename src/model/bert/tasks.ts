@@ -5,7 +5,7 @@
 import type { LabelSpace } from '../../data/labels';
 import type { TensorEntry } from '../../io/safetensors';
 import type { Task } from '../task';
-import type { BertConfig } from './config';
+import { CLASS_PREFIX, type BertConfig, type ModelType } from './config';
 import { architectureOf, type BertArchitecture, type BertParams } from './params';
 import { canonicalName, loadBertWeights, type LoadedWeights } from './weights';
 
@@ -22,9 +22,10 @@ export function encoderParams(config: BertConfig, tensors: Map<string, TensorEnt
   return loadBertWeights(config, tensors, ENCODER_ONLY).params;
 }
 
-/** The HF class a set of heads is saved as (config.json's `architectures`). */
-export function architectureName(architecture: BertArchitecture): string {
-  return architecture.classifier ? 'BertForSequenceClassification' : architecture.mlm ? 'BertForMaskedLM' : 'BertModel';
+/** The HF class a set of heads is saved as (config.json's `architectures`), in the family's names. */
+export function architectureName(architecture: BertArchitecture, modelType: ModelType = 'bert'): string {
+  const suffix = architecture.classifier ? 'ForSequenceClassification' : architecture.mlm ? 'ForMaskedLM' : 'Model';
+  return `${CLASS_PREFIX[modelType]}${suffix}`;
 }
 
 /** The config and parameter layout of a model fine-tuned for `task` (labels from the data for classification). */
@@ -36,7 +37,7 @@ export function taskHead(
   if (task === 'mlm') {
     // As HF's BertForMaskedLM: no pooler, which the MLM loss never reaches (it would get no gradient).
     const architecture: BertArchitecture = { pooler: false, mlm: true, classifier: false };
-    return { config: { ...base, architectures: [architectureName(architecture)] }, architecture };
+    return { config: { ...base, architectures: [architectureName(architecture, base.modelType)] }, architecture };
   }
   const id2label = labels?.kind === 'categorical' ? labels.id2label : ['LABEL_0'];
   const architecture: BertArchitecture = { pooler: true, mlm: false, classifier: true };
@@ -47,7 +48,7 @@ export function taskHead(
       label2id: Object.fromEntries(id2label.map((label, i) => [label, i])),
       numLabels: id2label.length,
       problemType: labels?.kind === 'numeric' ? 'regression' : 'single_label_classification',
-      architectures: [architectureName(architecture)],
+      architectures: [architectureName(architecture, base.modelType)],
     },
     architecture,
   };

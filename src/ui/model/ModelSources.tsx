@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useStudio } from '../../store';
-import { DEFAULT_MODEL } from '../../worker/protocol';
+import { DEFAULT_MODEL, SUPPORTED_FAMILIES } from '../../worker/protocol';
 import { DropZone } from '../common';
 import { endpointProblem, hubIdProblem } from './hub';
 import { isZip, modelFiles } from './localFiles';
@@ -64,6 +64,10 @@ export function ModelSources({ disabled }: { disabled: boolean }) {
         </div>
         <p id="model-hub-problem" className="model-problem" aria-live="polite">
           {touched && (repoProblem ?? urlProblem)}
+        </p>
+        <p className="model-muted" data-testid="model-families">
+          Loads {SUPPORTED_FAMILIES.map((family) => `${family.name} (${family.modelType})`).join(', ')} checkpoints with
+          safetensors weights; any other <code>model_type</code> is refused before the weights download.
         </p>
         <details className="model-advanced">
           <summary>Advanced: endpoint and revision</summary>

@@ -1,39 +1,47 @@
 /**
- * A BERT checkpoint folder in and out, as Hugging Face's `from_pretrained` / `save_pretrained`: its config,
+ * A checkpoint folder of any family (families.ts) in and out, as Hugging Face's `from_pretrained` / `save_pretrained`: its config,
  * tokenizer and tensors read from any model source, and the folder a model is saved as (what `from_pretrained`
  * needs: weights, config, tokenizer files, plus the run's record: training_args.json, metrics.json).
  *
  * A loaded checkpoint's tensors stay on the CPU, so the engine can build the parameters for whichever head a task
  * needs, and rebuild the untouched pretrained model for side-by-side attention views.
  */
-import { loadModelFiles, type ModelFiles, type ModelSource } from '../../io/modelSource';
-import { readSafetensors, writeSafetensors, type TensorEntry, type TensorToWrite } from '../../io/safetensors';
-import type { ProgressCallback } from '../../progress';
-import { fromTokenizerJson, fromVocabTxt, parseTokenizerConfig, type BertWordPieceTokenizer } from '../../tokenizer';
-import type { TokenizerConfig } from '../../tokenizer/config';
-import { bertConfigToJson, parseBertConfig, type BertConfig } from './config';
-import { architectureOf, type BertParams } from './params';
-import { architectureName } from './tasks';
-import { exportBertWeights } from './weights';
+import { loadModelFiles, type ModelFiles, type ModelSource } from '../io/modelSource';
+import { readSafetensors, writeSafetensors, type TensorEntry, type TensorToWrite } from '../io/safetensors';
+import type { ProgressCallback } from '../progress';
+import { fromTokenizerJson, fromVocabTxt, parseTokenizerConfig, type BertWordPieceTokenizer } from '../tokenizer';
+import type { TokenizerConfig } from '../tokenizer/config';
+import type { BertConfig } from './bert/config';
+import { architectureOf, type BertParams } from './bert/params';
+import { architectureName } from './bert/tasks';
+import { exportBertWeights } from './bert/weights';
+import { FAMILIES, familyOf, sharedTensors, type Family } from './families';
 
 export interface Pretrained {
   sourceId: string;
   config: BertConfig;
   tokenizer: BertWordPieceTokenizer;
+  /** Under the shared encoder's names, whatever the family stored them as. */
   tensors: Map<string, TensorEntry>;
 }
 
 export async function loadPretrained(source: ModelSource, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<Pretrained> {
-  let parsed: Pick<Pretrained, 'config' | 'tokenizer'> | undefined;
+  let parsed: Pick<Pretrained, 'config' | 'tokenizer'> & { family: Family } | undefined;
   const files = await loadModelFiles(source, onProgress, signal, (head) => {
     parsed = parseConfigAndTokenizer(head);
   });
-  return { sourceId: files.sourceId, ...parsed!, tensors: readSafetensors(files.weights).tensors };
+  const { family, ...rest } = parsed!;
+  return { sourceId: files.sourceId, ...rest, tensors: sharedTensors(family, readSafetensors(files.weights).tensors) };
 }
 
-/** config.json and the tokenizer, checked against each other: everything but the weights. */
-function parseConfigAndTokenizer(files: Omit<ModelFiles, 'weights'>): Pick<Pretrained, 'config' | 'tokenizer'> {
-  const config = parseBertConfig(parseJson(files.config, 'config.json'));
+/**
+ * config.json (read by its family) and the tokenizer, checked against each other: everything but the weights, so
+ * an unsupported family is refused before they download.
+ */
+function parseConfigAndTokenizer(files: Omit<ModelFiles, 'weights'>): Pick<Pretrained, 'config' | 'tokenizer'> & { family: Family } {
+  const json = parseJson(files.config, 'config.json');
+  const family = familyOf(json);
+  const config = family.parseConfig(json);
   const tokenizerConfig = files.tokenizerConfig === undefined
     ? undefined
     : parseTokenizerConfig(parseJson(files.tokenizerConfig, 'tokenizer_config.json'));
@@ -43,7 +51,7 @@ function parseConfigAndTokenizer(files: Omit<ModelFiles, 'weights'>): Pick<Pretr
   if (tokenizer.vocabSize > config.vocabSize) {
     throw new Error(`The tokenizer has ${tokenizer.vocabSize} tokens but config.json's vocab_size is ${config.vocabSize}.`);
   }
-  return { config, tokenizer };
+  return { config, tokenizer, family };
 }
 
 function parseJson(text: string, file: string): unknown {
@@ -57,7 +65,7 @@ function parseJson(text: string, file: string): unknown {
 export interface ExportInput {
   /** With architectures, id2label/label2id and problem_type already set for the trained head. */
   config: BertConfig;
-  /** Canonical HF names ([out, in] layout), e.g. from exportBertWeights. */
+  /** The shared (BERT canonical) names ([out, in] layout), e.g. from exportBertWeights; saved in the family's. */
   weights: Map<string, TensorToWrite>;
   /** Token strings by id. */
   vocab: string[];
@@ -84,12 +92,14 @@ export function buildExportFiles(input: ExportInput): Record<string, Uint8Array>
     sep_token: special.sep,
     unk_token: special.unk,
   };
+  const family = FAMILIES[input.config.modelType];
+  const weights = new Map([...input.weights].map(([name, tensor]) => [family.storedName(name), tensor]));
   const files: Record<string, Uint8Array> = {
-    'model.safetensors': writeSafetensors(input.weights),
-    'config.json': json(bertConfigToJson(input.config)),
+    'model.safetensors': writeSafetensors(weights),
+    'config.json': json(family.configToJson(input.config)),
     'vocab.txt': encoder.encode(`${input.vocab.join('\n')}\n`),
     'tokenizer_config.json': json({
-      tokenizer_class: 'BertTokenizer',
+      tokenizer_class: family.tokenizerClass,
       do_lower_case: input.tokenizerConfig.doLowerCase,
       strip_accents: input.tokenizerConfig.stripAccents,
       tokenize_chinese_chars: input.tokenizerConfig.tokenizeChineseChars,
@@ -113,7 +123,7 @@ export async function savePretrained(
   tokenizer: BertWordPieceTokenizer,
   record: RunRecordFiles = {},
 ): Promise<Record<string, Uint8Array>> {
-  const config: BertConfig = { ...model.config, architectures: [architectureName(architectureOf(model.params))] };
+  const config: BertConfig = { ...model.config, architectures: [architectureName(architectureOf(model.params), model.config.modelType)] };
   return buildExportFiles({ config, weights: await exportBertWeights(model.params), vocab: vocabOf(tokenizer), tokenizerConfig: tokenizer.config, ...record });
 }
 
