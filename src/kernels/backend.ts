@@ -4,6 +4,7 @@ import { describeAdapter, isSoftwareAdapter, preferredBackend, probeAdapter, typ
 import './reductions';
 import { registerWasmSharedIdentity } from './wasmIdentity';
 import { registerWasmPlainMatMul } from './wasmMatMul';
+import { registerFusedLayerNorm } from './webgpuLayerNorm';
 import { registerBlockedMatMul } from './webgpuMatMul';
 import { registerSubgroupBackend } from './webgpuSubgroups';
 
@@ -33,6 +34,7 @@ export async function initBackend(requested: BackendName | 'auto', options: Back
     // subgroup where the device has them, is 6-9× faster there (webgpuMatMul.ts).
     if (software) {
       registerBlockedMatMul();
+      registerFusedLayerNorm();
       await registerSubgroupBackend();
     }
   }

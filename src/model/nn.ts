@@ -3,6 +3,7 @@
  * reading its parameters by HF prefix. Activations are 2-D [tokens, features] throughout an encoder.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedLayerNorm, fusedLayerNormAvailable } from '../kernels/webgpuLayerNorm';
 import { param, type Params } from './params';
 
 /** The activations implemented (HF's `hidden_act` values). */
@@ -21,9 +22,12 @@ export function linear(params: Params, prefix: string, x: tf.Tensor2D): tf.Tenso
  * nn.LayerNorm over the last axis (biased variance, as PyTorch), with its gradient written out: the backward pass
  * keeps only x̂ and 1/σ per row, where tfjs's own gradients of the composed ops would keep about six
  * [tokens, features] tensors. With g = dy·γ: dx = (g − mean(g) − x̂·mean(g·x̂)) / σ, dγ = Σ dy·x̂, dβ = Σ dy.
+ * Where the fused WebGPU kernels are registered, one dispatch each way instead, keeping x and each row's mean and
+ * 1/σ (src/kernels/webgpuLayerNorm.ts).
  */
 export function layerNorm(params: Params, prefix: string, x: tf.Tensor2D, eps: number): tf.Tensor2D {
   const gamma = param(params, `${prefix}.weight`);
+  if (fusedLayerNormAvailable()) return fusedLayerNorm(x, gamma, param(params, `${prefix}.bias`), eps) as tf.Tensor2D;
   const normalise = tf.customGrad((input, weight, bias, save) => {
     const [xs, w, b] = [input, weight, bias] as tf.Tensor[];
     const { mean, variance } = tf.moments(xs, -1, true); // [tokens, 1] each
