@@ -1,8 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { isSoftwareAdapter } from '../src/kernels/adapter';
 
-// The fused LayerNorm kernels (src/kernels/webgpuLayerNorm.ts), through src/model/nn.ts as the model calls them:
-// against the composed tf-ops form (the kernels' flag off) on WebGPU, against the same formulas in float64, and against the PyTorch golden
+// The fused LayerNorm and GELU kernels (src/kernels/webgpuLayerNorm.ts, webgpuGelu.ts), through src/model/nn.ts as
+// the model calls them: against the composed tf-ops form (each kernel's flag off) on WebGPU, against the same formulas in float64, and against the PyTorch golden
 // fixtures, in headless Chromium on SwiftShader, where backend.ts registers them (a hardware adapter skips these).
 
 type Tf = typeof import('@tensorflow/tfjs');
@@ -13,7 +13,7 @@ type Nn = typeof import('../src/model/nn');
 interface PageState {
   tf: Tf;
   nn: Nn;
-  flags: { layerNorm: string };
+  flags: { layerNorm: string; gelu: string };
   /** `fn`'s outputs with the flag `flag` set to `on`, and the WebGPU programs dispatched meanwhile. */
   run(fn: () => Tensor[], flag: string, on: boolean): Promise<Outputs>;
   /** Largest difference over the largest magnitude of the expected values. */
@@ -49,11 +49,12 @@ async function openHarness(page: Page): Promise<void> {
   await expect(page.locator('#status')).toHaveText('ready');
   const adapter = await page.evaluate(async () => {
     const { tf } = window.harness;
-    const urls = ['/src/kernels/backend.ts', '/src/model/nn.ts', '/src/kernels/webgpuLayerNorm.ts'];
-    const [{ initBackend }, nn, { FUSED_LAYER_NORM_FLAG }] = await Promise.all(urls.map((url) => import(/* @vite-ignore */ url))) as [
+    const urls = ['/src/kernels/backend.ts', '/src/model/nn.ts', '/src/kernels/webgpuLayerNorm.ts', '/src/kernels/webgpuGelu.ts'];
+    const [{ initBackend }, nn, { FUSED_LAYER_NORM_FLAG }, { FUSED_GELU_FLAG }] = await Promise.all(urls.map((url) => import(/* @vite-ignore */ url))) as [
       typeof import('../src/kernels/backend'),
       Nn,
       typeof import('../src/kernels/webgpuLayerNorm'),
+      typeof import('../src/kernels/webgpuGelu'),
     ];
     const info = await initBackend('webgpu');
     const programs: string[] = [];
@@ -67,7 +68,7 @@ async function openHarness(page: Page): Promise<void> {
     const state: PageState = {
       tf,
       nn,
-      flags: { layerNorm: FUSED_LAYER_NORM_FLAG },
+      flags: { layerNorm: FUSED_LAYER_NORM_FLAG, gelu: FUSED_GELU_FLAG },
       async run(fn, flag, on) {
         tf.env().set(flag, on);
         programs.length = 0;
@@ -118,7 +119,7 @@ function expectClose(comparisons: Comparison[], outputs: number): void {
   }
 }
 
-test.describe('fused LayerNorm on WebGPU (SwiftShader)', () => {
+test.describe('fused LayerNorm and GELU on WebGPU (SwiftShader)', () => {
   test.beforeEach(async ({ page }) => {
     await openHarness(page);
   });
@@ -189,6 +190,60 @@ test.describe('fused LayerNorm on WebGPU (SwiftShader)', () => {
     }
   });
 
+  test('GELU: one dispatch each way; value within 1e-4 and dx within 1e-3 of tf ops and float64', async ({ page }) => {
+    const comparisons = await page.evaluate(async (shapes) => {
+      const { tf, nn, flags, run, relError, family } = (window as unknown as { fusedOpsCheck: PageState }).fusedOpsCheck;
+      // erfc by Numerical Recipes' Chebyshev fit (fractional error < 1.2e-7), not the kernels' Abramowitz-Stegun form.
+      const erf = (z: number) => {
+        const t = 1 / (1 + 0.5 * Math.abs(z));
+        const erfc = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
+          t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+        return z >= 0 ? 1 - erfc : erfc - 1;
+      };
+      const results: Comparison[] = [];
+      for (const [i, [rows, cols]] of shapes.entries()) {
+        const x = tf.mul(tf.randomNormal([rows, cols], 0, 1, 'float32', 2 * i + 1), 3);
+        const dy = tf.randomNormal([rows, cols], 0, 1, 'float32', 2 * i + 2);
+        const gelu = (xs: Tensor) => nn.activation('gelu', xs as import('@tensorflow/tfjs').Tensor2D);
+        const forward = () => [gelu(x)];
+        const step = () => [gelu(x), ...tf.grads((xs: Tensor) => gelu(xs))([x], dy)];
+        const [fusedForward, fused, composedForward, composed] = [
+          await run(forward, flags.gelu, true),
+          await run(step, flags.gelu, true),
+          await run(forward, flags.gelu, false),
+          await run(step, flags.gelu, false),
+        ];
+        const [xs, dys] = await Promise.all([x, dy].map(async (t) => Array.from(await t.data())));
+        const cdf = (v: number) => 0.5 * (1 + erf(v / Math.SQRT2));
+        const exact = [
+          xs.map((v) => v * cdf(v)),
+          xs.map((v, j) => dys[j] * (cdf(v) + v * Math.exp(-0.5 * v * v) / Math.sqrt(2 * Math.PI))),
+        ];
+        tf.dispose([x, dy]);
+        results.push({
+          name: `GELU [${rows}, ${cols}]`,
+          vsOps: fused.data.map((values, j) => relError(values, composed.data[j])),
+          vsExact: fused.data.map((values, j) => relError(values, exact[j])),
+          sameShapes: JSON.stringify(fused.shapes) === JSON.stringify(composed.shapes) &&
+            JSON.stringify(fused.shapes) === JSON.stringify([[rows, cols], [rows, cols]]),
+          dispatches: { forward: fusedForward.programs.length, step: fused.programs.length, composedForward: composedForward.programs.length, composedStep: composed.programs.length },
+          fusedPrograms: family(fused.programs),
+          composedPrograms: family(composed.programs),
+        });
+      }
+      return results;
+    }, SHAPES);
+    report(comparisons);
+    expect(comparisons).toHaveLength(SHAPES.length);
+    expectClose(comparisons, 2);
+    for (const c of comparisons) {
+      expect(c.fusedPrograms, c.name).toEqual(['fusedGelu']);
+      expect(c.composedPrograms.filter((key) => key.startsWith('fused')), c.name).toEqual([]);
+      expect(c.dispatches, c.name).toMatchObject({ forward: 1, step: 3 });
+      expect(c.dispatches.composedStep, c.name).toBeGreaterThan(15);
+    }
+  });
+
   test('no tensor or GPU buffer is left behind over repeated forward and backward passes', async ({ page }) => {
     const counts = await page.evaluate(async () => {
       const { tf, nn } = (window as unknown as { fusedOpsCheck: PageState }).fusedOpsCheck;
@@ -197,7 +252,7 @@ test.describe('fused LayerNorm on WebGPU (SwiftShader)', () => {
         ['ln.bias', tf.variable(tf.randomNormal([48], 0, 0.5, 'float32', 4))],
       ]);
       const x = tf.randomNormal<import('@tensorflow/tfjs').Rank.R2>([7, 48], 0, 1, 'float32', 5);
-      const loss = () => tf.sum<import('@tensorflow/tfjs').Scalar>(tf.square(nn.layerNorm(params, 'ln', x, 1e-12)));
+      const loss = () => tf.sum<import('@tensorflow/tfjs').Scalar>(tf.square(nn.layerNorm(params, 'ln', nn.activation('gelu', x), 1e-12)));
       const backend = tf.backend() as unknown as { numDataIds(): number };
       const counts: { tensors: number; dataIds: number }[] = [];
       for (let i = 0; i < 4; i++) {
@@ -236,7 +291,7 @@ test.describe('fused LayerNorm on WebGPU (SwiftShader)', () => {
         const errors = report.results.filter((r) => r.kind === kind).map((r) => r.error);
         console.log(`${fixture}: worst ${kind} error ${Math.max(...errors).toExponential(2)}`);
       }
-      expect(programs).toEqual(expect.arrayContaining(['fusedLayerNorm', 'fusedLayerNormGrad']));
+      expect(programs).toEqual(expect.arrayContaining(['fusedLayerNorm', 'fusedLayerNormGrad', 'fusedGelu']));
       expect(report.results.length).toBeGreaterThan(0);
       expect(report.results.filter((r) => !r.pass)).toEqual([]);
     }

@@ -4,6 +4,7 @@ import { describeAdapter, isSoftwareAdapter, preferredBackend, probeAdapter, typ
 import './reductions';
 import { registerWasmSharedIdentity } from './wasmIdentity';
 import { registerWasmPlainMatMul } from './wasmMatMul';
+import { registerFusedGelu } from './webgpuGelu';
 import { registerFusedLayerNorm } from './webgpuLayerNorm';
 import { registerBlockedMatMul } from './webgpuMatMul';
 import { registerSubgroupBackend } from './webgpuSubgroups';
@@ -35,6 +36,7 @@ export async function initBackend(requested: BackendName | 'auto', options: Back
     if (software) {
       registerBlockedMatMul();
       registerFusedLayerNorm();
+      registerFusedGelu();
       await registerSubgroupBackend();
     }
   }

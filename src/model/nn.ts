@@ -3,6 +3,7 @@
  * reading its parameters by HF prefix. Activations are 2-D [tokens, features] throughout an encoder.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedGelu, fusedGeluAvailable } from '../kernels/webgpuGelu';
 import { fusedLayerNorm, fusedLayerNormAvailable } from '../kernels/webgpuLayerNorm';
 import { param, type Params } from './params';
 
@@ -72,8 +73,8 @@ const geluExact = tf.customGrad((input, save) => {
 /** HF's ACT2FN for the activations a config may name. */
 export function activation(name: HiddenAct, x: tf.Tensor2D): tf.Tensor2D {
   switch (name) {
-    case 'gelu': // exact: x * Φ(x)
-      return geluExact(x) as tf.Tensor2D;
+    case 'gelu': // exact: x * Φ(x), one dispatch each way where the fused WebGPU kernels are registered
+      return (fusedGeluAvailable() ? fusedGelu(x) : geluExact(x)) as tf.Tensor2D;
     case 'gelu_new': {
       // tanh approximation, as in the original BERT TensorFlow code
       const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), SQRT_2_OVER_PI);
