@@ -1,8 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { isSoftwareAdapter } from '../src/kernels/adapter';
 
-// The fused LayerNorm and GELU kernels (src/kernels/webgpuLayerNorm.ts, webgpuGelu.ts), through src/model/nn.ts as
-// the model calls them: against the composed tf-ops form (each kernel's flag off) on WebGPU, against the same formulas in float64, and against the PyTorch golden
+// The fused LayerNorm and GELU kernels (src/kernels/webgpuLayerNorm.ts, webgpuGelu.ts) and the Linear's bias folded
+// into its matMul (webgpuLinear.ts), through src/model/nn.ts as the model calls them: against the composed tf-ops
+// form (each kernel's flag off) on WebGPU, against the same formulas in float64, and against the PyTorch golden
 // fixtures, in headless Chromium on SwiftShader, where backend.ts registers them (a hardware adapter skips these).
 
 type Tf = typeof import('@tensorflow/tfjs');
@@ -13,7 +14,7 @@ type Nn = typeof import('../src/model/nn');
 interface PageState {
   tf: Tf;
   nn: Nn;
-  flags: { layerNorm: string; gelu: string };
+  flags: { layerNorm: string; gelu: string; bias: string };
   /** `fn`'s outputs with the flag `flag` set to `on`, and the WebGPU programs dispatched meanwhile. */
   run(fn: () => Tensor[], flag: string, on: boolean): Promise<Outputs>;
   /** Largest difference over the largest magnitude of the expected values. */
@@ -49,12 +50,13 @@ async function openHarness(page: Page): Promise<void> {
   await expect(page.locator('#status')).toHaveText('ready');
   const adapter = await page.evaluate(async () => {
     const { tf } = window.harness;
-    const urls = ['/src/kernels/backend.ts', '/src/model/nn.ts', '/src/kernels/webgpuLayerNorm.ts', '/src/kernels/webgpuGelu.ts'];
-    const [{ initBackend }, nn, { FUSED_LAYER_NORM_FLAG }, { FUSED_GELU_FLAG }] = await Promise.all(urls.map((url) => import(/* @vite-ignore */ url))) as [
+    const urls = ['/src/kernels/backend.ts', '/src/model/nn.ts', '/src/kernels/webgpuLayerNorm.ts', '/src/kernels/webgpuGelu.ts', '/src/kernels/webgpuLinear.ts'];
+    const [{ initBackend }, nn, { FUSED_LAYER_NORM_FLAG }, { FUSED_GELU_FLAG }, { FUSED_BIAS_FLAG }] = await Promise.all(urls.map((url) => import(/* @vite-ignore */ url))) as [
       typeof import('../src/kernels/backend'),
       Nn,
       typeof import('../src/kernels/webgpuLayerNorm'),
       typeof import('../src/kernels/webgpuGelu'),
+      typeof import('../src/kernels/webgpuLinear'),
     ];
     const info = await initBackend('webgpu');
     const programs: string[] = [];
@@ -68,7 +70,7 @@ async function openHarness(page: Page): Promise<void> {
     const state: PageState = {
       tf,
       nn,
-      flags: { layerNorm: FUSED_LAYER_NORM_FLAG, gelu: FUSED_GELU_FLAG },
+      flags: { layerNorm: FUSED_LAYER_NORM_FLAG, gelu: FUSED_GELU_FLAG, bias: FUSED_BIAS_FLAG },
       async run(fn, flag, on) {
         tf.env().set(flag, on);
         programs.length = 0;
@@ -119,7 +121,7 @@ function expectClose(comparisons: Comparison[], outputs: number): void {
   }
 }
 
-test.describe('fused LayerNorm and GELU on WebGPU (SwiftShader)', () => {
+test.describe('fused LayerNorm, GELU and Linear bias on WebGPU (SwiftShader)', () => {
   test.beforeEach(async ({ page }) => {
     await openHarness(page);
   });
@@ -244,15 +246,79 @@ test.describe('fused LayerNorm and GELU on WebGPU (SwiftShader)', () => {
     }
   });
 
+  test('Linear: the bias added in the matMul (one dispatch); value within 1e-4 and dx, dW, db within 1e-3 of tf ops and float64', async ({ page }) => {
+    const shapes = [[7, 33, 17], [5, 768, 100], [130, 36, 8], [1, 16, 1]];
+    const comparisons = await page.evaluate(async (shapes) => {
+      const { tf, nn, flags, run, relError, family } = (window as unknown as { fusedOpsCheck: PageState }).fusedOpsCheck;
+      const results: Comparison[] = [];
+      for (const [i, [rows, inner, outer]] of shapes.entries()) {
+        const x = tf.randomNormal([rows, inner], 0, 1, 'float32', 4 * i + 1);
+        const weight = tf.randomNormal([outer, inner], 0, 0.3, 'float32', 4 * i + 2);
+        const bias = tf.randomNormal([outer], 0, 1, 'float32', 4 * i + 3);
+        const dy = tf.randomNormal([rows, outer], 0, 1, 'float32', 4 * i + 4);
+        const dense = (xs: Tensor, w: Tensor, b: Tensor) =>
+          nn.linear(new Map([['fc.weight', w], ['fc.bias', b]]) as Parameters<Nn['linear']>[0], 'fc', xs as import('@tensorflow/tfjs').Tensor2D);
+        const forward = () => [dense(x, weight, bias)];
+        const step = () => [dense(x, weight, bias), ...tf.grads(dense)([x, weight, bias], dy)];
+        const [fusedForward, fused, composedForward, composed] = [
+          await run(forward, flags.bias, true),
+          await run(step, flags.bias, true),
+          await run(forward, flags.bias, false),
+          await run(step, flags.bias, false),
+        ];
+        // float64: y = x·Wᵀ + b, dx = dy·W, dW = dyᵀ·x, db = Σ dy.
+        const [xs, ws, bs, dys] = await Promise.all([x, weight, bias, dy].map(async (t) => Array.from(await t.data())));
+        const exact = [new Array<number>(rows * outer).fill(0), new Array<number>(rows * inner).fill(0), new Array<number>(outer * inner).fill(0), new Array<number>(outer).fill(0)];
+        for (let r = 0; r < rows; r++) {
+          for (let o = 0; o < outer; o++) {
+            const d = dys[r * outer + o];
+            exact[0][r * outer + o] = bs[o];
+            exact[3][o] += d;
+            for (let k = 0; k < inner; k++) {
+              exact[0][r * outer + o] += xs[r * inner + k] * ws[o * inner + k];
+              exact[1][r * inner + k] += d * ws[o * inner + k];
+              exact[2][o * inner + k] += d * xs[r * inner + k];
+            }
+          }
+        }
+        tf.dispose([x, weight, bias, dy]);
+        results.push({
+          name: `Linear [${rows}, ${inner}] → ${outer}`,
+          vsOps: fused.data.map((values, j) => relError(values, composed.data[j])),
+          vsExact: fused.data.map((values, j) => relError(values, exact[j])),
+          sameShapes: JSON.stringify(fused.shapes) === JSON.stringify(composed.shapes) &&
+            JSON.stringify(fused.shapes) === JSON.stringify([[rows, outer], [rows, inner], [outer, inner], [outer]]),
+          dispatches: { forward: fusedForward.programs.length, step: fused.programs.length, composedForward: composedForward.programs.length, composedStep: composed.programs.length },
+          fusedPrograms: family(fused.programs),
+          composedPrograms: family(composed.programs),
+        });
+      }
+      return results;
+    }, shapes);
+    report(comparisons);
+    expect(comparisons).toHaveLength(shapes.length);
+    expectClose(comparisons, 4);
+    for (const c of comparisons) {
+      // The bias is added as the matMul stores (the blocked kernel with a bias) instead of by a separate Add.
+      expect(c.fusedPrograms.filter((key) => key.startsWith('binary')), c.name).toEqual([]);
+      expect(c.composedPrograms, c.name).toContain('binary');
+      expect(c.dispatches, c.name).toMatchObject({ forward: 1, composedForward: 2 });
+      expect(c.dispatches.step, c.name).toBe(c.dispatches.composedStep - 2);
+    }
+  });
+
   test('no tensor or GPU buffer is left behind over repeated forward and backward passes', async ({ page }) => {
     const counts = await page.evaluate(async () => {
       const { tf, nn } = (window as unknown as { fusedOpsCheck: PageState }).fusedOpsCheck;
       const params = new Map([
+        ['fc.weight', tf.variable(tf.randomNormal([48, 33], 0, 0.3, 'float32', 1))],
+        ['fc.bias', tf.variable(tf.randomNormal([48], 0, 1, 'float32', 2))],
         ['ln.weight', tf.variable(tf.add(tf.randomNormal([48], 0, 0.2, 'float32', 3), 1))],
         ['ln.bias', tf.variable(tf.randomNormal([48], 0, 0.5, 'float32', 4))],
       ]);
-      const x = tf.randomNormal<import('@tensorflow/tfjs').Rank.R2>([7, 48], 0, 1, 'float32', 5);
-      const loss = () => tf.sum<import('@tensorflow/tfjs').Scalar>(tf.square(nn.layerNorm(params, 'ln', nn.activation('gelu', x), 1e-12)));
+      const x = tf.randomNormal<import('@tensorflow/tfjs').Rank.R2>([7, 33], 0, 1, 'float32', 5);
+      // Linear → GELU → LayerNorm, as in a BERT layer's feed-forward block.
+      const loss = () => tf.sum<import('@tensorflow/tfjs').Scalar>(tf.square(nn.layerNorm(params, 'ln', nn.activation('gelu', nn.linear(params, 'fc', x)), 1e-12)));
       const backend = tf.backend() as unknown as { numDataIds(): number };
       const counts: { tensors: number; dataIds: number }[] = [];
       for (let i = 0; i < 4; i++) {

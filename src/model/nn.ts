@@ -5,18 +5,21 @@
 import * as tf from '@tensorflow/tfjs';
 import { fusedGelu, fusedGeluAvailable } from '../kernels/webgpuGelu';
 import { fusedLayerNorm, fusedLayerNormAvailable } from '../kernels/webgpuLayerNorm';
+import { fusedBiasAvailable } from '../kernels/webgpuLinear';
 import { param, type Params } from './params';
 
 /** The activations implemented (HF's `hidden_act` values). */
 export type HiddenAct = 'gelu' | 'gelu_new' | 'relu';
 
 /**
- * nn.Linear: x @ W^T + b with W in HF's [out, in] layout. Not tf.fused.matMul: tfjs-backend-wasm 4.22 adds
- * the bias wrongly when transposeB is set.
+ * nn.Linear: x @ W^T + b with W in HF's [out, in] layout. tf.fused.matMul (one dispatch) on WebGPU only
+ * (src/kernels/webgpuLinear.ts): tfjs-backend-wasm 4.22 adds the bias wrongly when transposeB is set.
  */
 export function linear(params: Params, prefix: string, x: tf.Tensor2D): tf.Tensor2D {
-  const product = tf.matMul(x, param(params, `${prefix}.weight`), false, true); // [tokens, out]
-  return tf.add(product, param(params, `${prefix}.bias`));
+  const [weight, bias] = [param(params, `${prefix}.weight`), param(params, `${prefix}.bias`)];
+  if (fusedBiasAvailable()) return tf.fused.matMul({ a: x, b: weight, transposeB: true, bias }) as tf.Tensor2D; // [tokens, out]
+  const product = tf.matMul(x, weight, false, true); // [tokens, out]
+  return tf.add(product, bias);
 }
 
 /**
