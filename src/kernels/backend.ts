@@ -4,6 +4,8 @@ import { describeAdapter, isSoftwareAdapter, preferredBackend, probeAdapter, typ
 import './reductions';
 import { registerWasmSharedIdentity } from './wasmIdentity';
 import { registerWasmPlainMatMul } from './wasmMatMul';
+import { registerFusedGelu } from './webgpuGelu';
+import { registerFusedLayerNorm } from './webgpuLayerNorm';
 import { registerBlockedMatMul } from './webgpuMatMul';
 import { registerSubgroupBackend } from './webgpuSubgroups';
 
@@ -33,6 +35,8 @@ export async function initBackend(requested: BackendName | 'auto', options: Back
     // subgroup where the device has them, is 6-9× faster there (webgpuMatMul.ts).
     if (software) {
       registerBlockedMatMul();
+      registerFusedLayerNorm();
+      registerFusedGelu();
       await registerSubgroupBackend();
     }
   }

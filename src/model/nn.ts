@@ -3,27 +3,35 @@
  * reading its parameters by HF prefix. Activations are 2-D [tokens, features] throughout an encoder.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedGelu, fusedGeluAvailable } from '../kernels/webgpuGelu';
+import { fusedLayerNorm, fusedLayerNormAvailable } from '../kernels/webgpuLayerNorm';
+import { fusedBiasAvailable } from '../kernels/webgpuLinear';
 import { param, type Params } from './params';
 
 /** The activations implemented (HF's `hidden_act` values). */
 export type HiddenAct = 'gelu' | 'gelu_new' | 'relu';
 
 /**
- * nn.Linear: x @ W^T + b with W in HF's [out, in] layout. Not tf.fused.matMul: tfjs-backend-wasm 4.22 adds
- * the bias wrongly when transposeB is set.
+ * nn.Linear: x @ W^T + b with W in HF's [out, in] layout. tf.fused.matMul (one dispatch) on WebGPU only
+ * (src/kernels/webgpuLinear.ts): tfjs-backend-wasm 4.22 adds the bias wrongly when transposeB is set.
  */
 export function linear(params: Params, prefix: string, x: tf.Tensor2D): tf.Tensor2D {
-  const product = tf.matMul(x, param(params, `${prefix}.weight`), false, true); // [tokens, out]
-  return tf.add(product, param(params, `${prefix}.bias`));
+  const [weight, bias] = [param(params, `${prefix}.weight`), param(params, `${prefix}.bias`)];
+  if (fusedBiasAvailable()) return tf.fused.matMul({ a: x, b: weight, transposeB: true, bias }) as tf.Tensor2D; // [tokens, out]
+  const product = tf.matMul(x, weight, false, true); // [tokens, out]
+  return tf.add(product, bias);
 }
 
 /**
  * nn.LayerNorm over the last axis (biased variance, as PyTorch), with its gradient written out: the backward pass
  * keeps only x̂ and 1/σ per row, where tfjs's own gradients of the composed ops would keep about six
  * [tokens, features] tensors. With g = dy·γ: dx = (g − mean(g) − x̂·mean(g·x̂)) / σ, dγ = Σ dy·x̂, dβ = Σ dy.
+ * Where the fused WebGPU kernels are registered, one dispatch each way instead, keeping x and each row's mean and
+ * 1/σ (src/kernels/webgpuLayerNorm.ts).
  */
 export function layerNorm(params: Params, prefix: string, x: tf.Tensor2D, eps: number): tf.Tensor2D {
   const gamma = param(params, `${prefix}.weight`);
+  if (fusedLayerNormAvailable()) return fusedLayerNorm(x, gamma, param(params, `${prefix}.bias`), eps) as tf.Tensor2D;
   const normalise = tf.customGrad((input, weight, bias, save) => {
     const [xs, w, b] = [input, weight, bias] as tf.Tensor[];
     const { mean, variance } = tf.moments(xs, -1, true); // [tokens, 1] each
@@ -68,8 +76,8 @@ const geluExact = tf.customGrad((input, save) => {
 /** HF's ACT2FN for the activations a config may name. */
 export function activation(name: HiddenAct, x: tf.Tensor2D): tf.Tensor2D {
   switch (name) {
-    case 'gelu': // exact: x * Φ(x)
-      return geluExact(x) as tf.Tensor2D;
+    case 'gelu': // exact: x * Φ(x), one dispatch each way where the fused WebGPU kernels are registered
+      return (fusedGeluAvailable() ? fusedGelu(x) : geluExact(x)) as tf.Tensor2D;
     case 'gelu_new': {
       // tanh approximation, as in the original BERT TensorFlow code
       const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), SQRT_2_OVER_PI);
