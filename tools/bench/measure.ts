@@ -5,6 +5,9 @@ import { FUSED_ADAMW_FLAG, WASM_IN_PLACE_ADAMW_FLAG } from '../../src/kernels/ad
 import { LOOP_REDUCTIONS_FLAG } from '../../src/kernels/reductions';
 import { WASM_SHARED_IDENTITY_FLAG } from '../../src/kernels/wasmIdentity';
 import { WASM_PLAIN_MATMUL_FLAG } from '../../src/kernels/wasmMatMul';
+import { FUSED_GELU_FLAG } from '../../src/kernels/webgpuGelu';
+import { FUSED_LAYER_NORM_FLAG } from '../../src/kernels/webgpuLayerNorm';
+import { FUSED_BIAS_FLAG } from '../../src/kernels/webgpuLinear';
 import { BLOCKED_MATMUL_FLAG } from '../../src/kernels/webgpuMatMul';
 import { disposeParams } from '../../src/model/params';
 import { validateTrainingArgs } from '../../src/train/defaults';
@@ -30,6 +33,9 @@ const FLAGS: Record<StudioKernel, string> = {
   plainMatMul: WASM_PLAIN_MATMUL_FLAG,
   blockedMatMul: BLOCKED_MATMUL_FLAG,
   sharedIdentity: WASM_SHARED_IDENTITY_FLAG,
+  fusedLayerNorm: FUSED_LAYER_NORM_FLAG,
+  fusedGelu: FUSED_GELU_FLAG,
+  fusedBias: FUSED_BIAS_FLAG,
 };
 
 function setKernels(kernels: KernelSet): void {

@@ -9,6 +9,9 @@ export const STUDIO_KERNELS: readonly StudioKernel[] = [
   'plainMatMul',
   'blockedMatMul',
   'sharedIdentity',
+  'fusedLayerNorm',
+  'fusedGelu',
+  'fusedBias',
 ];
 
 export const SHIPPED: KernelSet = { name: 'shipped', off: [] };

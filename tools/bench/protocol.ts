@@ -8,7 +8,16 @@ import type { BackendName } from '../../src/kernels/backend';
 export type BenchConfigName = 'tiny' | 'mini' | 'base';
 
 /** The studio's kernels, each behind a tfjs boolean flag that is on by default (src/kernels, plan.ts). */
-export type StudioKernel = 'fusedAdamW' | 'inPlaceAdamW' | 'loopReductions' | 'plainMatMul' | 'blockedMatMul' | 'sharedIdentity';
+export type StudioKernel =
+  | 'fusedAdamW'
+  | 'inPlaceAdamW'
+  | 'loopReductions'
+  | 'plainMatMul'
+  | 'blockedMatMul'
+  | 'sharedIdentity'
+  | 'fusedLayerNorm'
+  | 'fusedGelu'
+  | 'fusedBias';
 
 /**
  * Which of the studio's kernels a run switches off: none in the shipped set, all of them in 'stock' (stock tfjs
