@@ -7,6 +7,8 @@ import type { TensorEntry } from '../io/safetensors';
 import { bertConfigToJson, parseBertConfig, type BertConfig, type ModelType } from './bert/config';
 import { distilBertConfigToJson, parseDistilBertConfig } from './distilbert/config';
 import { bertName, distilBertName } from './distilbert/weights';
+import { electraConfigToJson, parseElectraConfig } from './electra/config';
+import { bertName as electraShared, electraName } from './electra/weights';
 import { ConfigError } from './errors';
 
 export interface Family {
@@ -31,6 +33,14 @@ export const FAMILIES: Readonly<Record<ModelType, Family>> = {
     sharedName: bertName,
     storedName: distilBertName,
     tokenizerClass: 'DistilBertTokenizer',
+  },
+  electra: {
+    modelType: 'electra',
+    parseConfig: parseElectraConfig,
+    configToJson: electraConfigToJson,
+    sharedName: electraShared,
+    storedName: electraName,
+    tokenizerClass: 'ElectraTokenizer',
   },
 };
 

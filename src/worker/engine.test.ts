@@ -185,36 +185,62 @@ describe('Engine', () => {
     expect(restarted.files['model.safetensors']).toEqual(first.files['model.safetensors']);
   });
 
-  it('fine-tunes a DistilBERT checkpoint and exports it in DistilBERT\'s own layout, which loads back the same', async () => {
-    const states: string[] = [];
-    const engine = new Engine((event) => {
-      if (event.type === 'state') states.push(event.state);
-    }, '/');
-    const loaded = (await engine.handle({ id: 1, command: 'loadModel', params: { model: fixtureModel('distilbert') } })) as EngineCommands['loadModel']['result'];
-    expect(loaded.summary).toMatchObject({ numLayers: 2, hiddenSize: 32, architectures: ['DistilBertForMaskedLM'], loadReport: { missing: [], unexpected: [] } });
-    await engine.handle({ id: 2, command: 'loadData', params: { task: 'classify', train: { fileName: 'toy.csv', text: toySentimentCsv(40) } } });
-    await engine.handle({ id: 3, command: 'start', params: { args: { maxSteps: 4, batchSize: 8, maxLength: 16, learningRate: 1e-3 } } });
-    while (!states.includes('done')) await new Promise((r) => setTimeout(r, 10));
-    const { files } = (await engine.handle({ id: 4, command: 'export', params: null })) as EngineCommands['export']['result'];
-    const config = JSON.parse(new TextDecoder().decode(files['config.json']));
-    expect(config).toMatchObject({ model_type: 'distilbert', architectures: ['DistilBertForSequenceClassification'], dim: 32, n_layers: 2, id2label: { 0: 'negative', 1: 'positive' } });
-    expect(config).not.toHaveProperty('hidden_size');
-    expect(JSON.parse(new TextDecoder().decode(files['tokenizer_config.json']))).toMatchObject({ tokenizer_class: 'DistilBertTokenizer' });
-    const names = [...readSafetensors(files['model.safetensors']).tensors.keys()].sort();
-    expect(names).toContain('distilbert.transformer.layer.1.attention.q_lin.weight');
-    expect(names).toContain('pre_classifier.weight');
-    expect(names).toContain('classifier.weight');
-    expect(names.filter((name) => !name.startsWith('distilbert.') && !name.startsWith('pre_classifier.') && !name.startsWith('classifier.'))).toEqual([]);
-    expect(names.some((name) => name.includes('token_type'))).toBe(false);
+  const families = [
+    {
+      fixture: 'distilbert',
+      name: 'DistilBERT',
+      loadedAs: 'DistilBertForMaskedLM',
+      savedAs: 'DistilBertForSequenceClassification',
+      configKeys: { model_type: 'distilbert', dim: 32, n_layers: 2 },
+      notKeys: ['hidden_size'],
+      tokenizerClass: 'DistilBertTokenizer',
+      tensors: ['distilbert.transformer.layer.1.attention.q_lin.weight', 'pre_classifier.weight', 'classifier.weight'],
+      prefixes: ['distilbert.', 'pre_classifier.', 'classifier.'],
+      absent: ['distilbert.embeddings.token_type_embeddings.weight'],
+    },
+    {
+      fixture: 'electra',
+      name: 'ELECTRA',
+      loadedAs: 'ElectraForMaskedLM',
+      savedAs: 'ElectraForSequenceClassification',
+      configKeys: { model_type: 'electra', embedding_size: 24, hidden_size: 32 },
+      notKeys: ['dim'],
+      tokenizerClass: 'ElectraTokenizer',
+      tensors: ['electra.embeddings_project.weight', 'electra.encoder.layer.1.attention.self.query.weight', 'classifier.dense.weight', 'classifier.out_proj.weight'],
+      prefixes: ['electra.', 'classifier.'],
+      absent: ['bert.pooler.dense.weight', 'classifier.weight'],
+    },
+  ];
+  for (const family of families) {
+    it(`fine-tunes the ${family.name} fixture and exports it in its family's own layout, which loads back the same`, async () => {
+      const states: string[] = [];
+      const engine = new Engine((event) => {
+        if (event.type === 'state') states.push(event.state);
+      }, '/');
+      const loaded = (await engine.handle({ id: 1, command: 'loadModel', params: { model: fixtureModel(family.fixture) } })) as EngineCommands['loadModel']['result'];
+      expect(loaded.summary).toMatchObject({ numLayers: 2, hiddenSize: 32, architectures: [family.loadedAs], loadReport: { missing: [], unexpected: [] } });
+      await engine.handle({ id: 2, command: 'loadData', params: { task: 'classify', train: { fileName: 'toy.csv', text: toySentimentCsv(40) } } });
+      await engine.handle({ id: 3, command: 'start', params: { args: { maxSteps: 4, batchSize: 8, maxLength: 16, learningRate: 1e-3 } } });
+      while (!states.includes('done')) await new Promise((r) => setTimeout(r, 10));
+      const { files } = (await engine.handle({ id: 4, command: 'export', params: null })) as EngineCommands['export']['result'];
+      const config = JSON.parse(new TextDecoder().decode(files['config.json']));
+      expect(config).toMatchObject({ ...family.configKeys, architectures: [family.savedAs], id2label: { 0: 'negative', 1: 'positive' } });
+      for (const key of family.notKeys) expect(config).not.toHaveProperty(key);
+      expect(JSON.parse(new TextDecoder().decode(files['tokenizer_config.json']))).toMatchObject({ tokenizer_class: family.tokenizerClass });
+      const names = [...readSafetensors(files['model.safetensors']).tensors.keys()];
+      for (const name of family.tensors) expect(names).toContain(name);
+      expect(names.filter((name) => !family.prefixes.some((prefix) => name.startsWith(prefix)))).toEqual([]);
+      for (const name of family.absent) expect(names).not.toContain(name);
 
-    const examples = [{ text: 'good great love' }, { text: 'bad hate sad' }];
-    const before = (await engine.handle({ id: 5, command: 'predict', params: { examples } })) as EngineCommands['predict']['result'];
-    const reopened = new Engine(() => undefined, '/');
-    const blobs = Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, new Blob([bytes as Uint8Array<ArrayBuffer>])]));
-    await reopened.handle({ id: 1, command: 'loadModel', params: { model: { kind: 'local', files: blobs } } });
-    const after = (await reopened.handle({ id: 2, command: 'predict', params: { examples } })) as EngineCommands['predict']['result'];
-    expect(after).toEqual(before);
-  });
+      const examples = [{ text: 'good great love' }, { text: 'bad hate sad' }];
+      const before = (await engine.handle({ id: 5, command: 'predict', params: { examples } })) as EngineCommands['predict']['result'];
+      const reopened = new Engine(() => undefined, '/');
+      const blobs = Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, new Blob([bytes as Uint8Array<ArrayBuffer>])]));
+      await reopened.handle({ id: 1, command: 'loadModel', params: { model: { kind: 'local', files: blobs } } });
+      const after = (await reopened.handle({ id: 2, command: 'predict', params: { examples } })) as EngineCommands['predict']['result'];
+      expect(after).toEqual(before);
+    });
+  }
 
   it('gives a fine-tuned classifier back the checkpoint\'s MLM head for masked-LM, and says so', async () => {
     const events: EngineEvent[] = [];

@@ -55,6 +55,7 @@ export const DEFAULT_MODEL = 'bert-tiny-en';
 export const SUPPORTED_FAMILIES: readonly { modelType: string; name: string }[] = [
   { modelType: 'bert', name: 'BERT' },
   { modelType: 'distilbert', name: 'DistilBERT' },
+  { modelType: 'electra', name: 'ELECTRA' },
 ];
 
 /**

@@ -12,10 +12,10 @@ export type { HiddenAct };
 export type ProblemType = 'regression' | 'single_label_classification' | 'multi_label_classification';
 
 /** The config.json `model_type`s the studio loads (src/model/families.ts). */
-export type ModelType = 'bert' | 'distilbert';
+export type ModelType = 'bert' | 'distilbert' | 'electra';
 
 /** How each family's Hugging Face classes begin: BertForMaskedLM, DistilBertForSequenceClassification, … */
-export const CLASS_PREFIX: Readonly<Record<ModelType, string>> = { bert: 'Bert', distilbert: 'DistilBert' };
+export const CLASS_PREFIX: Readonly<Record<ModelType, string>> = { bert: 'Bert', distilbert: 'DistilBert', electra: 'Electra' };
 
 export interface BertConfig {
   /** The family whose checkpoint layout and config.json this is. */
@@ -24,6 +24,11 @@ export interface BertConfig {
   vocabSize: number;
   /** Width of every hidden state. Default 768. */
   hiddenSize: number;
+  /**
+   * Width of the embeddings (and of the MLM transform's output, which the tied decoder reads): hiddenSize for BERT;
+   * ELECTRA's `embedding_size`, projected to hiddenSize by `bert.embeddings.project` when they differ.
+   */
+  embeddingSize: number;
   /** Transformer layers. Default 12. */
   numHiddenLayers: number;
   /** Heads per attention layer; hiddenSize must be a multiple of it. Default 12. */
@@ -60,8 +65,12 @@ export interface BertConfig {
   architectures: string[] | null;
   /** Dropout before the classifier; null means hiddenDropoutProb. Default null. */
   classifierDropout: number | null;
-  /** The activation after the dense layer on [CLS]: BERT's pooler tanh, DistilBERT's pre_classifier ReLU. */
-  poolerAct: 'tanh' | 'relu';
+  /** The activation after the dense layer on [CLS]: BERT's pooler tanh, DistilBERT's pre_classifier ReLU, ELECTRA's GELU. */
+  poolerAct: 'tanh' | 'relu' | 'gelu';
+  /** Dropout on [CLS] before that dense layer too, as ELECTRA's classification head (BERT's pooler has none). */
+  poolerInputDropout: boolean;
+  /** The MLM transform's activation: hiddenAct for BERT and DistilBERT, always GELU for ELECTRA's generator. */
+  mlmAct: HiddenAct;
   /** Other keys of config.json (torch_dtype, transformers_version, ...), kept to be written back on export. */
   extras: Record<string, unknown>;
 }
@@ -125,6 +134,7 @@ export function parseBertConfig(json: unknown): BertConfig {
     throw new ConfigError('pad_token_id', `(${padTokenId}) must be below vocab_size (${vocabSize})`);
   }
   const { id2label, label2id } = parseLabels(raw);
+  const hiddenAct = parseHiddenAct(raw);
 
   const extras: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) if (!KNOWN_KEYS.has(key)) extras[key] = value;
@@ -133,10 +143,11 @@ export function parseBertConfig(json: unknown): BertConfig {
     modelType: 'bert',
     vocabSize,
     hiddenSize,
+    embeddingSize: hiddenSize,
     numHiddenLayers: positiveInt(raw, 'num_hidden_layers', 12),
     numAttentionHeads,
     intermediateSize: positiveInt(raw, 'intermediate_size', 3072),
-    hiddenAct: parseHiddenAct(raw),
+    hiddenAct,
     hiddenDropoutProb: probability(raw, 'hidden_dropout_prob', 0.1),
     attentionProbsDropoutProb: probability(raw, 'attention_probs_dropout_prob', 0.1),
     maxPositionEmbeddings: positiveInt(raw, 'max_position_embeddings', 512),
@@ -152,6 +163,8 @@ export function parseBertConfig(json: unknown): BertConfig {
     architectures: parseArchitectures(raw),
     classifierDropout: raw.classifier_dropout === null ? null : probability(raw, 'classifier_dropout', null),
     poolerAct: 'tanh',
+    poolerInputDropout: false,
+    mlmAct: hiddenAct,
     extras,
   };
 }

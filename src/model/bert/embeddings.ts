@@ -6,9 +6,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { BertBatch } from './batch';
 import type { BertConfig } from './config';
 import { embeddingLookup } from '../embeddingLookup';
-import { dropout, layerNorm, oneHotFloat, type DropoutOptions } from '../nn';
+import { dropout, layerNorm, linear, oneHotFloat, type DropoutOptions } from '../nn';
 import { param } from '../params';
-import { WORD_EMBEDDINGS, type BertParams } from './params';
+import { EMBEDDINGS_PROJECT, WORD_EMBEDDINGS, type BertParams } from './params';
 
 /** The embedding output as [tokens, hidden] with tokens = batch * seq, row-major. */
 export function bertEmbeddings(
@@ -18,20 +18,22 @@ export function bertEmbeddings(
   opts: DropoutOptions,
 ): tf.Tensor2D {
   const { batchSize, seqLen } = batch;
-  const hidden = config.hiddenSize;
+  const width = config.embeddingSize;
   const wordTable = param(params, WORD_EMBEDDINGS); // [vocab, hidden]
   const positionTable = param(params, 'bert.embeddings.position_embeddings.weight'); // [maxPositions, hidden]
 
   const words = embeddingLookup(wordTable, batch.inputIds); // [tokens, hidden]
-  const positions = tf.slice(positionTable, [0, 0], [seqLen, hidden]); // [seq, hidden], positions 0..seq-1
+  const positions = tf.slice(positionTable, [0, 0], [seqLen, width]); // [seq, width], positions 0..seq-1
   const tokens = config.typeVocabSize > 0 ? tf.add(words, tokenTypes(params, config, batch)) : words; // [tokens, hidden]
-  const summed = tf.add(tf.reshape(tokens, [batchSize, seqLen, hidden]), positions); // [batch, seq, hidden]
+  const summed = tf.add(tf.reshape(tokens, [batchSize, seqLen, width]), positions); // [batch, seq, width]
 
-  const normed = layerNorm(params, 'bert.embeddings.LayerNorm', tf.reshape(summed, [-1, hidden]), config.layerNormEps);
-  return dropout(normed, config.hiddenDropoutProb, 'bert.embeddings', opts); // [tokens, hidden]
+  const normed = layerNorm(params, 'bert.embeddings.LayerNorm', tf.reshape(summed, [-1, width]), config.layerNormEps);
+  const embedded = dropout(normed, config.hiddenDropoutProb, 'bert.embeddings', opts); // [tokens, width]
+  // ELECTRA's embeddings_project: the encoder's input (and HF's hidden_states[0]) is the projection.
+  return params.has(`${EMBEDDINGS_PROJECT}.weight`) ? linear(params, EMBEDDINGS_PROJECT, embedded) : embedded; // [tokens, hidden]
 }
 
-/** The token type embedding of every token, [tokens, hidden]. */
+/** The token type embedding of every token, [tokens, width]. */
 function tokenTypes(params: BertParams, config: BertConfig, batch: BertBatch): tf.Tensor2D {
   const typeTable = param(params, 'bert.embeddings.token_type_embeddings.weight'); // [types, hidden]
   // A one-hot matMul rather than a gather: the type table has a handful of rows and matMul's gradient is exact.

@@ -7,7 +7,7 @@ import { runGoldenChecks, type GoldenReport } from '../../../tools/reference/gol
 
 const FIXTURES = join(__dirname, '../../../tools/reference/fixtures');
 // bert-tiny-en is the bundled model: regenerate its fixture whenever public/models/bert-tiny-en is re-exported.
-const NAMES = ['base', 'regression', 'no-prefix', 'legacy-names', 'tied-decoder', 'no-pooler', 'bert-tiny-en', 'distilbert'];
+const NAMES = ['base', 'regression', 'no-prefix', 'legacy-names', 'tied-decoder', 'no-pooler', 'bert-tiny-en', 'distilbert', 'electra'];
 
 // A plain Uint8Array copy: a Node Buffer's slice() is a view, which readSafetensors does not expect.
 const readFixture = (fixture: string) => async (name: string) => new Uint8Array(await readFile(join(FIXTURES, fixture, name)));

@@ -25,7 +25,7 @@ export function mlmHead(
 
   // BertPredictionHeadTransform: dense, activation, LayerNorm
   const dense = linear(params, 'cls.predictions.transform.dense', selected); // [positions, hidden]
-  const transformed = activation(config.hiddenAct, dense);
+  const transformed = activation(config.mlmAct, dense);
   const normed = layerNorm(params, 'cls.predictions.transform.LayerNorm', transformed, config.layerNormEps);
 
   // The decoder is tied to the word embeddings [vocab, hidden], with its own bias.

@@ -10,7 +10,7 @@ import { checkBatch, extendedAttentionMask, type BertBatch } from './batch';
 import type { BertConfig } from './config';
 import { bertEmbeddings } from './embeddings';
 import { bertLayer } from './layer';
-import { linear, type DropoutOptions } from '../nn';
+import { activation, dropout, linear, type DropoutOptions } from '../nn';
 import { POOLER_WEIGHT, type BertParams } from './params';
 import { recomputed } from '../recompute';
 
@@ -66,7 +66,7 @@ export function bertForward(params: BertParams, config: BertConfig, batch: BertB
   }
   const sequenceOutput = toBatch(hidden);
   const output: BertOutput = { sequenceOutput };
-  if (params.has(POOLER_WEIGHT)) output.pooledOutput = pooler(params, config, sequenceOutput);
+  if (params.has(POOLER_WEIGHT)) output.pooledOutput = pooler(params, config, sequenceOutput, opts);
   if (hiddenStates) output.hiddenStates = hiddenStates;
   if (attentions) output.attentions = attentions;
   return output;
@@ -78,10 +78,15 @@ function layerWeights(params: BertParams, index: number): tf.Variable[] {
   return [...params].filter(([name, p]) => name.startsWith(prefix) && p.trainable).map(([, p]) => p);
 }
 
-/** BertPooler: tanh(dense(hidden state of the first token, [CLS])); DistilBERT's pre_classifier takes ReLU instead. */
-function pooler(params: BertParams, config: BertConfig, sequenceOutput: tf.Tensor3D): tf.Tensor2D {
+/**
+ * BertPooler: tanh(dense(hidden state of the first token, [CLS])). DistilBERT's pre_classifier takes ReLU instead;
+ * ELECTRA's classification head drops [CLS] out first and takes GELU.
+ */
+function pooler(params: BertParams, config: BertConfig, sequenceOutput: tf.Tensor3D, opts: DropoutOptions): tf.Tensor2D {
   const [batchSize, , hidden] = sequenceOutput.shape;
-  const first = tf.slice(sequenceOutput, [0, 0, 0], [batchSize, 1, hidden]); // [batch, 1, hidden]
-  const dense = linear(params, 'bert.pooler.dense', tf.reshape(first, [batchSize, hidden])); // [batch, hidden]
-  return config.poolerAct === 'relu' ? tf.relu(dense) : tf.tanh(dense);
+  const first = tf.reshape(tf.slice(sequenceOutput, [0, 0, 0], [batchSize, 1, hidden]), [batchSize, hidden]) as tf.Tensor2D; // [batch, hidden]
+  const input = config.poolerInputDropout ? dropout(first, config.classifierDropout ?? config.hiddenDropoutProb, 'bert.pooler', opts) : first;
+  const dense = linear(params, 'bert.pooler.dense', input); // [batch, hidden]
+  if (config.poolerAct === 'relu') return tf.relu(dense);
+  return config.poolerAct === 'gelu' ? activation('gelu', dense) : tf.tanh(dense);
 }

@@ -20,26 +20,29 @@ export interface BertArchitecture {
 
 export const WORD_EMBEDDINGS = 'bert.embeddings.word_embeddings.weight';
 export const POOLER_WEIGHT = 'bert.pooler.dense.weight';
+/** ELECTRA's embeddings_project, from embedding_size up to hidden_size (absent when they are equal). */
+export const EMBEDDINGS_PROJECT = 'bert.embeddings.project';
 
 /** Every parameter of the architecture with its shape, in HF's order (embeddings, layers, pooler, heads). */
 export function parameterShapes(config: BertConfig, architecture: BertArchitecture): Map<string, number[]> {
   if (architecture.classifier && !architecture.pooler) {
     throw new ModelInputError('architecture', 'a classifier head needs the pooler (set pooler: true)');
   }
-  const { hiddenSize: h, intermediateSize: inner, vocabSize: v } = config;
+  const { hiddenSize: h, embeddingSize: e, intermediateSize: inner, vocabSize: v } = config;
   const shapes = new Map<string, number[]>();
   const linear = (prefix: string, out: number, inp: number): void => {
     shapes.set(`${prefix}.weight`, [out, inp]);
     shapes.set(`${prefix}.bias`, [out]);
   };
-  const layerNorm = (prefix: string): void => {
-    shapes.set(`${prefix}.weight`, [h]);
-    shapes.set(`${prefix}.bias`, [h]);
+  const layerNorm = (prefix: string, width = h): void => {
+    shapes.set(`${prefix}.weight`, [width]);
+    shapes.set(`${prefix}.bias`, [width]);
   };
-  shapes.set(WORD_EMBEDDINGS, [v, h]);
-  shapes.set('bert.embeddings.position_embeddings.weight', [config.maxPositionEmbeddings, h]);
-  if (config.typeVocabSize > 0) shapes.set('bert.embeddings.token_type_embeddings.weight', [config.typeVocabSize, h]);
-  layerNorm('bert.embeddings.LayerNorm');
+  shapes.set(WORD_EMBEDDINGS, [v, e]);
+  shapes.set('bert.embeddings.position_embeddings.weight', [config.maxPositionEmbeddings, e]);
+  if (config.typeVocabSize > 0) shapes.set('bert.embeddings.token_type_embeddings.weight', [config.typeVocabSize, e]);
+  layerNorm('bert.embeddings.LayerNorm', e);
+  if (e !== h) linear(EMBEDDINGS_PROJECT, h, e);
   for (let i = 0; i < config.numHiddenLayers; i++) {
     const layer = `bert.encoder.layer.${i}`;
     linear(`${layer}.attention.self.query`, h, h);
@@ -53,8 +56,8 @@ export function parameterShapes(config: BertConfig, architecture: BertArchitectu
   }
   if (architecture.pooler) linear('bert.pooler.dense', h, h);
   if (architecture.mlm) {
-    linear('cls.predictions.transform.dense', h, h);
-    layerNorm('cls.predictions.transform.LayerNorm');
+    linear('cls.predictions.transform.dense', e, h);
+    layerNorm('cls.predictions.transform.LayerNorm', e);
     shapes.set('cls.predictions.bias', [v]);
   }
   if (architecture.classifier) linear('classifier', config.numLabels, h);

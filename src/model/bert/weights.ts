@@ -205,7 +205,7 @@ function initialValue(name: string, shape: number[], config: BertConfig, rng: Rn
   if (name.endsWith('.bias')) return new Float32Array(size);
   const values = normal(rng, size, config.initializerRange);
   if (name === WORD_EMBEDDINGS && config.padTokenId !== null) {
-    values.fill(0, config.padTokenId * config.hiddenSize, (config.padTokenId + 1) * config.hiddenSize);
+    values.fill(0, config.padTokenId * config.embeddingSize, (config.padTokenId + 1) * config.embeddingSize);
   }
   return values;
 }
