@@ -58,6 +58,25 @@ test.describe('fused attention on WebGPU (SwiftShader)', () => {
     }
   });
 
+  test('a seeded training pass of a whole model gives the tf-ops path\'s loss and gradients, with and without gradient checkpointing', async ({ page }) => {
+    await openHarness(page);
+    const result = await page.evaluate(async (url) => {
+      const harness: AttentionHarness = await import(/* @vite-ignore */ url);
+      return harness.attentionModelCheck();
+    }, HARNESS);
+    for (const s of result.settings) {
+      console.log(`model, checkpointing ${s.gradientCheckpointing}: loss ${s.lossError.toExponential(2)}, worst gradient ${s.worstGradientError.toExponential(2)} over ${result.parameters} parameters`);
+    }
+    expect(result.parameters).toBeGreaterThan(30);
+    expect(result.settings.map((s) => s.gradientCheckpointing)).toEqual([false, true]);
+    for (const s of result.settings) {
+      expect(s.lossError).toBeLessThanOrEqual(1e-4);
+      expect(s.worstGradientError).toBeLessThanOrEqual(1e-3);
+      // 2 layers × 7; with checkpointing each layer's forward pass runs again in the backward pass: 2 × 2 more.
+      expect(s.attentionDispatches).toBe(s.gradientCheckpointing ? 18 : 14);
+    }
+  });
+
   for (const fixture of ['base', 'regression']) {
     test(`${fixture} golden fixture: outputs and losses within 1e-4, gradients within 1e-3 relative of PyTorch, through the fused kernels`, async ({ page }) => {
       await openHarness(page);
