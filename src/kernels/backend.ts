@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { describeAdapter, isSoftwareAdapter, preferredBackend, probeAdapter, type BackendInfo, type BackendName } from './adapter';
 import './reductions';
+import './webgpuAttention';
 import { registerWasmSharedIdentity } from './wasmIdentity';
 import { registerWasmPlainMatMul } from './wasmMatMul';
 import { registerFusedGelu } from './webgpuGelu';

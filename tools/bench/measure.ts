@@ -5,6 +5,7 @@ import { FUSED_ADAMW_FLAG, WASM_IN_PLACE_ADAMW_FLAG } from '../../src/kernels/ad
 import { LOOP_REDUCTIONS_FLAG } from '../../src/kernels/reductions';
 import { WASM_SHARED_IDENTITY_FLAG } from '../../src/kernels/wasmIdentity';
 import { WASM_PLAIN_MATMUL_FLAG } from '../../src/kernels/wasmMatMul';
+import { FUSED_ATTENTION_FLAG } from '../../src/kernels/webgpuAttention';
 import { FUSED_GELU_FLAG } from '../../src/kernels/webgpuGelu';
 import { FUSED_LAYER_NORM_FLAG } from '../../src/kernels/webgpuLayerNorm';
 import { FUSED_BIAS_FLAG } from '../../src/kernels/webgpuLinear';
@@ -36,6 +37,7 @@ const FLAGS: Record<StudioKernel, string> = {
   fusedLayerNorm: FUSED_LAYER_NORM_FLAG,
   fusedGelu: FUSED_GELU_FLAG,
   fusedBias: FUSED_BIAS_FLAG,
+  fusedAttention: FUSED_ATTENTION_FLAG,
 };
 
 function setKernels(kernels: KernelSet): void {

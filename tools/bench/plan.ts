@@ -12,6 +12,7 @@ export const STUDIO_KERNELS: readonly StudioKernel[] = [
   'fusedLayerNorm',
   'fusedGelu',
   'fusedBias',
+  'fusedAttention',
 ];
 
 export const SHIPPED: KernelSet = { name: 'shipped', off: [] };

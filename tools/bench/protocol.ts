@@ -17,7 +17,8 @@ export type StudioKernel =
   | 'sharedIdentity'
   | 'fusedLayerNorm'
   | 'fusedGelu'
-  | 'fusedBias';
+  | 'fusedBias'
+  | 'fusedAttention';
 
 /**
  * Which of the studio's kernels a run switches off: none in the shipped set, all of them in 'stock' (stock tfjs

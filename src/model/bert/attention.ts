@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BertConfig } from './config';
 import { dropout, layerNorm, linear, type DropoutOptions } from '../nn';
 import type { BertParams } from './params';
+import { attentionContext, attentionProbs, fusedAttentionAvailable } from '../../kernels/webgpuAttention';
 
 export interface AttentionShape {
   batchSize: number;
@@ -13,6 +14,8 @@ export interface AttentionShape {
  * Scaled dot-product attention over all heads (eager, as HF's "eager" implementation).
  * extendedMask is [batch, 1, 1, seq]: 0 for keys to attend, float32 min for padding.
  * Returns the context [tokens, hidden] and the attention probabilities [batch, heads, seq, seq].
+ * On WebGPU's software adapters the core runs as the studio's fused kernels (webgpuAttention.ts): the same
+ * numbers to rounding, and the same dropout masks, in 7 dispatches per layer and step instead of about 27.
  */
 export function selfAttention(
   params: BertParams,
@@ -29,9 +32,18 @@ export function selfAttention(
   const splitHeads = (x: tf.Tensor2D): tf.Tensor4D =>
     tf.transpose(tf.reshape(x, [batchSize, seqLen, heads, headDim]), [0, 2, 1, 3]); // [batch, heads, seq, headDim]
 
-  const query = splitHeads(linear(params, `${prefix}.query`, hiddenStates));
-  const key = splitHeads(linear(params, `${prefix}.key`, hiddenStates));
-  const value = splitHeads(linear(params, `${prefix}.value`, hiddenStates));
+  const [queryTokens, keyTokens, valueTokens] = ['query', 'key', 'value'].map((name) => linear(params, `${prefix}.${name}`, hiddenStates)); // [tokens, hidden]
+  if (fusedAttentionAvailable(headDim)) {
+    const layout = { batch: batchSize, seq: seqLen, heads, headDim };
+    const probs = attentionProbs(queryTokens, keyTokens, extendedMask, layout); // [batch, heads, seq, seq]
+    const rate = config.attentionProbsDropoutProb;
+    // The draws tf.dropout makes in nn.ts's dropout for this site: the same seed gives the same mask.
+    const dropout = opts.training && rate > 0
+      ? { noise: tf.randomUniform(probs.shape, 0, 1, 'float32', opts.seed === undefined ? undefined : `${opts.seed}:${prefix}`) as tf.Tensor4D, rate }
+      : undefined;
+    return { context: attentionContext(probs, valueTokens, layout, dropout), probs };
+  }
+  const [query, key, value] = [queryTokens, keyTokens, valueTokens].map(splitHeads);
   const scores = tf.add(tf.div(tf.matMul(query, key, false, true), Math.sqrt(headDim)), extendedMask); // [batch, heads, seq, seq]
   const probs = tf.softmax(scores) as tf.Tensor4D; // [batch, heads, seq, seq]
   const dropped = dropout(probs, config.attentionProbsDropoutProb, prefix, opts);
