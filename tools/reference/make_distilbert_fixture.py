@@ -9,16 +9,12 @@ types and its ReLU pre-classifier end to end. Float64 from float32 weights, as m
 Usage: /usr/bin/python3 tools/reference/make_distilbert_fixture.py   (rewrites tools/reference/fixtures/distilbert)
 """
 
-import json
 import math
-import os
 
 import torch
 import torch.nn.functional as F
 
-from make_fixtures import (BASE_CLASS_LABELS, BASE_MLM_LABELS, BASE_PAIRS, BASE_ROWS, BASE_SEQ, FIXTURES,
-                           TOLERANCES, VOCAB, batch_of, f32, gelu, i32, mlm_label_tensor, write_golden,
-                           write_safetensors)
+from make_fixtures import VOCAB, gelu, seeded_weights, write_family_fixture
 
 EPS = 1e-12  # every DistilBERT LayerNorm
 
@@ -78,20 +74,15 @@ def shapes(cfg):
 def random_weights(cfg, seed):
     """Larger than the N(0, 0.02) init, so that a wrong name, a missing ReLU or a token-type term moves the outputs
     by far more than the tolerance."""
-    gen = torch.Generator().manual_seed(seed)
-    weights = {}
-    for name, shape in shapes(cfg).items():
-        std, mean = 0.05, 0.0
+    def mean_std(name):
         if 'norm' in name.lower():
-            std, mean = (0.2, 1.0) if name.endswith('weight') else (0.1, 0.0)
-        elif 'embeddings' in name:
-            std = 0.5
-        elif name.endswith('q_lin.weight') or name.endswith('k_lin.weight'):
-            std = 0.25
-        elif name.endswith('weight'):
-            std = 0.1
-        weights[name] = (mean + std * torch.randn(shape, generator=gen, dtype=torch.float64)).to(torch.float32)
-    return weights
+            return (1.0, 0.2) if name.endswith('weight') else (0.0, 0.1)
+        if 'embeddings' in name:
+            return 0.0, 0.5
+        if name.endswith('q_lin.weight') or name.endswith('k_lin.weight'):
+            return 0.0, 0.25
+        return (0.0, 0.1) if name.endswith('weight') else (0.0, 0.05)
+    return seeded_weights(shapes(cfg), seed, mean_std)
 
 
 def linear(p, prefix, x):
@@ -147,68 +138,28 @@ def mlm_logits(p, hidden_state):
     return x @ p['distilbert.embeddings.word_embeddings.weight'].T + p['vocab_projector.bias']
 
 
+def forward(cfg):
+    def run(p, input_ids, token_type_ids, attention_mask):
+        # token_type_ids go unused: the pair row carries types 0 then 1, which DistilBERT has no embedding for.
+        hidden, attentions = distilbert(p, cfg, input_ids, attention_mask)
+        pooled = pre_classified(p, hidden[-1])
+        return hidden, attentions, pooled, mlm_logits(p, hidden[-1]), linear(p, 'classifier', pooled)
+    return run
+
+
 def main():
     torch.use_deterministic_algorithms(True)
     cfg = config()
-    weights = random_weights(cfg, seed=5)
-    folder = os.path.join(FIXTURES, 'distilbert')
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, 'config.json'), 'w') as f:
-        json.dump(cfg, f, indent=2, sort_keys=True)
-        f.write('\n')
-    with open(os.path.join(folder, 'vocab.txt'), 'w') as f:
-        f.write('\n'.join(VOCAB) + '\n')
-    with open(os.path.join(folder, 'tokenizer_config.json'), 'w') as f:
-        json.dump({'do_lower_case': True, 'model_max_length': 64, 'tokenizer_class': 'DistilBertTokenizer',
-                   'unk_token': '[UNK]', 'sep_token': '[SEP]', 'pad_token': '[PAD]', 'cls_token': '[CLS]',
-                   'mask_token': '[MASK]'}, f, indent=2)
-        f.write('\n')
-    write_safetensors(os.path.join(folder, 'model.safetensors'), {n: w.numpy() for n, w in weights.items()})
-
-    # The pair row carries token types 0 then 1, which DistilBERT has no embedding for and must ignore.
-    input_ids, token_type_ids, attention_mask = batch_of(BASE_ROWS, BASE_PAIRS, BASE_SEQ)
-    p = {n: w.to(torch.float64).requires_grad_() for n, w in weights.items()}
-    hidden, attentions = distilbert(p, cfg, input_ids, attention_mask)
-    pooled = pre_classified(p, hidden[-1])
-    logits = {'mlm': mlm_logits(p, hidden[-1]), 'classification': linear(p, 'classifier', pooled)}
-    tensors = {'input_ids': i32(input_ids), 'token_type_ids': i32(token_type_ids), 'attention_mask': i32(attention_mask),
-               'pooled_output': f32(pooled), 'mlm_logits': f32(logits['mlm']),
-               'classification_logits': f32(logits['classification'])}
-    outputs = {'hidden_states': [], 'attentions': [], 'pooled_output': 'pooled_output', 'mlm_logits': 'mlm_logits',
-               'classification_logits': 'classification_logits'}
-    for i, h in enumerate(hidden):
-        tensors[f'hidden_states.{i}'] = f32(h)
-        outputs['hidden_states'].append(f'hidden_states.{i}')
-    for i, a in enumerate(attentions):
-        tensors[f'attentions.{i}'] = f32(a)
-        outputs['attentions'].append(f'attentions.{i}')
-
     shared = ['distilbert.embeddings.word_embeddings.weight', 'distilbert.embeddings.position_embeddings.weight',
               'distilbert.transformer.layer.0.attention.q_lin.weight', 'distilbert.transformer.layer.1.sa_layer_norm.weight',
               'distilbert.transformer.layer.1.ffn.lin1.weight']
-    mlm_labels = mlm_label_tensor(BASE_MLM_LABELS, *input_ids.shape)
-    class_labels = torch.tensor(BASE_CLASS_LABELS)
-    losses = {
-        'mlm': (F.cross_entropy(logits['mlm'].reshape(-1, len(VOCAB)), mlm_labels.reshape(-1), ignore_index=-100),
-                'masked_lm_cross_entropy', mlm_labels, shared + ['vocab_transform.weight', 'vocab_layer_norm.weight', 'vocab_projector.bias']),
-        'classification': (F.cross_entropy(logits['classification'], class_labels), 'cross_entropy', class_labels,
-                           shared + ['pre_classifier.weight', 'classifier.weight']),
-    }
-    loss_json = {}
-    for head, (loss, kind, labels, names) in losses.items():
-        tensors[f'{head}_labels'] = i32(labels)
-        grads = torch.autograd.grad(loss, [p[n] for n in names], retain_graph=True)
-        for name, g in zip(names, grads):
-            tensors[f'grad.{head}.{name}'] = f32(g)
-        loss_json[head] = {'kind': kind, 'labels': f'{head}_labels', 'value': loss.item(),
-                           'gradients': {name: f'grad.{head}.{name}' for name in names}}
-    batch, seq = input_ids.shape
-    meta = {'heads': {'mlm': True, 'classification': True},
-            'inputs': {'batch_size': batch, 'seq_len': seq, 'input_ids': 'input_ids',
-                       'token_type_ids': 'token_type_ids', 'attention_mask': 'attention_mask'},
-            'outputs': outputs, 'losses': loss_json, 'tolerances': TOLERANCES}
-    write_golden(folder, 'DistilBERT, dim 32, 2 layers, 4 heads, in its own names: every output, both losses, '
-                 'gradients (token types given and ignored)', folder, tensors, meta)
+    write_family_fixture(
+        'distilbert',
+        'DistilBERT, dim 32, 2 layers, 4 heads, in its own names: every output, both losses, gradients '
+        '(token types given and ignored)',
+        cfg, random_weights(cfg, seed=5), 'DistilBertTokenizer', forward(cfg),
+        {'mlm': shared + ['vocab_transform.weight', 'vocab_layer_norm.weight', 'vocab_projector.bias'],
+         'classification': shared + ['pre_classifier.weight', 'classifier.weight']})
 
 
 if __name__ == '__main__':

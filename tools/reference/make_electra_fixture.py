@@ -9,46 +9,18 @@ word embeddings, and `ElectraClassificationHead` (dense, GELU, out_proj on [CLS]
 Usage: /usr/bin/python3 tools/reference/make_electra_fixture.py   (rewrites tools/reference/fixtures/electra)
 """
 
-import json
 import math
-import os
 
 import torch
 import torch.nn.functional as F
 
-from make_fixtures import (BASE_CLASS_LABELS, BASE_MLM_LABELS, BASE_PAIRS, BASE_ROWS, BASE_SEQ, FIXTURES,
-                           TOLERANCES, VOCAB, batch_of, f32, gelu, i32, mlm_label_tensor, write_golden,
-                           write_safetensors)
+from make_fixtures import base_config, gelu, seeded_weights, write_family_fixture
 
 
 def config():
-    return {
-        'architectures': ['ElectraForMaskedLM'],
-        'attention_probs_dropout_prob': 0.1,
-        'classifier_dropout': None,
-        'embedding_size': 24,
-        'hidden_act': 'gelu',
-        'hidden_dropout_prob': 0.1,
-        'hidden_size': 32,
-        'id2label': {'0': 'negative', '1': 'neutral', '2': 'positive'},
-        'initializer_range': 0.02,
-        'intermediate_size': 64,
-        'label2id': {'negative': 0, 'neutral': 1, 'positive': 2},
-        'layer_norm_eps': 1e-12,
-        'max_position_embeddings': 64,
-        'model_type': 'electra',
-        'num_attention_heads': 4,
-        'num_hidden_layers': 2,
-        'pad_token_id': 0,
-        'position_embedding_type': 'absolute',
-        'summary_activation': 'gelu',
-        'summary_last_dropout': 0.1,
-        'summary_type': 'first',
-        'summary_use_proj': True,
-        'transformers_version': '4.44.2',
-        'type_vocab_size': 2,
-        'vocab_size': len(VOCAB),
-    }
+    """make_fixtures' base BERT config as an ELECTRA generator: embeddings narrower than the hidden size."""
+    return base_config(architectures=['ElectraForMaskedLM'], model_type='electra', embedding_size=24,
+                       summary_activation='gelu', summary_last_dropout=0.1, summary_type='first', summary_use_proj=True)
 
 
 def shapes(cfg):
@@ -83,20 +55,15 @@ def shapes(cfg):
 
 
 def random_weights(cfg, seed):
-    gen = torch.Generator().manual_seed(seed)
-    weights = {}
-    for name, shape in shapes(cfg).items():
-        std, mean = 0.05, 0.0
+    def mean_std(name):
         if 'LayerNorm' in name:
-            std, mean = (0.2, 1.0) if name.endswith('weight') else (0.1, 0.0)
-        elif 'embeddings.' in name:
-            std = 0.5
-        elif name.endswith('query.weight') or name.endswith('key.weight'):
-            std = 0.25
-        elif name.endswith('weight'):
-            std = 0.15
-        weights[name] = (mean + std * torch.randn(shape, generator=gen, dtype=torch.float64)).to(torch.float32)
-    return weights
+            return (1.0, 0.2) if name.endswith('weight') else (0.0, 0.1)
+        if 'embeddings.' in name:
+            return 0.0, 0.5
+        if name.endswith('query.weight') or name.endswith('key.weight'):
+            return 0.0, 0.25
+        return (0.0, 0.15) if name.endswith('weight') else (0.0, 0.05)
+    return seeded_weights(shapes(cfg), seed, mean_std)
 
 
 def linear(p, prefix, x):
@@ -139,71 +106,30 @@ def electra(p, cfg, input_ids, token_type_ids, attention_mask):
     return hidden, attentions
 
 
+def forward(cfg):
+    def run(p, input_ids, token_type_ids, attention_mask):
+        hidden, attentions = electra(p, cfg, input_ids, token_type_ids, attention_mask)
+        # ElectraClassificationHead up to out_proj (its dropouts are the identity in eval mode).
+        pooled = gelu(linear(p, 'classifier.dense', hidden[-1][:, 0]))
+        generated = norm(p, 'generator_predictions.LayerNorm', gelu(linear(p, 'generator_predictions.dense', hidden[-1])), cfg)
+        mlm = generated @ p['electra.embeddings.word_embeddings.weight'].T + p['generator_lm_head.bias']
+        return hidden, attentions, pooled, mlm, linear(p, 'classifier.out_proj', pooled)
+    return run
+
+
 def main():
     torch.use_deterministic_algorithms(True)
     cfg = config()
-    weights = random_weights(cfg, seed=7)
-    folder = os.path.join(FIXTURES, 'electra')
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, 'config.json'), 'w') as f:
-        json.dump(cfg, f, indent=2, sort_keys=True)
-        f.write('\n')
-    with open(os.path.join(folder, 'vocab.txt'), 'w') as f:
-        f.write('\n'.join(VOCAB) + '\n')
-    with open(os.path.join(folder, 'tokenizer_config.json'), 'w') as f:
-        json.dump({'do_lower_case': True, 'model_max_length': 64, 'tokenizer_class': 'ElectraTokenizer',
-                   'unk_token': '[UNK]', 'sep_token': '[SEP]', 'pad_token': '[PAD]', 'cls_token': '[CLS]',
-                   'mask_token': '[MASK]'}, f, indent=2)
-        f.write('\n')
-    write_safetensors(os.path.join(folder, 'model.safetensors'), {n: w.numpy() for n, w in weights.items()})
-
-    input_ids, token_type_ids, attention_mask = batch_of(BASE_ROWS, BASE_PAIRS, BASE_SEQ)
-    p = {n: w.to(torch.float64).requires_grad_() for n, w in weights.items()}
-    hidden, attentions = electra(p, cfg, input_ids, token_type_ids, attention_mask)
-    # ElectraClassificationHead up to out_proj (dropouts are the identity in eval mode).
-    pooled = gelu(linear(p, 'classifier.dense', hidden[-1][:, 0]))
-    generated = norm(p, 'generator_predictions.LayerNorm', gelu(linear(p, 'generator_predictions.dense', hidden[-1])), cfg)
-    logits = {'mlm': generated @ p['electra.embeddings.word_embeddings.weight'].T + p['generator_lm_head.bias'],
-              'classification': linear(p, 'classifier.out_proj', pooled)}
-    tensors = {'input_ids': i32(input_ids), 'token_type_ids': i32(token_type_ids), 'attention_mask': i32(attention_mask),
-               'pooled_output': f32(pooled), 'mlm_logits': f32(logits['mlm']),
-               'classification_logits': f32(logits['classification'])}
-    outputs = {'hidden_states': [], 'attentions': [], 'pooled_output': 'pooled_output', 'mlm_logits': 'mlm_logits',
-               'classification_logits': 'classification_logits'}
-    for i, h in enumerate(hidden):
-        tensors[f'hidden_states.{i}'] = f32(h)
-        outputs['hidden_states'].append(f'hidden_states.{i}')
-    for i, a in enumerate(attentions):
-        tensors[f'attentions.{i}'] = f32(a)
-        outputs['attentions'].append(f'attentions.{i}')
-
     shared = ['electra.embeddings.word_embeddings.weight', 'electra.embeddings.token_type_embeddings.weight',
               'electra.embeddings.LayerNorm.weight', 'electra.embeddings_project.weight',
               'electra.encoder.layer.0.attention.self.query.weight', 'electra.encoder.layer.1.output.LayerNorm.weight']
-    mlm_labels = mlm_label_tensor(BASE_MLM_LABELS, *input_ids.shape)
-    class_labels = torch.tensor(BASE_CLASS_LABELS)
-    losses = {
-        'mlm': (F.cross_entropy(logits['mlm'].reshape(-1, len(VOCAB)), mlm_labels.reshape(-1), ignore_index=-100),
-                'masked_lm_cross_entropy', mlm_labels,
-                shared + ['generator_predictions.dense.weight', 'generator_predictions.LayerNorm.weight', 'generator_lm_head.bias']),
-        'classification': (F.cross_entropy(logits['classification'], class_labels), 'cross_entropy', class_labels,
-                           shared + ['classifier.dense.weight', 'classifier.out_proj.weight']),
-    }
-    loss_json = {}
-    for head, (loss, kind, labels, names) in losses.items():
-        tensors[f'{head}_labels'] = i32(labels)
-        grads = torch.autograd.grad(loss, [p[n] for n in names], retain_graph=True)
-        for name, g in zip(names, grads):
-            tensors[f'grad.{head}.{name}'] = f32(g)
-        loss_json[head] = {'kind': kind, 'labels': f'{head}_labels', 'value': loss.item(),
-                           'gradients': {name: f'grad.{head}.{name}' for name in names}}
-    batch, seq = input_ids.shape
-    meta = {'heads': {'mlm': True, 'classification': True},
-            'inputs': {'batch_size': batch, 'seq_len': seq, 'input_ids': 'input_ids',
-                       'token_type_ids': 'token_type_ids', 'attention_mask': 'attention_mask'},
-            'outputs': outputs, 'losses': loss_json, 'tolerances': TOLERANCES}
-    write_golden(folder, 'ELECTRA, embedding 24 projected to hidden 32, 2 layers, 4 heads, in its own names: every '
-                 'output, both losses, gradients', folder, tensors, meta)
+    write_family_fixture(
+        'electra',
+        'ELECTRA, embedding 24 projected to hidden 32, 2 layers, 4 heads, in its own names: every output, both '
+        'losses, gradients',
+        cfg, random_weights(cfg, seed=7), 'ElectraTokenizer', forward(cfg),
+        {'mlm': shared + ['generator_predictions.dense.weight', 'generator_predictions.LayerNorm.weight', 'generator_lm_head.bias'],
+         'classification': shared + ['classifier.dense.weight', 'classifier.out_proj.weight']})
 
 
 if __name__ == '__main__':

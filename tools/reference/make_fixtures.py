@@ -226,27 +226,29 @@ def classification_loss(cfg, logits, labels):
 # ---------------------------------------------------------------------------------------------------------
 # Random checkpoints.
 
+def seeded_weights(shapes, seed, mean_std):
+    """float32 tensors of N(mean, std) drawn in float64 from one seeded generator, in `shapes`' order;
+    mean_std(name) gives each tensor's (mean, std)."""
+    gen = torch.Generator().manual_seed(seed)
+    weights = {}
+    for name, shape in shapes.items():
+        mean, std = mean_std(name)
+        weights[name] = (mean + std * torch.randn(shape, generator=gen, dtype=torch.float64)).to(torch.float32)
+    return weights
+
+
 def random_parameters(cfg, seed, pooler=True, mlm=True, classification=True):
     """Seeded random weights, larger than BERT's N(0, 0.02) init so that every bug moves the outputs by far
     more than the tolerance: peaky attention (query/key std 0.25), non-trivial LayerNorm weights and biases."""
-    gen = torch.Generator().manual_seed(seed)
-
-    def normal(shape, std, mean=0.0):
-        return (mean + std * torch.randn(shape, generator=gen, dtype=torch.float64)).to(torch.float32)
-
-    params = {}
-    for name, shape in parameter_shapes(cfg, pooler, mlm, classification).items():
+    def mean_std(name):
         if 'LayerNorm' in name:
-            params[name] = normal(shape, 0.2, 1.0) if name.endswith('weight') else normal(shape, 0.1)
-        elif 'embeddings' in name:
-            params[name] = normal(shape, 0.5)
-        elif name.endswith('query.weight') or name.endswith('key.weight'):
-            params[name] = normal(shape, 0.25)
-        elif name.endswith('weight'):
-            params[name] = normal(shape, 0.1)
-        else:
-            params[name] = normal(shape, 0.05)
-    return params
+            return (1.0, 0.2) if name.endswith('weight') else (0.0, 0.1)
+        if 'embeddings' in name:
+            return 0.0, 0.5
+        if name.endswith('query.weight') or name.endswith('key.weight'):
+            return 0.0, 0.25
+        return (0.0, 0.1) if name.endswith('weight') else (0.0, 0.05)
+    return seeded_weights(parameter_shapes(cfg, pooler, mlm, classification), seed, mean_std)
 
 
 VOCAB = (
@@ -403,7 +405,7 @@ def golden(cfg, weights, heads, input_ids, token_type_ids, attention_mask, losse
     return tensors, meta
 
 
-def write_checkpoint(folder, cfg, stored):
+def write_checkpoint(folder, cfg, stored, tokenizer_class='BertTokenizer'):
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, 'config.json'), 'w') as f:
         json.dump(cfg, f, indent=2, sort_keys=True)
@@ -412,7 +414,7 @@ def write_checkpoint(folder, cfg, stored):
         f.write('\n'.join(VOCAB) + '\n')
     with open(os.path.join(folder, 'tokenizer_config.json'), 'w') as f:
         json.dump({'do_lower_case': True, 'model_max_length': cfg['max_position_embeddings'],
-                   'tokenizer_class': 'BertTokenizer', 'unk_token': '[UNK]', 'sep_token': '[SEP]',
+                   'tokenizer_class': tokenizer_class, 'unk_token': '[UNK]', 'sep_token': '[SEP]',
                    'pad_token': '[PAD]', 'cls_token': '[CLS]', 'mask_token': '[MASK]'}, f, indent=2)
         f.write('\n')
     write_safetensors(os.path.join(folder, 'model.safetensors'), {n: w.numpy() for n, w in stored.items()})
@@ -425,6 +427,43 @@ def write_golden(folder, description, checkpoint_dir, tensors, meta):
     with open(os.path.join(folder, 'golden.json'), 'w') as f:
         json.dump(meta, f, indent=2)
         f.write('\n')
+
+
+def write_family_fixture(name, description, cfg, weights, tokenizer_class, forward, grad_names):
+    """A fixture for another family's reference (make_distilbert_fixture.py, make_electra_fixture.py) on BASE's
+    batch and labels. weights: float32 tensors in the family's own names; forward(p, input_ids, token_type_ids,
+    attention_mask) returns (hidden_states, attentions, pooled, mlm_logits, classification_logits) in float64 from
+    those parameters; grad_names: head -> the parameters whose gradients are checked."""
+    folder = os.path.join(FIXTURES, name)
+    write_checkpoint(folder, cfg, weights, tokenizer_class)
+    input_ids, token_type_ids, attention_mask = batch_of(BASE_ROWS, BASE_PAIRS, BASE_SEQ)
+    p = {n: w.to(torch.float64).requires_grad_() for n, w in weights.items()}
+    hidden, attentions, pooled, mlm, classification = forward(p, input_ids, token_type_ids, attention_mask)
+    tensors = {'input_ids': i32(input_ids), 'token_type_ids': i32(token_type_ids), 'attention_mask': i32(attention_mask),
+               'pooled_output': f32(pooled), 'mlm_logits': f32(mlm), 'classification_logits': f32(classification)}
+    outputs = {'hidden_states': [f'hidden_states.{i}' for i in range(len(hidden))],
+               'attentions': [f'attentions.{i}' for i in range(len(attentions))],
+               'pooled_output': 'pooled_output', 'mlm_logits': 'mlm_logits', 'classification_logits': 'classification_logits'}
+    tensors.update({f'hidden_states.{i}': f32(h) for i, h in enumerate(hidden)})
+    tensors.update({f'attentions.{i}': f32(a) for i, a in enumerate(attentions)})
+    mlm_labels = mlm_label_tensor(BASE_MLM_LABELS, *input_ids.shape)
+    class_labels = torch.tensor(BASE_CLASS_LABELS)
+    losses = {'mlm': (mlm_loss(mlm, mlm_labels), 'masked_lm_cross_entropy', mlm_labels),
+              'classification': (F.cross_entropy(classification, class_labels), 'cross_entropy', class_labels)}
+    loss_json = {}
+    for head, (loss, kind, labels) in losses.items():
+        tensors[f'{head}_labels'] = i32(labels)
+        names = grad_names[head]
+        grads = torch.autograd.grad(loss, [p[n] for n in names], retain_graph=True)
+        tensors.update({f'grad.{head}.{n}': f32(g) for n, g in zip(names, grads)})
+        loss_json[head] = {'kind': kind, 'labels': f'{head}_labels', 'value': loss.item(),
+                           'gradients': {n: f'grad.{head}.{n}' for n in names}}
+    batch, seq = input_ids.shape
+    meta = {'heads': {'mlm': True, 'classification': True},
+            'inputs': {'batch_size': batch, 'seq_len': seq, 'input_ids': 'input_ids',
+                       'token_type_ids': 'token_type_ids', 'attention_mask': 'attention_mask'},
+            'outputs': outputs, 'losses': loss_json, 'tolerances': TOLERANCES}
+    write_golden(folder, description, folder, tensors, meta)
 
 
 def make_base():
