@@ -197,6 +197,8 @@ describe('Engine', () => {
       tensors: ['distilbert.transformer.layer.1.attention.q_lin.weight', 'pre_classifier.weight', 'classifier.weight'],
       prefixes: ['distilbert.', 'pre_classifier.', 'classifier.'],
       absent: ['distilbert.embeddings.token_type_embeddings.weight'],
+      // The fixture's classifier is for three labels; the toy data has two.
+      initialised: ['classifier.weight', 'classifier.bias'],
     },
     {
       fixture: 'electra',
@@ -209,13 +211,16 @@ describe('Engine', () => {
       tensors: ['electra.embeddings_project.weight', 'electra.encoder.layer.1.attention.self.query.weight', 'classifier.dense.weight', 'classifier.out_proj.weight'],
       prefixes: ['electra.', 'classifier.'],
       absent: ['bert.pooler.dense.weight', 'classifier.weight'],
+      initialised: ['classifier.out_proj.weight', 'classifier.out_proj.bias'],
     },
   ];
   for (const family of families) {
     it(`fine-tunes the ${family.name} fixture and exports it in its family's own layout, which loads back the same`, async () => {
       const states: string[] = [];
+      const logs: string[] = [];
       const engine = new Engine((event) => {
         if (event.type === 'state') states.push(event.state);
+        if (event.type === 'log') logs.push(event.message);
       }, '/');
       const loaded = (await engine.handle({ id: 1, command: 'loadModel', params: { model: fixtureModel(family.fixture) } })) as EngineCommands['loadModel']['result'];
       expect(loaded.summary).toMatchObject({ numLayers: 2, hiddenSize: 32, architectures: [family.loadedAs], loadReport: { missing: [], unexpected: [] } });
@@ -231,6 +236,8 @@ describe('Engine', () => {
       for (const name of family.tensors) expect(names).toContain(name);
       expect(names.filter((name) => !family.prefixes.some((prefix) => name.startsWith(prefix)))).toEqual([]);
       for (const name of family.absent) expect(names).not.toContain(name);
+      // The page names parameters as the family saves them, never by the shared encoder's names.
+      expect(logs.find((m) => m.startsWith('Newly initialised:'))).toBe(`Newly initialised: ${family.initialised.join(', ')}`);
 
       const examples = [{ text: 'good great love' }, { text: 'bad hate sad' }];
       const before = (await engine.handle({ id: 5, command: 'predict', params: { examples } })) as EngineCommands['predict']['result'];

@@ -17,6 +17,7 @@ import { architectureOf, type BertParams } from '../model/bert/params';
 import { checkpointFiles, loadPretrained, savePretrained, weightsFile, type Pretrained } from '../model/pretrained';
 import { checkpointArchitecture, checkpointParams, encoderParams, withTaskHead } from '../model/bert/tasks';
 import { initialCheckpoint, type LoadReport } from '../model/bert/weights';
+import { FAMILIES } from '../model/families';
 import { assignParams, disposeParams } from '../model/params';
 import type { Progress } from '../progress';
 import { parseNumbers, readCheckpoint, readTensors, stringifyNumbers, writeCheckpoint, type TrainerCheckpoint } from '../train/checkpoint';
@@ -608,10 +609,10 @@ export class Engine {
     const { current, pretrained } = this.requireModel();
     const { params, config, taken, initialised } = await withTaskHead(current, pretrained.tensors, task, prepared.labels, seed);
     if (taken.length > 0) {
-      this.emit({ type: 'log', level: 'info', message: `Taken from the pretrained checkpoint: ${taken.join(', ')}` });
+      this.emit({ type: 'log', level: 'info', message: `Taken from the pretrained checkpoint: ${this.storedNames(taken).join(', ')}` });
     }
     if (initialised.length > 0) {
-      this.emit({ type: 'log', level: 'info', message: `Newly initialised: ${initialised.join(', ')}` });
+      this.emit({ type: 'log', level: 'info', message: `Newly initialised: ${this.storedNames(initialised).join(', ')}` });
     }
     this.replaceCurrent({ params, config });
   }
@@ -648,13 +649,24 @@ export class Engine {
       vocabSize: config.vocabSize,
       maxPositions: config.maxPositionEmbeddings,
       numParams,
-      loadReport: { missing: report.missing, unexpected: report.unexpected, initialised: report.initialised, tied: report.tied },
+      loadReport: {
+        missing: this.storedNames(report.missing),
+        unexpected: this.storedNames(report.unexpected),
+        initialised: this.storedNames(report.initialised),
+        tied: this.storedNames(report.tied),
+      },
       architectures: config.architectures ?? [],
       id2label: Object.fromEntries(config.id2label.map((label, i) => [String(i), label])),
       lineage,
       heads: architectureOf(params),
       checkpointHeads: checkpointArchitecture(tensors),
     };
+  }
+
+  /** Parameter names as the loaded model's family saves them (DistilBERT's `pre_classifier`, not the shared pooler). */
+  private storedNames(names: readonly string[]): string[] {
+    const { storedName } = FAMILIES[this.requireModel().pretrained.config.modelType];
+    return names.map(storedName);
   }
 
   /** Puts `next` in place of the current weights (of the loaded model, if any), disposing of the old ones. */
