@@ -140,7 +140,7 @@ describe('hubSource against the local Hub server', () => {
     const events: Progress[] = [];
     const files = await loadModelFiles(hubSource('org/tiny', { endpoint: hub.endpoint }), (p) => events.push(p));
     expect(files).toMatchObject({ sourceId: 'org/tiny', tokenizer: { kind: 'vocab.txt', vocab: '[PAD]\n[UNK]\n' } });
-    expect(files.weights).toEqual(WEIGHTS);
+    expect(files.weights).toEqual({ file: WEIGHTS });
     expect(events.length).toBeGreaterThan(0);
     expect(events.every((e) => e.stage === 'download')).toBe(true);
   });
@@ -237,7 +237,7 @@ describe('loadModelFiles', () => {
       tokenizer: { kind: 'vocab.txt', vocab: '[PAD]\n' },
       tokenizerConfig: '{"do_lower_case": true}',
       specialTokensMap: '{}',
-      weights: WEIGHTS,
+      weights: { file: WEIGHTS },
     });
     const totalBytes = 18 + 6 + 23 + 2 + 1000;
     expect(events.at(-1)).toEqual({ stage: 'read', item: 'model.safetensors', loaded: totalBytes, total: totalBytes });
@@ -264,7 +264,7 @@ describe('loadModelFiles', () => {
   it('explains that only safetensors weights are loaded', async () => {
     const { 'model.safetensors': _weights, ...rest } = complete;
     const source: ModelSource = localSource(blobs({ ...rest, 'pytorch_model.bin': 'pickle' }), 'old-bert');
-    await expectError(loadModelFiles(source), 'no-safetensors', /old-bert has no model\.safetensors.*pytorch_model\.bin is a Python pickle/);
+    await expectError(loadModelFiles(source), 'no-safetensors', /old-bert has neither model\.safetensors nor model\.safetensors\.index\.json.*pytorch_model\.bin is a Python pickle.*Convert to safetensors/);
   });
 
   it('lets the caller refuse the config before the weights are downloaded', async () => {

@@ -6,6 +6,7 @@ import type { Progress, ProgressCallback } from '../progress';
 import { cancelled, download, exists, globalFetch, hostOf, readStream, type FetchLike } from './download';
 import { ModelSourceError } from './modelSourceError';
 import { safePathSegments, stripCommonDirectories } from './paths';
+import { parseShardIndex, SHARD_INDEX, type ShardIndex } from './shards';
 
 export { ModelSourceError, type ModelSourceErrorKind } from './modelSourceError';
 export type { FetchLike } from './download';
@@ -161,14 +162,15 @@ export interface ModelFiles {
   tokenizer: TokenizerFiles;
   tokenizerConfig?: string;
   specialTokensMap?: string;
-  /** model.safetensors bytes. */
-  weights: Uint8Array;
+  /** model.safetensors, or the shards a model.safetensors.index.json names (with that index). */
+  weights: { file: Uint8Array } | { index: ShardIndex; shards: Map<string, Uint8Array> };
 }
 
 /**
  * Fetches everything a BERT model needs, in order config → tokenizer → weights. Progress is one
  * stream across files: `loaded` counts every byte so far, `total` is the finished files plus the
- * current file's size, so it grows as files are reached (the weights, last, dominate it).
+ * current file's size, so it grows as files are reached (the weights, last, dominate it); for a sharded
+ * checkpoint it is the index's total size over all shards from the first shard on.
  * `checkBeforeWeights` sees the small files first and may throw: an unsupported config is then reported
  * before a gigabyte of weights is downloaded for nothing.
  */
@@ -179,16 +181,18 @@ export async function loadModelFiles(
   checkBeforeWeights?: (files: Omit<ModelFiles, 'weights'>) => void,
 ): Promise<ModelFiles> {
   let finishedBytes = 0;
+  /** Where the bytes end, when a shard index says (its tensors' total: the shards' headers come on top). */
+  let indexedTotal: number | null = null;
   const fetchFile = async (file: string): Promise<Uint8Array> => {
     const bytes = await source.fetchFile(
       file,
       onProgress &&
-        ((progress) =>
-          onProgress({
-            ...progress,
-            loaded: finishedBytes + progress.loaded,
-            total: progress.total === undefined ? undefined : finishedBytes + progress.total,
-          })),
+        ((progress) => {
+          const loaded = finishedBytes + progress.loaded;
+          const fileEnd = progress.total === undefined ? undefined : finishedBytes + progress.total;
+          const total = indexedTotal === null ? fileEnd : Math.max(indexedTotal, fileEnd ?? loaded);
+          onProgress({ ...progress, loaded, total });
+        }),
       signal,
     );
     finishedBytes += bytes.length;
@@ -225,17 +229,24 @@ export async function loadModelFiles(
     specialTokensMap: specialTokensMap && text(specialTokensMap),
   };
   checkBeforeWeights?.(head);
-  const weights = await optional('model.safetensors');
-  if (!weights) {
+  const single = await optional('model.safetensors');
+  if (single) return { ...head, weights: { file: single } };
+  const indexBytes = await optional(SHARD_INDEX);
+  if (!indexBytes) {
     throw new ModelSourceError(
       'no-safetensors',
-      `${source.id} has no model.safetensors. Only safetensors weights can be loaded: pytorch_model.bin is a ` +
-        'Python pickle, which could run code, and is never opened. Convert the model first, e.g. with ' +
-        "transformers' save_pretrained(dir, safe_serialization=True).",
+      `${source.id} has neither model.safetensors nor ${SHARD_INDEX}. Only safetensors weights can be loaded: ` +
+        'pytorch_model.bin is a Python pickle, which could run code, and is never opened. Convert the model first: ' +
+        'on the Hub, the "Convert to safetensors" Space (huggingface.co/spaces/safetensors/convert) opens a pull ' +
+        "request with the converted weights; locally, transformers' save_pretrained(dir, safe_serialization=True).",
       { file: 'model.safetensors' },
     );
   }
-  return { ...head, weights };
+  const index = parseShardIndex(text(indexBytes));
+  const shards = new Map<string, Uint8Array>();
+  if (index.totalSize !== null) indexedTotal = finishedBytes + index.totalSize;
+  for (const file of index.shards) shards.set(file, await fetchFile(file));
+  return { ...head, weights: { index, shards } };
 }
 
 /** Files fetched over HTTP from under `base`, a URL ending in "/". */

@@ -11,6 +11,8 @@ export type ModelSourceErrorKind =
   | 'invalid-path'
   /** The model has no model.safetensors (only safetensors weights are ever loaded). */
   | 'no-safetensors'
+  /** model.safetensors.index.json is malformed, or its shards disagree with it. */
+  | 'bad-index'
   /** The user cancelled the download. */
   | 'cancelled'
   /** The body's size disagrees with its stated Content-Length, or the stated size is beyond any model file. */

@@ -133,6 +133,6 @@ describe('localSourceFromZip', () => {
     expect(source).toMatchObject({ id: 'bert-tiny', kind: 'local' });
     const files = await loadModelFiles(source);
     expect(files.tokenizer).toEqual({ kind: 'vocab.txt', vocab: '[PAD]\n' });
-    expect(files.weights).toEqual(Uint8Array.from([1, 2, 3]));
+    expect(files.weights).toEqual({ file: Uint8Array.from([1, 2, 3]) });
   });
 });

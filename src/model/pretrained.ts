@@ -8,6 +8,7 @@
  */
 import { loadModelFiles, type ModelFiles, type ModelSource } from '../io/modelSource';
 import { readSafetensors, writeSafetensors, type TensorEntry, type TensorToWrite } from '../io/safetensors';
+import { readShards } from '../io/shards';
 import type { ProgressCallback } from '../progress';
 import { fromTokenizerJson, fromVocabTxt, parseTokenizerConfig, type BertWordPieceTokenizer } from '../tokenizer';
 import type { TokenizerConfig } from '../tokenizer/config';
@@ -31,7 +32,9 @@ export async function loadPretrained(source: ModelSource, onProgress?: ProgressC
     parsed = parseConfigAndTokenizer(head);
   });
   const { family, ...rest } = parsed!;
-  return { sourceId: files.sourceId, ...rest, tensors: sharedTensors(family, readSafetensors(files.weights).tensors) };
+  const { weights } = files;
+  const tensors = 'file' in weights ? readSafetensors(weights.file).tensors : readShards(weights.index, weights.shards);
+  return { sourceId: files.sourceId, ...rest, tensors: sharedTensors(family, tensors) };
 }
 
 /**

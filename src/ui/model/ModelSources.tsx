@@ -94,7 +94,7 @@ export function ModelSources({ disabled }: { disabled: boolean }) {
 
       <DropZone label="Choose model folder" directory disabled={disabled} onFiles={(files) => void openFiles(files)}>
         <strong>Local model</strong>: pick a folder, or drop its files or a zip here (config.json, vocab.txt or
-        tokenizer.json, model.safetensors).
+        tokenizer.json, model.safetensors or its shards with model.safetensors.index.json).
       </DropZone>
       <label className="button model-zip">
         Open model zip…

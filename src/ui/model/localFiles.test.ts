@@ -32,6 +32,19 @@ describe('pickModelFiles', () => {
     expect(() => pickModelFiles([])).toThrow(ModelFilesError);
   });
 
+  it('takes a sharded checkpoint: the index and its shards stand in for model.safetensors', () => {
+    const picked = pickModelFiles(
+      entries('m/config.json', 'm/vocab.txt', 'm/model.safetensors.index.json', 'm/model-00001-of-00002.safetensors', 'm/model-00002-of-00002.safetensors', 'm/README.md'),
+    );
+    expect(picked.map((p) => p.name).sort()).toEqual([
+      'config.json',
+      'model-00001-of-00002.safetensors',
+      'model-00002-of-00002.safetensors',
+      'model.safetensors.index.json',
+      'vocab.txt',
+    ]);
+  });
+
   it('explains that PyTorch-only checkpoints need converting', () => {
     expect(() => pickModelFiles(entries('m/config.json', 'm/vocab.txt', 'm/pytorch_model.bin'))).toThrow(
       /lacks model\.safetensors\. Only safetensors weights can be read/,

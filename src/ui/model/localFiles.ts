@@ -11,7 +11,11 @@ export const MODEL_FILE_NAMES = [
   'tokenizer_config.json',
   'special_tokens_map.json',
   'model.safetensors',
+  'model.safetensors.index.json',
 ] as const;
+
+/** The shards save_pretrained writes beside model.safetensors.index.json. */
+const SHARD = /^model-\d+-of-\d+\.safetensors$/;
 
 export class ModelFilesError extends Error {
   constructor(message: string) {
@@ -35,7 +39,7 @@ export function pickModelFiles<F>(files: readonly { path: string; file: F }[]): 
   for (const { path, file } of files) {
     const parts = path.split('/').filter(Boolean);
     const name = parts.at(-1);
-    if (!name || !(MODEL_FILE_NAMES as readonly string[]).includes(name)) continue;
+    if (!name || !((MODEL_FILE_NAMES as readonly string[]).includes(name) || SHARD.test(name))) continue;
     const previous = best.get(name);
     if (!previous || parts.length < previous.depth) best.set(name, { depth: parts.length, file });
   }
@@ -43,7 +47,7 @@ export function pickModelFiles<F>(files: readonly { path: string; file: F }[]): 
   const missing: string[] = [];
   if (!names.has('config.json')) missing.push('config.json');
   if (!names.has('vocab.txt') && !names.has('tokenizer.json')) missing.push('vocab.txt or tokenizer.json');
-  if (!names.has('model.safetensors')) missing.push('model.safetensors');
+  if (!names.has('model.safetensors') && !names.has('model.safetensors.index.json')) missing.push('model.safetensors');
   if (missing.length > 0) {
     const all = files.map((f) => f.path.split('/').at(-1) ?? '');
     const hint = all.some((n) => n === 'pytorch_model.bin' || n === 'tf_model.h5')
