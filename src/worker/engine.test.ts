@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES_DIR, fixtureModel, toySentimentCsv } from '../../tools/testing/fixtures';
 import { startHubServer } from '../../tools/testing/hubServer';
-import { readSafetensors } from '../io/safetensors';
+import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import { unzipFiles } from '../io/zip';
 import { Engine, reportDeviceLoss, reportOutOfMemory } from './engine';
-import type { EngineCommands, EngineEvent } from './protocol';
+import type { EngineCommands, EngineEvent, ModelSpec } from './protocol';
 
 type FindLrResult = EngineCommands['findLr']['result'];
 
@@ -313,6 +316,38 @@ describe('Engine', () => {
       expect(await engine.handle({ id: 4, command: 'cancelLoad', params: null })).toBeNull();
     } finally {
       await hub.close();
+    }
+  });
+
+  it('loads a sharded checkpoint from the Hub as the same model as its single file', async () => {
+    // save_pretrained's layout for a checkpoint past its shard size: two shards and the index naming them.
+    const dir = mkdtempSync(join(tmpdir(), 'sharded-'));
+    const tensors = [...readSafetensors(new Uint8Array(readFileSync(join(FIXTURES_DIR, 'base', 'model.safetensors')))).tensors];
+    const weightMap: Record<string, string> = {};
+    for (const shard of [0, 1]) {
+      const file = `model-0000${shard + 1}-of-00002.safetensors`;
+      const part = new Map(tensors.filter((_, i) => i % 2 === shard).map(([name, entry]) => [name, { shape: entry.shape, data: entry.data as Float32Array }]));
+      for (const name of part.keys()) weightMap[name] = file;
+      writeFileSync(join(dir, file), writeSafetensors(part));
+    }
+    writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify({ metadata: { total_size: 0 }, weight_map: weightMap }));
+    for (const file of ['config.json', 'vocab.txt', 'tokenizer_config.json']) copyFileSync(join(FIXTURES_DIR, 'base', file), join(dir, file));
+    const hub = await startHubServer({ 'org/sharded': dir });
+    try {
+      const predictions = async (model: ModelSpec) => {
+        const engine = new Engine(() => undefined, '/');
+        const loaded = (await engine.handle({ id: 1, command: 'loadModel', params: { model } })) as EngineCommands['loadModel']['result'];
+        const predicted = await engine.handle({ id: 2, command: 'predict', params: { examples: [{ text: 'the cat sat on the mat' }] } });
+        return { summary: loaded.summary, predicted };
+      };
+      const sharded = await predictions({ kind: 'hub', repo: 'org/sharded', endpoint: hub.endpoint });
+      expect(hub.requests.map((r) => r.file)).toEqual(expect.arrayContaining(['model.safetensors.index.json', 'model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors']));
+      const single = await predictions(fixtureModel('base'));
+      expect(sharded.predicted).toEqual(single.predicted);
+      expect({ ...sharded.summary, source: '' }).toEqual({ ...single.summary, source: '' });
+    } finally {
+      await hub.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
