@@ -78,7 +78,7 @@ describe('download', () => {
     const cases: [ResponseInit, string, RegExp][] = [
       [{ status: 404 }, 'not-found', /config\.json was not found at http:\/\/h\/config\.json/],
       [{ status: 401, headers: { 'x-error-code': 'RepoNotFound' } }, 'not-found', /repository of config\.json/],
-      [{ status: 403 }, 'http', /private or gated/],
+      [{ status: 403 }, 'http', /Access to config\.json was refused \(HTTP 403\)/],
       [{ status: 500 }, 'http', /HTTP 500/],
       [{ status: 200, headers: { 'content-type': 'text/html; charset=utf-8' } }, 'not-found', /HTML page/],
     ];

@@ -127,7 +127,9 @@ async function request(url: string, file: string, fetchImpl: FetchLike, method: 
   let response: Response;
   try {
     response = await fetchImpl(url, { method, signal });
-  } catch {
+  } catch (err) {
+    // A source's own fetch may explain an answer itself (a Hub's refusal of its token).
+    if (err instanceof ModelSourceError) throw err;
     if (signal?.aborted) throw cancelled(file);
     throw new ModelSourceError('offline', `Could not reach ${hostOf(url)} to get ${file} — are you offline?`, {
       file,
@@ -149,7 +151,7 @@ function checkStatus(response: Response, url: string, file: string): void {
   if (status === 401 || status === 403) {
     throw new ModelSourceError(
       'http',
-      `Access to ${file} was refused (HTTP ${status}) at ${url}: the model is private or gated, and only public models can be downloaded`,
+      `Access to ${file} was refused (HTTP ${status}) at ${url}`,
       details,
     );
   }

@@ -100,7 +100,26 @@ describe('hubSource against the local Hub server', () => {
   it('reports other statuses as http errors', async () => {
     const source = hubSource('org/tiny', { endpoint: hub.endpoint });
     await expectError(source.fetchFile('busy.bin'), 'http', /HTTP 503/);
-    await expectError(source.fetchFile('gated.bin'), 'http', /private or gated/);
+    await expectError(source.fetchFile('gated.bin'), 'unauthorized', /org\/tiny is private or gated: .*access token/);
+  });
+
+  it('sends an access token to the endpoint only, as a header, and explains a refused one', async () => {
+    const seen: { url: string; auth: string | null }[] = [];
+    const recording: FetchLike = async (url, init) => {
+      seen.push({ url, auth: new Headers(init?.headers).get('authorization') });
+      if (url.includes('refused')) return new Response('', { status: 403 });
+      return new Response(new Uint8Array([1, 2]), { headers: { 'content-length': '2' } });
+    };
+    const source = hubSource('org/private', { endpoint: 'https://hub.test/', fetch: recording, token: 'hf_secret' });
+    expect(await source.fetchFile('config.json')).toEqual(new Uint8Array([1, 2]));
+    await source.resolveCommit().catch(() => undefined);
+    expect(seen.map((s) => s.auth)).toEqual(['Bearer hf_secret', 'Bearer hf_secret']);
+    expect(seen.every((s) => !s.url.includes('hf_secret'))).toBe(true);
+    const error = await hubSource('org/refused', { endpoint: 'https://hub.test', fetch: recording, token: 'hf_secret' }).fetchFile('config.json').catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'unauthorized', status: 403, file: 'config.json' });
+    expect((error as Error).message).toMatch(/the access token was refused for org\/refused: check that it has read access/);
+    expect((error as Error).message).not.toContain('hf_secret');
+    expect(seen.at(-1)).toMatchObject({ auth: 'Bearer hf_secret' });
   });
 
   it('reports a cut-off download as offline', async () => {

@@ -41,6 +41,11 @@ export interface HubOptions {
   endpoint?: string;
   revision?: string;
   fetch?: FetchLike;
+  /**
+   * A Hub access token for gated and private repositories: sent as `Authorization: Bearer …` on requests to
+   * `endpoint` only (a cross-origin redirect, as to the Hub's CDN, drops it, per the Fetch standard), never in a URL.
+   */
+  token?: string;
 }
 
 export const HUB_ENDPOINT = 'https://huggingface.co';
@@ -98,13 +103,14 @@ export function localSource(files: Map<string, Blob>, name?: string): ModelSourc
 
 /** A Hub repository, read through `{endpoint}/{repo}/resolve/{revision}/{file}`. */
 export function hubSource(repo: string, options: HubOptions = {}): HubSource {
-  const { endpoint = HUB_ENDPOINT, revision = 'main', fetch: fetchImpl = globalFetch } = options;
+  const { endpoint = HUB_ENDPOINT, revision = 'main', fetch: plainFetch = globalFetch, token } = options;
   validateRepoId(repo);
   if (revision === '' || revision.split('/').includes('..')) {
     throw new ModelSourceError('invalid-repo', `"${revision}" is not a valid revision`);
   }
   const root = endpoint.replace(/\/+$/, '');
   const base = `${root}/${repo}/resolve/${encodeURIComponent(revision)}/`;
+  const fetchImpl = token ? withToken(plainFetch, root, token, repo) : refusalExplained(plainFetch, repo);
   return {
     id: revision === 'main' ? repo : `${repo}@${revision}`,
     kind: 'hub',
@@ -265,4 +271,34 @@ function encodeFile(file: string): string {
 
 function withTrailingSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
+}
+
+/** The token on requests under `root`, and a refusal of it explained. */
+function withToken(fetchImpl: FetchLike, root: string, token: string, repo: string): FetchLike {
+  const authed: FetchLike = (input, init) => {
+    if (!input.startsWith(`${root}/`)) return fetchImpl(input, init);
+    const headers = new Headers(init?.headers);
+    headers.set('Authorization', `Bearer ${token}`);
+    return fetchImpl(input, { ...init, headers });
+  };
+  return explainRefusal(authed, `the access token was refused for ${repo}: check that it has read access to it and, for a gated model, that this account accepted its conditions on the model's Hub page`);
+}
+
+/** Without a token, a 401/403 (other than "no such repository") says how to get in. */
+function refusalExplained(fetchImpl: FetchLike, repo: string): FetchLike {
+  return explainRefusal(fetchImpl, `${repo} is private or gated: accept its conditions on its Hub page if it has any, then enter an access token with read access (Advanced, below the model id)`);
+}
+
+/** Turns a 401 or 403 answer into a ModelSourceError with `why`, leaving every other answer to the caller. */
+function explainRefusal(fetchImpl: FetchLike, why: string): FetchLike {
+  return async (input, init) => {
+    const response = await fetchImpl(input, init);
+    const code = response.headers.get('x-error-code');
+    const notFound = code !== null && ['RepoNotFound', 'EntryNotFound', 'RevisionNotFound'].includes(code);
+    if ((response.status === 401 || response.status === 403) && !notFound) {
+      const file = input.slice(input.lastIndexOf('/') + 1);
+      throw new ModelSourceError('unauthorized', `Access refused (HTTP ${response.status}): ${why}.`, { file: decodeURIComponent(file), url: input, status: response.status });
+    }
+    return response;
+  };
 }

@@ -3,8 +3,10 @@ export type ModelSourceErrorKind =
   | 'not-found'
   /** The server could not be reached, or the connection dropped mid-download. */
   | 'offline'
-  /** Any other HTTP failure, including private or gated repositories. */
+  /** Any other HTTP failure. */
   | 'http'
+  /** 401/403 from a Hub: a private or gated repository, without a token or with one that is refused. */
+  | 'unauthorized'
   /** The Hub repository id or revision is malformed. */
   | 'invalid-repo'
   /** A file or model name is absolute, climbs out with "..", or is empty. */

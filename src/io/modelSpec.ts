@@ -4,7 +4,8 @@ import { bundledSource, hubSource, localSource, type ModelSource } from './model
 
 export type ModelSpec =
   | { kind: 'bundled'; name: string }
-  | { kind: 'hub'; repo: string; endpoint?: string; revision?: string }
+  /** token: for gated and private repositories (src/io/modelSource.ts HubOptions.token); held in memory only. */
+  | { kind: 'hub'; repo: string; endpoint?: string; revision?: string; token?: string }
   /**
    * A dropped folder or an unpacked zip: file name → its bytes as a Blob (a picked File is one). A Blob posts to
    * the worker by reference, so the page neither reads nor copies a model's bytes, and keeps the same Blobs to load
@@ -18,7 +19,7 @@ export function sourceFor(spec: ModelSpec, baseUrl: string): ModelSource {
       return bundledSource(spec.name, baseUrl);
     case 'hub':
       // Hub downloads are kept in IndexedDB by commit, so a model is fetched once per commit.
-      return cachedSource(hubSource(spec.repo, { endpoint: spec.endpoint, revision: spec.revision }));
+      return cachedSource(hubSource(spec.repo, { endpoint: spec.endpoint, revision: spec.revision, token: spec.token }));
     case 'local':
       return localSource(new Map(Object.entries(spec.files)));
   }

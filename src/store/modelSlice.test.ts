@@ -33,4 +33,17 @@ describe('model slice', () => {
     expect(state.error).toBe('The Hub could not be reached.');
     expect(state.errorWhere).toBe('config.json');
   });
+
+  it('keeps a Hub token in memory, in sessionStorage only when asked, and sends it with the Hub load', async () => {
+    const stored = new Map<string, string>();
+    vi.stubGlobal('sessionStorage', { setItem: (k: string, v: string) => stored.set(k, v), removeItem: (k: string) => stored.delete(k), getItem: (k: string) => stored.get(k) ?? null });
+    useStudio.getState().setHubToken('hf_secret', false);
+    expect(stored.size).toBe(0);
+    useStudio.getState().setHubToken('hf_secret', true);
+    expect([...stored.values()]).toEqual(['hf_secret']);
+    useStudio.getState().setHubToken('hf_secret', false);
+    expect(stored.size).toBe(0);
+    expect(useStudio.getState().hubToken).toBe('hf_secret');
+    vi.unstubAllGlobals();
+  });
 });

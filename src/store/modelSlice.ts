@@ -10,11 +10,28 @@ export interface ModelSlice {
   /** Hub endpoint for model ids (configurable so tests and mirrors can point elsewhere). */
   hubEndpoint: string;
   setHubEndpoint(endpoint: string): void;
+  /**
+   * A Hub access token for gated and private models: in memory, and in this tab's sessionStorage only when
+   * `keepHubToken` asks; sent with Hub loads as their `token` (never saved with a run, an export or a log).
+   */
+  hubToken: string;
+  keepHubToken: boolean;
+  setHubToken(token: string, keep: boolean): void;
   loadModel(spec: ModelSpec): Promise<void>;
   /** Set by cancelModelLoad until the next load starts. */
   loadCancelled: boolean;
   /** Stops the model download in progress; the model loaded before stays. */
   cancelModelLoad(): void;
+}
+
+const TOKEN_KEY = 'bert-studio.hub-token';
+
+function sessionToken(): string | null {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
 }
 
 export const createModelSlice: Slice<ModelSlice> = (set, get) => ({
@@ -25,6 +42,19 @@ export const createModelSlice: Slice<ModelSlice> = (set, get) => ({
 
   setHubEndpoint(endpoint) {
     set({ hubEndpoint: endpoint });
+  },
+
+  hubToken: sessionToken() ?? '',
+  keepHubToken: sessionToken() !== null,
+
+  setHubToken(token, keep) {
+    set({ hubToken: token, keepHubToken: keep });
+    try {
+      if (keep && token) sessionStorage.setItem(TOKEN_KEY, token);
+      else sessionStorage.removeItem(TOKEN_KEY);
+    } catch {
+      // No sessionStorage (a sandboxed frame): the token stays in memory.
+    }
   },
 
   loadCancelled: false,

@@ -12,6 +12,9 @@ export function ModelSources({ disabled }: { disabled: boolean }) {
   const runTask = useStudio((s) => s.runTask);
   const hubEndpoint = useStudio((s) => s.hubEndpoint);
   const setHubEndpoint = useStudio((s) => s.setHubEndpoint);
+  const hubToken = useStudio((s) => s.hubToken);
+  const keepHubToken = useStudio((s) => s.keepHubToken);
+  const setHubToken = useStudio((s) => s.setHubToken);
   const [repo, setRepo] = useState('');
   const [revision, setRevision] = useState('main');
   const [touched, setTouched] = useState(false);
@@ -22,7 +25,8 @@ export function ModelSources({ disabled }: { disabled: boolean }) {
     event.preventDefault();
     setTouched(true);
     if (repoProblem || urlProblem) return;
-    void loadModel({ kind: 'hub', repo: repo.trim(), endpoint: hubEndpoint.trim(), revision: revision.trim() || 'main' });
+    const token = hubToken.trim() || undefined;
+    void loadModel({ kind: 'hub', repo: repo.trim(), endpoint: hubEndpoint.trim(), revision: revision.trim() || 'main', token });
   };
 
   const openFiles = async (files: File[]) => {
@@ -85,6 +89,25 @@ export function ModelSources({ disabled }: { disabled: boolean }) {
             Revision
             <input type="text" value={revision} spellCheck={false} onChange={(event) => setRevision(event.target.value)} />
           </label>
+          <label>
+            Access token (gated or private models)
+            <input
+              type="password"
+              value={hubToken}
+              placeholder="hf_…"
+              autoComplete="off"
+              spellCheck={false}
+              onChange={(event) => setHubToken(event.target.value, keepHubToken)}
+            />
+          </label>
+          <label className="model-token-keep">
+            <input type="checkbox" checked={keepHubToken} onChange={(event) => setHubToken(hubToken, event.target.checked)} />
+            Keep it for this tab's session
+          </label>
+          <p className="model-muted">
+            The token is held in this tab's memory and sent only to the endpoint above, as the Authorization header of
+            its requests; it is never written into an export, a saved run, the log or a URL.
+          </p>
           <p className="model-muted">
             Files come from <code>{'{endpoint}/{id}/resolve/{revision}/'}</code> and are cached in the browser. Use a
             mirror's address here; without a network connection only cached models load.
