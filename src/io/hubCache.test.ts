@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHubServer, type HubServer } from '../../tools/testing/hubServer';
 import type { Progress } from '../progress';
-import { cachedSource, hubCacheKey, idbByteStore, type ByteStore } from './hubCache';
+import { cachedSource, deleteCachedModel, hubCacheKey, idbByteStore, listCachedModels, type ByteStore } from './hubCache';
 import { hubSource, type FetchLike } from './modelSource';
 
 function memoryStore(): ByteStore & { entries: Map<string, Uint8Array> } {
@@ -212,6 +212,58 @@ describe('cachedSource eviction', () => {
     await source.fetchFile('vocab.txt');
     expect(cachedRepos(store)).toEqual(['org/b']);
     expect(fileKeys(store).filter((key) => key.includes('|org/b|'))).toHaveLength(3);
+  });
+});
+
+describe('the cache manager', () => {
+  let dir: string;
+  let hub: HubServer;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hub-cache-list-'));
+    for (const name of ['a', 'b']) {
+      await mkdir(join(dir, name));
+      await writeFile(join(dir, name, 'config.json'), name.repeat(60));
+      await writeFile(join(dir, name, 'vocab.txt'), name.repeat(40));
+    }
+    hub = await startHubServer({ 'org/a': join(dir, 'a'), 'org/b': join(dir, 'b') });
+  });
+
+  afterAll(async () => {
+    await hub.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const load = async (store: ByteStore, repo: string): Promise<void> => {
+    const source = cachedSource(hubSource(repo, { endpoint: hub.endpoint }), store);
+    await source.fetchFile('config.json');
+    await source.fetchFile('vocab.txt');
+  };
+
+  it('lists each cached model with its commit, size and last use, most recent first', async () => {
+    const store = memoryStore();
+    await load(store, 'org/a');
+    await load(store, 'org/b');
+    const listed = await listCachedModels(store);
+    expect(listed.map((m) => [m.repo, m.files, m.bytes])).toEqual([['org/b', 2, 100], ['org/a', 2, 100]]);
+    expect(listed[0]).toMatchObject({ endpoint: hub.endpoint, revision: expect.stringMatching(/^[0-9a-f]{40}$/) });
+    expect(Date.parse(listed[0].lastUsed!)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('deletes one model, its files with it, or everything; a deleted model downloads again', async () => {
+    const store = memoryStore();
+    await load(store, 'org/a');
+    await load(store, 'org/b');
+    const [b] = await listCachedModels(store);
+    await deleteCachedModel(b.key, store);
+    expect((await listCachedModels(store)).map((m) => m.repo)).toEqual(['org/a']);
+    expect(fileKeys(store).some((key) => key.startsWith(`${b.key}|`) && !key.endsWith('@commit'))).toBe(false);
+    const before = hub.requests.length;
+    await load(store, 'org/b');
+    expect(hub.requests.length).toBe(before + 2);
+    await deleteCachedModel(null, store);
+    expect(await listCachedModels(store)).toEqual([]);
+    expect(fileKeys(store)).toEqual([]);
   });
 });
 

@@ -53,10 +53,27 @@ export interface CacheOptions {
 
 export const DEFAULT_CACHE_BYTES = 2 * 1024 ** 3;
 
-/** Per model (`endpoint|repo|commit`): its files' keys and sizes, and when it was last used (a counter, not a clock). */
+/**
+ * Per model (`endpoint|repo|commit`): its files' keys and sizes, and when it was last used: `usedAt` a counter that
+ * orders eviction, `lastUsed` the date the cache manager shows (absent in indexes written before it).
+ */
 interface CacheIndex {
   clock: number;
-  models: Record<string, { files: Record<string, number>; usedAt: number }>;
+  models: Record<string, { files: Record<string, number>; usedAt: number; lastUsed?: string }>;
+}
+
+/** A cached model as the cache manager lists it. */
+export interface CachedModel {
+  /** The cache's key for the model, which deleteCachedModel takes. */
+  key: string;
+  endpoint: string;
+  repo: string;
+  /** The commit its files came from (or the revision name, where the server has no revision API). */
+  revision: string;
+  files: number;
+  bytes: number;
+  /** ISO date of the last load that used it; null for a model cached before dates were kept. */
+  lastUsed: string | null;
 }
 
 /** Where the index is kept: no file's key, as those start with the endpoint. */
@@ -70,6 +87,7 @@ async function recordUse(store: ByteStore, model: string, maxBytes: number, file
   const { clock, models } = parseIndex(await store.get(INDEX_KEY)) ?? emptyIndex();
   const entry = (models[model] ??= { files: {}, usedAt: 0 });
   entry.usedAt = clock + 1;
+  entry.lastUsed = new Date().toISOString();
   if (file) entry.files[file.key] = file.bytes;
   const size = (name: string): number => Object.values(models[name].files).reduce((sum, bytes) => sum + bytes, 0);
   let total = Object.keys(models).reduce((sum, name) => sum + size(name), 0);
@@ -83,6 +101,36 @@ async function recordUse(store: ByteStore, model: string, maxBytes: number, file
     delete models[name];
   }
   await writeIndex(store, { clock: clock + 1, models });
+}
+
+/** The cached models, most recently used first. */
+export async function listCachedModels(store: ByteStore = hubCacheStore()): Promise<CachedModel[]> {
+  const { models } = parseIndex(await store.get(INDEX_KEY)) ?? emptyIndex();
+  return Object.entries(models)
+    .sort(([, a], [, b]) => b.usedAt - a.usedAt)
+    .map(([key, entry]) => {
+      // Keys are endpoint|repo|revision; the endpoint may itself hold no "|", repo ids and revisions neither.
+      const [endpoint, repo, revision] = key.split('|');
+      const sizes = Object.values(entry.files);
+      return { key, endpoint, repo, revision, files: sizes.length, bytes: sizes.reduce((a, b) => a + b, 0), lastUsed: entry.lastUsed ?? null };
+    });
+}
+
+/** Deletes one cached model's files (`key` from listCachedModels), or every cached file when `key` is null. */
+export async function deleteCachedModel(key: string | null, store: ByteStore = hubCacheStore()): Promise<void> {
+  if (key === null) {
+    await store.clear();
+    await writeIndex(store, emptyIndex());
+    return;
+  }
+  const index = parseIndex(await store.get(INDEX_KEY)) ?? emptyIndex();
+  const entry = index.models[key];
+  if (!entry) return;
+  // Files first, as eviction does: an index entry that outlives its files only costs a download. (The branch →
+  // commit pointers, a few bytes each, stay: they only let an offline load find a commit.)
+  for (const file of Object.keys(entry.files)) await store.delete(file);
+  delete index.models[key];
+  await writeIndex(store, index);
 }
 
 /**

@@ -1,6 +1,7 @@
 // One store of slices (zustand's slices pattern): actions talk to the engine worker, components render state.
 import { create } from 'zustand';
 import { createBaselineSlice } from './baselineSlice';
+import { createCacheSlice } from './cacheSlice';
 import { createDataSlice } from './dataSlice';
 import { createEngineSlice } from './engineSlice';
 import { createExportSlice } from './exportSlice';
@@ -23,6 +24,7 @@ export const useStudio = create<StudioState>()((...a) => ({
   ...createInspectSlice(...a),
   ...createExportSlice(...a),
   ...createRunsSlice(...a),
+  ...createCacheSlice(...a),
 }));
 
 // The suggested arguments follow the model, the data and the batch size they are fitted to.

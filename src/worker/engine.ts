@@ -9,6 +9,7 @@ import { DataError } from '../data/errors';
 import { DEFAULT_PARSE_LIMITS } from '../data/parse';
 import { encodePrepared, FULL_ENCODING_LIMIT, packingShape, prepareData, rowText, type EncodedData, type PreparedData } from '../data/prepare';
 import { analyzeQuality } from '../data/quality';
+import { deleteCachedModel, listCachedModels } from '../io/hubCache';
 import { sourceFor, type ModelSpec } from '../io/modelSpec';
 import { zipFiles } from '../io/zip';
 import { initBackend, webgpuDevice, type BackendInfo } from '../kernels/backend';
@@ -179,6 +180,11 @@ export class Engine {
         return this.openRun(request.params.id, false);
       case 'resumeRun':
         return this.openRun(request.params.id, true);
+      case 'listCache':
+        return listCachedModels();
+      case 'deleteCached':
+        await deleteCachedModel(request.params.key);
+        return null;
     }
   }
 

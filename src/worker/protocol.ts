@@ -7,6 +7,7 @@ import type { Row } from '../data/parse';
 import type { PackingShape } from '../data/prepare';
 import type { QualityReport } from '../data/quality';
 import type { ColumnChoice, DataSpec, TextFile } from '../data/spec';
+import type { CachedModel } from '../io/hubCache';
 import type { ModelSpec } from '../io/modelSpec';
 import type { BackendInfo, BackendName } from '../kernels/adapter';
 import type { BertArchitecture } from '../model/bert/params';
@@ -30,6 +31,7 @@ export type {
   BackendName,
   BaselineReport,
   BaselineStatus,
+  CachedModel,
   ColumnChoice,
   DataSpec,
   EvalMetrics,
@@ -178,6 +180,10 @@ export interface EngineCommands {
   openRun: { params: { id: string }; result: OpenedRun };
   /** Loads a saved run and continues it from its checkpoint; streams as `start` does. */
   resumeRun: { params: { id: string }; result: OpenedRun };
+  /** The Hub models kept in the browser's download cache, most recently used first. */
+  listCache: { params: null; result: CachedModel[] };
+  /** Deletes one cached model (its `key`), or every cached download with null; the loaded model stays loaded. */
+  deleteCached: { params: { key: string | null }; result: null };
 }
 
 export type CommandName = keyof EngineCommands;

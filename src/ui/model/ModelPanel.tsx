@@ -1,5 +1,6 @@
 import { useStudio } from '../../store';
 import { formatCount, Panel, ProgressBar, StatList } from '../common';
+import { CacheManager } from './CacheManager';
 import { LoadReport } from './LoadReport';
 import { MemoryEstimate } from './MemoryEstimate';
 import { ModelSources } from './ModelSources';
@@ -60,6 +61,7 @@ export function ModelPanel() {
         !loading && <p className="model-muted">No model loaded yet.</p>
       )}
       <ModelSources disabled={busy !== null || training} />
+      <CacheManager disabled={busy !== null} />
       <RecentRuns disabled={busy !== null || training} />
     </Panel>
   );
