@@ -6,6 +6,7 @@ import './webgpuAttention';
 import { registerWasmSharedIdentity } from './wasmIdentity';
 import { registerWasmPlainMatMul } from './wasmMatMul';
 import { registerFusedGelu } from './webgpuGelu';
+import { registerFusedEmbeddingGrad } from './webgpuEmbedding';
 import { registerFusedLayerNorm } from './webgpuLayerNorm';
 import { registerBlockedMatMul } from './webgpuMatMul';
 import { registerSubgroupBackend } from './webgpuSubgroups';
@@ -38,6 +39,7 @@ export async function initBackend(requested: BackendName | 'auto', options: Back
       registerBlockedMatMul();
       registerFusedLayerNorm();
       registerFusedGelu();
+      registerFusedEmbeddingGrad();
       await registerSubgroupBackend();
     }
   }

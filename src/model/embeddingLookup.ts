@@ -7,9 +7,11 @@
  * incoming rows per distinct id with one matMul against a one-hot segment matrix built in JS, then writes
  * those sums into the dense [rows, width] gradient with `scatterND` at the distinct ids (each written once).
  * (A `gather` of every table row from the sums, as before, took 40 ms of a 190 ms wasm step of the bundled
- * model: tfjs-wasm gathers element by element.)
+ * model: tfjs-wasm gathers element by element.) On WebGPU software adapters the same sums come from one dispatch
+ * instead of three (src/kernels/webgpuEmbedding.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { embeddingGrad, fusedEmbeddingGradAvailable } from '../kernels/webgpuEmbedding';
 
 /** The distinct ids and, for the backward pass, where each lands. */
 interface Segments {
@@ -45,6 +47,7 @@ export function embeddingLookup(table: tf.Tensor, ids: Int32Array): tf.Tensor2D 
   const lookup = tf.customGrad((...inputs) => {
     const value = tf.gather(inputs[0] as tf.Tensor, tf.tensor1d(ids, 'int32')); // [n, width]
     const gradFunc = (dy: tf.Tensor): tf.Tensor => {
+      if (fusedEmbeddingGradAvailable()) return embeddingGrad(dy as tf.Tensor2D, ids, rows);
       const { segmentMatrix, distinctIds } = segmentsOf(ids, rows);
       const distinct = distinctIds.length;
       const perId = tf.matMul(tf.tensor2d(segmentMatrix, [distinct, ids.length]), dy as tf.Tensor2D); // [distinct, width]
