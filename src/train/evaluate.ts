@@ -6,7 +6,7 @@ import { maskTokens } from '../data/masking';
 import { createRng } from '../data/random';
 import type { ProgressCallback } from '../progress';
 import type { Tokenizer } from '../tokenizer/types';
-import { argmaxRows, classificationReport, maskedTokenAccuracy, meanSquaredError, pearsonCorrelation, perplexity, type ClassificationReport } from './metrics';
+import { argmaxRows, classificationReport, maskedTokenAccuracy, meanSquaredError, pearsonCorrelation, perplexity, spearmanCorrelation, type ClassificationReport } from './metrics';
 import { taskForward, type Model, type Task } from './objective';
 
 /** A validation example the model got wrong, for the evaluation panel. */
@@ -31,6 +31,8 @@ export interface EvalMetrics {
   mse?: number;
   /** Regression: Pearson's r of predictions and targets (NaN when the predictions are constant). */
   pearson?: number;
+  /** Spearman's rank correlation of predictions with targets (regression). */
+  spearman?: number;
   maskedAccuracy?: number;
   perplexity?: number;
   /** Classification with `textOf`: up to MAX_MISCLASSIFIED mistakes, most confident first. */
@@ -124,6 +126,7 @@ export async function evaluateModel(
   } else if (regression) {
     metrics.mse = meanSquaredError(predictions, targets);
     metrics.pearson = pearsonCorrelation(predictions, targets);
+    metrics.spearman = spearmanCorrelation(predictions, targets);
   } else {
     metrics.classification = classificationReport(predictions, targets, numLabels);
     if (listMistakes) metrics.misclassified = describeMistakes(mistakes, options.textOf!, model.config.id2label);

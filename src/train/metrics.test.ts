@@ -8,6 +8,8 @@ import {
   maskedTokenAccuracy,
   meanSquaredError,
   pearsonCorrelation,
+  spearmanCorrelation,
+  averageRanks,
   perplexity,
 } from './metrics';
 
@@ -67,6 +69,16 @@ describe('regression and MLM metrics', () => {
     expect(pearsonCorrelation([0.1, 0.1, 0.1], [1, 2, 3])).toBeNaN();
     expect(pearsonCorrelation([1, 2, 3], [5, 5, 5])).toBeNaN();
     expect(() => pearsonCorrelation([], [])).toThrow(TrainInputError);
+  });
+
+  it("computes Spearman's rho on average ranks of ties, NaN when either side is constant (as scipy)", () => {
+    // scipy.stats.spearmanr([0.1, 0.4, 0.35, 0.8, 0.8, 1.2], [1, 2, 2, 3, 5, 4]).statistic
+    expect(spearmanCorrelation([0.1, 0.4, 0.35, 0.8, 0.8, 1.2], [1, 2, 2, 3, 5, 4])).toBeCloseTo(0.8823529411764706, 12);
+    expect(Array.from(averageRanks([0.1, 0.4, 0.35, 0.8, 0.8, 1.2]))).toEqual([1, 3, 2, 4.5, 4.5, 6]);
+    // Any increasing map of the targets is a perfect rank correlation, which Pearson's r does not see.
+    expect(spearmanCorrelation([1, 2, 3, 4], [1, 10, 100, 1000])).toBeCloseTo(1, 12);
+    expect(pearsonCorrelation([1, 2, 3, 4], [1, 10, 100, 1000])).toBeLessThan(0.9);
+    expect(spearmanCorrelation([3, 3, 3], [1, 2, 3])).toBeNaN();
   });
 
   it('scores masked tokens only', () => {

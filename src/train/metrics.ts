@@ -127,6 +127,29 @@ export function pearsonCorrelation(predictions: ArrayLike<number>, targets: Arra
   return Math.max(-1, Math.min(1, cross / Math.sqrt(varP * varT)));
 }
 
+/**
+ * Spearman's rank correlation (regression): Pearson's of the ranks, ties given their average rank, as scipy's
+ * spearmanr; NaN when either side is constant.
+ */
+export function spearmanCorrelation(predictions: ArrayLike<number>, targets: ArrayLike<number>): number {
+  checkPairs(predictions, targets);
+  return pearsonCorrelation(averageRanks(predictions), averageRanks(targets));
+}
+
+/** 1-based ranks, tied values sharing the mean of the ranks they span (scipy.stats.rankdata's "average"). */
+export function averageRanks(values: ArrayLike<number>): Float64Array {
+  const order = Array.from({ length: values.length }, (_, i) => i).sort((a, b) => values[a] - values[b]);
+  const ranks = new Float64Array(values.length);
+  for (let start = 0; start < order.length; ) {
+    let end = start + 1;
+    while (end < order.length && values[order[end]] === values[order[start]]) end++;
+    const rank = (start + 1 + end) / 2; // the mean of ranks start+1 … end
+    for (let k = start; k < end; k++) ranks[order[k]] = rank;
+    start = end;
+  }
+  return ranks;
+}
+
 function isConstant(values: ArrayLike<number>): boolean {
   for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
   return true;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { auditDomainText, auditLabeledCsv, type LabeledSpec } from './audit';
 
@@ -36,6 +37,21 @@ describe('public/samples', () => {
     const labels = readSample('sentiment.csv').trim().split('\n').slice(1).map((l) => l.split(',').pop());
     const half = labels.slice(0, labels.length / 2);
     expect(new Set(half)).toEqual(new Set(['positive', 'negative']));
+  });
+
+  it('nli.csv pairs each premise with one hypothesis of each label, balanced and mixed', () => {
+    const parsed = Papa.parse<Record<string, string>>(readSample('nli.csv'), { header: true, skipEmptyLines: true });
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.meta.fields).toEqual(['premise', 'hypothesis', 'label']);
+    const byPremise = new Map<string, string[]>();
+    for (const { premise, hypothesis, label } of parsed.data) {
+      expect(hypothesis.trim(), premise).not.toBe('');
+      byPremise.set(premise, [...(byPremise.get(premise) ?? []), label]);
+    }
+    expect(parsed.data.length).toBeGreaterThanOrEqual(240);
+    for (const [premise, labels] of byPremise) expect(labels.sort(), premise).toEqual(['contradiction', 'entailment', 'neutral']);
+    expect(new Set(parsed.data.map((row) => `${row.premise}|${row.hypothesis}`)).size).toBe(parsed.data.length);
+    expect(new Set(parsed.data.slice(0, 30).map((row) => row.label))).toEqual(new Set(['entailment', 'neutral', 'contradiction']));
   });
 
   it('domain.txt has enough sentences and documents', () => {

@@ -17,7 +17,7 @@
 import { createRng } from '../../data/random';
 import type { Progress } from '../../progress';
 import { TrainInputError } from '../errors';
-import { classificationReport, meanSquaredError, pearsonCorrelation } from '../metrics';
+import { classificationReport, meanSquaredError, pearsonCorrelation, spearmanCorrelation } from '../metrics';
 import { DEFAULT_LBFGS, type LbfgsOptions } from './lbfgs';
 import { fitLogistic, predictProbabilities } from './logistic';
 import { DEFAULT_RIDGE, fitRidge, type RidgeOptions } from './ridge';
@@ -81,6 +81,7 @@ export interface BaselineReport {
   /** Regression: root mean squared error and Pearson's r (NaN, null in JSON, when the predictions are constant). */
   rmse?: number;
   pearson?: number;
+  spearman?: number;
   /** Training rows fitted, of trainRowsAvailable (fewer when the feature budget ran out). */
   trainRows: number;
   trainRowsAvailable: number;
@@ -201,7 +202,8 @@ export function* baselineSteps(input: BaselineInput, settings: BaselineSettings 
     notes,
   };
   if (task.kind === 'regression') {
-    return { ...common, rmse: Math.sqrt(meanSquaredError(predictions, validation.targets)), pearson: pearsonCorrelation(predictions, validation.targets) };
+    const { targets } = validation;
+    return { ...common, rmse: Math.sqrt(meanSquaredError(predictions, targets)), pearson: pearsonCorrelation(predictions, targets), spearman: spearmanCorrelation(predictions, targets) };
   }
   const report = classificationReport(predictions, validation.targets, task.labels.length);
   return { ...common, accuracy: report.accuracy, macroF1: report.macroF1 };

@@ -23,7 +23,7 @@ describe('fetchSample', () => {
   });
 
   it('says which sample failed and how', async () => {
-    await expect(fetchSample(SAMPLES[2], '/samples/', fake(404).fetch)).rejects.toThrow(
+    await expect(fetchSample(SAMPLES[3], '/samples/', fake(404).fetch)).rejects.toThrow(
       'The domain text sample could not be fetched (HTTP 404).',
     );
   });
@@ -32,6 +32,7 @@ describe('fetchSample', () => {
     expect(Object.fromEntries(SAMPLES.map((s) => [s.fileName, s.task]))).toEqual({
       'sentiment.csv': 'classify',
       'topics.csv': 'classify',
+      'nli.csv': 'classify',
       'domain.txt': 'mlm',
     });
   });

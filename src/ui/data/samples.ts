@@ -13,6 +13,7 @@ export interface Sample {
 export const SAMPLES: readonly Sample[] = [
   { id: 'sentiment', label: 'Sentiment', fileName: 'sentiment.csv', task: 'classify', description: '442 short reviews, positive or negative' },
   { id: 'topics', label: 'Topics', fileName: 'topics.csv', task: 'classify', description: '360 sentences in 4 topics' },
+  { id: 'nli', label: 'NLI pairs', fileName: 'nli.csv', task: 'classify', description: '240 premise–hypothesis pairs: entailment, neutral or contradiction' },
   { id: 'domain', label: 'Domain text', fileName: 'domain.txt', task: 'mlm', description: 'cooking prose for masked-LM domain adaptation' },
 ];
 

@@ -57,13 +57,14 @@ describe('baselineView', () => {
     expect(view.notes).toEqual(['Fitted on a sample.']);
   });
 
-  it('compares RMSE for regression (lower is better) and shows Pearson\'s r beside it', () => {
-    const regression: BaselineReport = { ...classification, kind: 'regression', accuracy: undefined, macroF1: undefined, rmse: 0.6, pearson: 0.8 };
-    const evaluation = { ...bert(0), classification: undefined, mse: 0.25, pearson: 0.9 };
+  it('compares RMSE for regression (lower is better) and shows Pearson\'s r and Spearman\'s rho beside it', () => {
+    const regression: BaselineReport = { ...classification, kind: 'regression', accuracy: undefined, macroF1: undefined, rmse: 0.6, pearson: 0.8, spearman: 0.7 };
+    const evaluation = { ...bert(0), classification: undefined, mse: 0.25, pearson: 0.9, spearman: 0.85 };
     const ahead = baselineView(regression, evaluation);
     expect(ahead.rows).toEqual([
       { metric: 'RMSE', bert: '0.5', baseline: '0.6' },
       { metric: 'Pearson r', bert: '0.9', baseline: '0.8' },
+      { metric: 'Spearman ρ', bert: '0.85', baseline: '0.7' },
     ]);
     expect(ahead.verdict).toBe('BERT\'s RMSE is 0.1 lower than the linear baseline\'s (0.5 vs 0.6).');
     const behind = baselineView(regression, { ...evaluation, mse: 0.49 });

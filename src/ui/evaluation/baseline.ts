@@ -61,6 +61,7 @@ function regressionView(report: BaselineReport, evaluation: EvalMetrics | null):
   const rows = [
     { metric: 'RMSE', bert: bertRmse === undefined ? '–' : formatSmall(bertRmse), baseline: formatSmall(report.rmse ?? Number.NaN) },
     { metric: 'Pearson r', bert: formatSmall(evaluation?.pearson ?? Number.NaN), baseline: formatSmall(report.pearson ?? Number.NaN) },
+    { metric: 'Spearman ρ', bert: formatSmall(evaluation?.spearman ?? Number.NaN), baseline: formatSmall(report.spearman ?? Number.NaN) },
   ];
   if (bertRmse === undefined || report.rmse === undefined) return { rows, verdict: null, behind: false };
   const [bert, baseline] = [formatSmall(bertRmse), formatSmall(report.rmse)];

@@ -32,11 +32,13 @@ describe('headline', () => {
     ]);
   });
 
-  it('shows masked accuracy and perplexity for MLM, MSE and RMSE for regression, else the loss', () => {
+  it('shows masked accuracy and perplexity for MLM, MSE, RMSE and both correlations for regression, else the loss', () => {
     expect(headline({ ...base, maskedAccuracy: 0.3, perplexity: 12.5 }).map((s) => s.value)).toEqual(['30.0%', '12.5', '0.432']);
-    expect(headline({ ...base, mse: 0.25 }).map((s) => [s.label, s.value])).toEqual([
+    expect(headline({ ...base, mse: 0.25, pearson: 0.9, spearman: 0.75 }).map((s) => [s.label, s.value])).toEqual([
       ['MSE', '0.25'],
       ['RMSE', '0.5'],
+      ['Pearson r', '0.9'],
+      ['Spearman ρ', '0.75'],
       ['Validation loss', '0.432'],
     ]);
     expect(headline(base)).toEqual([{ label: 'Validation loss', value: '0.432' }]);

@@ -28,6 +28,8 @@ export function headline(evaluation: EvalMetrics): Stat[] {
     return [
       { label: 'MSE', value: formatSmall(evaluation.mse) },
       { label: 'RMSE', value: formatSmall(Math.sqrt(evaluation.mse)) },
+      { label: 'Pearson r', value: formatSmall(evaluation.pearson ?? Number.NaN) },
+      { label: 'Spearman ρ', value: formatSmall(evaluation.spearman ?? Number.NaN) },
       loss,
     ];
   }
