@@ -5,6 +5,7 @@ import './reductions';
 import './webgpuAttention';
 import { registerWasmSharedIdentity } from './wasmIdentity';
 import { registerWasmPlainMatMul } from './wasmMatMul';
+import { registerFusedCrossEntropy } from './webgpuCrossEntropy';
 import { registerFusedGelu } from './webgpuGelu';
 import { registerFusedLayerNorm } from './webgpuLayerNorm';
 import { registerBlockedMatMul } from './webgpuMatMul';
@@ -38,6 +39,7 @@ export async function initBackend(requested: BackendName | 'auto', options: Back
       registerBlockedMatMul();
       registerFusedLayerNorm();
       registerFusedGelu();
+      registerFusedCrossEntropy();
       await registerSubgroupBackend();
     }
   }

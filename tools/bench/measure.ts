@@ -6,6 +6,7 @@ import { LOOP_REDUCTIONS_FLAG } from '../../src/kernels/reductions';
 import { WASM_SHARED_IDENTITY_FLAG } from '../../src/kernels/wasmIdentity';
 import { WASM_PLAIN_MATMUL_FLAG } from '../../src/kernels/wasmMatMul';
 import { FUSED_ATTENTION_FLAG } from '../../src/kernels/webgpuAttention';
+import { FUSED_CROSS_ENTROPY_FLAG } from '../../src/kernels/webgpuCrossEntropy';
 import { FUSED_GELU_FLAG } from '../../src/kernels/webgpuGelu';
 import { FUSED_LAYER_NORM_FLAG } from '../../src/kernels/webgpuLayerNorm';
 import { FUSED_BIAS_FLAG } from '../../src/kernels/webgpuLinear';
@@ -38,6 +39,7 @@ const FLAGS: Record<StudioKernel, string> = {
   fusedGelu: FUSED_GELU_FLAG,
   fusedBias: FUSED_BIAS_FLAG,
   fusedAttention: FUSED_ATTENTION_FLAG,
+  fusedCrossEntropy: FUSED_CROSS_ENTROPY_FLAG,
 };
 
 function setKernels(kernels: KernelSet): void {

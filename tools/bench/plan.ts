@@ -13,6 +13,7 @@ export const STUDIO_KERNELS: readonly StudioKernel[] = [
   'fusedGelu',
   'fusedBias',
   'fusedAttention',
+  'fusedCrossEntropy',
 ];
 
 export const SHIPPED: KernelSet = { name: 'shipped', off: [] };

@@ -18,7 +18,8 @@ export type StudioKernel =
   | 'fusedLayerNorm'
   | 'fusedGelu'
   | 'fusedBias'
-  | 'fusedAttention';
+  | 'fusedAttention'
+  | 'fusedCrossEntropy';
 
 /**
  * Which of the studio's kernels a run switches off: none in the shipped set, all of them in 'stock' (stock tfjs
