@@ -5,8 +5,9 @@ import './reductions';
 import './webgpuAttention';
 import { registerWasmSharedIdentity } from './wasmIdentity';
 import { registerWasmPlainMatMul } from './wasmMatMul';
-import { registerFusedGelu } from './webgpuGelu';
+import { registerFusedCrossEntropy } from './webgpuCrossEntropy';
 import { registerFusedEmbeddingGrad } from './webgpuEmbedding';
+import { registerFusedGelu } from './webgpuGelu';
 import { registerFusedLayerNorm } from './webgpuLayerNorm';
 import { registerBlockedMatMul } from './webgpuMatMul';
 import { registerSubgroupBackend } from './webgpuSubgroups';
@@ -40,6 +41,7 @@ export async function initBackend(requested: BackendName | 'auto', options: Back
       registerFusedLayerNorm();
       registerFusedGelu();
       registerFusedEmbeddingGrad();
+      registerFusedCrossEntropy();
       await registerSubgroupBackend();
     }
   }

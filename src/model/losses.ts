@@ -3,6 +3,7 @@
  * their logit through a one-hot product, never a `gather`, so no gradient goes through `unsortedSegmentSum`.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedCrossEntropy, fusedCrossEntropyAvailable } from '../kernels/webgpuCrossEntropy';
 import { checkIds } from './bert/batch';
 import { resolveProblemType, type BertConfig } from './bert/config';
 import { ModelInputError } from './errors';
@@ -36,10 +37,16 @@ export function maskedLmTargets(labels: Int32Array, vocabSize: number): MaskedLm
  * Softmax cross-entropy of logits [n, classes] against class ids [n], averaged over rows. With mlmHead's
  * logits at maskedLmTargets' positions this is HF's masked-LM loss. `weights` [n] makes it the weighted mean
  * sum(w·loss) / sum(w), so padding rows (weight 0) can fill a fixed-size batch without changing the loss.
+ * Where the fused WebGPU kernels are registered, two dispatches forward and one backward instead, keeping no
+ * [n, classes] tensor but the logits for the backward pass (webgpuCrossEntropy.ts).
  */
 export function crossEntropyLoss(logits: tf.Tensor2D, labels: Int32Array, weights?: Float32Array): tf.Scalar {
   const [n, classes] = logits.shape;
   checkIds('labels', labels, n, classes);
+  if (fusedCrossEntropyAvailable() && logits.dtype === 'float32') {
+    const total = weights === undefined ? n : weightTotal(weights, n);
+    return fusedCrossEntropy(logits, labels, weights ?? new Float32Array(n).fill(1), 1 / total);
+  }
   const targets = oneHotFloat(labels, classes); // [n, classes]
   const perRow = tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(logits)), -1)); // [n]
   return rowMean(perRow, weights);
@@ -87,7 +94,12 @@ export function classificationLoss(
 /** Mean of per-row losses [n], or their weighted mean sum(w·loss) / sum(w). */
 function rowMean(perRow: tf.Tensor, weights: Float32Array | undefined): tf.Scalar {
   if (weights === undefined) return tf.mean(perRow);
-  const n = perRow.shape[0]!;
+  const total = weightTotal(weights, perRow.shape[0]!);
+  return tf.div(tf.sum(tf.mul(perRow, tf.tensor1d(weights))), total);
+}
+
+/** The sum of the n row weights, once each is checked to be finite and non-negative and not all are 0. */
+function weightTotal(weights: Float32Array, n: number): number {
   if (!(weights instanceof Float32Array) || weights.length !== n) {
     throw new ModelInputError('weights', `must be a Float32Array of ${n} values`);
   }
@@ -97,7 +109,7 @@ function rowMean(perRow: tf.Tensor, weights: Float32Array | undefined): tf.Scala
     total += w;
   }
   if (total === 0) throw new ModelInputError('weights', 'are all 0: no row carries loss');
-  return tf.div(tf.sum(tf.mul(perRow, tf.tensor1d(weights))), total);
+  return total;
 }
 
 function checkTargets(logits: tf.Tensor2D, targets: Float32Array): void {

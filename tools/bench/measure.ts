@@ -7,6 +7,7 @@ import { WASM_SHARED_IDENTITY_FLAG } from '../../src/kernels/wasmIdentity';
 import { WASM_PLAIN_MATMUL_FLAG } from '../../src/kernels/wasmMatMul';
 import { FUSED_ATTENTION_FLAG } from '../../src/kernels/webgpuAttention';
 import { FUSED_EMBEDDING_FLAG } from '../../src/kernels/webgpuEmbedding';
+import { FUSED_CROSS_ENTROPY_FLAG } from '../../src/kernels/webgpuCrossEntropy';
 import { FUSED_GELU_FLAG } from '../../src/kernels/webgpuGelu';
 import { FUSED_LAYER_NORM_FLAG } from '../../src/kernels/webgpuLayerNorm';
 import { FUSED_BIAS_FLAG } from '../../src/kernels/webgpuLinear';
@@ -40,6 +41,7 @@ const FLAGS: Record<StudioKernel, string> = {
   fusedBias: FUSED_BIAS_FLAG,
   fusedAttention: FUSED_ATTENTION_FLAG,
   fusedEmbedding: FUSED_EMBEDDING_FLAG,
+  fusedCrossEntropy: FUSED_CROSS_ENTROPY_FLAG,
 };
 
 function setKernels(kernels: KernelSet): void {

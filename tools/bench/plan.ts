@@ -14,6 +14,7 @@ export const STUDIO_KERNELS: readonly StudioKernel[] = [
   'fusedBias',
   'fusedAttention',
   'fusedEmbedding',
+  'fusedCrossEntropy',
 ];
 
 export const SHIPPED: KernelSet = { name: 'shipped', off: [] };

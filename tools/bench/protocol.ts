@@ -19,7 +19,8 @@ export type StudioKernel =
   | 'fusedGelu'
   | 'fusedBias'
   | 'fusedAttention'
-  | 'fusedEmbedding';
+  | 'fusedEmbedding'
+  | 'fusedCrossEntropy';
 
 /**
  * Which of the studio's kernels a run switches off: none in the shipped set, all of them in 'stock' (stock tfjs
