@@ -40,46 +40,22 @@ async function openHarness(page: Page): Promise<void> {
   await expect(page.locator('#status')).toHaveText('ready');
   const adapter = await page.evaluate(async () => {
     const { tf } = window.harness;
-    const urls = ['/src/kernels/backend.ts', '/src/model/embeddingLookup.ts', '/src/kernels/webgpuEmbedding.ts'];
-    const [{ initBackend }, { embeddingLookup }, { FUSED_EMBEDDING_FLAG }] = await Promise.all(urls.map((url) => import(/* @vite-ignore */ url))) as [
+    const urls = ['/src/kernels/backend.ts', '/src/model/embeddingLookup.ts', '/src/kernels/webgpuEmbedding.ts', '/e2e/harness/kernelCheck.ts'];
+    const [{ initBackend }, { embeddingLookup }, { FUSED_EMBEDDING_FLAG }, { recordPrograms, withFlag, relError }] = await Promise.all(urls.map((url) => import(/* @vite-ignore */ url))) as [
       typeof import('../src/kernels/backend'),
       typeof import('../src/model/embeddingLookup'),
       typeof import('../src/kernels/webgpuEmbedding'),
+      typeof import('./harness/kernelCheck'),
     ];
     const info = await initBackend('webgpu');
-    const programs: string[] = [];
-    const gpu = tf.backend() as unknown as { runWebGPUProgram(program: { shaderKey: string }, ...rest: unknown[]): unknown };
-    const runProgram = gpu.runWebGPUProgram;
-    gpu.runWebGPUProgram = function (this: unknown, program, ...rest) {
-      const out = runProgram.call(this, program, ...rest);
-      programs.push(program.shaderKey); // set by tfjs as it runs the program
-      return out;
-    };
+    const programs = recordPrograms();
     const state: PageState = {
       tf,
       lookup: embeddingLookup,
       flag: FUSED_EMBEDDING_FLAG,
       programs,
-      async run(fn, on) {
-        tf.env().set(FUSED_EMBEDDING_FLAG, on);
-        programs.length = 0;
-        try {
-          const tensors = tf.tidy(fn);
-          const data = await Promise.all(tensors.map(async (t) => Array.from(await t.data())));
-          tf.dispose(tensors);
-          return { data, shapes: tensors.map((t) => t.shape), programs: [...programs] };
-        } finally {
-          tf.env().set(FUSED_EMBEDDING_FLAG, true);
-        }
-      },
-      relError(actual, expected) {
-        let [worst, scale] = [0, 0];
-        expected.forEach((value, j) => {
-          worst = Math.max(worst, Math.abs(actual[j] - value));
-          scale = Math.max(scale, Math.abs(value));
-        });
-        return scale === 0 ? worst : worst / scale;
-      },
+      run: (fn, on) => withFlag(programs, FUSED_EMBEDDING_FLAG, on, fn),
+      relError,
     };
     (window as unknown as { embeddingCheck: PageState }).embeddingCheck = state;
     return info.adapter;

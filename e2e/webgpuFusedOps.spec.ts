@@ -50,47 +50,23 @@ async function openHarness(page: Page): Promise<void> {
   await expect(page.locator('#status')).toHaveText('ready');
   const adapter = await page.evaluate(async () => {
     const { tf } = window.harness;
-    const urls = ['/src/kernels/backend.ts', '/src/model/nn.ts', '/src/kernels/webgpuLayerNorm.ts', '/src/kernels/webgpuGelu.ts', '/src/kernels/webgpuLinear.ts'];
-    const [{ initBackend }, nn, { FUSED_LAYER_NORM_FLAG }, { FUSED_GELU_FLAG }, { FUSED_BIAS_FLAG }] = await Promise.all(urls.map((url) => import(/* @vite-ignore */ url))) as [
+    const urls = ['/src/kernels/backend.ts', '/src/model/nn.ts', '/src/kernels/webgpuLayerNorm.ts', '/src/kernels/webgpuGelu.ts', '/src/kernels/webgpuLinear.ts', '/e2e/harness/kernelCheck.ts'];
+    const [{ initBackend }, nn, { FUSED_LAYER_NORM_FLAG }, { FUSED_GELU_FLAG }, { FUSED_BIAS_FLAG }, { recordPrograms, withFlag, relError }] = await Promise.all(urls.map((url) => import(/* @vite-ignore */ url))) as [
       typeof import('../src/kernels/backend'),
       Nn,
       typeof import('../src/kernels/webgpuLayerNorm'),
       typeof import('../src/kernels/webgpuGelu'),
       typeof import('../src/kernels/webgpuLinear'),
+      typeof import('./harness/kernelCheck'),
     ];
     const info = await initBackend('webgpu');
-    const programs: string[] = [];
-    const gpu = tf.backend() as unknown as { runWebGPUProgram(program: { shaderKey: string }, ...rest: unknown[]): unknown };
-    const runProgram = gpu.runWebGPUProgram;
-    gpu.runWebGPUProgram = function (this: unknown, program, ...rest) {
-      const out = runProgram.call(this, program, ...rest);
-      programs.push(program.shaderKey); // set by tfjs as it runs the program
-      return out;
-    };
+    const programs = recordPrograms();
     const state: PageState = {
       tf,
       nn,
       flags: { layerNorm: FUSED_LAYER_NORM_FLAG, gelu: FUSED_GELU_FLAG, bias: FUSED_BIAS_FLAG },
-      async run(fn, flag, on) {
-        tf.env().set(flag, on);
-        programs.length = 0;
-        try {
-          const tensors = tf.tidy(fn);
-          const data = await Promise.all(tensors.map(async (t) => Array.from(await t.data())));
-          tf.dispose(tensors);
-          return { data, shapes: tensors.map((t) => t.shape), programs: [...programs] };
-        } finally {
-          tf.env().set(flag, true);
-        }
-      },
-      relError(actual, expected) {
-        let [worst, scale] = [0, 0];
-        expected.forEach((value, j) => {
-          worst = Math.max(worst, Math.abs(actual[j] - value));
-          scale = Math.max(scale, Math.abs(value));
-        });
-        return scale === 0 ? worst : worst / scale;
-      },
+      run: (fn, flag, on) => withFlag(programs, flag, on, fn),
+      relError,
       family: (programs) => [...new Set(programs.map((key) => key.split('_')[0]))],
     };
     (window as unknown as { fusedOpsCheck: PageState }).fusedOpsCheck = state;
