@@ -8,7 +8,7 @@ export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>
 export const globalFetch: FetchLike = (input, init) => fetch(input, init);
 
 /** The Hub's error codes (X-Error-Code) that mean "nothing here"; it answers 401, not 404, for unknown repos. */
-const NOT_FOUND_CODES = new Set(['RepoNotFound', 'EntryNotFound', 'RevisionNotFound']);
+export const NOT_FOUND_CODES: ReadonlySet<string> = new Set(['RepoNotFound', 'EntryNotFound', 'RevisionNotFound']);
 
 /** GETs `url` and returns the whole body, reporting stage "download" for `file` as bytes arrive. */
 export async function download(

@@ -3,7 +3,7 @@
  * bundled with the app, a folder or zip the user dropped, or a Hugging Face Hub repository.
  */
 import type { Progress, ProgressCallback } from '../progress';
-import { cancelled, download, exists, globalFetch, hostOf, readStream, type FetchLike } from './download';
+import { cancelled, download, exists, globalFetch, hostOf, NOT_FOUND_CODES, readStream, type FetchLike } from './download';
 import { ModelSourceError } from './modelSourceError';
 import { safePathSegments, stripCommonDirectories } from './paths';
 import { parseShardIndex, SHARD_INDEX, type ShardIndex } from './shards';
@@ -294,7 +294,7 @@ function explainRefusal(fetchImpl: FetchLike, why: string): FetchLike {
   return async (input, init) => {
     const response = await fetchImpl(input, init);
     const code = response.headers.get('x-error-code');
-    const notFound = code !== null && ['RepoNotFound', 'EntryNotFound', 'RevisionNotFound'].includes(code);
+    const notFound = code !== null && NOT_FOUND_CODES.has(code);
     if ((response.status === 401 || response.status === 403) && !notFound) {
       const file = input.slice(input.lastIndexOf('/') + 1);
       throw new ModelSourceError('unauthorized', `Access refused (HTTP ${response.status}): ${why}.`, { file: decodeURIComponent(file), url: input, status: response.status });

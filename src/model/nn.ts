@@ -108,5 +108,10 @@ export interface DropoutOptions {
  */
 export function dropout<T extends tf.Tensor>(x: T, rate: number, site: string, opts: DropoutOptions): T {
   if (!opts.training || rate === 0) return x;
-  return tf.dropout(x, rate, undefined, opts.seed === undefined ? undefined : `${opts.seed}:${site}`) as T;
+  return tf.dropout(x, rate, undefined, dropoutSeed(site, opts)) as T;
+}
+
+/** The seed of one dropout site's draws: a fused kernel that draws them itself gets the same mask from it. */
+export function dropoutSeed(site: string, opts: DropoutOptions): string | undefined {
+  return opts.seed === undefined ? undefined : `${opts.seed}:${site}`;
 }

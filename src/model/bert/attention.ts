@@ -1,7 +1,7 @@
 /** BertAttention: multi-head self-attention (BertSelfAttention) and its projection + residual (BertSelfOutput). */
 import * as tf from '@tensorflow/tfjs';
 import type { BertConfig } from './config';
-import { dropout, layerNorm, linear, type DropoutOptions } from '../nn';
+import { dropout, dropoutSeed, layerNorm, linear, type DropoutOptions } from '../nn';
 import type { BertParams } from './params';
 import { attentionContext, attentionProbs, fusedAttentionAvailable } from '../../kernels/webgpuAttention';
 
@@ -39,7 +39,7 @@ export function selfAttention(
     const rate = config.attentionProbsDropoutProb;
     // The draws tf.dropout makes in nn.ts's dropout for this site: the same seed gives the same mask.
     const dropout = opts.training && rate > 0
-      ? { noise: tf.randomUniform(probs.shape, 0, 1, 'float32', opts.seed === undefined ? undefined : `${opts.seed}:${prefix}`) as tf.Tensor4D, rate }
+      ? { noise: tf.randomUniform(probs.shape, 0, 1, 'float32', dropoutSeed(prefix, opts)) as tf.Tensor4D, rate }
       : undefined;
     return { context: attentionContext(probs, valueTokens, layout, dropout), probs };
   }

@@ -1,3 +1,4 @@
+import { COMMIT_SHA } from '../../io/modelSource';
 import { useStudio } from '../../store';
 import { formatBytes } from '../common';
 
@@ -25,7 +26,7 @@ export function CacheManager({ disabled }: { disabled: boolean }) {
             <li key={model.key}>
               <div>
                 <strong title={model.endpoint}>{model.repo}</strong>{' '}
-                <code title={model.revision}>{/^[0-9a-f]{40}$/.test(model.revision) ? model.revision.slice(0, 8) : model.revision}</code>
+                <code title={model.revision}>{COMMIT_SHA.test(model.revision) ? model.revision.slice(0, 8) : model.revision}</code>
                 <div className="model-muted">
                   {formatBytes(model.bytes)} · last used{' '}
                   {model.lastUsed ? new Date(model.lastUsed).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' }) : 'before dates were kept'}
