@@ -106,6 +106,12 @@ export class Engine {
   /** When the last progress event went out: each one re-renders the page, so they are spaced (see progress()). */
   private lastProgressAt = 0;
   private keepRuns = true;
+  /**
+   * Set once the GPU device is lost or out of memory: from then on every result is garbage or an error, and the
+   * worker is about to be replaced. Nothing more is written to the run, so it stays as its last checkpoint left it,
+   * and the page offers it back, however the failing step ends.
+   */
+  private deviceGone = false;
 
   /** `runs`: where runs are saved; null keeps nothing (the CLI, which writes its own export). */
   constructor(
@@ -192,10 +198,26 @@ export class Engine {
     const info = await initBackend(backend ?? 'auto', { remembered });
     const device = webgpuDevice();
     if (device) {
-      reportDeviceLoss(device, this.emit);
-      reportOutOfMemory(device, (error) => this.emit({ type: 'crashed', message: this.outOfMemoryMessage(error) }));
+      reportDeviceLoss(device, (event) => this.interrupt(event));
+      reportOutOfMemory(device, (error) => this.interrupt({ type: 'crashed', message: this.outOfMemoryMessage(error) }));
     }
     return info;
+  }
+
+  /** The device is gone: the page is told, and the run is left as its last checkpoint saved it. */
+  private interrupt(event: EngineEvent): void {
+    this.deviceGone = true;
+    this.emit(event);
+  }
+
+  /**
+   * Whether the device went while the run's step failed. The step's failure (a rejected read, NaN from a destroyed
+   * buffer) and the device's lost event race; a task's wait lets the event land first.
+   */
+  private async interrupted(): Promise<boolean> {
+    if (!this.deviceGone) await new Promise((resolve) => setTimeout(resolve, 0));
+    if (this.deviceGone) this.emit({ type: 'log', level: 'warn', message: 'The run ended on a lost GPU device: it stays at its last checkpoint.' });
+    return this.deviceGone;
   }
 
   /** What a GPU out-of-memory error means for the work under way: for a run, its estimate and what to change. */
@@ -331,6 +353,7 @@ export class Engine {
     if (this.requireData().spec.task === 'classify') this.fitBaseline().catch(() => undefined);
     trainer.run().then(
       async (result) => {
+        if (await this.interrupted()) return;
         run.result = result;
         this.link(init, result.outcome, result.steps);
         await this.finishRun(run, result.outcome, result);
@@ -339,6 +362,7 @@ export class Engine {
         this.emit({ type: 'state', state, message: result.message ?? `Training ${result.outcome} after ${result.steps} steps.` });
       },
       async (err: unknown) => {
+        if (await this.interrupted()) return;
         const message = isOutOfMemory(err)
           ? `${outOfMemoryAdvice(this.summary(), init.args.batchSize, init.args.maxLength, init.task)} (${(err as Error).message})`
           : (err as Error).message;
@@ -387,7 +411,7 @@ export class Engine {
 
   private async saveCheckpoint(checkpoint: TrainerCheckpoint, reason: 'eval' | 'pause'): Promise<void> {
     const run = this.state.run;
-    if (!run?.record || !this.runs) return;
+    if (!run?.record || !this.runs || this.deviceGone) return;
     try {
       const store = await this.runs;
       run.record = await store.saveCheckpoint(run.record, checkpoint.step, writeCheckpoint(checkpoint), reason === 'pause' ? 'paused' : 'training');

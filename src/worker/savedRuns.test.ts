@@ -81,6 +81,22 @@ describe('saved runs', () => {
     expect((await later.call('listRuns', null)).runs).toEqual([]);
   });
 
+  it('stay at their last checkpoint when the GPU device is lost: nothing the failing steps produce is written', async () => {
+    const files = memoryBlobStore();
+    const lost = engineOver(files, (event, engine) => {
+      // What the device's lost (or out-of-memory) event does; the steps after it are what a dead device computes.
+      if (event.type === 'step' && event.metrics.step === 10) (engine as unknown as { interrupt(e: EngineEvent): void }).interrupt({ type: 'crashed', message: 'lost' });
+    });
+    await lost.call('loadModel', { model: fixtureModel('base') });
+    await lost.call('loadData', DATA);
+    await lost.call('start', { args: ARGS });
+    await lost.until((e) => e.type === 'log' && /lost GPU device/.test(e.message));
+    expect(lost.events.some((e) => e.type === 'step' && e.metrics.step > 10)).toBe(true);
+    expect(lost.events.some(ended)).toBe(false);
+    const [run] = (await engineOver(files).call('listRuns', null)).runs;
+    expect(run).toMatchObject({ status: 'training', checkpointStep: 8, resumable: true });
+  });
+
   it('refuse a dataset that changed in storage, and list a run whose record is unreadable as damaged', async () => {
     const files = memoryBlobStore();
     const first = engineOver(files);
