@@ -55,3 +55,21 @@ describe('exportModel', () => {
     expect(useStudio.getState().unexported).toBe(false);
   });
 });
+
+describe('exportRecipe', () => {
+  it('asks the worker for the recipe of the training form’s settings, zipped, and downloads it', async () => {
+    const zip = Uint8Array.from([80, 75, 5, 6]);
+    call.mockResolvedValue({ zip, names: ['train.py', 'recipe.json'] });
+    const click = vi.fn();
+    vi.stubGlobal('document', { createElement: () => ({ click }) });
+    vi.stubGlobal('URL', { createObjectURL: () => 'blob:x', revokeObjectURL: () => undefined });
+    useStudio.getState().setArg('llrd', 0.8);
+    await useStudio.getState().exportRecipe();
+    vi.unstubAllGlobals();
+    expect(call).toHaveBeenCalledWith('recipeZip', { args: useStudio.getState().args });
+    expect(call.mock.calls[0][1].args).toMatchObject({ llrd: 0.8 });
+    expect(useStudio.getState().recipeZip).toMatchObject({ size: 4, files: ['train.py', 'recipe.json'] });
+    expect(useStudio.getState().recipeZip?.name).toMatch(/^bert-studio-recipe-(classifier|mlm)-[\d-]+\.zip$/);
+    expect(click).toHaveBeenCalled();
+  });
+});
