@@ -10,6 +10,7 @@ Each rule below mirrors the studio module named beside it (src/train/..., src/da
 to what, and what cannot be reproduced bit for bit.
 """
 import argparse
+import dataclasses
 import json
 import math
 import os
@@ -355,13 +356,13 @@ class StudioTrainer(Trainer):
     Overridden here rather than passed as `optimizers=`, which the Trainer refuses under DeepSpeed."""
 
     def __init__(self, *args, training, **kwargs):
-        self.training = training
+        self.studio_training = training
         super().__init__(*args, **kwargs)
 
     def create_optimizer(self, model=None):
         # Newer Trainers pass the (possibly wrapped) model: the groups are named on the unwrapped one's parameters.
         if self.optimizer is None:
-            training = self.training
+            training = self.studio_training
             groups = [{k: v for k, v in g.items() if k != "names"} for g in optimizer_groups(self.model, training)]
             betas = (training["adam_beta1"], training["adam_beta2"])
             self.optimizer = torch.optim.AdamW(groups, betas=betas, eps=training["adam_epsilon"])
@@ -369,7 +370,7 @@ class StudioTrainer(Trainer):
 
     def create_scheduler(self, num_training_steps, optimizer=None):
         if self.lr_scheduler is None:
-            kind, warmup = self.training["schedule"], self.training["warmup_ratio"]
+            kind, warmup = self.studio_training["schedule"], self.studio_training["warmup_ratio"]
             self.lr_scheduler = torch.optim.lr_scheduler.LambdaLR(
                 optimizer or self.optimizer, lambda step: lr_scale(step, num_training_steps, kind, warmup)
             )
@@ -400,6 +401,12 @@ def run_length(recipe, num_train, effective):
         print(f"note: the studio's run had {recipe['data']['train_examples']} training examples, {studio['per_epoch']} steps an "
               f"epoch and {studio['total']} in all; this data gives {num_train}, {per_epoch} and {total}, which this run follows")
     return per_epoch, total
+
+
+def length_grouping():
+    """Batches of rows of similar length, as the studio's length buckets make: transformers 5 renamed the switch."""
+    names = {field.name for field in dataclasses.fields(TrainingArguments)}
+    return {"train_sampling_strategy": "group_by_length"} if "train_sampling_strategy" in names else {"group_by_length": True}
 
 
 def load_model(recipe, path):
@@ -477,13 +484,13 @@ def main(argv=None):
         save_total_limit=2,
         logging_steps=cli.logging_steps,
         report_to=cli.report_to,
-        group_by_length=True,  # the studio batches rows of similar length together too
         remove_unused_columns=False,
         gradient_checkpointing=training["gradient_checkpointing"],
         gradient_checkpointing_kwargs={"use_reentrant": False},  # frozen embeddings would stop reentrant checkpoints' gradients
         ddp_find_unused_parameters=True if every is not None else None,  # frozen groups get no gradient until unfrozen
         deepspeed=cli.deepspeed,
         bf16=cli.bf16,
+        **length_grouping(),
     )
     if every is None:
         apply_freeze(model, start)

@@ -6,7 +6,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { EncodedExample } from '../../data/encode';
 import type { LabelSpace } from '../../data/labels';
+import { packExamples } from '../../data/packing';
 import { parameterShapes } from '../../model/bert/params';
 import { taskHead } from '../../model/bert/tasks';
 import { FAMILIES, parseModelConfig } from '../../model/families';
@@ -103,6 +105,35 @@ function printGroups(folder: string, expected: ReturnType<typeof studio>): Print
   return JSON.parse(result.stdout);
 }
 
+/** Runs `code` with train.py imported as `train` (and the stand-in for transformers); `data` arrives as `data`. */
+function withTrainPy(code: string, data: unknown): unknown {
+  const folder = writeRecipe('module', 'mlm', validateTrainingArgs({}));
+  const script = [
+    'import importlib.util, json, sys',
+    'spec = importlib.util.spec_from_file_location("train", sys.argv[1])',
+    'train = importlib.util.module_from_spec(spec)',
+    'spec.loader.exec_module(train)',
+    'data = json.loads(sys.stdin.read())',
+    code,
+  ].join('\n');
+  const result = spawnSync(PYTHON, ['-c', script, join(folder, 'train.py')], {
+    env: { ...process.env, PYTHONPATH: STUB, PYTHONDONTWRITEBYTECODE: '1' },
+    input: JSON.stringify(data),
+    encoding: 'utf8',
+  });
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  return JSON.parse(result.stdout);
+}
+
+/** The fake tokenizer's special ids ([PAD] 0, [UNK] 1, [CLS] 2, [SEP] 3, [MASK] 4) for train.py, in Python. */
+const PY_TOKENIZER = `
+class Tokenizer:
+    pad_token_id, unk_token_id, cls_token_id, sep_token_id, mask_token_id = 0, 1, 2, 3, 4
+    def __len__(self):
+        return 50
+tokenizer = Tokenizer()`;
+
 const CASES: { modelDir: string; task: Task; args: Partial<TrainingArgs> }[] = [
   { modelDir: 'public/models/bert-tiny-en', task: 'classify', args: { llrd: 0.8, headLrMultiplier: 5, freeze: 'top:1', schedule: 'cosine' } },
   { modelDir: 'public/models/bert-tiny-en', task: 'mlm', args: { llrd: 0.9, freeze: 'gradual:3', weightDecay: 0.05, warmupRatio: 0.2 } },
@@ -118,6 +149,72 @@ describe('train.py', () => {
     const result = spawnSync(PYTHON, ['-m', 'py_compile', join(folder, 'train.py')], { encoding: 'utf8' });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
+  });
+
+  it.skipIf(!hasTorch)('packs rows into sequences as the studio does', () => {
+    // Content lengths (tokens between [CLS] and [SEP]) and documents: an empty row, a row longer than a sequence,
+    // rows that fill one exactly, a document change.
+    const rows = [[3, 0], [4, 0], [0, 0], [20, 0], [2, 1], [12, 1], [14, 2], [1, 2], [5, 3]];
+    const examples: EncodedExample[] = rows.map(([n], index) => {
+      const content = Array.from({ length: n }, (_, t) => 10 + ((index * 7 + t) % 40));
+      // Two tokens a word, so renumbering words across rows shows.
+      const words = content.map((_, t) => Math.floor(t / 2));
+      return {
+        inputIds: Int32Array.from([2, ...content, 3]),
+        tokenTypeIds: new Int32Array(n + 2),
+        wordIds: Int32Array.from([-1, ...words, -1]),
+        specialMask: Uint8Array.from([1, ...content.map(() => 0), 1]),
+        index,
+      };
+    });
+    const maxLength = 16;
+    const expected = packExamples(examples, rows.map(([, document]) => document), maxLength, { cls: 2, sep: 3 });
+    const printed = withTrainPy(`${PY_TOKENIZER}
+rows = [{"document": d} for d in data["documents"]]
+packed = train.pack(rows, data["encoded"], data["max_length"], tokenizer)
+print(json.dumps([[p["input_ids"], p["word_ids"]] for p in packed]))`, {
+      documents: rows.map(([, document]) => document),
+      encoded: examples.map((e) => ({ input_ids: [...e.inputIds], word_ids: [...e.wordIds] })),
+      max_length: maxLength,
+    });
+    expect(printed).toEqual(expected.map((e) => [[...e.inputIds], [...e.wordIds]]));
+  });
+
+  it.skipIf(!hasTorch)('masks exactly max(1, round(p·n)) tokens of a sequence, whole words when asked, never specials', () => {
+    // 1 special, 7 words of 1-3 tokens (13 maskable tokens), 1 special.
+    const words = [-1, 0, 1, 1, 2, 3, 3, 3, 4, 5, 5, 6, 6, 6, -1];
+    const printed = withTrainPy(`${PY_TOKENIZER}
+import torch
+out = []
+for p, whole in ((0.15, False), (0.3, True), (0.01, False), (0.01, True)):
+    masking = train.Masking(tokenizer, p, whole, torch.Generator().manual_seed(1))
+    for _ in range(20):
+        masked = masking({"input_ids": list(range(10, 10 + len(data))), "word_ids": data})
+        out.append({"p": p, "whole": whole, "labels": masked["labels"], "ids": masked["input_ids"]})
+print(json.dumps(out))`, words) as { p: number; whole: boolean; labels: number[]; ids: number[] }[];
+    for (const { p, whole, labels, ids } of printed) {
+      const chosen = labels.flatMap((label, t) => (label === -100 ? [] : [t]));
+      const budget = Math.max(1, Math.round(p * 13));
+      if (whole) {
+        // Whole words up to the budget: every token of a chosen word, and no more than the budget unless one word
+        // alone overshoots it (then that word, the shortest).
+        for (const t of chosen) expect(words.filter((w, u) => w === words[t] && !chosen.includes(u))).toEqual([]);
+        expect(chosen.length).toBeLessThanOrEqual(Math.max(budget, 1));
+      } else {
+        expect(chosen).toHaveLength(budget);
+      }
+      expect(chosen).not.toContain(0);
+      expect(chosen).not.toContain(words.length - 1);
+      chosen.forEach((t) => expect(labels[t]).toBe(10 + t));
+      ids.forEach((id, t) => chosen.includes(t) || expect(id).toBe(10 + t));
+    }
+  });
+
+  it.skipIf(!hasTorch)('keeps the studio’s effective batch over any process count that divides it', () => {
+    // [batch, accumulation, processes] → [per-device batch, accumulation, effective batch]
+    const cases = [[16, 1, 1], [16, 1, 8], [16, 2, 4], [4, 8, 2], [4, 7, 2], [6, 5, 3]];
+    const code = 'print(json.dumps([train.batch_plan({"batch_size": b, "gradient_accumulation_steps": a}, w) for b, a, w in data]))';
+    expect(withTrainPy(code, cases)).toEqual([[16, 1, 16], [2, 1, 16], [8, 1, 32], [4, 4, 32], [2, 7, 28], [5, 2, 30]]);
   });
 
   it.skipIf(!hasTorch).each(CASES)('builds the studio’s groups, rates, freeze map and schedule: $modelDir $task $args.freeze', ({ modelDir, task, args }) => {
