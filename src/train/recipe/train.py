@@ -6,7 +6,7 @@
 
 recipe.json is the run: its task, its model (model/, the checkpoint it started from), every setting of the studio's
 Training panel, and the example and step counts the studio had; data/ holds the studio's train/validation split.
-Each rule below mirrors the studio module named beside it (src/train/..., src/data/...); README.md says what maps
+Each rule below mirrors the BERT Studio module named beside it (src/train/..., src/data/...); README.md says what maps
 to what, and what cannot be reproduced bit for bit.
 """
 import argparse
@@ -397,7 +397,8 @@ def run_length(recipe, num_train, effective):
     per_epoch = math.ceil(num_train / effective)
     total = training["max_steps"] or per_epoch * training["epochs"]
     studio = recipe["steps"]
-    if num_train != recipe["data"]["train_examples"] or (per_epoch, total) != (studio["per_epoch"], studio["total"]):
+    differs = num_train != recipe["data"]["train_examples"] or (per_epoch, total) != (studio["per_epoch"], studio["total"])
+    if differs and os.environ.get("RANK", "0") == "0":
         print(f"note: the studio's run had {recipe['data']['train_examples']} training examples, {studio['per_epoch']} steps an "
               f"epoch and {studio['total']} in all; this data gives {num_train}, {per_epoch} and {total}, which this run follows")
     return per_epoch, total
