@@ -203,3 +203,22 @@ test('a run that learned nothing is called so, with what to try', async ({ page 
   const evaluation = page.getByRole('region', { name: 'Evaluation', exact: true });
   await expect(evaluation).toContainText(/predicts “(positive|negative)” for every row: it has not learned to tell the classes apart/, { timeout: 240_000 });
 });
+
+test('"Train at scale" downloads the training form’s run as a recipe for the Hugging Face Trainer', async ({ page }) => {
+  test.setTimeout(300_000);
+  await openStudio(page);
+  await loadSampleAndConfigure(page);
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Train at scale', exact: true }).click();
+  const files = unzipSync(readFileSync(await (await download).path()));
+  expect(Object.keys(files).sort()).toEqual([
+    'README.md', 'data/train.jsonl', 'data/validation.jsonl', 'ds_zero2.json', 'model/config.json', 'model/model.safetensors',
+    'model/special_tokens_map.json', 'model/tokenizer_config.json', 'model/vocab.txt', 'recipe.json', 'requirements.txt', 'train.py',
+  ]);
+  const recipe = JSON.parse(new TextDecoder().decode(files['recipe.json']));
+  expect(recipe).toMatchObject({ task: 'classify', model: { id: 'bert-tiny-en' }, training: { batch_size: 8, max_length: 32, freeze: 'top:2' } });
+  const rows = (name: string) => new TextDecoder().decode(files[name]).trimEnd().split('\n').length;
+  expect(rows('data/train.jsonl')).toBe(recipe.data.train_examples);
+  expect(rows('data/validation.jsonl')).toBe(recipe.data.validation_examples);
+  await expect(page.getByRole('region', { name: 'Export' })).toContainText('accelerate launch train.py');
+});

@@ -80,7 +80,8 @@ const MIN_MAX_LENGTH = 3;
 /** Rows are encoded once at this limit for the length report; runs reuse those encodings when they fit. */
 export const FULL_ENCODING_LIMIT = 512;
 
-function cellText(value: CellValue | undefined): string {
+/** A cell as the tokenizer reads it: a blank cell is empty text. */
+export function cellText(value: CellValue | undefined): string {
   return value === null || value === undefined ? '' : String(value);
 }
 

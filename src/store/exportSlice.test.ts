@@ -39,19 +39,40 @@ describe('importZip', () => {
   });
 });
 
+/** Runs `action` with downloads caught: the link it clicks, and the zip the worker replies with (`names` inside). */
+async function downloading(names: string[], action: () => Promise<void>): Promise<{ zip: Uint8Array; click: ReturnType<typeof vi.fn> }> {
+  const zip = Uint8Array.from([80, 75, 5, 6]);
+  call.mockResolvedValue({ zip, names });
+  const click = vi.fn();
+  vi.stubGlobal('document', { createElement: () => ({ click }) });
+  vi.stubGlobal('URL', { createObjectURL: () => 'blob:x', revokeObjectURL: () => undefined });
+  try {
+    await action();
+  } finally {
+    vi.unstubAllGlobals();
+  }
+  return { zip, click };
+}
+
 describe('exportModel', () => {
   it('asks the worker for the zip, so the page never zips a large model itself, and marks the model downloaded', async () => {
-    const zip = Uint8Array.from([80, 75, 5, 6]);
-    call.mockResolvedValue({ zip, names: ['model.safetensors', 'config.json'] });
-    const click = vi.fn();
-    vi.stubGlobal('document', { createElement: () => ({ click }) });
-    vi.stubGlobal('URL', { createObjectURL: () => 'blob:x', revokeObjectURL: () => undefined });
     useStudio.setState({ unexported: true });
-    await useStudio.getState().exportModel();
-    vi.unstubAllGlobals();
+    const { zip, click } = await downloading(['model.safetensors', 'config.json'], () => useStudio.getState().exportModel());
     expect(call).toHaveBeenCalledWith('exportZip', null);
     expect(useStudio.getState().exportZip).toMatchObject({ bytes: zip, files: ['model.safetensors', 'config.json'] });
     expect(click).toHaveBeenCalled();
     expect(useStudio.getState().unexported).toBe(false);
+  });
+});
+
+describe('exportRecipe', () => {
+  it('asks the worker for the recipe of the training form’s settings, zipped, and downloads it', async () => {
+    useStudio.getState().setArg('llrd', 0.8);
+    const { click } = await downloading(['train.py', 'recipe.json'], () => useStudio.getState().exportRecipe());
+    expect(call).toHaveBeenCalledWith('recipeZip', { args: useStudio.getState().args });
+    expect(call.mock.calls[0][1].args).toMatchObject({ llrd: 0.8 });
+    expect(useStudio.getState().recipeZip).toMatchObject({ size: 4, files: ['train.py', 'recipe.json'] });
+    expect(useStudio.getState().recipeZip?.name).toMatch(/^bert-studio-recipe-(classifier|mlm)-[\d-]+\.zip$/);
+    expect(click).toHaveBeenCalled();
   });
 });

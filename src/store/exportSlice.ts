@@ -6,6 +6,13 @@ export interface ExportSlice {
   /** The last export's zip, kept so it can be downloaded again or re-imported. */
   exportZip: { name: string; bytes: Uint8Array; files: string[] } | null;
   exportModel(): Promise<void>;
+  /** The last recipe's zip: its name, size and files, for the panel to list. */
+  recipeZip: { name: string; size: number; files: string[] } | null;
+  /**
+   * "Train at scale": the run the training form would start, as a folder for the Hugging Face Trainer on many GPUs
+   * (train.py, the settings, the split, the checkpoint), zipped in the worker and downloaded.
+   */
+  exportRecipe(): Promise<void>;
   /** Opens an exported zip (or any zipped model folder) as a local model. */
   importZip(zip: Blob, name: string): Promise<void>;
 }
@@ -19,6 +26,11 @@ export function downloadBytes(bytes: Uint8Array, name: string, type = 'applicati
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** A file name's time stamp: 2025-01-31-12-00-00. */
+function stamp(): string {
+  return new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+}
+
 export const createExportSlice: Slice<ExportSlice> = (set, get) => ({
   exportZip: null,
 
@@ -27,10 +39,21 @@ export const createExportSlice: Slice<ExportSlice> = (set, get) => ({
     if (!result) return;
     const bytes = result.zip;
     const task = get().task === 'mlm' ? 'mlm' : 'classifier';
-    const name = `bert-studio-${task}-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.zip`;
+    const name = `bert-studio-${task}-${stamp()}.zip`;
     set({ exportZip: { name, bytes, files: result.names } });
     downloadBytes(bytes, name);
     get().markExported();
+  },
+
+  recipeZip: null,
+
+  async exportRecipe() {
+    const { args, task } = get();
+    const result = await get().runTask('Writing the recipe', () => engine().call('recipeZip', { args }));
+    if (!result) return;
+    const name = `bert-studio-recipe-${task === 'mlm' ? 'mlm' : 'classifier'}-${stamp()}.zip`;
+    set({ recipeZip: { name, size: result.zip.length, files: result.names } });
+    downloadBytes(result.zip, name);
   },
 
   async importZip(zip, name) {

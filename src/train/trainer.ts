@@ -76,6 +76,20 @@ export interface TrainResult {
   weightsFrom: WeightsOrigin;
 }
 
+/** Optimizer steps per epoch and in all, for a run on these examples. */
+export interface RunLength {
+  perEpoch: number;
+  total: number;
+}
+
+export function runLength(train: readonly EncodedExample[], args: TrainingArgs): RunLength {
+  if (train.length === 0) throw new Error('there are no training examples');
+  // Bucket membership depends only on lengths, so every epoch has the same number of batches.
+  const batchesPerEpoch = planBatches(train, { batchSize: args.batchSize, maxLength: args.maxLength }).length;
+  const perEpoch = Math.ceil(batchesPerEpoch / args.gradAccumSteps);
+  return { perEpoch, total: args.maxSteps ?? perEpoch * args.epochs };
+}
+
 export class Trainer {
   readonly groups: ParamGroups;
   readonly totalSteps: number;
@@ -108,11 +122,7 @@ export class Trainer {
     });
     this.schedule = freezeScheduleFor(parseFreezeSpec(args.freeze), numLayers);
     this.rng = createRng(args.seed);
-    if (init.train.length === 0) throw new Error('there are no training examples');
-    // Bucket membership depends only on lengths, so every epoch has the same number of batches.
-    const batchesPerEpoch = planBatches(init.train, { batchSize: args.batchSize, maxLength: args.maxLength }).length;
-    this.stepsPerEpoch = Math.ceil(batchesPerEpoch / args.gradAccumSteps);
-    this.totalSteps = args.maxSteps ?? this.stepsPerEpoch * args.epochs;
+    ({ perEpoch: this.stepsPerEpoch, total: this.totalSteps } = runLength(init.train, args));
     this.earlyStopping = args.earlyStoppingPatience > 0 && init.validation.length > 0
       ? new EarlyStopping({ patience: args.earlyStoppingPatience, minDelta: args.earlyStoppingMinDelta, mode: 'min' })
       : null;

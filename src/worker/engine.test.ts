@@ -8,7 +8,8 @@ import { startHubServer } from '../../tools/testing/hubServer';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import { unzipFiles } from '../io/zip';
 import { Engine, reportDeviceLoss, reportOutOfMemory } from './engine';
-import type { EngineCommands, EngineEvent, ModelSpec } from './protocol';
+import { RECIPE_TRAINING_KEYS, type RecipeConfig } from '../train/recipe/config';
+import type { DataSummary, EngineCommands, EngineEvent, ModelSpec } from './protocol';
 
 type FindLrResult = EngineCommands['findLr']['result'];
 
@@ -380,6 +381,35 @@ describe('Engine', () => {
     } finally {
       delete globals.GPUOutOfMemoryError;
     }
+  });
+
+  it('writes the recipe of the run start would begin: its settings, steps and split, from the loaded checkpoint', async () => {
+    const events: EngineEvent[] = [];
+    const engine = new Engine((event) => events.push(event), '/');
+    await engine.handle({ id: 1, command: 'loadModel', params: { model: fixtureModel('base') } });
+    const documents = Array.from({ length: 4 }, (_, d) => Array.from({ length: 10 }, (_, k) => `line ${k} of document ${d}`).join('\n'));
+    const data = (await engine.handle({ id: 2, command: 'loadData', params: { task: 'mlm', train: { fileName: 'domain.txt', text: documents.join('\n\n') } } })) as DataSummary;
+    const args = { maxLength: 32, batchSize: 4, epochs: 1, freeze: 'top:1' };
+    const { files } = (await engine.handle({ id: 3, command: 'recipe', params: { args } })) as EngineCommands['recipe']['result'];
+    const text = (name: string) => new TextDecoder().decode(files[name]);
+    const config = JSON.parse(text('recipe.json')) as RecipeConfig;
+    const rows = (name: string) => text(name).trimEnd().split('\n').map((line) => JSON.parse(line) as { document: number });
+    expect(rows('data/train.jsonl')).toHaveLength(data.numTrain);
+    expect(rows('data/validation.jsonl')).toHaveLength(data.numValidation);
+    expect(rows('data/train.jsonl')[0]).toMatchObject({ text: 'line 0 of document 0', document: 0 });
+    expect(Object.keys(files)).toEqual(expect.arrayContaining(['model/config.json', 'model/model.safetensors', 'model/vocab.txt', 'train.py']));
+    expect(config).toMatchObject({ task: 'mlm', labels: null, model: { path: 'model' } });
+
+    // The run those settings start: the same settings in full (suggested ones included), steps and packed sequences.
+    await engine.handle({ id: 4, command: 'start', params: { args } });
+    while (!events.some((e) => e.type === 'state' && e.state === 'done')) await new Promise((r) => setTimeout(r, 10));
+    const step = events.find((e) => e.type === 'step');
+    expect(step?.type === 'step' && step.metrics.totalSteps).toBe(config.steps.total);
+    const packed = events.find((e) => e.type === 'log' && e.message.startsWith('Packed'));
+    expect(packed?.type === 'log' && Number(/into (\d+)/.exec(packed.message)![1])).toBe(config.data.train_examples);
+    const { files: exported } = (await engine.handle({ id: 5, command: 'export', params: null })) as EngineCommands['export']['result'];
+    const trained = JSON.parse(new TextDecoder().decode(exported['training_args.json'])) as Record<string, unknown>;
+    for (const [studio, recipe] of Object.entries(RECIPE_TRAINING_KEYS)) expect(config.training[recipe], studio).toEqual(trained[studio]);
   });
 
   it('zips the export in the worker, byte for byte the files export gives', async () => {

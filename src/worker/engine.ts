@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { encodeDataset, tokenLengthStats, type EncodedDataset } from '../data/encode';
+import { splitRecords } from '../data/records';
 import { DataError } from '../data/errors';
 import { DEFAULT_PARSE_LIMITS } from '../data/parse';
 import { encodePrepared, FULL_ENCODING_LIMIT, packingShape, prepareData, rowText, type EncodedData, type PreparedData } from '../data/prepare';
@@ -30,7 +31,8 @@ import { LrSweep } from '../train/lrSweep';
 import { isOutOfMemory, outOfMemoryAdvice, planMemory } from '../train/memory';
 import { attentionMaps, predict } from '../train/predict';
 import { suggestTrainingArgs } from '../train/suggest';
-import { evalOptions, Trainer, type TrainerInit, type TrainResult } from '../train/trainer';
+import { buildRecipe } from '../train/recipe/recipe';
+import { evalOptions, runLength, Trainer, type TrainerInit, type TrainResult } from '../train/trainer';
 import { BaselineRunner } from '../train/baseline/runner';
 import { newRunId, RunStore, type RunRecord } from '../train/runStore';
 import type {
@@ -172,6 +174,12 @@ export class Engine {
         return this.export();
       case 'exportZip': {
         const { files } = await this.export();
+        return { zip: zipFiles(files), names: Object.keys(files) };
+      }
+      case 'recipe':
+        return this.recipe(request.params.args);
+      case 'recipeZip': {
+        const { files } = await this.recipe(request.params.args);
         return { zip: zipFiles(files), names: Object.keys(files) };
       }
       case 'listRuns': {
@@ -518,15 +526,22 @@ export class Engine {
     return suggestTrainingArgs(model, { task: data?.spec.task ?? 'classify', numTrain }, batchSize).args;
   }
 
+  /** The settings a run gets: the caller's over the suggested ones, checked, within the model's positions. */
+  private runArgs(partial: Partial<TrainingArgs>): TrainingArgs {
+    const { config } = this.requireModel().pretrained;
+    const args = validateTrainingArgs({ ...this.suggested(partial), ...definedOnly(partial) });
+    if (args.maxLength > config.maxPositionEmbeddings) {
+      throw new Error(`Max length ${args.maxLength} exceeds the model's ${config.maxPositionEmbeddings} positions.`);
+    }
+    return args;
+  }
+
   /** What a run (or a sweep) trains on: checked args, the encoded data, and the model with the task's head. */
   private async runInputs(partial: Partial<TrainingArgs>, purpose: string): Promise<Omit<TrainerInit, 'hooks'>> {
     const model = this.requireModel();
     const { pretrained } = model;
     const { prepared, spec } = this.requireData(purpose);
-    let args = validateTrainingArgs({ ...this.suggested(partial), ...definedOnly(partial) });
-    if (args.maxLength > pretrained.config.maxPositionEmbeddings) {
-      throw new Error(`Max length ${args.maxLength} exceeds the model's ${pretrained.config.maxPositionEmbeddings} positions.`);
-    }
+    let args = this.runArgs(partial);
     // Before anything is allocated: a run too large for the backend is refused with the batch that fits, or made to fit.
     const plan = planMemory(this.summary(), args.batchSize, args.maxLength, spec.task, tf.getBackend(), args.gradientCheckpointing);
     if (plan.note) {
@@ -622,6 +637,26 @@ export class Engine {
             baseline: data ? this.baseline.reportFor(data.prepared) : undefined,
           }
         : undefined,
+    });
+    return { files };
+  }
+
+  /** The scale-out recipe of the run these settings would start from the loaded checkpoint (see the protocol). */
+  private async recipe(partial: Partial<TrainingArgs>): Result<'recipe'> {
+    if (!this.state.run?.trainer?.paused) this.ensureIdle();
+    const { pretrained } = this.requireModel();
+    const { prepared, spec } = this.requireData('writing a recipe');
+    const args = this.runArgs(partial);
+    const data = this.encode(args);
+    const files = buildRecipe({
+      task: spec.task,
+      args,
+      modelId: pretrained.sourceId,
+      labels: prepared.labels,
+      examples: { train: data.train.length, validation: data.validation.length },
+      steps: runLength(data.train, args),
+      modelFiles: checkpointFiles(pretrained),
+      split: splitRecords(prepared),
     });
     return { files };
   }

@@ -173,6 +173,14 @@ export interface EngineCommands {
   export: { params: null; result: { files: Record<string, Uint8Array> } };
   /** The same folder zipped in the worker (a bert-base export is ~440 MB: no CRC pass on the page's thread). */
   exportZip: { params: null; result: { zip: Uint8Array; names: string[] } };
+  /**
+   * "Train at scale": the run `start` would begin with these settings, from the loaded checkpoint on the loaded
+   * split, as a folder for the Hugging Face Trainer on many GPUs (src/train/recipe): train.py, recipe.json, the split
+   * as JSONL, the checkpoint itself.
+   */
+  recipe: { params: { args: Partial<TrainingArgs> }; result: { files: Record<string, Uint8Array> } };
+  /** The same folder zipped in the worker. */
+  recipeZip: { params: { args: Partial<TrainingArgs> }; result: { zip: Uint8Array; names: string[] } };
   /** Saved runs, newest first, and the storage they are kept in. */
   listRuns: { params: null; result: { runs: RunInfo[]; storage: 'opfs' | 'indexeddb' | 'memory' } };
   deleteRun: { params: { id: string }; result: null };

@@ -60,6 +60,20 @@ describe('parseCliArgs', () => {
     expect(command).toMatchObject({ kind: 'predict', model: { kind: 'hub', repo: 'org/model', revision: 'v1' } });
   });
 
+  it('takes export-recipe with the settings of train, and nothing to predict', () => {
+    const command = parseCliArgs([
+      'export-recipe', '--data', data, '--task', 'mlm', '--out', 'recipe', '--model', 'org/model', '--freeze', 'gradual:epoch', '--llrd', '0.9', '--no-pack',
+    ]);
+    expect(command).toEqual({
+      kind: 'export-recipe', data, task: 'mlm', out: 'recipe', model: { kind: 'hub', repo: 'org/model' }, modelDir: undefined, backend: 'auto',
+      columns: {}, valData: undefined, regression: false, freeze: 'gradual:epoch', randomInit: false, findLr: false,
+      overrides: { llrd: 0.9, packSequences: false },
+    });
+    expect(() => parseCliArgs(['export-recipe', '--data', data, '--task', 'mlm', '--out', 'r', '--predict-data', data, '--predict-out', 'p.jsonl'])).toThrow(
+      /export-recipe trains nothing to predict with/,
+    );
+  });
+
   it('answers help without other flags', () => {
     expect(parseCliArgs([])).toEqual({ kind: 'help' });
     expect(parseCliArgs(['--help'])).toEqual({ kind: 'help' });

@@ -15,6 +15,9 @@ commands:
           [--eval-every N] [--patience N] [--val-split X] [--max-steps N] [--seed N]
           [--whole-word-masking] [--no-pack] [--gradient-checkpointing] [--predict-data FILE --predict-out FILE.jsonl]
           [--init pretrained|random]
+  export-recipe  the options of train but --predict-*: writes to --out the run train would make as a folder for the
+          Hugging Face Trainer on many GPUs and nodes (train.py, recipe.json, the split as JSONL, the checkpoint
+          it starts from, a DeepSpeed ZeRO-2 config, a README with the commands) instead of training
   predict --model DIR --data FILE --out FILE.jsonl [--text-column C] [--text-pair-column C]
   eval    --model DIR --data FILE [--train-data FILE] [--text-column C] [--text-pair-column C] [--label-column C]
 
@@ -78,7 +81,15 @@ export interface EvalCommand extends Common {
   trainData?: string;
 }
 
-export type CliCommand = TrainCommand | PredictCommand | EvalCommand | { kind: 'help' };
+/** export-recipe: the run train would make, written as a folder for the Hugging Face Trainer instead of trained. */
+export interface RecipeCommand extends Omit<TrainCommand, 'kind' | 'predict'> {
+  kind: 'export-recipe';
+}
+
+/** The commands that set up a run: train runs it, export-recipe writes it out. */
+export type RunCommand = TrainCommand | RecipeCommand;
+
+export type CliCommand = RunCommand | PredictCommand | EvalCommand | { kind: 'help' };
 
 const NUMERIC_FLAGS: Record<string, string> = {
   epochs: 'epochs',
@@ -109,7 +120,7 @@ const STRING = { type: 'string' } as const;
 export function parseCliArgs(argv: string[]): CliCommand {
   const [kind, ...rest] = argv;
   if (!kind || kind === 'help' || kind === '--help' || kind === '-h') return { kind: 'help' };
-  if (kind !== 'train' && kind !== 'predict' && kind !== 'eval') throw new Error(`unknown command "${kind}"`);
+  if (kind !== 'train' && kind !== 'export-recipe' && kind !== 'predict' && kind !== 'eval') throw new Error(`unknown command "${kind}"`);
 
   const options = Object.fromEntries([
     ...['data', 'model', 'task', 'out', 'val-data', 'train-data', 'init', 'text-column', 'text-pair-column', 'label-column', 'freeze',
@@ -128,7 +139,8 @@ export function parseCliArgs(argv: string[]): CliCommand {
   if (!existsSync(data)) throw new Error(`--data ${data}: no such file`);
   const backend = (str('backend') ?? 'auto') as BackendChoice;
   if (!['auto', 'webgpu', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, webgpu, wasm or cpu, not "${backend}"`);
-  const model = modelRef(kind === 'train' ? str('model') : need('model'), str('hub-endpoint'), str('revision'));
+  const runs = kind === 'train' || kind === 'export-recipe';
+  const model = modelRef(runs ? str('model') : need('model'), str('hub-endpoint'), str('revision'));
   const common: Common = {
     data,
     model,
@@ -165,11 +177,11 @@ export function parseCliArgs(argv: string[]): CliCommand {
   const predictData = str('predict-data');
   const predictOut = str('predict-out');
   if ((predictData === undefined) !== (predictOut === undefined)) throw new Error('--predict-data and --predict-out go together');
+  if (kind === 'export-recipe' && predictData !== undefined) throw new Error('export-recipe trains nothing to predict with: drop --predict-data');
   if (predictData !== undefined && !existsSync(predictData)) throw new Error(`--predict-data ${predictData}: no such file`);
   const init = str('init') ?? 'pretrained';
   if (init !== 'pretrained' && init !== 'random') throw new Error(`--init must be pretrained or random, not "${init}"`);
-  return {
-    kind,
+  const run = {
     ...common,
     task,
     out: need('out'),
@@ -179,8 +191,9 @@ export function parseCliArgs(argv: string[]): CliCommand {
     randomInit: init === 'random',
     overrides,
     findLr,
-    predict: predictData === undefined ? undefined : { data: predictData, out: predictOut! },
-  };
+  } as const;
+  if (kind === 'export-recipe') return { kind, ...run };
+  return { kind, ...run, predict: predictData === undefined ? undefined : { data: predictData, out: predictOut! } };
 }
 
 function modelRef(model: string | undefined, endpoint?: string, revision?: string): ModelRef {

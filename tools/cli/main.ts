@@ -24,21 +24,24 @@ async function main(): Promise<number> {
   const host = await openEnginePage({ backend: command.backend, modelDir: command.modelDir, hubEndpoint });
   try {
     const text = (path: string) => ({ text: readFileSync(path, 'utf8'), fileName: path });
+    const setup = command.kind === 'train' || command.kind === 'export-recipe' ? command : undefined;
     const train = command.kind === 'train' ? command : undefined;
     const result = await host.run(command, {
       data: text(command.data),
-      valData: train?.valData === undefined ? undefined : text(train.valData),
+      valData: setup?.valData === undefined ? undefined : text(setup.valData),
       predictData: train?.predict === undefined ? undefined : text(train.predict.data),
       trainData: command.kind === 'eval' && command.trainData !== undefined ? text(command.trainData) : undefined,
     });
-    if (command.kind === 'train' && result.files) {
-      mkdirSync(command.out, { recursive: true });
-      await writeExportFiles(command.out, result.files, host.readChunk);
+    if (setup && result.files) {
+      mkdirSync(setup.out, { recursive: true });
+      await writeExportFiles(setup.out, result.files, host.readChunk);
       const bytes = Object.values(result.files).reduce((a, b) => a + b, 0);
-      console.log(`wrote ${Object.keys(result.files).length} files (${bytes} bytes, each read back and checked) to ${resolve(command.out)}`);
+      console.log(`wrote ${Object.keys(result.files).length} files (${bytes} bytes, each read back and checked) to ${resolve(setup.out)}`);
     }
     if (result.error) throw new Error(result.error);
-    if (command.kind === 'train') {
+    if (command.kind === 'export-recipe') {
+      console.log(`to train at scale: cd ${resolve(command.out)} && accelerate launch train.py (its README.md has the rest)`);
+    } else if (command.kind === 'train') {
       if (command.predict) writePredictions(command.predict.out, result.lines ?? []);
     } else if (command.kind === 'predict') {
       writePredictions(command.out, result.lines ?? []);

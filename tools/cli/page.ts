@@ -117,23 +117,23 @@ async function run(request: CliRequest): Promise<CliResult> {
     // auto: the engine's one rule (WebGPU on a hardware adapter, else wasm).
     const info = await engine.call('init', { backend: request.backend === 'auto' ? undefined : request.backend, keepRuns: false });
     void window.cliLog(`backend ${info.backend}${info.adapter ? ` (${info.adapter})` : ''}`);
-    const randomInit = request.command.kind === 'train' && request.command.randomInit;
-    const { summary } = await engine.call('loadModel', { model: modelSpec(request.command.model), randomInit });
-    void window.cliLog(`model ${summary.source}: ${summary.numLayers} layers, hidden ${summary.hiddenSize}, ${summary.numParams} parameters`);
     const { command } = request;
+    const setup = command.kind === 'train' || command.kind === 'export-recipe' ? command : undefined;
+    const { summary } = await engine.call('loadModel', { model: modelSpec(command.model), randomInit: setup?.randomInit });
+    void window.cliLog(`model ${summary.source}: ${summary.numLayers} layers, hidden ${summary.hiddenSize}, ${summary.numParams} parameters`);
 
     if (command.kind === 'predict') return { lines: await predictLines(engine, request.data, command.columns) };
 
-    const task = command.kind === 'train' ? command.task : summary.architectures.includes('BertForMaskedLM') ? 'mlm' : 'classify';
+    const task = setup ? setup.task : summary.architectures.includes('BertForMaskedLM') ? 'mlm' : 'classify';
     await engine.call('loadData', {
       task,
       train: request.trainData ?? request.data,
       validation: command.kind === 'eval' ? request.data : request.valData,
       columns: command.columns,
-      regression: command.kind === 'train' ? command.regression : undefined,
+      regression: setup?.regression,
       // --seed and --val-split shape the train/validation split as well as the run.
-      seed: command.kind === 'train' ? numberOr(command.overrides.seed) : undefined,
-      valSplit: command.kind === 'train' ? numberOr(command.overrides.valSplit) : undefined,
+      seed: numberOr(setup?.overrides.seed),
+      valSplit: numberOr(setup?.overrides.valSplit),
     });
     if (command.kind === 'eval') {
       const metrics = await engine.call('evaluate', null);
@@ -149,6 +149,7 @@ async function run(request: CliRequest): Promise<CliResult> {
     const sweep = command.findLr ? await findLr(engine, args) : null;
     if (sweep?.suggestion) args.learningRate = sweep.suggestion.lr;
     else if (sweep) return { error: `--lr auto found no learning rate: ${sweep.problem} Pass a rate with --lr.` };
+    if (command.kind === 'export-recipe') return { files: keep((await engine.call('recipe', { args })).files) };
     await engine.call('start', { args });
     const state = await finished;
     void window.cliLog(state.message ?? state.state);

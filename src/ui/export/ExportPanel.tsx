@@ -24,6 +24,9 @@ export function ExportPanel() {
   const exportZip = useStudio((s) => s.exportZip);
   const exportModel = useStudio((s) => s.exportModel);
   const importZip = useStudio((s) => s.importZip);
+  const hasData = useStudio((s) => s.data !== null);
+  const recipeZip = useStudio((s) => s.recipeZip);
+  const exportRecipe = useStudio((s) => s.exportRecipe);
   const running = runState === 'training' || runState === 'stopping';
   const code = pythonSnippet(task, exportZip ? folderName(exportZip.name) : 'bert-studio-model', regression);
   return (
@@ -78,6 +81,23 @@ export function ExportPanel() {
           </code>
         </pre>
       </div>
+
+      <div className="export-row">
+        <button type="button" disabled={!model || !hasData || busy !== null || running} onClick={() => void exportRecipe()}>
+          Train at scale
+        </button>
+        <span className="export-muted">
+          {hasData
+            ? 'The run the Training panel would start, as a folder for the Hugging Face Trainer on many GPUs and nodes: train.py, its settings, this split, the checkpoint, a DeepSpeed config.'
+            : 'Load a dataset to take its run to many GPUs.'}
+        </span>
+      </div>
+      {recipeZip && (
+        <p className="export-muted export-recipe">
+          Saved <strong>{recipeZip.name}</strong> ({formatBytes(recipeZip.size)}, {recipeZip.files.length} files): unzip, then{' '}
+          <code>accelerate launch train.py</code>; its README.md has the rest.
+        </p>
+      )}
     </Panel>
   );
 }
