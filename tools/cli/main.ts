@@ -1,4 +1,4 @@
-// `npm run cli -- <train|predict|eval> ...`: drives the studio's engine (the same worker the UI uses) in
+// `npm run cli -- <train|predict|eval|export-onnx> ...`: drives the studio's engine (the same worker the UI uses) in
 // headless Chromium, so scripted runs and benchmarks get exactly the UI's numerics.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -25,13 +25,13 @@ async function main(): Promise<number> {
   try {
     const text = (path: string) => ({ text: readFileSync(path, 'utf8'), fileName: path });
     const train = command.kind === 'train' ? command : undefined;
-    const result = await host.run(command, {
+    const result = await host.run(command, command.kind === 'export-onnx' ? {} : {
       data: text(command.data),
       valData: train?.valData === undefined ? undefined : text(train.valData),
       predictData: train?.predict === undefined ? undefined : text(train.predict.data),
       trainData: command.kind === 'eval' && command.trainData !== undefined ? text(command.trainData) : undefined,
     });
-    if (command.kind === 'train' && result.files) {
+    if ((command.kind === 'train' || command.kind === 'export-onnx') && result.files) {
       mkdirSync(command.out, { recursive: true });
       await writeExportFiles(command.out, result.files, host.readChunk);
       const bytes = Object.values(result.files).reduce((a, b) => a + b, 0);
@@ -42,7 +42,7 @@ async function main(): Promise<number> {
       if (command.predict) writePredictions(command.predict.out, result.lines ?? []);
     } else if (command.kind === 'predict') {
       writePredictions(command.out, result.lines ?? []);
-    } else {
+    } else if (command.kind === 'eval') {
       console.log(JSON.stringify(result.metrics, null, 2));
     }
     return 0;

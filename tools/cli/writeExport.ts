@@ -1,8 +1,8 @@
 // Writes an export's files from the CLI page to disk in chunks and reads each back before reporting success:
 // a bert-base checkpoint (440 MB) does not fit in one string handed over by page.evaluate, and a file that came
 // out short must never be reported as written.
-import { closeSync, openSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, mkdirSync, openSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** Bytes per page.evaluate round trip: 8 MiB become an 11 MB base64 string, far below V8's limits. */
 export const CHUNK_BYTES = 8 * 2 ** 20;
@@ -20,10 +20,14 @@ export class ExportWriteError extends Error {
   }
 }
 
-/** Writes every file (name → size) into `dir` through a temporary name, checks it, then moves it into place. */
+/**
+ * Writes every file (path under `dir` → size), in subfolders too (the web export's onnx/), through a temporary
+ * name, checks it, then moves it into place.
+ */
 export async function writeExportFiles(dir: string, sizes: Record<string, number>, read: ChunkReader): Promise<void> {
   for (const [name, size] of Object.entries(sizes)) {
     const path = join(dir, name);
+    mkdirSync(dirname(path), { recursive: true });
     const partial = `${path}.partial`;
     const fd = openSync(partial, 'w');
     try {
