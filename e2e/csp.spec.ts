@@ -1,6 +1,7 @@
 import { expect, test, type ConsoleMessage, type Page } from '@playwright/test';
-import { zipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 import { readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FIXTURES_DIR } from '../tools/testing/fixtures';
 import { startHubServer } from '../tools/testing/hubServer';
@@ -39,7 +40,7 @@ function zipFolder(dir: string, name: string): Uint8Array {
   return zipSync(Object.fromEntries(readdirSync(dir).map((file) => [`${name}/${file}`, readFileSync(join(dir, file))])));
 }
 
-test('the studio runs under its Content-Security-Policy: wasm, a Hub download, a zip, and no violation', async ({ page, request }) => {
+test('the studio runs under its Content-Security-Policy: wasm, a Hub download, a zip, a web export, and no violation', async ({ page, request }) => {
   const policy = (await request.get('/')).headers()['content-security-policy'];
   expect(policy).toContain("script-src 'self' 'wasm-unsafe-eval'");
   const violations = collectViolations(page);
@@ -63,6 +64,13 @@ test('the studio runs under its Content-Security-Policy: wasm, a Hub download, a
     // A zipped model folder is unpacked by the unzip worker.
     await page.getByLabel('Open model zip').setInputFiles({ name: 'base.zip', mimeType: 'application/zip', buffer: Buffer.from(zipFolder(join(FIXTURES_DIR, 'base'), 'base')) });
     await expect(page.getByRole('contentinfo', { name: 'Status' })).toContainText('Opened base.zip as a local model.', { timeout: 120_000 });
+
+    // The web export loads its ONNX code (protobufjs, which must evaluate no strings) into the engine worker.
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export for the web', exact: true }).click();
+    const files = Object.keys(unzipSync(new Uint8Array(await readFile(await (await download).path()))));
+    expect(files).toEqual(expect.arrayContaining(['config.json', 'tokenizer.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx']));
+    await expect(page.getByRole('list', { name: 'Exported files' })).toContainText('onnx/model_quantized.onnx');
 
     expect(violations).toEqual([]);
     // The check can fail: a connection the policy forbids, from the page and from the engine worker, is seen.

@@ -87,7 +87,20 @@ function json(value: unknown): Uint8Array {
 }
 
 export function buildExportFiles(input: ExportInput): Record<string, Uint8Array> {
-  const { special } = input.tokenizerConfig;
+  const family = FAMILIES[input.config.modelType];
+  const weights = new Map([...input.weights].map(([name, tensor]) => [family.storedName(name), tensor]));
+  const files: Record<string, Uint8Array> = {
+    'model.safetensors': writeSafetensors(weights),
+    ...configAndTokenizerFiles(input.config, input.vocab, input.tokenizerConfig),
+  };
+  if (input.trainingArgs !== undefined) files['training_args.json'] = json(input.trainingArgs);
+  if (input.metrics !== undefined) files['metrics.json'] = json(input.metrics);
+  return files;
+}
+
+/** config.json and the tokenizer's files, in the family's layout: what an exported folder holds beside its weights. */
+export function configAndTokenizerFiles(config: BertConfig, vocab: string[], tokenizerConfig: TokenizerConfig): Record<string, Uint8Array> {
+  const { special } = tokenizerConfig;
   const specialTokens = {
     cls_token: special.cls,
     mask_token: special.mask,
@@ -95,26 +108,21 @@ export function buildExportFiles(input: ExportInput): Record<string, Uint8Array>
     sep_token: special.sep,
     unk_token: special.unk,
   };
-  const family = FAMILIES[input.config.modelType];
-  const weights = new Map([...input.weights].map(([name, tensor]) => [family.storedName(name), tensor]));
-  const files: Record<string, Uint8Array> = {
-    'model.safetensors': writeSafetensors(weights),
-    'config.json': json(family.configToJson(input.config)),
-    'vocab.txt': encoder.encode(`${input.vocab.join('\n')}\n`),
+  const family = FAMILIES[config.modelType];
+  return {
+    'config.json': json(family.configToJson(config)),
+    'vocab.txt': encoder.encode(`${vocab.join('\n')}\n`),
     'tokenizer_config.json': json({
       tokenizer_class: family.tokenizerClass,
-      do_lower_case: input.tokenizerConfig.doLowerCase,
-      strip_accents: input.tokenizerConfig.stripAccents,
-      tokenize_chinese_chars: input.tokenizerConfig.tokenizeChineseChars,
-      model_max_length: input.tokenizerConfig.modelMaxLength ?? input.config.maxPositionEmbeddings,
-      clean_up_tokenization_spaces: input.tokenizerConfig.cleanUpTokenizationSpaces,
+      do_lower_case: tokenizerConfig.doLowerCase,
+      strip_accents: tokenizerConfig.stripAccents,
+      tokenize_chinese_chars: tokenizerConfig.tokenizeChineseChars,
+      model_max_length: tokenizerConfig.modelMaxLength ?? config.maxPositionEmbeddings,
+      clean_up_tokenization_spaces: tokenizerConfig.cleanUpTokenizationSpaces,
       ...specialTokens,
     }),
     'special_tokens_map.json': json(specialTokens),
   };
-  if (input.trainingArgs !== undefined) files['training_args.json'] = json(input.trainingArgs);
-  if (input.metrics !== undefined) files['metrics.json'] = json(input.metrics);
-  return files;
 }
 
 /**
@@ -126,8 +134,12 @@ export async function savePretrained(
   tokenizer: BertWordPieceTokenizer,
   record: RunRecordFiles = {},
 ): Promise<Record<string, Uint8Array>> {
-  const config: BertConfig = { ...model.config, architectures: [architectureName(architectureOf(model.params), model.config.modelType)] };
-  return buildExportFiles({ config, weights: await exportBertWeights(model.params), vocab: vocabOf(tokenizer), tokenizerConfig: tokenizer.config, ...record });
+  return buildExportFiles({ config: exportedConfig(model), weights: await exportBertWeights(model.params), vocab: vocabOf(tokenizer), tokenizerConfig: tokenizer.config, ...record });
+}
+
+/** The config.json a model's current heads are saved under: architectures names the class they make. */
+export function exportedConfig(model: { params: BertParams; config: BertConfig }): BertConfig {
+  return { ...model.config, architectures: [architectureName(architectureOf(model.params), model.config.modelType)] };
 }
 
 /** The weights alone, as model.safetensors (checked finite: a diverged model throws WeightsError). */
@@ -144,6 +156,6 @@ export function checkpointFiles(pretrained: Pretrained): Record<string, Uint8Arr
   return buildExportFiles({ config: pretrained.config, weights, vocab: vocabOf(pretrained.tokenizer), tokenizerConfig: pretrained.tokenizer.config });
 }
 
-function vocabOf(tokenizer: BertWordPieceTokenizer): string[] {
+export function vocabOf(tokenizer: BertWordPieceTokenizer): string[] {
   return Array.from({ length: tokenizer.vocabSize }, (_, id) => tokenizer.idToToken(id));
 }

@@ -58,10 +58,26 @@ describe('exportModel', () => {
   it('asks the worker for the zip, so the page never zips a large model itself, and marks the model downloaded', async () => {
     useStudio.setState({ unexported: true });
     const { zip, click } = await downloading(['model.safetensors', 'config.json'], () => useStudio.getState().exportModel());
-    expect(call).toHaveBeenCalledWith('exportZip', null);
-    expect(useStudio.getState().exportZip).toMatchObject({ bytes: zip, files: ['model.safetensors', 'config.json'] });
+    expect(call).toHaveBeenCalledWith('exportZip', { format: 'transformers' });
+    expect(useStudio.getState().exportZip).toMatchObject({ bytes: zip, files: ['model.safetensors', 'config.json'], format: 'transformers' });
     expect(click).toHaveBeenCalled();
     expect(useStudio.getState().unexported).toBe(false);
+  });
+
+  it('exports for the web in the worker too, but leaves the model counted as not downloaded', async () => {
+    const zip = Uint8Array.from([80, 75, 5, 6]);
+    call.mockResolvedValue({ zip, names: ['config.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx'] });
+    const link = { click: vi.fn(), download: '' };
+    vi.stubGlobal('document', { createElement: () => link });
+    vi.stubGlobal('URL', { createObjectURL: () => 'blob:x', revokeObjectURL: () => undefined });
+    useStudio.setState({ unexported: true });
+    await useStudio.getState().exportForWeb(true);
+    vi.unstubAllGlobals();
+    expect(call).toHaveBeenCalledWith('exportZip', { format: 'web', quantized: true });
+    expect(useStudio.getState().exportZip).toMatchObject({ files: ['config.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx'], format: 'web' });
+    expect(link.download).toMatch(/^bert-studio-\w+-web-[\d-]+\.zip$/);
+    expect(link.click).toHaveBeenCalled();
+    expect(useStudio.getState().unexported).toBe(true);
   });
 });
 

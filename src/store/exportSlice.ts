@@ -1,10 +1,12 @@
 import { unzipInWorker } from '../io/unzipInWorker';
+import type { ExportOptions } from '../worker/protocol';
 import { engine } from './engine';
 import type { Slice } from './types';
 
 export interface ExportSlice {
-  /** The last export's zip, kept so it can be downloaded again or re-imported. */
-  exportZip: { name: string; bytes: Uint8Array; files: string[] } | null;
+  /** The last export's zip, kept so it can be downloaded again or (a transformers folder) re-imported. */
+  exportZip: { name: string; bytes: Uint8Array; files: string[]; format: ExportOptions['format'] } | null;
+  /** The Hugging Face folder transformers loads: the model is downloaded, and the page may close without asking. */
   exportModel(): Promise<void>;
   /** The last recipe's zip: its name, size and files, for the panel to list. */
   recipeZip: { name: string; size: number; files: string[] } | null;
@@ -13,6 +15,11 @@ export interface ExportSlice {
    * (train.py, the settings, the split, the checkpoint), zipped in the worker and downloaded.
    */
   exportRecipe(): Promise<void>;
+  /**
+   * "Export for the web": the folder transformers.js loads (ONNX, with an int8 model when `quantized`). It does not
+   * count as downloading the model, since the studio cannot train it further from that folder.
+   */
+  exportForWeb(quantized: boolean): Promise<void>;
   /** Opens an exported zip (or any zipped model folder) as a local model. */
   importZip(zip: Blob, name: string): Promise<void>;
 }
@@ -31,35 +38,46 @@ function stamp(): string {
   return new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
 }
 
-export const createExportSlice: Slice<ExportSlice> = (set, get) => ({
-  exportZip: null,
-
-  async exportModel() {
-    const result = await get().runTask('Exporting', () => engine().call('exportZip', null));
-    if (!result) return;
-    const bytes = result.zip;
+export const createExportSlice: Slice<ExportSlice> = (set, get) => {
+  /** Zips the export in the worker and downloads it; false when it failed (the error is shown). */
+  const exportAs = async (options: ExportOptions): Promise<boolean> => {
+    const result = await get().runTask('Exporting', () => engine().call('exportZip', options));
+    if (!result) return false;
     const task = get().task === 'mlm' ? 'mlm' : 'classifier';
-    const name = `bert-studio-${task}-${stamp()}.zip`;
-    set({ exportZip: { name, bytes, files: result.names } });
-    downloadBytes(bytes, name);
-    get().markExported();
-  },
-
-  recipeZip: null,
-
-  async exportRecipe() {
-    const { args, task } = get();
-    const result = await get().runTask('Writing the recipe', () => engine().call('recipeZip', { args }));
-    if (!result) return;
-    const name = `bert-studio-recipe-${task === 'mlm' ? 'mlm' : 'classifier'}-${stamp()}.zip`;
-    set({ recipeZip: { name, size: result.zip.length, files: result.names } });
+    const kind = options.format === 'web' ? `${task}-web` : task;
+    const name = `bert-studio-${kind}-${stamp()}.zip`;
+    set({ exportZip: { name, bytes: result.zip, files: result.names, format: options.format } });
     downloadBytes(result.zip, name);
-  },
+    return true;
+  };
 
-  async importZip(zip, name) {
-    const files = await get().runTask('Opening zip', () => unzipInWorker(zip, (progress) => set({ progress })));
-    if (!files) return;
-    await get().loadModel({ kind: 'local', files: Object.fromEntries(files) });
-    set((s) => ({ log: [...s.log, `Opened ${name} as a local model.`] }));
-  },
-});
+  return {
+    exportZip: null,
+
+    async exportModel() {
+      if (await exportAs({ format: 'transformers' })) get().markExported();
+    },
+
+    async exportForWeb(quantized) {
+      await exportAs({ format: 'web', quantized });
+    },
+
+    recipeZip: null,
+
+    async exportRecipe() {
+      const { args, task } = get();
+      const result = await get().runTask('Writing the recipe', () => engine().call('recipeZip', { args }));
+      if (!result) return;
+      const name = `bert-studio-recipe-${task === 'mlm' ? 'mlm' : 'classifier'}-${stamp()}.zip`;
+      set({ recipeZip: { name, size: result.zip.length, files: result.names } });
+      downloadBytes(result.zip, name);
+    },
+
+    async importZip(zip, name) {
+      const files = await get().runTask('Opening zip', () => unzipInWorker(zip, (progress) => set({ progress })));
+      if (!files) return;
+      await get().loadModel({ kind: 'local', files: Object.fromEntries(files) });
+      set((s) => ({ log: [...s.log, `Opened ${name} as a local model.`] }));
+    },
+  };
+};

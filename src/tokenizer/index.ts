@@ -7,7 +7,7 @@
  */
 export type { EncodeOptions, Encoding, SpecialTokens, Tokenizer } from './types';
 export { BertWordPieceTokenizer, fromVocabTxt } from './bertTokenizer';
-export { fromTokenizerJson } from './tokenizerJson';
+export { fromTokenizerJson, toTokenizerJson } from './tokenizerJson';
 export {
   DEFAULT_TOKENIZER_CONFIG,
   parseTokenizerConfig,

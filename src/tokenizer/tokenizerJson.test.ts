@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromVocabTxt } from './bertTokenizer';
 import { TokenizerError } from './errors';
-import { fromTokenizerJson } from './tokenizerJson';
+import { fromTokenizerJson, toTokenizerJson } from './tokenizerJson';
 
 const VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'hello', 'world', '##s', '.', ',', 'cafe', 'café', 'un', '##aff', '##able', '東', '京', 'x', '##x', 'É'];
 const SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
@@ -155,5 +155,32 @@ describe('fromTokenizerJson', () => {
 
   it('rejects text that is not JSON', () => {
     expect(() => fromTokenizerJson('{"model":')).toThrow(/tokenizer.json is not valid JSON/);
+  });
+});
+
+describe('toTokenizerJson', () => {
+  it('writes the file transformers saves for BertTokenizerFast', () => {
+    expect(toTokenizerJson(fromVocabTxt(VOCAB.join('\n')))).toEqual(tokenizerJson());
+  });
+
+  it.each([
+    ['uncased', {}],
+    ['cased, stripping accents, no Chinese splitting, no decoder cleanup', { doLowerCase: false, stripAccents: true, tokenizeChineseChars: false, cleanUpTokenizationSpaces: false }],
+  ] as const)('reads back as the tokenizer it came from (%s)', (_name, config) => {
+    const original = fromVocabTxt([...VOCAB, '<e>'].join('\n'), { ...config, additionalSpecialTokens: ['<e>'] });
+    const json = toTokenizerJson(original);
+    const read = fromTokenizerJson(JSON.parse(JSON.stringify(json)));
+    expect(read.config).toEqual(original.config);
+    for (const [text, pair] of [...TEXTS, ['hello<e>world', undefined] as const]) {
+      const encoding = read.encode(text, pair);
+      expect(encoding).toEqual(original.encode(text, pair));
+      expect(read.decode(encoding.inputIds, true)).toBe(original.decode(encoding.inputIds, true));
+    }
+  });
+
+  it('gives a token listed twice in vocab.txt its last id, as the slow tokenizer looks it up', () => {
+    const json = toTokenizerJson(fromVocabTxt([...VOCAB, 'hello'].join('\n')));
+    expect((json.model as Json).vocab).toMatchObject({ hello: VOCAB.length });
+    expect(Object.values((json.model as Json).vocab as Json)).not.toContain(VOCAB.indexOf('hello'));
   });
 });

@@ -160,3 +160,54 @@ export function fromTokenizerJson(json: unknown, config: TokenizerConfigInput = 
     }),
   );
 }
+
+/**
+ * The tokenizer as HF's tokenizer.json for BertTokenizerFast (what `tokenizers`, and so transformers.js, loads):
+ * the inverse of `fromTokenizerJson`. The fast tokenizer's BertNormalizer lower-cases and strips accents after
+ * no NFC step, so on text whose composed and decomposed forms differ it can split otherwise than this (slow)
+ * tokenizer; `never_split` has no counterpart there.
+ */
+export function toTokenizerJson(tokenizer: BertWordPieceTokenizer): Json {
+  const { config } = tokenizer;
+  const vocab: Record<string, number> = {};
+  for (let id = 0; id < tokenizer.vocabSize; id++) {
+    const token = tokenizer.idToToken(id);
+    // A gap in the ids reads as [UNK], and a token listed twice keeps its last id: only the ids lookups give.
+    if (tokenizer.tokenToId(token) === id) vocab[token] = id;
+  }
+  const specials = [...new Set([config.special.pad, config.special.unk, config.special.cls, config.special.sep, config.special.mask, ...config.additionalSpecialTokens])];
+  const idOf = (token: string): number => tokenizer.tokenToId(token)!;
+  const special = (id: string, typeId: number) => ({ SpecialToken: { id, type_id: typeId } });
+  const sequence = (id: string, typeId: number) => ({ Sequence: { id, type_id: typeId } });
+  const { cls, sep } = config.special;
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: specials
+      .map((content) => ({ id: idOf(content), content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }))
+      .sort((a, b) => a.id - b.id),
+    normalizer: {
+      type: 'BertNormalizer',
+      clean_text: true,
+      handle_chinese_chars: config.tokenizeChineseChars,
+      strip_accents: config.stripAccents,
+      lowercase: config.doLowerCase,
+    },
+    pre_tokenizer: { type: 'BertPreTokenizer' },
+    post_processor: {
+      type: 'TemplateProcessing',
+      single: [special(cls, 0), sequence('A', 0), special(sep, 0)],
+      pair: [special(cls, 0), sequence('A', 0), special(sep, 0), sequence('B', 1), special(sep, 1)],
+      special_tokens: Object.fromEntries([cls, sep].map((token) => [token, { id: token, ids: [idOf(token)], tokens: [token] }])),
+    },
+    decoder: { type: 'WordPiece', prefix: config.continuingSubwordPrefix, cleanup: config.cleanUpTokenizationSpaces },
+    model: {
+      type: 'WordPiece',
+      unk_token: config.special.unk,
+      continuing_subword_prefix: config.continuingSubwordPrefix,
+      max_input_chars_per_word: config.maxInputCharsPerWord,
+      vocab,
+    },
+  };
+}

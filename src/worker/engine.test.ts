@@ -421,4 +421,18 @@ describe('Engine', () => {
     const unzipped = unzipFiles(zip);
     for (const name of names) expect(unzipped.get(name), name).toEqual(files[name]);
   });
+
+  it('exports the web folder for transformers.js, with the int8 model when asked, zipped in onnx/', async () => {
+    const engine = new Engine(() => undefined, '/');
+    await engine.handle({ id: 1, command: 'loadModel', params: { model: fixtureModel('base') } });
+    const plain = (await engine.handle({ id: 2, command: 'export', params: { format: 'web' } })) as EngineCommands['export']['result'];
+    expect(Object.keys(plain.files).sort()).toEqual(['config.json', 'onnx/model.onnx', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json', 'vocab.txt']);
+    // Without the int8 model, config.json points transformers.js at model.onnx, which it would not take by default on wasm.
+    expect(JSON.parse(new TextDecoder().decode(plain.files['config.json']))['transformers.js_config']).toEqual({ dtype: 'fp32' });
+    const { zip, names } = (await engine.handle({ id: 3, command: 'exportZip', params: { format: 'web', quantized: true } })) as EngineCommands['exportZip']['result'];
+    expect(names).toEqual(expect.arrayContaining(['onnx/model.onnx', 'onnx/model_quantized.onnx']));
+    expect(names).not.toContain('model.safetensors');
+    expect(unzipFiles(zip).get('onnx/model.onnx')).toEqual(plain.files['onnx/model.onnx']);
+    expect(JSON.parse(new TextDecoder().decode(unzipFiles(zip).get('config.json')))).not.toHaveProperty(['transformers.js_config']);
+  });
 });

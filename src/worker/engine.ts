@@ -43,6 +43,7 @@ import type {
   DataSummary,
   EngineCommands,
   EngineEvent,
+  ExportOptions,
   ModelSummary,
   OpenedRun,
   Request,
@@ -171,9 +172,9 @@ export class Engine {
       case 'attention':
         return this.attention(request.params.text, request.params.pair, request.params.weights);
       case 'export':
-        return this.export();
+        return this.export(request.params);
       case 'exportZip': {
-        const { files } = await this.export();
+        const { files } = await this.export(request.params);
         return { zip: zipFiles(files), names: Object.keys(files) };
       }
       case 'recipe':
@@ -620,10 +621,15 @@ export class Engine {
   }
 
   /** The current weights; also while a run is paused, the most natural moment to keep a copy. */
-  private async export(): Result<'export'> {
+  private async export(options: ExportOptions | null): Result<'export'> {
     const { run, data } = this.state;
     if (!run?.trainer?.paused) this.ensureIdle();
     const { pretrained, current } = this.requireModel();
+    if (options?.format === 'web') {
+      // Loaded when first asked for: the ONNX schema and graph code stay out of the worker's start.
+      const { saveForWeb } = await import('../model/webExport');
+      return { files: await saveForWeb(current, pretrained.tokenizer, { quantized: options.quantized ?? false }) };
+    }
     const { params, config } = current;
     const result = run?.result;
     const metrics = run?.trainer

@@ -117,6 +117,16 @@ export interface DataSummary {
   warnings: string[];
 }
 
+/**
+ * What an export holds. "transformers": the Hugging Face folder (model.safetensors, config, tokenizer, the run's
+ * record) that transformers loads and the studio reopens. "web": the folder transformers.js loads (config,
+ * tokenizer.json, onnx/model.onnx and, with `quantized`, onnx/model_quantized.onnx with int8 weights).
+ */
+export interface ExportOptions {
+  format: 'transformers' | 'web';
+  quantized?: boolean;
+}
+
 export type TrainState = 'idle' | 'training' | 'paused' | 'stopping' | 'done' | 'failed';
 
 /** A saved run brought back: its model and data are loaded, and its history redraws the charts. */
@@ -170,9 +180,10 @@ export interface EngineCommands {
   baseline: { params: null; result: BaselineReport };
   predict: { params: { examples: { text: string; pair?: string }[]; topK?: number }; result: Prediction[] };
   attention: { params: { text: string; pair?: string; weights: 'current' | 'pretrained' }; result: AttentionMap };
-  export: { params: null; result: { files: Record<string, Uint8Array> } };
+  /** The current weights as a folder, file path → bytes: transformers' by default (null), or the web folder. */
+  export: { params: ExportOptions | null; result: { files: Record<string, Uint8Array> } };
   /** The same folder zipped in the worker (a bert-base export is ~440 MB: no CRC pass on the page's thread). */
-  exportZip: { params: null; result: { zip: Uint8Array; names: string[] } };
+  exportZip: { params: ExportOptions | null; result: { zip: Uint8Array; names: string[] } };
   /**
    * "Train at scale": the run `start` would begin with these settings, from the loaded checkpoint on the loaded
    * split, as a folder for the Hugging Face Trainer on many GPUs (src/train/recipe): train.py, recipe.json, the split

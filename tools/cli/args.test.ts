@@ -74,6 +74,13 @@ describe('parseCliArgs', () => {
     );
   });
 
+  it('reads export-onnx without a data file, the int8 model in unless --no-quantized', () => {
+    expect(parseCliArgs(['export-onnx', '--model', dir, '--out', 'web'])).toEqual({
+      kind: 'export-onnx', model: { kind: 'dir', path: dir }, modelDir: dir, backend: 'auto', out: 'web', quantized: true,
+    });
+    expect(parseCliArgs(['export-onnx', '--model', 'org/model', '--out', 'web', '--no-quantized'])).toMatchObject({ model: { kind: 'hub', repo: 'org/model' }, quantized: false });
+  });
+
   it('answers help without other flags', () => {
     expect(parseCliArgs([])).toEqual({ kind: 'help' });
     expect(parseCliArgs(['--help'])).toEqual({ kind: 'help' });
@@ -92,6 +99,9 @@ describe('parseCliArgs', () => {
     [['eval', '--data', data, '--model', data], /must be a folder with config.json/],
     [['eval', '--data', data, '--model', dir, '--epoch', '3'], /Unknown option '--epoch'/],
     [['eval', '--data', data, '--model', dir, '--train-data', join(dir, 't.csv')], /--train-data .*t\.csv: no such file/],
+    [['export-onnx', '--out', 'web'], /export-onnx needs --model/],
+    [['export-onnx', '--model', dir], /export-onnx needs --out/],
+    [['export-onnx', '--model', dir, '--out', 'web', '--data', data, '--quantized'], /Unknown option '--quantized'/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(message);
   });

@@ -20,6 +20,7 @@ commands:
           it starts from, a DeepSpeed ZeRO-2 config, a README with the commands) instead of training
   predict --model DIR --data FILE --out FILE.jsonl [--text-column C] [--text-pair-column C]
   eval    --model DIR --data FILE [--train-data FILE] [--text-column C] [--text-pair-column C] [--label-column C]
+  export-onnx --model DIR|HUB_ID --out DIR [--no-quantized]
 
 common:   [--backend auto|webgpu|wasm|cpu] (default auto: webgpu on a GPU, wasm on a machine without one)
           [--hub-endpoint URL] [--revision REV]
@@ -33,7 +34,10 @@ prints its suggestion, trains with it, and writes the sweep to lr_finder.json be
 stderr; results to stdout and files.
 Classification and regression runs also fit a linear baseline on the same split (TF-IDF of word 1-2-grams and
 character 3-5-grams, then logistic regression or ridge): train records it in metrics.json ("baseline"), and eval
-with --train-data fits it on that file and prints it beside the model's metrics on --data.`;
+with --train-data fits it on that file and prints it beside the model's metrics on --data.
+export-onnx writes the folder transformers.js loads: config.json, the tokenizer files (tokenizer.json among them),
+onnx/model.onnx and onnx/model_quantized.onnx (int8 MatMul weights, transformers.js's dtype "q8"; left out with
+--no-quantized), for the head the model carries (classifier, else masked LM, else the bare encoder).`;
 
 export interface ColumnFlags {
   text?: string;
@@ -44,13 +48,17 @@ export interface ColumnFlags {
 /** Where the model comes from: a folder on disk (served to the page by the CLI) or a Hub repo id. */
 export type ModelRef = { kind: 'bundled' } | { kind: 'dir'; path: string } | { kind: 'hub'; repo: string; endpoint?: string; revision?: string };
 
-interface Common {
-  data: string;
+/** What every command names: the model and the backend it runs on. */
+interface ModelCommon {
   model: ModelRef;
-  columns: ColumnFlags;
   backend: BackendChoice;
   /** Set when the model is a folder on disk, which the host serves over HTTP. */
   modelDir?: string;
+}
+
+interface Common extends ModelCommon {
+  data: string;
+  columns: ColumnFlags;
 }
 
 export interface TrainCommand extends Common {
@@ -89,7 +97,19 @@ export interface RecipeCommand extends Omit<TrainCommand, 'kind' | 'predict'> {
 /** The commands that set up a run: train runs it, export-recipe writes it out. */
 export type RunCommand = TrainCommand | RecipeCommand;
 
-export type CliCommand = RunCommand | PredictCommand | EvalCommand | { kind: 'help' };
+/** The model's web export (src/model/webExport.ts), written to `out`. */
+export interface ExportOnnxCommand extends ModelCommon {
+  kind: 'export-onnx';
+  out: string;
+  /** Also write onnx/model_quantized.onnx (the default; --no-quantized leaves it out). */
+  quantized: boolean;
+}
+
+export type CliCommand = RunCommand | PredictCommand | EvalCommand | ExportOnnxCommand | { kind: 'help' };
+
+const COMMANDS = ['train', 'export-recipe', 'predict', 'eval', 'export-onnx'] as const;
+
+const isCommand = (name: string): name is (typeof COMMANDS)[number] => (COMMANDS as readonly string[]).includes(name);
 
 const NUMERIC_FLAGS: Record<string, string> = {
   epochs: 'epochs',
@@ -118,14 +138,15 @@ const BOOLEAN_FLAGS: Record<string, [string, boolean]> = {
 const STRING = { type: 'string' } as const;
 
 export function parseCliArgs(argv: string[]): CliCommand {
-  const [kind, ...rest] = argv;
-  if (!kind || kind === 'help' || kind === '--help' || kind === '-h') return { kind: 'help' };
-  if (kind !== 'train' && kind !== 'export-recipe' && kind !== 'predict' && kind !== 'eval') throw new Error(`unknown command "${kind}"`);
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') return { kind: 'help' };
+  if (!isCommand(name)) throw new Error(`unknown command "${name}"`);
+  const kind = name;
 
   const options = Object.fromEntries([
     ...['data', 'model', 'task', 'out', 'val-data', 'train-data', 'init', 'text-column', 'text-pair-column', 'label-column', 'freeze',
       'schedule', 'backend', 'hub-endpoint', 'revision', 'predict-data', 'predict-out', ...Object.keys(NUMERIC_FLAGS)].map((name) => [name, STRING]),
-    ...['regression', ...Object.keys(BOOLEAN_FLAGS)].map((name) => [name, { type: 'boolean' } as const]),
+    ...['regression', 'no-quantized', ...Object.keys(BOOLEAN_FLAGS)].map((name) => [name, { type: 'boolean' } as const]),
   ]);
   const values = parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
   const str = (name: string): string | undefined => values[name] as string | undefined;
@@ -135,17 +156,18 @@ export function parseCliArgs(argv: string[]): CliCommand {
     return value;
   };
 
-  const data = need('data');
-  if (!existsSync(data)) throw new Error(`--data ${data}: no such file`);
   const backend = (str('backend') ?? 'auto') as BackendChoice;
   if (!['auto', 'webgpu', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, webgpu, wasm or cpu, not "${backend}"`);
   const runs = kind === 'train' || kind === 'export-recipe';
   const model = modelRef(runs ? str('model') : need('model'), str('hub-endpoint'), str('revision'));
+  const modelCommon: ModelCommon = { model, backend, modelDir: model.kind === 'dir' ? model.path : undefined };
+  if (kind === 'export-onnx') return { kind, ...modelCommon, out: need('out'), quantized: values['no-quantized'] !== true };
+
+  const data = need('data');
+  if (!existsSync(data)) throw new Error(`--data ${data}: no such file`);
   const common: Common = {
+    ...modelCommon,
     data,
-    model,
-    backend,
-    modelDir: model.kind === 'dir' ? model.path : undefined,
     columns: { text: str('text-column'), textPair: str('text-pair-column'), label: str('label-column') },
   };
 

@@ -1,4 +1,4 @@
-// `npm run cli -- <train|predict|eval> ...`: drives the studio's engine (the same worker the UI uses) in
+// `npm run cli -- <train|predict|eval|export-onnx> ...`: drives the studio's engine (the same worker the UI uses) in
 // headless Chromium, so scripted runs and benchmarks get exactly the UI's numerics.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -26,17 +26,19 @@ async function main(): Promise<number> {
     const text = (path: string) => ({ text: readFileSync(path, 'utf8'), fileName: path });
     const setup = command.kind === 'train' || command.kind === 'export-recipe' ? command : undefined;
     const train = command.kind === 'train' ? command : undefined;
-    const result = await host.run(command, {
+    const result = await host.run(command, command.kind === 'export-onnx' ? {} : {
       data: text(command.data),
       valData: setup?.valData === undefined ? undefined : text(setup.valData),
       predictData: train?.predict === undefined ? undefined : text(train.predict.data),
       trainData: command.kind === 'eval' && command.trainData !== undefined ? text(command.trainData) : undefined,
     });
-    if (setup && result.files) {
-      mkdirSync(setup.out, { recursive: true });
-      await writeExportFiles(setup.out, result.files, host.readChunk);
+    // The commands that write a folder: train and export-onnx its model, export-recipe the recipe.
+    const out = setup?.out ?? (command.kind === 'export-onnx' ? command.out : undefined);
+    if (out !== undefined && result.files) {
+      mkdirSync(out, { recursive: true });
+      await writeExportFiles(out, result.files, host.readChunk);
       const bytes = Object.values(result.files).reduce((a, b) => a + b, 0);
-      console.log(`wrote ${Object.keys(result.files).length} files (${bytes} bytes, each read back and checked) to ${resolve(setup.out)}`);
+      console.log(`wrote ${Object.keys(result.files).length} files (${bytes} bytes, each read back and checked) to ${resolve(out)}`);
     }
     if (result.error) throw new Error(result.error);
     if (command.kind === 'export-recipe') {
@@ -45,7 +47,7 @@ async function main(): Promise<number> {
       if (command.predict) writePredictions(command.predict.out, result.lines ?? []);
     } else if (command.kind === 'predict') {
       writePredictions(command.out, result.lines ?? []);
-    } else {
+    } else if (command.kind === 'eval') {
       console.log(JSON.stringify(result.metrics, null, 2));
     }
     return 0;

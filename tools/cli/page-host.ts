@@ -8,9 +8,9 @@ import type { ChunkReader } from './writeExport';
 /** The repo id under which the CLI serves a model folder from disk to the page. */
 const LOCAL_REPO = 'local/model';
 
-/** The files a command reads, as text. */
+/** The files a command reads, as text (export-onnx reads none). */
 export interface CommandInputs {
-  data: TextFile;
+  data?: TextFile;
   valData?: TextFile;
   predictData?: TextFile;
   trainData?: TextFile;

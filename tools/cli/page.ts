@@ -122,13 +122,16 @@ async function run(request: CliRequest): Promise<CliResult> {
     const { summary } = await engine.call('loadModel', { model: modelSpec(command.model), randomInit: setup?.randomInit });
     void window.cliLog(`model ${summary.source}: ${summary.numLayers} layers, hidden ${summary.hiddenSize}, ${summary.numParams} parameters`);
 
-    if (command.kind === 'predict') return { lines: await predictLines(engine, request.data, command.columns) };
+    if (command.kind === 'export-onnx') return { files: keep((await engine.call('export', { format: 'web', quantized: command.quantized })).files) };
+    const { data } = request;
+    if (!data) throw new Error(`${command.kind} needs --data`);
+    if (command.kind === 'predict') return { lines: await predictLines(engine, data, command.columns) };
 
     const task = setup ? setup.task : summary.architectures.includes('BertForMaskedLM') ? 'mlm' : 'classify';
     await engine.call('loadData', {
       task,
-      train: request.trainData ?? request.data,
-      validation: command.kind === 'eval' ? request.data : request.valData,
+      train: request.trainData ?? data,
+      validation: command.kind === 'eval' ? data : request.valData,
       columns: command.columns,
       regression: setup?.regression,
       // --seed and --val-split shape the train/validation split as well as the run.

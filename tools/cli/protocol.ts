@@ -7,7 +7,8 @@ export type { TextFile };
 export interface CliRequest {
   command: Exclude<CliCommand, { kind: 'help' }> & { model: ModelRef };
   backend: BackendChoice;
-  data: TextFile;
+  /** The data file: every command but export-onnx reads one. */
+  data?: TextFile;
   valData?: TextFile;
   /** train --predict-data: rows the trained model predicts before the page closes. */
   predictData?: TextFile;

@@ -19,6 +19,14 @@ describe('writeExportFiles', () => {
     expect(readdirSync(dir).sort()).toEqual(['config.json', 'model.safetensors']);
   });
 
+  it("writes the web export's onnx/ subfolder", async () => {
+    const files = { 'config.json': new TextEncoder().encode('{}'), 'onnx/model.onnx': Uint8Array.from([8, 8]) };
+    const dir = mkdtempSync(join(tmpdir(), 'export-'));
+    await writeExportFiles(dir, sizes(files), reader(files));
+    expect(readdirSync(join(dir, 'onnx'))).toEqual(['model.onnx']);
+    expect([...readFileSync(join(dir, 'onnx', 'model.onnx'))]).toEqual([8, 8]);
+  });
+
   it('refuses a file that came back short, and leaves no file under the final name', async () => {
     const weights = writeSafetensors(new Map([['w', { shape: [8], data: new Float32Array(8) }]]));
     const files: Record<string, Uint8Array> = { 'model.safetensors': weights };

@@ -21,8 +21,8 @@ export class ExportWriteError extends Error {
 }
 
 /**
- * Writes every file (name → size; a name may hold folders, as a recipe's data/train.jsonl) into `dir` through a
- * temporary name, checks it, then moves it into place.
+ * Writes every file (path under `dir` → size; a path may hold folders, as the web export's onnx/ and a recipe's
+ * data/) through a temporary name, checks it, then moves it into place.
  */
 export async function writeExportFiles(dir: string, sizes: Record<string, number>, read: ChunkReader): Promise<void> {
   for (const [name, size] of Object.entries(sizes)) {

@@ -64,8 +64,8 @@ export function parameterShapes(config: BertConfig, architecture: BertArchitectu
   return shapes;
 }
 
-/** What a parameter set holds, read back from its names. */
-export function architectureOf(params: BertParams): BertArchitecture {
+/** What a parameter set (or a map of its exported weights) holds, read back from its names. */
+export function architectureOf(params: Pick<ReadonlyMap<string, unknown>, 'has'>): BertArchitecture {
   return {
     pooler: params.has(POOLER_WEIGHT),
     mlm: params.has('cls.predictions.bias'),

@@ -1,7 +1,8 @@
+import { useState } from 'react';
 import { useStudio } from '../../store';
 import { downloadBytes } from '../../store/exportSlice';
 import { CopyButton, formatBytes, Panel } from '../common';
-import { folderName, pythonSnippet } from './snippet';
+import { folderName, pythonSnippet, webSnippet } from './snippet';
 import './export.css';
 
 /** What each exported file is for, in the order people look for them. */
@@ -13,6 +14,9 @@ const FILE_NOTES: Record<string, string> = {
   'special_tokens_map.json': 'special tokens',
   'training_args.json': 'the run’s settings',
   'metrics.json': 'the run’s metrics',
+  'tokenizer.json': 'the tokenizer, as transformers.js reads it',
+  'onnx/model.onnx': 'ONNX model, float32',
+  'onnx/model_quantized.onnx': 'ONNX model, int8 weights (transformers.js dtype "q8")',
 };
 
 export function ExportPanel() {
@@ -23,21 +27,35 @@ export function ExportPanel() {
   const regression = useStudio((s) => s.data?.regression ?? false);
   const exportZip = useStudio((s) => s.exportZip);
   const exportModel = useStudio((s) => s.exportModel);
+  const exportForWeb = useStudio((s) => s.exportForWeb);
   const importZip = useStudio((s) => s.importZip);
   const hasData = useStudio((s) => s.data !== null);
   const recipeZip = useStudio((s) => s.recipeZip);
   const exportRecipe = useStudio((s) => s.exportRecipe);
+  const [quantized, setQuantized] = useState(true);
   const running = runState === 'training' || runState === 'stopping';
-  const code = pythonSnippet(task, exportZip ? folderName(exportZip.name) : 'bert-studio-model', regression);
+  const canExport = model !== null && busy === null && !running;
+  const web = exportZip?.format === 'web';
+  const folder = exportZip ? folderName(exportZip.name) : 'bert-studio-model';
+  const code = web ? webSnippet(task, folder, regression) : pythonSnippet(task, folder, regression);
   return (
-    <Panel title="Export" subtitle="Download the model as a Hugging Face folder that transformers loads as is.">
+    <Panel title="Export" subtitle="Download the model as a Hugging Face folder that transformers loads as is, or as ONNX for transformers.js.">
       <div className="export-row">
-        <button type="button" className="primary" disabled={!model || busy !== null || running} onClick={() => void exportModel()}>
+        <button type="button" className="primary" disabled={!canExport} onClick={() => void exportModel()}>
           Export model
         </button>
         <span className="export-muted">
           {running ? 'Pause or stop training to export.' : runState === 'paused' ? 'The weights as they are now, mid-run, with tokenizer and config, zipped.' : 'The current weights, tokenizer and config, zipped.'}
         </span>
+      </div>
+      <div className="export-row">
+        <button type="button" disabled={!canExport} onClick={() => void exportForWeb(quantized)}>
+          Export for the web
+        </button>
+        <label className="export-muted">
+          <input type="checkbox" checked={quantized} onChange={(event) => setQuantized(event.target.checked)} /> with an int8 copy
+        </label>
+        <span className="export-muted">ONNX for transformers.js, in the browser or Node.</span>
       </div>
 
       {exportZip && (
@@ -59,19 +77,21 @@ export function ExportPanel() {
             <button type="button" onClick={() => downloadBytes(exportZip.bytes, exportZip.name)}>
               Download again
             </button>
-            <button type="button" disabled={busy !== null || running} onClick={() => void importZip(new Blob([exportZip.bytes as Uint8Array<ArrayBuffer>]), exportZip.name)}>
-              Open exported zip as model
-            </button>
+            {!web && (
+              <button type="button" disabled={busy !== null || running} onClick={() => void importZip(new Blob([exportZip.bytes as Uint8Array<ArrayBuffer>]), exportZip.name)}>
+                Open exported zip as model
+              </button>
+            )}
           </div>
         </div>
       )}
 
       <div className="export-code">
         <div className="export-row">
-          <span className="export-muted">Load it in Python: unzip, then</span>
-          <CopyButton text={code} label="Copy Python code" />
+          <span className="export-muted">{web ? 'Run it with transformers.js: unzip, then' : 'Load it in Python: unzip, then'}</span>
+          <CopyButton text={code} label={web ? 'Copy JavaScript code' : 'Copy Python code'} />
         </div>
-        <pre aria-label="Python code">
+        <pre aria-label={web ? 'JavaScript code' : 'Python code'}>
           <code>
             {code.trimEnd().split('\n').map((line, i) => (
               <span key={i} className="export-line">

@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { folderName, pythonSnippet } from './snippet';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { folderName, pythonSnippet, webSnippet } from './snippet';
 
 const python = spawnSync('python3', ['--version']).status === 0;
 
@@ -34,6 +37,38 @@ describe('pythonSnippet', () => {
       const result = spawnSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: code });
       expect(result.stderr.toString()).toBe('');
       expect(result.status).toBe(0);
+    }
+  });
+});
+
+describe('webSnippet', () => {
+  it('runs the pipeline of the task on the folder served with the site, never fetching from the Hub', () => {
+    const code = webSnippet('classify', 'my-model');
+    expect(code).toContain("env.localModelPath = '/models/';");
+    expect(code).toContain('env.allowRemoteModels = false;');
+    expect(code).toContain(`pipeline('text-classification', "my-model")`);
+    expect(webSnippet('mlm', 'm')).toContain(`pipeline('fill-mask', "m")`);
+    expect(webSnippet('mlm', 'm')).toContain('run.tokenizer.mask_token');
+  });
+
+  it('reads a regression head\'s raw output rather than a softmax over it', () => {
+    const code = webSnippet('classify', 'm', true);
+    expect(code).toContain('AutoModelForSequenceClassification.from_pretrained("m")');
+    expect(code).not.toContain('pipeline(');
+  });
+
+  it('is a valid JavaScript module for every task', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snippet-'));
+    try {
+      for (const [i, code] of [webSnippet('classify', 'a"b'), webSnippet('classify', 'm', true), webSnippet('mlm', 'm')].entries()) {
+        const file = join(dir, `${i}.mjs`);
+        writeFileSync(file, code);
+        const result = spawnSync(process.execPath, ['--check', file]);
+        expect(result.stderr.toString()).toBe('');
+        expect(result.status).toBe(0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true });
     }
   });
 });

@@ -1,4 +1,4 @@
-/** The Python that loads an exported folder with transformers, for the Export panel's copy box. */
+/** The code that loads an exported folder (Python with transformers, or JavaScript with transformers.js), for the Export panel's copy box. */
 import type { Task } from '../../worker/protocol';
 
 /**
@@ -38,4 +38,41 @@ export function pythonSnippet(task: Task, folder: string, regression = false): s
 /** The folder a zip unpacks to by default: its name without ".zip". */
 export function folderName(zipName: string): string {
   return zipName.replace(/\.zip$/i, '') || 'bert-studio-model';
+}
+
+/**
+ * The JavaScript that runs a web export with transformers.js, which loads `folder` from the site's own files:
+ * the same pipelines as in Python, and for regression the model's raw output (the pipeline would softmax it).
+ */
+export function webSnippet(task: Task, folder: string, regression = false): string {
+  const model = JSON.stringify(folder);
+  const setup = [
+    `// Serve the unzipped folder with your site, as /models/${folder}/`,
+    "env.localModelPath = '/models/';",
+    'env.allowRemoteModels = false;',
+    '',
+  ];
+  if (regression) {
+    return [
+      "import { AutoModelForSequenceClassification, AutoTokenizer, env } from '@huggingface/transformers';",
+      '',
+      ...setup,
+      `const tokenizer = await AutoTokenizer.from_pretrained(${model});`,
+      `const model = await AutoModelForSequenceClassification.from_pretrained(${model});`,
+      "const { logits } = await model(tokenizer(['What a great day!', 'That was a waste of money.'], { padding: true }));",
+      'console.log(logits.tolist());',
+      '',
+    ].join('\n');
+  }
+  const [kind, input] = task === 'mlm'
+    ? ['fill-mask', '`The soup needs more ${run.tokenizer.mask_token}.`']
+    : ['text-classification', "['What a great day!', 'That was a waste of money.']"];
+  return [
+    "import { env, pipeline } from '@huggingface/transformers';",
+    '',
+    ...setup,
+    `const run = await pipeline('${kind}', ${model});`,
+    `console.log(await run(${input}));`,
+    '',
+  ].join('\n');
 }

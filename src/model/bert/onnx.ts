@@ -1,0 +1,193 @@
+/**
+ * The encoder and its heads as an ONNX graph, box by box as embeddings.ts, attention.ts, layer.ts, model.ts and
+ * heads.ts compute them in tfjs, for transformers.js and onnxruntime. DistilBERT and ELECTRA are BERT's boxes
+ * under other names (their config fields say what differs: no token types, the embeddings' projection, the
+ * pooler's and MLM transform's activations), so one graph serves every family.
+ *
+ * Inputs as Hugging Face's ONNX exports name them: `input_ids`, `attention_mask` and, where the family has token
+ * types, `token_type_ids`, int64 [batch_size, sequence_length], both axes dynamic. Output `logits` of the head the
+ * weights carry ([batch_size, num_labels] for sequence classification, [batch_size, sequence_length, vocab_size]
+ * for masked LM), or `last_hidden_state` for a bare encoder. Inference only: dropout is the identity.
+ */
+import { onnx, OnnxGraph, type ModelProto } from '../../io/onnx/graph';
+import type { TensorToWrite } from '../../io/safetensors';
+import { FLOAT32_MIN } from './batch';
+import type { BertConfig, HiddenAct } from './config';
+import { architectureOf, EMBEDDINGS_PROJECT, POOLER_WEIGHT, WORD_EMBEDDINGS } from './params';
+
+const BATCH = 'batch_size';
+const SEQ = 'sequence_length';
+
+/** The weights under the shared (BERT canonical) names, in HF's [out, in] layout, e.g. from exportBertWeights. */
+export type Weights = ReadonlyMap<string, TensorToWrite>;
+
+/** A graph with the model's weights and config at hand, and the constants its boxes share. */
+class Builder {
+  readonly g = new OnnxGraph();
+  private readonly constants = new Map<string, string>();
+
+  constructor(
+    readonly config: BertConfig,
+    private readonly weights: Weights,
+  ) {}
+
+  /** A weight as stored, e.g. an embedding table or a LayerNorm's scale; one initializer however often it is read. */
+  weight(name: string): string {
+    return this.constant(`weight_${name}`, () => {
+      const { shape, data } = this.tensor(name);
+      return this.g.weight(name, shape, data);
+    });
+  }
+
+  /** nn.Linear: x @ W^T + b. W is stored transposed ([in, out]), as torch exports it, so that MatMul reads it directly. */
+  linear(prefix: string, x: string): string {
+    const { shape: [out, inp], data } = this.tensor(`${prefix}.weight`);
+    const transposed = new Float32Array(data.length);
+    for (let o = 0; o < out; o++) for (let i = 0; i < inp; i++) transposed[i * out + o] = data[o * inp + i];
+    const product = this.g.op('MatMul', [x, this.g.weight(`${prefix}.weight`, [inp, out], transposed)]);
+    return this.g.op('Add', [product, this.weight(`${prefix}.bias`)]);
+  }
+
+  layerNorm(prefix: string, x: string): string {
+    const attributes = { axis: { i: -1 }, epsilon: { f: this.config.layerNormEps } };
+    return this.g.op('LayerNormalization', [x, this.weight(`${prefix}.weight`), this.weight(`${prefix}.bias`)], attributes);
+  }
+
+  /** nn.ts's activation, op for op (ORT fuses the erf form into its Gelu kernel). */
+  activation(name: HiddenAct | 'tanh', x: string): string {
+    const { g } = this;
+    switch (name) {
+      case 'gelu': // x · ½(1 + erf(x / √2))
+        return g.op('Mul', [x, g.op('Mul', [g.op('Add', [g.op('Erf', [g.op('Mul', [x, this.scalar(Math.SQRT1_2)])]), this.scalar(1)]), this.scalar(0.5)])]);
+      case 'gelu_new': { // ½x(1 + tanh(√(2/π)(x + 0.044715x³)))
+        const cubic = g.op('Mul', [g.op('Pow', [x, this.scalar(3)]), this.scalar(0.044715)]);
+        const inner = g.op('Mul', [g.op('Add', [x, cubic]), this.scalar(Math.sqrt(2 / Math.PI))]);
+        return g.op('Mul', [g.op('Mul', [x, this.scalar(0.5)]), g.op('Add', [g.op('Tanh', [inner]), this.scalar(1)])]);
+      }
+      case 'relu':
+        return g.op('Relu', [x]);
+      case 'tanh':
+        return g.op('Tanh', [x]);
+    }
+  }
+
+  /** A float scalar, one initializer per value. */
+  scalar(value: number): string {
+    return this.constant(`float_${value}`, () => this.g.scalar(`const_float_${this.constants.size}`, value));
+  }
+
+  /** An int64 vector (a shape, axes), one initializer per value. */
+  int64s(values: number[], dims?: number[]): string {
+    const shape = dims ?? [values.length];
+    return this.constant(`int64_[${values}]_[${shape}]`, () => this.g.int64s(`const_int64_${this.constants.size}`, values, shape));
+  }
+
+  private constant(key: string, make: () => string): string {
+    let name = this.constants.get(key);
+    if (name === undefined) {
+      name = make();
+      this.constants.set(key, name);
+    }
+    return name;
+  }
+
+  private tensor(name: string): TensorToWrite {
+    const tensor = this.weights.get(name);
+    if (!tensor) throw new Error(`ONNX export: the weights have no ${name}`);
+    return tensor;
+  }
+}
+
+/** BertEmbeddings: word + token type + position embeddings, LayerNorm, then ELECTRA's projection. [batch, seq, hidden] */
+function embeddings(b: Builder, inputIds: string, tokenTypeIds: string | undefined): string {
+  const { g } = b;
+  const words = g.op('Gather', [b.weight(WORD_EMBEDDINGS), inputIds]); // [batch, seq, width]
+  const tokens = tokenTypeIds === undefined
+    ? words
+    : g.op('Add', [words, g.op('Gather', [b.weight('bert.embeddings.token_type_embeddings.weight'), tokenTypeIds])]);
+  // Positions 0..seq-1: the table's first seq rows, seq read from the input's shape.
+  const seqLen = g.op('Slice', [g.op('Shape', [inputIds]), b.int64s([1]), b.int64s([2])]); // [1]
+  const positions = g.op('Slice', [b.weight('bert.embeddings.position_embeddings.weight'), b.int64s([0]), seqLen, b.int64s([0])]); // [seq, width]
+  const normed = b.layerNorm('bert.embeddings.LayerNorm', g.op('Add', [tokens, positions])); // [batch, seq, width]
+  return b.config.embeddingSize !== b.config.hiddenSize ? b.linear(EMBEDDINGS_PROJECT, normed) : normed; // [batch, seq, hidden]
+}
+
+/** HF's get_extended_attention_mask: 0 where attended, float32 min where masked. [batch, 1, 1, seq] */
+function extendedAttentionMask(b: Builder, attentionMask: string): string {
+  const { g } = b;
+  const mask = g.op('Cast', [attentionMask], { to: { i: onnx.TensorProto.DataType.FLOAT } });
+  const masked = g.op('Mul', [g.op('Sub', [b.scalar(1), mask]), b.scalar(FLOAT32_MIN)]); // [batch, seq]
+  return g.op('Unsqueeze', [masked, b.int64s([1, 2])]);
+}
+
+/** BertSelfAttention: scaled dot-product attention over all heads. [batch, seq, hidden] */
+function selfAttention(b: Builder, prefix: string, hidden: string, mask: string): string {
+  const { g, config } = b;
+  const heads = config.numAttentionHeads;
+  const headDim = config.hiddenSize / heads;
+  const split = (name: string, perm: number[]) =>
+    g.op('Transpose', [g.op('Reshape', [b.linear(`${prefix}.${name}`, hidden), b.int64s([0, 0, heads, headDim])])], { perm: { ints: perm } });
+  const query = split('query', [0, 2, 1, 3]); // [batch, heads, seq, headDim]
+  const keyT = split('key', [0, 2, 3, 1]); // [batch, heads, headDim, seq]
+  const value = split('value', [0, 2, 1, 3]); // [batch, heads, seq, headDim]
+  const scores = g.op('Add', [g.op('Div', [g.op('MatMul', [query, keyT]), b.scalar(Math.sqrt(headDim))]), mask]); // [batch, heads, seq, seq]
+  const probs = g.op('Softmax', [scores], { axis: { i: -1 } });
+  const context = g.op('Transpose', [g.op('MatMul', [probs, value])], { perm: { ints: [0, 2, 1, 3] } }); // [batch, seq, heads, headDim]
+  return g.op('Reshape', [context, b.int64s([0, 0, config.hiddenSize])]); // [batch, seq, hidden]
+}
+
+/** BertLayer: attention + BertSelfOutput, then BertIntermediate + BertOutput, each with its residual LayerNorm. */
+function layer(b: Builder, index: number, hidden: string, mask: string): string {
+  const { g, config } = b;
+  const prefix = `bert.encoder.layer.${index}`;
+  const context = selfAttention(b, `${prefix}.attention.self`, hidden, mask);
+  const attended = b.layerNorm(`${prefix}.attention.output.LayerNorm`, g.op('Add', [b.linear(`${prefix}.attention.output.dense`, context), hidden]));
+  const inner = b.activation(config.hiddenAct, b.linear(`${prefix}.intermediate.dense`, attended)); // [batch, seq, intermediate]
+  return b.layerNorm(`${prefix}.output.LayerNorm`, g.op('Add', [b.linear(`${prefix}.output.dense`, inner), attended]));
+}
+
+/** BertPooler (DistilBERT's pre_classifier, ELECTRA's classification dense): act(dense(h[CLS])). [batch, hidden] */
+function pooler(b: Builder, sequence: string): string {
+  const first = b.g.op('Gather', [sequence, b.int64s([0], [])], { axis: { i: 1 } }); // [batch, hidden]
+  return b.activation(b.config.poolerAct, b.linear('bert.pooler.dense', first));
+}
+
+/** BertOnlyMLMHead at every position: transform, then the decoder tied to the word embeddings. [batch, seq, vocab] */
+function mlmHead(b: Builder, sequence: string, inputIds: string): string {
+  const { g, config } = b;
+  const transformed = b.activation(config.mlmAct, b.linear('cls.predictions.transform.dense', sequence));
+  const normed = b.layerNorm('cls.predictions.transform.LayerNorm', transformed); // [batch, seq, embedding]
+  // Gemm reads the word-embedding table [vocab, embedding] transposed in place: one copy of the table serves the
+  // lookup and the decoder, as the tie does in the model.
+  const flat = g.op('Flatten', [normed], { axis: { i: 2 } }); // [batch * seq, embedding]
+  const logits = g.op('Gemm', [flat, b.weight(WORD_EMBEDDINGS), b.weight('cls.predictions.bias')], { transB: { i: 1 } }); // [batch * seq, vocab]
+  const shape = g.op('Concat', [g.op('Shape', [inputIds]), b.int64s([config.vocabSize])], { axis: { i: 0 } });
+  return g.op('Reshape', [logits, shape]); // [batch, seq, vocab]
+}
+
+/**
+ * The model as an ONNX graph, with the head the weights carry as architectureName picks it (the classifier over
+ * the MLM head), named as HF's ONNX exports are.
+ */
+export function bertOnnxModel(config: BertConfig, weights: Weights, producer: string): ModelProto {
+  const b = new Builder(config, weights);
+  const { g } = b;
+  const inputIds = g.input('input_ids', 'int64', [BATCH, SEQ]);
+  const attentionMask = g.input('attention_mask', 'int64', [BATCH, SEQ]);
+  const tokenTypeIds = config.typeVocabSize > 0 ? g.input('token_type_ids', 'int64', [BATCH, SEQ]) : undefined;
+
+  const mask = extendedAttentionMask(b, attentionMask);
+  let hidden = embeddings(b, inputIds, tokenTypeIds);
+  for (let i = 0; i < config.numHiddenLayers; i++) hidden = layer(b, i, hidden, mask);
+
+  const heads = architectureOf(weights);
+  if (heads.classifier) {
+    if (!weights.has(POOLER_WEIGHT)) throw new Error('ONNX export: a classifier needs the pooler, which the weights lack');
+    g.output('logits', b.linear('classifier', pooler(b, hidden)), 'float', [BATCH, config.numLabels]);
+  } else if (heads.mlm) {
+    g.output('logits', mlmHead(b, hidden, inputIds), 'float', [BATCH, SEQ, config.vocabSize]);
+  } else {
+    g.output('last_hidden_state', hidden, 'float', [BATCH, SEQ, config.hiddenSize]);
+  }
+  return g.model(`${config.modelType}_encoder`, producer);
+}
