@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketLengths, collate, epochBatches, planBatches, type BatchPlan } from './batching';
+import { bucketLengths, collate, epochBatches, planBatches, splitRows, type BatchPlan } from './batching';
 import type { EncodedExample } from './encode';
 import { expectDataError } from './testing';
 
@@ -103,6 +103,29 @@ describe('collate', () => {
     expectDataError(() => collate(mixed, { rows: [0, 1], seqLen: 4 }, { batchSize: 2, padId: 0 }), 'bad-option');
     expectDataError(() => collate(small, { rows: [0], seqLen: 4 }, { batchSize: 2, padId: 0 }), 'bad-option');
     expectDataError(() => collate(small, { rows: [0, 1, 2], seqLen: 8 }, { batchSize: 2, padId: 0 }), 'bad-option');
+  });
+});
+
+describe('splitRows', () => {
+  const rows = [example(5, 7, 1), example(2, 8, 0), example(3, 9, 1), example(4, 10, 0), example(3, 11, 2)];
+  const batch = collate(rows, { rows: [0, 1, 2, 3, 4], seqLen: 6 }, { batchSize: 6, padId: 0, includeWordIds: true });
+
+  it('cuts a batch into parts of consecutive rows that collate would have made from those rows', () => {
+    const parts = splitRows(batch, 2, 0);
+    const whole = [collate(rows, { rows: [0, 1, 2], seqLen: 6 }, { batchSize: 3, padId: 0, includeWordIds: true }),
+      collate(rows, { rows: [3, 4], seqLen: 6 }, { batchSize: 3, padId: 0, includeWordIds: true })];
+    expect(parts).toEqual(whole);
+  });
+
+  it('pads the last part to the others\' size and leaves parts past the real rows with weight 0 only', () => {
+    const parts = splitRows(batch, 4, 0); // 2 rows each; the batch's 6 rows end inside part 3, its 5 real rows in part 2
+    expect(parts.map((p) => [p.batchSize, p.validRows])).toEqual([[2, 2], [2, 2], [2, 1], [2, 0]]);
+    const last = parts[3];
+    expect([...last.weights]).toEqual([0, 0]);
+    expect([...last.attentionMask]).toEqual([1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
+    expect([...(last.wordIds ?? [])]).toEqual(new Array(12).fill(-1));
+    expect(last.indices).toEqual([]);
+    expect(() => splitRows(batch, 0, 0)).toThrow(/parts/);
   });
 });
 

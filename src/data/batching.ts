@@ -165,3 +165,41 @@ export function* epochBatches(
 ): Generator<Batch, void, undefined> {
   for (const plan of planBatches(examples, options)) yield collate(examples, plan, options);
 }
+
+/**
+ * A batch cut into `parts` batches of consecutive rows, each of ceil(batchSize / parts) rows (the last one padded
+ * with weight-0 rows to that size, so every part has one shape from step to step). Real rows come first in a batch,
+ * so a short batch leaves its last parts with padding only (weight 0). For data parallelism (train/parallel.ts).
+ */
+export function splitRows(batch: Batch, parts: number, padId: number): Batch[] {
+  if (!Number.isInteger(parts) || parts < 1) throw new DataError('bad-option', `parts must be a whole number >= 1, got ${parts}`);
+  const rows = Math.ceil(batch.batchSize / parts);
+  const { seqLen } = batch;
+  const cut = <T extends Int32Array | Float32Array>(values: T, first: number, fill = 0): T => {
+    const perRow = values.length / batch.batchSize;
+    const out = new (values.constructor as new (n: number) => T)(rows * perRow);
+    out.fill(fill);
+    out.set(values.subarray(first * perRow, Math.min(first + rows, batch.batchSize) * perRow));
+    return out;
+  };
+  return Array.from({ length: parts }, (_, k) => {
+    const first = k * rows;
+    const validRows = Math.max(0, Math.min(rows, batch.validRows - first));
+    const attentionMask = cut(batch.attentionMask, first);
+    // Rows past the batch's end become padding rows as collate makes them: attending to position 0 only.
+    for (let r = Math.max(0, batch.batchSize - first); r < rows; r++) attentionMask[r * seqLen] = 1;
+    const part: Batch = {
+      inputIds: cut(batch.inputIds, first, padId),
+      tokenTypeIds: cut(batch.tokenTypeIds, first),
+      attentionMask,
+      batchSize: rows,
+      seqLen,
+      indices: batch.indices.slice(first, first + validRows),
+      validRows,
+      weights: cut(batch.weights, first),
+    };
+    if (batch.labels) part.labels = cut(batch.labels, first);
+    if (batch.wordIds) part.wordIds = cut(batch.wordIds, first, -1);
+    return part;
+  });
+}

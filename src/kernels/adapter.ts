@@ -41,6 +41,8 @@ export interface BackendInfo {
    * (SharedArrayBuffer), otherwise 1.
    */
   threads?: number;
+  /** Workers beside the engine that compute part of every training batch (wasm; src/worker/peers.ts). */
+  peers?: number;
 }
 
 /** The one probe of the adapter: what the browser's WebGPU adapter says about itself, or null without one. */

@@ -50,6 +50,23 @@ describe('estimateMemory', () => {
     expect(estimateMemory(BERT_BASE, 8, 256).activations).toBeGreaterThan(2 * base);
   });
 
+  it('keeps one part\'s activations when the batch is computed in parts, and the summed gradients beside their mean', () => {
+    const whole = estimateMemory(BERT_BASE, 8, 128);
+    const halves = estimateMemory(BERT_BASE, 8, 128, 'classify', false, 2);
+    expect(halves.activations).toBe(estimateMemory(BERT_BASE, 4, 128).activations);
+    expect(halves.gradients).toBe(2 * whole.gradients);
+    expect(halves.perPeer).toBe(2 * whole.weights + halves.activations);
+    expect(whole.perPeer).toBe(0);
+    // A third part rounds up: 3 rows of 8 each.
+    expect(estimateMemory(BERT_BASE, 8, 128, 'classify', false, 3).activations).toBe(estimateMemory(BERT_BASE, 3, 128).activations);
+    // The largest batch counts every part: the engine's part fits the budget, one more row for each part would not.
+    const budget = 3 * 2 ** 30;
+    const largest = largestBatch(BERT_BASE, 512, 'classify', budget, 2);
+    expect(largest % 2).toBe(0);
+    expect(estimateMemory(BERT_BASE, largest, 512, 'classify', true, 2).total).toBeLessThanOrEqual(budget);
+    expect(estimateMemory(BERT_BASE, largest + 2, 512, 'classify', true, 2).total).toBeGreaterThan(budget);
+  });
+
   it('adds vocabulary logits for masked LM', () => {
     const classify = estimateMemory(BERT_BASE, 8, 128, 'classify');
     const mlm = estimateMemory(BERT_BASE, 8, 128, 'mlm');

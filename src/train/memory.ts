@@ -19,9 +19,12 @@ export interface MemoryEstimate {
   optimizer: number;
   gradients: number;
   activations: number;
+  /** The engine's peak: the parts above added up. */
   total: number;
   /** Whether the activations are those of gradient checkpointing (each layer's input, one layer recomputed). */
   gradientCheckpointing: boolean;
+  /** Each peer worker's peak (weights, gradients, its part's activations); 0 without peers (parallel.ts). */
+  perPeer: number;
 }
 
 /** The sizes the estimate reads (the worker's ModelSummary has them all). */
@@ -34,27 +37,34 @@ export interface ArchitectureSizes {
   numParams: number;
 }
 
+/**
+ * `parts`: the batch is computed in this many parts at once, one by the engine and one by each peer worker
+ * (parallel.ts): each keeps its part's activations, and the engine sums the parts' gradients into a buffer of its
+ * own, whose mean the optimizer then takes, two weight-sized copies.
+ */
 export function estimateMemory(
   summary: ArchitectureSizes,
   batch: number,
   seqLen: number,
   task: Task = 'classify',
   gradientCheckpointing = false,
+  parts = 1,
 ): MemoryEstimate {
   for (const [name, value] of [['batch', batch], ['sequence length', seqLen]] as const) {
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number >= 1, got ${value}`);
   }
   const { numLayers, hiddenSize: h, numHeads: heads, intermediateSize: inter, vocabSize, numParams } = summary;
   const weights = numParams * FLOAT_BYTES;
-  const tokens = batch * seqLen;
+  const tokens = Math.ceil(batch / parts) * seqLen;
   const perLayer = 40 * h + 3 * inter + 8 * heads * seqLen;
   const embeddings = 32 * h;
   const head = task === 'mlm' ? 2 * h + 2 * vocabSize : 0; // transform + LayerNorm, logits + softmax
   const perToken = gradientCheckpointing ? numLayers * h + perLayer + embeddings + head : numLayers * perLayer + embeddings + head;
   const activations = tokens * perToken * FLOAT_BYTES;
   const optimizer = 2 * weights;
-  const gradients = weights;
-  return { weights, optimizer, gradients, activations, total: weights + optimizer + gradients + activations, gradientCheckpointing };
+  const gradients = parts > 1 ? 2 * weights : weights;
+  const perPeer = parts > 1 ? 2 * weights + activations : 0;
+  return { weights, optimizer, gradients, activations, total: weights + optimizer + gradients + activations, gradientCheckpointing, perPeer };
 }
 
 /**
@@ -76,11 +86,12 @@ export interface MemoryPlan {
 const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20).toLocaleString('en-US')} MB`;
 
 /** The largest batch whose estimate fits `budget` at this length, with checkpointing on; 0 if none does. */
-export function largestBatch(sizes: ArchitectureSizes, seqLen: number, task: Task, budget: number): number {
-  const fixed = estimateMemory(sizes, 1, seqLen, task, true);
+export function largestBatch(sizes: ArchitectureSizes, seqLen: number, task: Task, budget: number, parts = 1): number {
+  const fixed = estimateMemory(sizes, 1, seqLen, task, true, parts);
   const perExample = fixed.activations;
   const room = budget - (fixed.total - perExample);
-  return room < perExample ? 0 : Math.floor(room / perExample);
+  // Each part holds a share of the batch: the engine's part may grow to the room left, the others with it.
+  return room < perExample ? 0 : Math.floor(room / perExample) * parts;
 }
 
 /**
@@ -94,11 +105,13 @@ export function planMemory(
   task: Task,
   backend: string,
   gradientCheckpointing: boolean,
+  parts = 1,
 ): MemoryPlan {
-  const asked = estimateMemory(sizes, batch, seqLen, task, gradientCheckpointing);
+  // Each worker has a heap of its own; the engine's, holding AdamW's moments too, is the fullest.
+  const asked = estimateMemory(sizes, batch, seqLen, task, gradientCheckpointing, parts);
   const budget = memoryBudget(backend);
   if (budget === null || asked.total <= budget) return { gradientCheckpointing, estimate: asked, note: null };
-  const checkpointed = estimateMemory(sizes, batch, seqLen, task, true);
+  const checkpointed = estimateMemory(sizes, batch, seqLen, task, true, parts);
   if (checkpointed.total <= budget) {
     return {
       gradientCheckpointing: true,
@@ -109,7 +122,7 @@ export function planMemory(
         'for about a third more time per step.',
     };
   }
-  const largest = largestBatch(sizes, seqLen, task, budget);
+  const largest = largestBatch(sizes, seqLen, task, budget, parts);
   throw new MemoryError(
     `At batch ${batch} × ${seqLen} tokens this run needs about ${mb(checkpointed.total)} even with gradient checkpointing, more ` +
       `than ${backend}'s ${mb(budget)}. ` +

@@ -8,7 +8,7 @@
  * evaluation's weights when it has one (else it keeps the last good step's) and says which step they are from.
  */
 import * as tf from '@tensorflow/tfjs';
-import { epochBatches, planBatches, type Batch } from '../data/batching';
+import { epochBatches, planBatches, splitRows, type Batch } from '../data/batching';
 import type { EncodedExample } from '../data/encode';
 import { maskTokens, type MaskedBatch } from '../data/masking';
 import { createRng, type Rng } from '../data/random';
@@ -27,6 +27,7 @@ import { groupLrs, lrScaleAt, paramLrs } from './lr';
 import { evaluateModel, EvaluationCancelled, type EvalMetrics, type EvalOptions } from './evaluate';
 import { EarlyStopping } from './metrics';
 import { taskForward, type Model, type Task } from './objective';
+import { partWeight, PeerWeights, type GradientPeer } from './parallel';
 import { createSnapshot, readAll, type WeightSnapshot } from './snapshot';
 
 
@@ -57,6 +58,18 @@ export interface TrainerInit {
   hooks?: TrainerHooks;
   /** Continue from this state (a checkpoint of a run with the same model, data and arguments). */
   resume?: TrainerCheckpoint;
+  /**
+   * Workers that compute parts of every batch while this thread computes its own (parallel.ts); without them the
+   * whole batch is computed here. The parts take their own masks and dropout seeds, so a run's losses depend on
+   * how many there are.
+   */
+  peers?: readonly GradientPeer[];
+}
+
+/** A step's loss per micro-batch and its gradients. */
+interface StepGrads {
+  losses: tf.Scalar[];
+  grads: Map<string, tf.Tensor>;
 }
 
 export type TrainOutcome = 'done' | 'stopped' | 'early-stopped' | 'failed';
@@ -109,6 +122,8 @@ export class Trainer {
   private readonly bestWeights: WeightSnapshot | null;
   private best: EvalMetrics | null = null;
   private step = 0;
+  /** Which weights each peer lacks. */
+  private readonly peerWeights: PeerWeights | null;
 
   constructor(private readonly init: TrainerInit) {
     const { model, args } = init;
@@ -127,6 +142,7 @@ export class Trainer {
       ? new EarlyStopping({ patience: args.earlyStoppingPatience, minDelta: args.earlyStoppingMinDelta, mode: 'min' })
       : null;
     this.bestWeights = init.validation.length > 0 ? createSnapshot(model.params) : null;
+    this.peerWeights = init.peers?.length ? new PeerWeights(init.peers.length, model.params) : null;
     if (init.resume) this.restore(init.resume);
   }
 
@@ -315,10 +331,53 @@ export class Trainer {
 
   /** One optimizer step over `micro` batches; returns an error message instead of updating on bad numerics. */
   private async optimizerStep(micro: Batch[]): Promise<string | null> {
-    const { model, task, args } = this.init;
+    const { args } = this.init;
     const started = performance.now();
     const frozenMap = this.frozenNow;
     const names = trainableParamNames(this.groups, frozenMap);
+    const { losses, grads } = this.peerWeights ? await this.parallelGrads(micro, names) : this.localGrads(micro, names);
+    // The norm is read even without clipping: a NaN gradient can come with a finite loss.
+    const readback = tf.tidy(() => tf.stack([tf.stack(losses).mean(), globalNorm(grads)]));
+    const [loss, gradNorm] = await readback.data();
+    tf.dispose([readback, ...losses]);
+
+    let failure: string | null = null;
+    if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
+      failure = `The loss became ${loss} (gradient norm ${gradNorm}) at step ${this.step + 1}`;
+    } else {
+      const lrs = this.groupLrs();
+      const scale = lrScaleAt(this.step, this.totalSteps, { kind: args.schedule, warmupRatio: args.warmupRatio });
+      const gradScale = args.maxGradNorm > 0 ? clipScale(gradNorm, args.maxGradNorm) : 1;
+      this.optimizer.step(grads, paramLrs(this.groups, lrs, scale), gradScale);
+      this.peerWeights?.changed(grads.keys());
+      this.step += 1;
+      const seconds = (performance.now() - started) / 1000;
+      const examples = micro.reduce((n, b) => n + b.validRows, 0);
+      const tokens = micro.reduce((n, b) => n + b.attentionMask.reduce((s, m) => s + m, 0), 0);
+      const memory = tf.memory();
+      const metrics: StepMetrics = {
+        step: this.step,
+        totalSteps: this.totalSteps,
+        epoch: this.step / this.stepsPerEpoch,
+        loss,
+        lrs: Object.fromEntries(Object.entries(lrs).map(([id, lr]) => [id, lr * scale])),
+        gradNorm,
+        examplesPerSec: examples / seconds,
+        tokensPerSec: tokens / seconds,
+        numTensors: memory.numTensors,
+        numBytes: memory.numBytes,
+        frozen: (Object.keys(frozenMap) as GroupId[]).filter((id) => frozenMap[id]),
+      };
+      this.history.steps.push(metrics);
+      this.init.hooks?.onStep?.(metrics);
+    }
+    tf.dispose([...grads.values()]);
+    return failure;
+  }
+
+  /** The step's gradients, every micro-batch computed in this thread. */
+  private localGrads(micro: Batch[], names: string[]): StepGrads {
+    const { model, task, args } = this.init;
     const losses: tf.Scalar[] = [];
     let stepGrads: Map<string, tf.Tensor> | undefined;
     for (const [i, batch] of micro.entries()) {
@@ -343,43 +402,55 @@ export class Trainer {
       stepGrads = this.accumulator.mean();
       this.accumulator.reset();
     }
-    const grads = stepGrads!;
-    // The norm is read even without clipping: a NaN gradient can come with a finite loss.
-    const readback = tf.tidy(() => tf.stack([tf.stack(losses).mean(), globalNorm(grads)]));
-    const [loss, gradNorm] = await readback.data();
-    tf.dispose([readback, ...losses]);
+    return { losses, grads: stepGrads! };
+  }
 
-    let failure: string | null = null;
-    if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
-      failure = `The loss became ${loss} (gradient norm ${gradNorm}) at step ${this.step + 1}`;
-    } else {
-      const lrs = this.groupLrs();
-      const scale = lrScaleAt(this.step, this.totalSteps, { kind: args.schedule, warmupRatio: args.warmupRatio });
-      const gradScale = args.maxGradNorm > 0 ? clipScale(gradNorm, args.maxGradNorm) : 1;
-      this.optimizer.step(grads, paramLrs(this.groups, lrs, scale), gradScale);
-      this.step += 1;
-      const seconds = (performance.now() - started) / 1000;
-      const examples = micro.reduce((n, b) => n + b.validRows, 0);
-      const tokens = micro.reduce((n, b) => n + b.attentionMask.reduce((s, m) => s + m, 0), 0);
-      const memory = tf.memory();
-      const metrics: StepMetrics = {
-        step: this.step,
-        totalSteps: this.totalSteps,
-        epoch: this.step / this.stepsPerEpoch,
-        loss,
-        lrs: Object.fromEntries(Object.entries(lrs).map(([id, lr]) => [id, lr * scale])),
-        gradNorm,
-        examplesPerSec: examples / seconds,
-        tokensPerSec: tokens / seconds,
-        numTensors: memory.numTensors,
-        numBytes: memory.numBytes,
-        frozen: (Object.keys(frozenMap) as GroupId[]).filter((id) => frozenMap[id]),
-      };
-      this.history.steps.push(metrics);
-      this.init.hooks?.onStep?.(metrics);
+  /**
+   * The step's gradients with every micro-batch cut into parts of rows computed at once, the first here and the
+   * others by the peers, each weighted by the weight its loss is a mean over (parallel.ts). Parts of padding only
+   * are not computed.
+   */
+  private async parallelGrads(micro: Batch[], names: string[]): Promise<StepGrads> {
+    const { model, task, args, tokenizer } = this.init;
+    const peers = this.init.peers!;
+    const losses: tf.Scalar[] = [];
+    for (const [i, batch] of micro.entries()) {
+      const parts = splitRows(batch, peers.length + 1, tokenizer.special.pad).map((part, k) => {
+        const masked = task === 'mlm' ? this.mask(part, this.rng.fork(`mlm:${this.step}:${i}:${k}`)) : undefined;
+        return { part, masked, seed: this.rng.fork(`dropout:${this.step}:${i}:${k}`).int(2 ** 31), weight: partWeight(part, masked) };
+      });
+      const counted = parts.filter((p) => p.weight > 0);
+      const [local, ...remote] = counted.length > 0 ? counted : parts.slice(0, 1);
+      const total = counted.reduce((sum, p) => sum + p.weight, 0) || 1;
+      // Every peer's part is sent before this thread starts its own, which blocks it until done.
+      const weights = await Promise.all(remote.map((_, k) => this.peerWeights!.take(k)));
+      const results = remote.map((p, k) =>
+        peers[k].compute({ task, batch: p.part, masked: p.masked, seed: p.seed, names, gradientCheckpointing: args.gradientCheckpointing, weights: weights[k] }),
+      );
+      const own = gradsByName(
+        () => taskForward(model, task, local.part, local.masked, { training: true, seed: local.seed, gradientCheckpointing: args.gradientCheckpointing }).loss,
+        model.params,
+        names,
+      );
+      this.accumulator.add(own.grads, local.weight / total);
+      tf.dispose([...own.grads.values()]);
+      let loss = tf.tidy(() => own.loss.mul(local.weight / total) as tf.Scalar);
+      own.loss.dispose();
+      for (const [k, pending] of results.entries()) {
+        const result = await pending;
+        const share = remote[k].weight / total;
+        const grads = new Map(result.grads.map(({ name, shape, values }) => [name, tf.tensor(values, shape)]));
+        this.accumulator.add(grads, share);
+        tf.dispose([...grads.values()]);
+        const sum = tf.tidy(() => loss.add(result.loss * share) as tf.Scalar);
+        loss.dispose();
+        loss = sum;
+      }
+      losses.push(loss);
     }
-    tf.dispose([...grads.values()]);
-    return failure;
+    const grads = this.accumulator.mean();
+    this.accumulator.reset();
+    return { losses, grads };
   }
 
   private groupLrs(): Record<GroupId, number> {

@@ -8,6 +8,7 @@ import { startHubServer } from '../../tools/testing/hubServer';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import { unzipFiles } from '../io/zip';
 import { Engine, reportDeviceLoss, reportOutOfMemory } from './engine';
+import { localPeer, type PeerPool } from '../train/parallel';
 import { RECIPE_TRAINING_KEYS, type RecipeConfig } from '../train/recipe/config';
 import type { DataSummary, EngineCommands, EngineEvent, ModelSpec } from './protocol';
 
@@ -153,6 +154,34 @@ describe('Engine', () => {
     expect(refit.trainRows).toBe(3600);
     expect(statuses.at(-1)).toBe('done');
     expect(statuses.filter((s) => s === 'failed')).toEqual([]);
+  });
+
+  it('computes every batch in parts with the peers its pool gives the backend, says so, and stops them when the run ends', async () => {
+    const events: EngineEvent[] = [];
+    const started: { backend: string; disposed: boolean; computed: number }[] = [];
+    const pool: PeerPool = {
+      size: (backend) => (backend === 'cpu' ? 1 : 0),
+      start: (count, config, backend) =>
+        Array.from({ length: count }, () => {
+          const peer = localPeer(config);
+          const record = { backend, disposed: false, computed: 0 };
+          started.push(record);
+          return {
+            compute: (request) => ((record.computed += 1), peer.compute(request)),
+            dispose: () => ((record.disposed = true), peer.dispose()),
+          };
+        }),
+    };
+    const engine = new Engine((event) => events.push(event), '/', null, pool);
+    const info = (await engine.handle({ id: 1, command: 'init', params: { backend: 'cpu' } })) as EngineCommands['init']['result'];
+    expect(info.peers).toBe(1);
+    await engine.handle({ id: 2, command: 'loadModel', params: { model: fixtureModel('base') } });
+    await engine.handle({ id: 3, command: 'loadData', params: { task: 'classify', train: { fileName: 'toy.csv', text: toySentimentCsv(40) } } });
+    await engine.handle({ id: 4, command: 'start', params: { args: { maxSteps: 3, batchSize: 8, maxLength: 16 } } });
+    while (!events.some((e) => e.type === 'state' && e.state === 'done')) await new Promise((r) => setTimeout(r, 10));
+    expect(events.some((e) => e.type === 'log' && e.message === 'Each batch is computed in 2 parts at once, on 2 CPU workers.')).toBe(true);
+    expect(events.filter((e) => e.type === 'step')).toHaveLength(3);
+    expect(started).toEqual([{ backend: 'cpu', disposed: true, computed: 3 }]); // one part of each of the 3 batches
   });
 
   it('records the chain of runs behind the weights, and restarts from the pretrained ones when asked', async () => {

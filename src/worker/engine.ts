@@ -30,9 +30,10 @@ import type { LrSweepSettings } from '../train/lrFinder';
 import { LrSweep } from '../train/lrSweep';
 import { isOutOfMemory, outOfMemoryAdvice, planMemory } from '../train/memory';
 import { attentionMaps, predict } from '../train/predict';
+import type { PeerPool } from '../train/parallel';
 import { suggestTrainingArgs } from '../train/suggest';
 import { buildRecipe } from '../train/recipe/recipe';
-import { evalOptions, runLength, Trainer, type TrainerInit, type TrainResult } from '../train/trainer';
+import { evalOptions, runLength, Trainer, type TrainerHooks, type TrainerInit, type TrainResult } from '../train/trainer';
 import { BaselineRunner } from '../train/baseline/runner';
 import { newRunId, RunStore, type RunRecord } from '../train/runStore';
 import type {
@@ -116,11 +117,15 @@ export class Engine {
    */
   private deviceGone = false;
 
-  /** `runs`: where runs are saved; null keeps nothing (the CLI, which writes its own export). */
+  /**
+   * `runs`: where runs are saved; null keeps nothing (the CLI, which writes its own export). `peers`: the workers
+   * that compute part of every batch of a run (none: the engine computes it all).
+   */
   constructor(
     private readonly emit: (event: EngineEvent) => void,
     private readonly modelBaseUrl: string,
     private readonly runs: Promise<RunStore> | null = null,
+    private readonly peers: PeerPool | null = null,
   ) {}
 
   /**
@@ -210,7 +215,8 @@ export class Engine {
       reportDeviceLoss(device, (event) => this.interrupt(event));
       reportOutOfMemory(device, (error) => this.interrupt({ type: 'crashed', message: this.outOfMemoryMessage(error) }));
     }
-    return info;
+    const peers = this.peers?.size(info.backend) ?? 0;
+    return peers > 0 ? { ...info, peers } : info;
   }
 
   /** The device is gone: the page is told, and the run is left as its last checkpoint saved it. */
@@ -343,16 +349,23 @@ export class Engine {
    * evaluations, checkpoints and end arrive as events.
    */
   private async launch(init: Omit<TrainerInit, 'hooks'>, resume?: TrainerCheckpoint): Promise<void> {
-    const trainer = new Trainer({
-      ...init,
-      resume,
-      hooks: {
-        onStep: (metrics) => this.emit({ type: 'step', metrics }),
-        onEval: (metrics) => this.emit({ type: 'eval', metrics }),
-        onEvalProgress: (progress) => this.progress(progress),
-        onCheckpoint: (checkpoint, reason) => this.saveCheckpoint(checkpoint, reason),
-      },
-    });
+    const hooks: TrainerHooks = {
+      onStep: (metrics) => this.emit({ type: 'step', metrics }),
+      onEval: (metrics) => this.emit({ type: 'eval', metrics }),
+      onEvalProgress: (progress) => this.progress(progress),
+      onCheckpoint: (checkpoint, reason) => this.saveCheckpoint(checkpoint, reason),
+    };
+    const backend = tf.getBackend();
+    const count = this.peers?.size(backend) ?? 0;
+    const peers = count > 0 ? this.peers!.start(count, init.model.config, backend) : [];
+    const stopPeers = () => peers.forEach((peer) => peer.dispose());
+    let trainer: Trainer;
+    try {
+      trainer = new Trainer({ ...init, resume, peers, hooks });
+    } catch (err) {
+      stopPeers();
+      throw err;
+    }
     // A resumed run keeps the record openRun brought back.
     const run: RunState = { args: init.args, trainer, result: null, record: resume ? (this.state.run?.record ?? null) : null };
     this.state.run = run;
@@ -360,7 +373,8 @@ export class Engine {
     this.emit({ type: 'state', state: 'training' });
     // Beside the run, for the chart and the evaluation panel; failures arrive as `baseline` events.
     if (this.requireData().spec.task === 'classify') this.fitBaseline().catch(() => undefined);
-    trainer.run().then(
+    if (peers.length > 0) this.emit({ type: 'log', level: 'info', message: `Each batch is computed in ${peers.length + 1} parts at once, on ${peers.length + 1} CPU workers.` });
+    trainer.run().finally(stopPeers).then(
       async (result) => {
         if (await this.interrupted()) return;
         run.result = result;
@@ -544,7 +558,9 @@ export class Engine {
     const { prepared, spec } = this.requireData(purpose);
     let args = this.runArgs(partial);
     // Before anything is allocated: a run too large for the backend is refused with the batch that fits, or made to fit.
-    const plan = planMemory(this.summary(), args.batchSize, args.maxLength, spec.task, tf.getBackend(), args.gradientCheckpointing);
+    const backend = tf.getBackend();
+    const parts = 1 + (this.peers?.size(backend) ?? 0);
+    const plan = planMemory(this.summary(), args.batchSize, args.maxLength, spec.task, backend, args.gradientCheckpointing, parts);
     if (plan.note) {
       args = { ...args, gradientCheckpointing: plan.gradientCheckpointing };
       this.emit({ type: 'log', level: 'info', message: plan.note });

@@ -3,6 +3,7 @@
 // never blocks the page.
 import { openBlobStore } from '../io/blobStore';
 import { Engine } from './engine';
+import { workerPeers } from './peers';
 import { RunStore } from '../train/runStore';
 import { toWire, type EngineEvent, type Request, type WorkerMessage } from './protocol';
 
@@ -14,7 +15,7 @@ function post(message: WorkerMessage, transfer: Transferable[] = []): void {
 
 // Runs are saved in the browser's storage, so a reload or a crash loses none of them.
 const runs = openBlobStore().then((files) => new RunStore(files));
-const engine = new Engine((event: EngineEvent) => post({ kind: 'event', event }), new URL('/models/', scope.location.origin).href, runs);
+const engine = new Engine((event: EngineEvent) => post({ kind: 'event', event }), new URL('/models/', scope.location.origin).href, runs, workerPeers);
 
 scope.addEventListener('message', (event: MessageEvent<Request>) => {
   const request = event.data;

@@ -10,6 +10,7 @@ describe('parseBenchArgs', () => {
       warmup: 2,
       quick: false,
       json: null,
+      wasm: null,
       help: false,
     });
   });
@@ -22,6 +23,7 @@ describe('parseBenchArgs', () => {
       warmup: 1,
       quick: false,
       json: 'out.json',
+      wasm: null,
       help: false,
     });
     expect(parseBenchArgs(['-h']).help).toBe(true);
@@ -35,6 +37,7 @@ describe('parseBenchArgs', () => {
       warmup: 1,
       quick: true,
       json: '/tmp/q.json',
+      wasm: null,
       help: false,
     });
     expect(parseBenchArgs(['--steps', '3', '--quick', '--backends', 'wasm', '--config', 'mini'])).toMatchObject({
@@ -56,5 +59,12 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(['--steps', '2.5'])).toThrow(BenchArgsError);
     expect(() => parseBenchArgs(['--warmup'])).toThrow(/--warmup needs a whole number >= 1, got nothing/);
     expect(() => parseBenchArgs(['--json'])).toThrow(/--json needs a file name/);
+  });
+
+  it('--wasm names the wasm pages as threads, or threads and peers, and refuses anything else', () => {
+    expect(parseBenchArgs(['--wasm', '2+1,1+1,2']).wasm).toEqual([{ threads: 2, peers: 1 }, { threads: 1, peers: 1 }, { threads: 2, peers: 0 }]);
+    expect(() => parseBenchArgs(['--wasm', '0'])).toThrow(/THREADS or THREADS\+PEERS/);
+    expect(() => parseBenchArgs(['--wasm', 'two'])).toThrow(/THREADS or THREADS\+PEERS/);
+    expect(() => parseBenchArgs(['--wasm', ''])).toThrow(BenchArgsError);
   });
 });

@@ -4,13 +4,14 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { BackendName } from '../../src/kernels/backend';
 import { launchStudioBrowser } from '../studioBrowser';
-import { BENCH_USAGE, parseBenchArgs, type BenchArgs } from './args';
+import { BENCH_USAGE, parseBenchArgs, type BenchArgs, type WasmRun } from './args';
 import { CONFIG_SOURCES } from './configs';
 import type { BenchReport, BenchRequest, ConfigPlan } from './protocol';
 import { counted, formatReport, formatSummary, resultFileName } from './report';
-import { summarize, torchKey, type TorchStep } from './summary';
+import { cpuThreads, summarize, torchKey, type TorchStep } from './summary';
 
 const REPOSITORY = resolve(import.meta.dirname, '../..');
+
 
 async function main(): Promise<number> {
   let args: BenchArgs;
@@ -29,8 +30,10 @@ async function main(): Promise<number> {
   const torch = new Map<string, TorchStep>();
   for (const report of reports.filter((r) => r.backend === 'wasm')) {
     for (const run of report.configs) {
-      const step = torchStep(report.threads!, run.plan);
-      if (step) torch.set(torchKey(run.plan.config, report.threads!), step);
+      const threads = cpuThreads(report);
+      if (torch.has(torchKey(run.plan.config, threads))) continue;
+      const step = torchStep(threads, run.plan);
+      if (step) torch.set(torchKey(run.plan.config, threads), step);
     }
   }
   const summary = summarize(reports, torch);
@@ -46,21 +49,23 @@ async function measureInBrowser(args: BenchArgs): Promise<{ reports: BenchReport
   const browser = await launchStudioBrowser();
   let failed = false;
   const reports: BenchReport[] = [];
-  // wasm twice, on every core (the studio's setting) and on one thread, so the threads' gain is measured here.
-  const runs = args.backends.flatMap((backend): { backend: BackendName; threads?: number }[] =>
-    backend === 'wasm' ? [{ backend }, { backend, threads: 1 }] : [{ backend }]);
+  // wasm three times unless told otherwise: as the studio trains (the engine's threads and its peers), on every
+  // core alone, and on one thread alone, so what threads and peers gain is measured here.
+  const wasm: WasmRun[] = args.wasm ?? [{}, { peers: 0 }, { threads: 1, peers: 0 }];
+  const runs = args.backends.flatMap((backend): ({ backend: BackendName } & WasmRun)[] =>
+    backend === 'wasm' ? wasm.map((run) => ({ backend, ...run })) : [{ backend }]);
   try {
-    for (const { backend, threads } of runs) {
+    for (const { backend, threads, peers } of runs) {
       // A fresh page per backend: no tensors, pooled buffers or compiled shaders carry over.
       const page = await browser.open('tools/bench/page.html', {
         ready: 'bench',
         expose: { benchLog: (line: string) => console.log(line) },
       });
-      const request: BenchRequest = { backend, threads, configs: args.configs, steps: args.steps, warmup: args.warmup, quick: args.quick };
+      const request: BenchRequest = { backend, threads, peers, configs: args.configs, steps: args.steps, warmup: args.warmup, quick: args.quick };
       try {
         const report: BenchReport = await page.evaluate((req) => window.bench.run(req), request);
         reports.push(report);
-        const file = join(import.meta.dirname, resultFileName(new Date(), backend, report.threads));
+        const file = join(import.meta.dirname, resultFileName(new Date(), backend, report.threads, report.peers));
         mkdirSync(dirname(file), { recursive: true });
         writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
         console.log(`\n${formatReport(report)}\nwrote ${relative(process.cwd(), file)}\n`);

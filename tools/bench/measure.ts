@@ -17,6 +17,8 @@ import { validateTrainingArgs } from '../../src/train/defaults';
 import { planMemory } from '../../src/train/memory';
 import { taskForward } from '../../src/train/objective';
 import { Trainer } from '../../src/train/trainer';
+import type { BackendName } from '../../src/kernels/adapter';
+import { startPeers } from '../../src/worker/peers';
 import { startLaunchCounter, type LaunchCounts } from './counters';
 import { trainStepFlops } from './flops';
 import { SHIPPED, STOCK, STUDIO_KERNELS } from './plan';
@@ -86,7 +88,7 @@ const SLOW_STEP_MS = 10_000;
  * One config on the current backend: inference latency with the shipped kernels, then training steps with every
  * kernel set interleaved, gradient checkpointing decided as the studio decides it (the engine's planMemory).
  */
-export async function benchConfig(plan: ConfigPlan, kernelSets: KernelSet[], log: (line: string) => void): Promise<ConfigRun> {
+export async function benchConfig(plan: ConfigPlan, kernelSets: KernelSet[], peers: number, log: (line: string) => void): Promise<ConfigRun> {
   const model = await loadBenchModel(plan.config);
   try {
     const { shape } = model;
@@ -103,7 +105,7 @@ export async function benchConfig(plan: ConfigPlan, kernelSets: KernelSet[], log
       setKernels(SHIPPED);
       return benchInference(model, plan);
     });
-    const { training, numTensors } = await benchTraining(model, plan, kernelSets, gradientCheckpointing, log);
+    const { training, numTensors } = await benchTraining(model, plan, kernelSets, gradientCheckpointing, peers, log);
     const wasm = tf.getBackend() === 'wasm' ? (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm : null;
     return {
       plan,
@@ -159,6 +161,7 @@ async function benchTraining(
   plan: ConfigPlan,
   kernelSets: KernelSet[],
   gradientCheckpointing: boolean,
+  peerCount: number,
   log: (line: string) => void,
 ): Promise<Pick<ConfigRun, 'training' | 'numTensors'>> {
   const { batchSize, seqLen, warmup, steps } = plan;
@@ -169,6 +172,8 @@ async function benchTraining(
   const counts: LaunchCounts[][] = kernelSets.map(() => []);
   const numTensors: number[] = [];
   const counter = startLaunchCounter();
+  // They start during the warmup steps, which are not timed.
+  const peers = startPeers(peerCount, model.config, tf.getBackend() as BackendName);
   let last = performance.now();
   try {
     await restoringKernels(async () => {
@@ -182,6 +187,7 @@ async function benchTraining(
         args,
         train: syntheticExamples(total * batchSize, seqLen, model.config.vocabSize),
         validation: [],
+        peers,
         hooks: {
           onStep: (metrics) => {
             const now = performance.now();
@@ -205,6 +211,7 @@ async function benchTraining(
     });
   } finally {
     counter.stop();
+    for (const peer of peers) peer.dispose();
   }
   const training = kernelSets.map((kernels, i) => ({
     kernels,

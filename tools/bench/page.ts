@@ -2,6 +2,7 @@
 // the fused kernels against their tf-ops reference for the e2e tests.
 import { isSoftwareAdapter, webgpuAdapterInfo } from '../../src/kernels/adapter';
 import { initBackend, type BackendName } from '../../src/kernels/backend';
+import { peerCount } from '../../src/worker/peers';
 import { compareAdamW } from './adamwCheck';
 import { compareReductions } from './reductionCheck';
 import { benchConfig, benchMatmul } from './measure';
@@ -14,7 +15,8 @@ const MATMUL_SIZES = [512, 1024];
 
 async function run(request: BenchRequest): Promise<BenchReport> {
   const info = await initBackend(request.backend, { threads: request.threads });
-  const log = (line: string) => void window.benchLog(`[${backendLabel(request.backend, info.threads ?? null)}] ${line}`);
+  const peers = request.peers ?? peerCount(request.backend, navigator.hardwareConcurrency);
+  const log = (line: string) => void window.benchLog(`[${backendLabel(request.backend, info.threads ?? null, peers)}] ${line}`);
   const adapter = info.adapter ?? (await webgpuAdapterInfo());
   const softwareAdapter = isSoftwareAdapter(adapter ?? undefined);
   const sets = kernelSets(request.backend, request.quick);
@@ -33,7 +35,7 @@ async function run(request: BenchRequest): Promise<BenchReport> {
   for (const name of request.configs) {
     const plan = planConfig(name, request.backend, softwareAdapter, request);
     log(`${name}: batch ${plan.batchSize} × ${plan.seqLen}, ${counted(plan.steps, 'step')} per kernel set after ${plan.warmup} warmup`);
-    const result = await benchConfig(plan, sets, (line) => log(`${name} ${line}`));
+    const result = await benchConfig(plan, sets, peers, (line) => log(`${name} ${line}`));
     for (const training of result.training) log(`${name} ${formatStep(result, training)}`);
     log(`${name} inference: ${result.inferenceMedianMs.toFixed(0)} ms per batch`);
     configs.push(result);
@@ -45,6 +47,7 @@ async function run(request: BenchRequest): Promise<BenchReport> {
     userAgent: navigator.userAgent,
     hardwareConcurrency: navigator.hardwareConcurrency,
     threads: info.threads ?? null,
+    peers,
     request,
     matmul,
     configs,

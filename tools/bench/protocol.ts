@@ -35,6 +35,8 @@ export interface BenchRequest {
   backend: BackendName;
   /** wasm only: its threads (the page is cross-origin isolated); default every core. */
   threads?: number;
+  /** wasm only: peer workers computing part of every batch (src/worker/peers.ts); default as many as the studio's runs have. */
+  peers?: number;
   configs: BenchConfigName[];
   /** Timed steps per kernel set and measurement (after `warmup` untimed ones; see schedule.ts), unless plan.ts caps them. */
   steps: number;
@@ -115,6 +117,8 @@ export interface BenchReport {
   hardwareConcurrency: number;
   /** The threads wasm computed on; null on other backends. */
   threads: number | null;
+  /** The peer workers training steps had (each on one thread). */
+  peers: number;
   request: BenchRequest;
   matmul: MatmulRun[];
   configs: ConfigRun[];

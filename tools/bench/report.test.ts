@@ -34,5 +34,7 @@ describe('bench report', () => {
     expect(backendLabel('webgpu', null)).toBe('webgpu');
     expect(resultFileName(new Date('2026-03-04T23:59:00Z'), 'webgpu')).toBe('results/2026-03-04-webgpu.json');
     expect(resultFileName(new Date('2026-03-04T23:59:00Z'), 'wasm', 1)).toBe('results/2026-03-04-wasm-1-thread.json');
+    expect(backendLabel('wasm', 1, 1)).toBe('wasm 1 thread + 1 peer');
+    expect(resultFileName(new Date('2026-03-04T23:59:00Z'), 'wasm', 2, 3)).toBe('results/2026-03-04-wasm-2-threads-3-peers.json');
   });
 });

@@ -2,14 +2,15 @@
 import type { BenchReport, ConfigRun, TrainingRun } from './protocol';
 import { tokensPerSecond, type BenchSummary } from './summary';
 
-/** "wasm 2 threads", or the backend's name where threads do not apply. */
-export function backendLabel(backend: string, threads: number | null): string {
-  return threads === null ? backend : `${backend} ${threads} ${threads === 1 ? 'thread' : 'threads'}`;
+/** "wasm 2 threads", "wasm 1 thread + 1 peer", or the backend's name where threads do not apply. */
+export function backendLabel(backend: string, threads: number | null, peers = 0): string {
+  if (threads === null) return backend;
+  return `${backend} ${counted(threads, 'thread')}${peers > 0 ? ` + ${counted(peers, 'peer')}` : ''}`;
 }
 
 /** tools/bench/results/<YYYY-MM-DD>-<backend>[-<n>-thread(s)].json, relative to the benchmark folder. */
-export function resultFileName(date: Date, backend: string, threads: number | null = null): string {
-  return `results/${date.toISOString().slice(0, 10)}-${backendLabel(backend, threads).replaceAll(' ', '-')}.json`;
+export function resultFileName(date: Date, backend: string, threads: number | null = null, peers = 0): string {
+  return `results/${date.toISOString().slice(0, 10)}-${backendLabel(backend, threads, peers).replaceAll(' + ', '-').replaceAll(' ', '-')}.json`;
 }
 
 /** "1 step", "2 steps". */
@@ -51,7 +52,7 @@ export function formatReport(report: BenchReport): string {
       (run.wasmHeapBytes === null ? '' : `; wasm heap ${mib(run.wasmHeapBytes)} MiB`),
   );
   return [
-    `${backendLabel(report.backend, report.threads)}${report.adapter ? ` (adapter: ${report.adapter})` : ''}: matMul GFLOP/s ${matmul}`,
+    `${backendLabel(report.backend, report.threads, report.peers)}${report.adapter ? ` (adapter: ${report.adapter})` : ''}: matMul GFLOP/s ${matmul}`,
     table(['config', 'kernels', 'step ms', 'range', 'tokens/s', 'kernels/step', 'dispatches/step', 'peak MiB'], rows),
     ...perConfig,
   ].join('\n');
@@ -60,7 +61,7 @@ export function formatReport(report: BenchReport): string {
 /** The summary as one table, a row per config and backend, and what PyTorch's step took beside wasm's. */
 export function formatSummary(summary: BenchSummary): string {
   const rows = summary.configs.map((c) => [
-    `${c.name} ${backendLabel(c.backend, c.threads)}`,
+    `${c.name} ${backendLabel(c.backend, c.threads, c.peers)}`,
     `${c.batch}×${c.seq_len}`,
     fixed(c.tokens_per_s),
     fixed(c.speedup, 2),
@@ -80,7 +81,7 @@ export function formatSummary(summary: BenchSummary): string {
       `${summary.adapter.hardware_concurrency} logical cores`,
     table(
       ['config', 'batch', 'tokens/s', '× stock', 'infer ms', 'step GFLOP/s', 'matMul GFLOP/s', 'matMul × stock', 'efficiency',
-        'dispatches (stock)', 'peak MiB', 'tensors', '× 1 thread', '÷ PyTorch'],
+        'dispatches (stock)', 'peak MiB', 'tensors', '× 1 thread alone', '÷ PyTorch'],
       rows,
     ),
   ].join('\n');

@@ -17,16 +17,18 @@ describe('bench summary', () => {
   const wasm2 = benchReport('wasm', 2, [configRun('tiny', 200, 500, { wasmHeapBytes: 2 ** 30, numTensors: [60, 61] })]);
   const wasm1 = benchReport('wasm', 1, [configRun('tiny', 300, 700)]);
   const cpu = benchReport('cpu', null, [configRun('tiny', 4000, null)]);
+  const withPeer = benchReport('wasm', 1, [configRun('tiny', 160, 400)], 1);
   const torch = new Map([[torchKey('tiny', 2), torchStep(2, 100)], [torchKey('tiny', 1), torchStep(1, 150)]]);
-  const summary = summarize([webgpu, wasm2, wasm1, cpu], torch);
+  const summary = summarize([webgpu, wasm2, wasm1, cpu, withPeer], torch);
 
   it('names the adapter and the machine, and has one entry per config, backend and wasm thread count, in run order', () => {
     expect(summary.adapter).toEqual({ description: 'google swiftshader', software: true, user_agent: 'test', hardware_concurrency: 2 });
-    expect(summary.configs.map((c) => [c.name, c.backend, c.threads])).toEqual([
-      ['tiny', 'webgpu', null],
-      ['tiny', 'wasm', 2],
-      ['tiny', 'wasm', 1],
-      ['tiny', 'cpu', null],
+    expect(summary.configs.map((c) => [c.name, c.backend, c.threads, c.peers])).toEqual([
+      ['tiny', 'webgpu', null, 0],
+      ['tiny', 'wasm', 2, 0],
+      ['tiny', 'wasm', 1, 0],
+      ['tiny', 'cpu', null, 0],
+      ['tiny', 'wasm', 1, 1],
     ]);
   });
 
@@ -65,6 +67,10 @@ describe('bench summary', () => {
     expect(two).toMatchObject({ thread_speedup: 1.5, torch_step_ms: 100, torch_ratio: 2, matmul_peak_gflops: 50, matmul_stock_gflops: null });
     expect(two).toMatchObject({ wasm_heap_bytes: 2 ** 30, num_tensors_start: 60, num_tensors_end: 61, speedup: 2.5 });
     expect(one).toMatchObject({ thread_speedup: null, torch_step_ms: 150, torch_ratio: 2 });
+  });
+
+  it('compares wasm with peers with one thread alone, and with PyTorch on one thread per worker', () => {
+    expect(summary.configs[4]).toMatchObject({ thread_speedup: 300 / 160, torch_step_ms: 100, torch_ratio: 1.6 });
   });
 
   it('has no baseline where only the shipped set ran (cpu: none of the studio kernels applies)', () => {

@@ -24,6 +24,8 @@ export interface ConfigSummary {
   backend: string;
   /** wasm's threads; null on other backends. */
   threads: number | null;
+  /** Peer workers (one thread each) computing part of every batch. */
+  peers: number;
   batch: number;
   seq_len: number;
   warmup: number;
@@ -56,9 +58,9 @@ export interface ConfigSummary {
   wasm_heap_bytes: number | null;
   num_tensors_start: number;
   num_tensors_end: number;
-  /** wasm on several threads: its tokens/s ÷ one thread's, same config; null elsewhere. */
+  /** wasm on several threads or with peers: its tokens/s ÷ one thread's alone, same config; null elsewhere. */
   thread_speedup: number | null;
-  /** wasm: PyTorch's CPU step, same model, batch and threads, and the wasm step ÷ it; null elsewhere. */
+  /** wasm: PyTorch's CPU step, same model and batch, on as many threads as wasm's and its peers', and the wasm step ÷ it; null elsewhere. */
   torch_step_ms: number | null;
   torch_ratio: number | null;
 }
@@ -92,11 +94,12 @@ function entry(report: BenchReport, run: ConfigRun, oneThread: ConfigRun | undef
   const stepGflops = run.stepFlops / (shipped.medianMs / 1000) / 1e9;
   const matmulPeak = bestGflops(report.matmul, 'shipped')!;
   const matmulStock = bestGflops(report.matmul, 'stock');
-  const threaded = report.threads !== null && report.threads > 1;
+  const threaded = report.threads !== null && (report.threads > 1 || report.peers > 0);
   return {
     name: run.plan.config,
     backend: report.backend,
     threads: report.threads,
+    peers: report.peers,
     batch: run.plan.batchSize,
     seq_len: run.plan.seqLen,
     warmup: run.plan.warmup,
@@ -127,11 +130,14 @@ function entry(report: BenchReport, run: ConfigRun, oneThread: ConfigRun | undef
   };
 }
 
+/** The threads a wasm page computed a step on: its own and one per peer. */
+export const cpuThreads = (report: Pick<BenchReport, 'threads' | 'peers'>): number => report.threads! + report.peers;
+
 /** The summary of every page's report, in the order they ran; `torch` holds PyTorch's step per wasm config and threads. */
 export function summarize(reports: readonly BenchReport[], torch: TorchSteps): BenchSummary {
   const first = reports.find((r) => r.adapter !== null) ?? reports[0];
   const oneThreadRun = (name: BenchConfigName) =>
-    reports.find((r) => r.backend === 'wasm' && r.threads === 1)?.configs.find((c) => c.plan.config === name);
+    reports.find((r) => r.backend === 'wasm' && r.threads === 1 && r.peers === 0)?.configs.find((c) => c.plan.config === name);
   return {
     adapter: {
       description: first?.adapter ?? null,
@@ -141,7 +147,7 @@ export function summarize(reports: readonly BenchReport[], torch: TorchSteps): B
     },
     configs: reports.flatMap((report) =>
       report.configs.map((run) => {
-        const steps = report.backend === 'wasm' ? torch.get(torchKey(run.plan.config, report.threads!)) : undefined;
+        const steps = report.backend === 'wasm' ? torch.get(torchKey(run.plan.config, cpuThreads(report))) : undefined;
         return entry(report, run, oneThreadRun(run.plan.config), steps);
       }),
     ),

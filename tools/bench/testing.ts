@@ -36,7 +36,7 @@ export function configRun(
   };
 }
 
-export function benchReport(backend: BenchReport['backend'], threads: number | null, configs: ConfigRun[]): BenchReport {
+export function benchReport(backend: BenchReport['backend'], threads: number | null, configs: ConfigRun[], peers = 0): BenchReport {
   const webgpu = backend === 'webgpu';
   return {
     backend,
@@ -45,6 +45,7 @@ export function benchReport(backend: BenchReport['backend'], threads: number | n
     userAgent: 'test',
     hardwareConcurrency: 2,
     threads,
+    peers,
     request: { backend, configs: configs.map((c) => c.plan.config), steps: 2, warmup: 1, quick: true },
     matmul: [
       { size: 512, kernels: 'shipped', ms: [100], gflops: webgpu ? 2 : 40 },

@@ -17,19 +17,21 @@ interface Props {
   task: Task;
   /** The engine's backend: wasm's 4 GiB heap bounds a run, and the worker plans for it the same way. */
   backend: string | null;
+  /** Workers computing part of each batch beside the engine: each part keeps its own activations. */
+  peers: number;
   gradientCheckpointing: boolean;
 }
 
 /** A stacked bar of the estimated training memory for the current batch size and max length. */
-export function MemoryEstimate({ model, batch, seqLen, task, backend, gradientCheckpointing }: Props) {
+export function MemoryEstimate({ model, batch, seqLen, task, backend, peers, gradientCheckpointing }: Props) {
   const plan = useMemo((): MemoryPlan | MemoryError => {
     try {
-      return planMemory(model, batch, seqLen, task, backend ?? '', gradientCheckpointing);
+      return planMemory(model, batch, seqLen, task, backend ?? '', gradientCheckpointing, peers + 1);
     } catch (err) {
       if (err instanceof MemoryError) return err;
       throw err;
     }
-  }, [model, batch, seqLen, task, backend, gradientCheckpointing]);
+  }, [model, batch, seqLen, task, backend, peers, gradientCheckpointing]);
   if (plan instanceof MemoryError) {
     return (
       <div className="model-memory">
@@ -63,6 +65,12 @@ export function MemoryEstimate({ model, batch, seqLen, task, backend, gradientCh
           </li>
         ))}
       </ul>
+      {estimate.perPeer > 0 && (
+        <p className="model-memory-note">
+          Each batch is computed in {peers + 1} parts at once: the bar is the engine's part. Each of the {peers} other CPU
+          {peers === 1 ? ' worker' : ' workers'} needs about {formatBytes(estimate.perPeer)} more (weights, gradients, activations of its part).
+        </p>
+      )}
       {note && <p className="model-memory-note">{note}</p>}
     </div>
   );

@@ -18,6 +18,7 @@ export function ModelPanel() {
   const seqLen = useStudio((s) => s.args.maxLength);
   const task = useStudio((s) => s.task);
   const backend = useStudio((s) => s.backend?.backend ?? null);
+  const peers = useStudio((s) => s.backend?.peers ?? 0);
   const checkpointing = useStudio((s) => s.args.gradientCheckpointing);
   const runState = useStudio((s) => s.runState);
   const cancelLoad = useStudio((s) => s.cancelModelLoad);
@@ -55,7 +56,7 @@ export function ModelPanel() {
             ]}
           />
           <LoadReport report={model.loadReport} />
-          <MemoryEstimate model={model} batch={batch} seqLen={seqLen} task={task} backend={backend} gradientCheckpointing={checkpointing} />
+          <MemoryEstimate model={model} batch={batch} seqLen={seqLen} task={task} backend={backend} peers={peers} gradientCheckpointing={checkpointing} />
         </>
       ) : (
         !loading && <p className="model-muted">No model loaded yet.</p>

@@ -8,6 +8,7 @@ describe('backendBadge', () => {
     expect(backendBadge({ backend: 'wasm' })).toBe('CPU (wasm)');
     expect(backendBadge({ backend: 'wasm', threads: 2 })).toBe('CPU (wasm) · 2 threads');
     expect(backendBadge({ backend: 'wasm', threads: 1 })).toBe('CPU (wasm) · 1 thread');
+    expect(backendBadge({ backend: 'wasm', threads: 2, peers: 1 })).toBe('CPU (wasm) · 2 threads · trains on 2 workers');
   });
 });
 

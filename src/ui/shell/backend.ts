@@ -18,7 +18,10 @@ export function backendBadge(info: BackendInfo | null): string {
   if (!info) return 'Starting…';
   const label = BACKEND_OPTIONS.find((option) => option.name === info.backend)?.label ?? info.backend;
   if (info.adapter) return `${label} · ${info.adapter}`;
-  if (info.threads) return `${label} · ${info.threads} ${info.threads === 1 ? 'thread' : 'threads'}`;
+  if (info.threads) {
+    const training = info.peers ? ` · trains on ${info.peers + 1} workers` : '';
+    return `${label} · ${info.threads} ${info.threads === 1 ? 'thread' : 'threads'}${training}`;
+  }
   return label;
 }
 
