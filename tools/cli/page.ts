@@ -127,7 +127,8 @@ async function run(request: CliRequest): Promise<CliResult> {
     if (!data) throw new Error(`${command.kind} needs --data`);
     if (command.kind === 'predict') return { lines: await predictLines(engine, data, command.columns) };
 
-    const task = setup ? setup.task : summary.architectures.includes('BertForMaskedLM') ? 'mlm' : 'classify';
+    // Every family names its masked-LM class …ForMaskedLM (BertForMaskedLM, DistilBertForMaskedLM, ElectraForMaskedLM).
+    const task = setup ? setup.task : summary.architectures.some((name) => name.endsWith('ForMaskedLM')) ? 'mlm' : 'classify';
     await engine.call('loadData', {
       task,
       train: request.trainData ?? data,
