@@ -67,8 +67,9 @@ export function MemoryEstimate({ model, batch, seqLen, task, backend, peers, gra
       </ul>
       {estimate.perPeer > 0 && (
         <p className="model-memory-note">
-          Each batch is computed in {peers + 1} parts at once: the bar is the engine's part. Each of the {peers} other CPU
-          {peers === 1 ? ' worker' : ' workers'} needs about {formatBytes(estimate.perPeer)} more (weights, gradients, activations of its part).
+          Each batch is computed in {peers + 1} parts at once: the bar is the engine's part.{' '}
+          {peers === 1 ? 'The other CPU worker needs' : `Each of the ${peers} other CPU workers needs`} about {formatBytes(estimate.perPeer)} more
+          (weights, gradients, activations of its part).
         </p>
       )}
       {note && <p className="model-memory-note">{note}</p>}
