@@ -731,7 +731,7 @@ export class Engine {
   /** Parameter names as the loaded model's family saves them (DistilBERT's `pre_classifier`, not the shared pooler). */
   private storedNames(names: readonly string[]): string[] {
     const { storedName } = FAMILIES[this.requireModel().pretrained.config.modelType];
-    return names.map(storedName);
+    return names.map((name) => storedName(name));
   }
 
   /** Puts `next` in place of the current weights (of the loaded model, if any), disposing of the old ones. */
