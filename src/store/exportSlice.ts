@@ -27,6 +27,9 @@ export function downloadBytes(bytes: Uint8Array, name: string, type = 'applicati
 }
 
 /** A file name's time stamp: 2025-01-31-12-00-00. */
+/** The task as download names say it. */
+const FILE_TASK = { classify: 'classifier', mlm: 'mlm', ner: 'ner' } as const;
+
 function stamp(): string {
   return new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
 }
@@ -38,7 +41,7 @@ export const createExportSlice: Slice<ExportSlice> = (set, get) => ({
     const result = await get().runTask('Exporting', () => engine().call('exportZip', null));
     if (!result) return;
     const bytes = result.zip;
-    const task = get().task === 'mlm' ? 'mlm' : 'classifier';
+    const task = FILE_TASK[get().task];
     const name = `bert-studio-${task}-${stamp()}.zip`;
     set({ exportZip: { name, bytes, files: result.names } });
     downloadBytes(bytes, name);
@@ -51,7 +54,7 @@ export const createExportSlice: Slice<ExportSlice> = (set, get) => ({
     const { args, task } = get();
     const result = await get().runTask('Writing the recipe', () => engine().call('recipeZip', { args }));
     if (!result) return;
-    const name = `bert-studio-recipe-${task === 'mlm' ? 'mlm' : 'classifier'}-${stamp()}.zip`;
+    const name = `bert-studio-recipe-${FILE_TASK[task]}-${stamp()}.zip`;
     set({ recipeZip: { name, size: result.zip.length, files: result.names } });
     downloadBytes(result.zip, name);
   },

@@ -60,6 +60,18 @@ export function getEntities(tags: readonly string[]): Entity[] {
   return entities;
 }
 
+/** A predicted entity as characters of the text: [start, end) in UTF-16 code units. */
+export interface EntitySpan {
+  label: string;
+  start: number;
+  end: number;
+}
+
+/** The chunks of one text's word tags as character spans, given each word's [start, end) in the text. */
+export function entitySpans(tags: readonly string[], words: readonly (readonly [number, number])[]): EntitySpan[] {
+  return getEntities(tags).map(([label, first, last]) => ({ label, start: words[first][0], end: words[last][1] }));
+}
+
 function scores(correct: number, predicted: number, support: number): EntityScores {
   const precision = predicted === 0 ? 0 : correct / predicted;
   const recall = support === 0 ? 0 : correct / support;

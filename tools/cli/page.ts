@@ -24,7 +24,9 @@ function logEvents(engine: EngineClient): Promise<EngineEvent & { type: 'state' 
         );
       } else if (event.type === 'eval') {
         const m = event.metrics;
-        const extra = m.classification
+        const extra = m.entities
+          ? `entity F1 ${m.entities.micro.f1.toFixed(4)} precision ${m.entities.micro.precision.toFixed(4)} recall ${m.entities.micro.recall.toFixed(4)}`
+          : m.classification
           ? `accuracy ${m.classification.accuracy.toFixed(4)} macro-F1 ${m.classification.macroF1.toFixed(4)}`
           : m.maskedAccuracy !== undefined
             ? `masked accuracy ${m.maskedAccuracy.toFixed(4)} perplexity ${m.perplexity!.toFixed(2)}`

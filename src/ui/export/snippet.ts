@@ -3,7 +3,8 @@ import type { Task } from '../../worker/protocol';
 
 /**
  * `folder` is where the user unzipped the export. Classification uses the text-classification pipeline
- * (the folder's config carries id2label); masked LM uses fill-mask with the tokenizer's mask token.
+ * (the folder's config carries id2label); masked LM uses fill-mask with the tokenizer's mask token; token
+ * classification the token-classification pipeline, which joins B-/I- word pieces into entities ("simple").
  */
 export function pythonSnippet(task: Task, folder: string, regression = false): string {
   const dir = JSON.stringify(folder);
@@ -17,6 +18,19 @@ export function pythonSnippet(task: Task, folder: string, regression = false): s
       '',
       'fill = pipeline("fill-mask", model=model, tokenizer=tokenizer)',
       'print(fill(f"The soup needs more {tokenizer.mask_token}."))',
+      '',
+    ].join('\n');
+  }
+  if (task === 'ner') {
+    return [
+      'from transformers import AutoModelForTokenClassification, AutoTokenizer, pipeline',
+      '',
+      `model_dir = ${dir}  # the unzipped export`,
+      'tokenizer = AutoTokenizer.from_pretrained(model_dir)',
+      'model = AutoModelForTokenClassification.from_pretrained(model_dir)',
+      '',
+      'ner = pipeline("token-classification", model=model, tokenizer=tokenizer, aggregation_strategy="simple")',
+      'print(ner("Maria Lindqvist joined Helix Motors in Lisbon."))',
       '',
     ].join('\n');
   }
