@@ -100,6 +100,7 @@ async function predictLines(engine: EngineClient, data: TextFile, flags: ColumnF
     logits: p.logits,
     label: p.label ?? null,
     ...(p.fillMask ? { fill_mask: p.fillMask } : {}),
+    ...(p.entities ? { entities: p.entities.map((e) => ({ entity_group: e.label, start: e.start, end: e.end, word: p.text.slice(e.start, e.end) })) } : {}),
   }));
 }
 
@@ -126,7 +127,8 @@ async function run(request: CliRequest): Promise<CliResult> {
 
     if (command.kind === 'predict') return { lines: await predictLines(engine, request.data, command.columns) };
 
-    const task = setup ? setup.task : summary.architectures.includes('BertForMaskedLM') ? 'mlm' : 'classify';
+    const architectures = summary.architectures.join(' ');
+    const task = setup ? setup.task : /ForMaskedLM/.test(architectures) ? 'mlm' : /ForTokenClassification/.test(architectures) ? 'ner' : 'classify';
     await engine.call('loadData', {
       task,
       train: request.trainData ?? request.data,
