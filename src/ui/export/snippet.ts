@@ -9,42 +9,35 @@ import type { Task } from '../../worker/protocol';
 export function pythonSnippet(task: Task, folder: string, regression = false): string {
   const dir = JSON.stringify(folder);
   if (task === 'mlm') {
-    return [
-      'from transformers import AutoModelForMaskedLM, AutoTokenizer, pipeline',
-      '',
-      `model_dir = ${dir}  # the unzipped export`,
-      'tokenizer = AutoTokenizer.from_pretrained(model_dir)',
-      'model = AutoModelForMaskedLM.from_pretrained(model_dir)',
-      '',
+    return loadAndUse('AutoModelForMaskedLM', dir, [
       'fill = pipeline("fill-mask", model=model, tokenizer=tokenizer)',
       'print(fill(f"The soup needs more {tokenizer.mask_token}."))',
-      '',
-    ].join('\n');
+    ]);
   }
   if (task === 'ner') {
-    return [
-      'from transformers import AutoModelForTokenClassification, AutoTokenizer, pipeline',
-      '',
-      `model_dir = ${dir}  # the unzipped export`,
-      'tokenizer = AutoTokenizer.from_pretrained(model_dir)',
-      'model = AutoModelForTokenClassification.from_pretrained(model_dir)',
-      '',
+    return loadAndUse('AutoModelForTokenClassification', dir, [
       'ner = pipeline("token-classification", model=model, tokenizer=tokenizer, aggregation_strategy="simple")',
       'print(ner("Maria Lindqvist joined Helix Motors in Lisbon."))',
-      '',
-    ].join('\n');
+    ]);
   }
   // Regression heads output the value itself: no softmax over one logit
   const apply = regression ? ', function_to_apply="none"' : '';
+  return loadAndUse('AutoModelForSequenceClassification', dir, [
+    `classify = pipeline("text-classification", model=model, tokenizer=tokenizer${apply})`,
+    'print(classify(["What a great day!", "That was a waste of money."]))',
+  ]);
+}
+
+/** The export loaded with `modelClass` and its tokenizer from `dir` (a Python string literal), then `use`. */
+function loadAndUse(modelClass: string, dir: string, use: string[]): string {
   return [
-    'from transformers import AutoModelForSequenceClassification, AutoTokenizer, pipeline',
+    `from transformers import ${modelClass}, AutoTokenizer, pipeline`,
     '',
     `model_dir = ${dir}  # the unzipped export`,
     'tokenizer = AutoTokenizer.from_pretrained(model_dir)',
-    'model = AutoModelForSequenceClassification.from_pretrained(model_dir)',
+    `model = ${modelClass}.from_pretrained(model_dir)`,
     '',
-    `classify = pipeline("text-classification", model=model, tokenizer=tokenizer${apply})`,
-    'print(classify(["What a great day!", "That was a waste of money."]))',
+    ...use,
     '',
   ].join('\n');
 }
