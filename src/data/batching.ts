@@ -175,6 +175,14 @@ export function collate(examples: readonly EncodedExample[], plan: BatchPlan, op
   return batch;
 }
 
+/**
+ * What a batch's loss is a mean over, summed: its tokenWeights for token classification, else its row weights (a
+ * masked-LM loss is a mean over the masked batch's maskedWeights instead). Parts of a batch weigh by this.
+ */
+export function lossWeight(batch: Pick<Batch, 'weights' | 'tokenWeights'>): number {
+  return (batch.tokenWeights ?? batch.weights).reduce((sum, w) => sum + w, 0);
+}
+
 /** One epoch's batches, built lazily. */
 export function* epochBatches(
   examples: readonly EncodedExample[],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collate } from './batching';
+import { collate, lossWeight } from './batching';
 import { alignTags, encodeTagged, joinWords } from './encodeTags';
 import { IGNORE_INDEX } from './masking';
 import { expectDataError, fakeTokenizer } from './testing';
@@ -45,5 +45,8 @@ describe('encodeTagged', () => {
     expect([...batch.tokenWeights!]).toEqual([0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, ...new Array(8).fill(0)]);
     expect([...batch.tokenLabels!].slice(0, 16)).toEqual([0, 1, 0, 0, 0, 0, 0, 0, 0, 2, 3, 0, 0, 0, 0, 0]);
     expect(batch.labels).toBeUndefined();
+    // A part of a batch weighs by its tagged words (1 + 3), not its rows.
+    expect(lossWeight(batch)).toBe(4);
+    expect(lossWeight({ weights: batch.weights })).toBe(2);
   });
 });

@@ -6,7 +6,7 @@ import { maskTokens } from '../data/masking';
 import { createRng } from '../data/random';
 import type { ProgressCallback } from '../progress';
 import type { Tokenizer } from '../tokenizer/types';
-import type { Batch } from '../data/batching';
+import { lossWeight, type Batch } from '../data/batching';
 import { entityReport, type EntityReport } from './entities';
 import { argmaxRows, classificationReport, maskedTokenAccuracy, meanSquaredError, pearsonCorrelation, perplexity, spearmanCorrelation, type ClassificationReport } from './metrics';
 import { taskForward, type Model, type Task } from './objective';
@@ -89,7 +89,7 @@ export async function evaluateModel(
   const predictions: number[] = [];
   const targets: number[] = [];
   const mistakes: Mistake[] = [];
-  const sentences: WordTags = { weight: 0, truth: [], predicted: [] };
+  const sentences: WordTags = { truth: [], predicted: [] };
   const listMistakes = task === 'classify' && !regression && options.textOf !== undefined;
   const batches = epochBatches(examples, {
     batchSize: options.batchSize,
@@ -116,8 +116,9 @@ export async function evaluateModel(
     options.onProgress?.({ stage: 'evaluate', loaded: scored, total: examples.length });
     if (task === 'ner') {
       const tagged = wordTags(batch, argmaxRows(logitValues, width));
-      lossSum += lossValue[0] * tagged.weight;
-      weightSum += tagged.weight;
+      const weight = lossWeight(batch);
+      lossSum += lossValue[0] * weight;
+      weightSum += weight;
       sentences.truth.push(...tagged.truth);
       sentences.predicted.push(...tagged.predicted);
       continue;
@@ -150,16 +151,15 @@ export async function evaluateModel(
   return metrics;
 }
 
-/** The scored words of a token-classification batch: tag ids per sentence, and how many words (the loss's weight). */
+/** The scored words of a token-classification batch: tag ids per sentence. */
 interface WordTags {
-  weight: number;
   truth: number[][];
   predicted: number[][];
 }
 
 /** Each real row's true and predicted tags at its words' first tokens (tokenWeights 1); `predicted` is [batch * seq]. */
 function wordTags(batch: Batch, predicted: Int32Array): WordTags {
-  const out: WordTags = { weight: 0, truth: [], predicted: [] };
+  const out: WordTags = { truth: [], predicted: [] };
   const { tokenLabels, tokenWeights, seqLen } = batch;
   if (!tokenLabels || !tokenWeights) throw new Error('a token-classification batch needs token labels');
   for (let r = 0; r < batch.validRows; r++) {
@@ -170,7 +170,6 @@ function wordTags(batch: Batch, predicted: Int32Array): WordTags {
       truth.push(tokenLabels[t]);
       guess.push(predicted[t]);
     }
-    out.weight += truth.length;
     out.truth.push(truth);
     out.predicted.push(guess);
   }
