@@ -67,48 +67,51 @@ export function prepareData(files: DataFiles, plan: DataPlan, onProgress?: Progr
     throw new DataError('missing-label', `Classification needs a label column; columns are: ${train.columns.join(', ')}.`);
   }
 
-  const excluded = new Set(plan.excludeRows ?? []);
-  const kept = train.rows.map((_, i) => i).filter((i) => !excluded.has(i));
-  if (kept.length === 0) throw new DataError('too-few-rows', 'Every training row is excluded: nothing is left to train on.');
+  const kept = keptRows(train, plan);
   const labels = plan.task === 'classify'
     ? inFile(files.train.fileName, () => buildLabelSpace(kept.map((i) => train.rows[i][columns.label!] ?? null), columns.labelKind))
     : undefined;
-
-  let split: DatasetSplit;
-  if (given) {
-    split = { train: kept, validation: givenValidationSplit(train, given, columns).validation };
-  } else {
-    const strata = labels?.kind === 'categorical'
-      ? kept.map((i) => labels.label2id[labelKey(train.rows[i][columns.label!] ?? null)!])
-      : undefined;
-    const local = splitTrainValidation(kept.length, { seed: plan.seed, validationFraction: plan.valSplit, strata });
-    split = { train: local.train.map((k) => kept[k]), validation: local.validation.map((k) => kept[k]) };
-  }
+  const strata = labels?.kind === 'categorical'
+    ? kept.map((i) => labels.label2id[labelKey(train.rows[i][columns.label!] ?? null)!])
+    : undefined;
   return {
     train,
     validation: given ?? train,
     columns,
     labels,
-    split,
+    split: splitKept(kept, plan, train, given, columns, strata),
     warnings: [...train.warnings, ...(given?.warnings ?? [])],
   };
 }
 
-/** Token classification: sentence rows, their tags as the label space, split at random (tags do not stratify). */
-function prepareTagged(files: DataFiles, plan: DataPlan, train: ParsedDataset, given: ParsedDataset | undefined): PreparedData {
+/** The training rows left once the excluded ones are taken out. */
+function keptRows(train: ParsedDataset, plan: DataPlan): number[] {
   const excluded = new Set(plan.excludeRows ?? []);
   const kept = train.rows.map((_, i) => i).filter((i) => !excluded.has(i));
   if (kept.length === 0) throw new DataError('too-few-rows', 'Every training row is excluded: nothing is left to train on.');
+  return kept;
+}
+
+/** Every kept row trains when a validation file is given; otherwise a seeded share of them validates (stratified when `strata`). */
+function splitKept(
+  kept: number[],
+  plan: DataPlan,
+  train: ParsedDataset,
+  given: ParsedDataset | undefined,
+  columns: ColumnChoice,
+  strata?: number[],
+): DatasetSplit {
+  if (given) return { train: kept, validation: givenValidationSplit(train, given, columns).validation };
+  const local = splitTrainValidation(kept.length, { seed: plan.seed, validationFraction: plan.valSplit, strata });
+  return { train: local.train.map((k) => kept[k]), validation: local.validation.map((k) => kept[k]) };
+}
+
+/** Token classification: sentence rows, their tags as the label space, split at random (tags do not stratify). */
+function prepareTagged(files: DataFiles, plan: DataPlan, train: ParsedDataset, given: ParsedDataset | undefined): PreparedData {
+  const kept = keptRows(train, plan);
   const sentences = inFile(files.train.fileName, () => kept.map((i) => taggedSentence(train.rows[i], i)));
   const id2label = tagLabels(sentences);
   const columns: ColumnChoice = { text: 'text', labelKind: 'categorical' };
-  let split: DatasetSplit;
-  if (given) {
-    split = { train: kept, validation: givenValidationSplit(train, given, columns).validation };
-  } else {
-    const local = splitTrainValidation(kept.length, { seed: plan.seed, validationFraction: plan.valSplit });
-    split = { train: local.train.map((k) => kept[k]), validation: local.validation.map((k) => kept[k]) };
-  }
   // Span files keep their entity lists as JSON text, as intended here: the parser's note about it is no news.
   const warnings = [...train.warnings, ...(given?.warnings ?? [])].filter((w) => !/^Field "(entities|spans)" holds/.test(w));
   return {
@@ -117,7 +120,7 @@ function prepareTagged(files: DataFiles, plan: DataPlan, train: ParsedDataset, g
     columns,
     labels: { kind: 'categorical', id2label, label2id: Object.fromEntries(id2label.map((label, i) => [label, i])) },
     tagScheme: detectScheme(id2label),
-    split,
+    split: splitKept(kept, plan, train, given, columns),
     warnings,
   };
 }

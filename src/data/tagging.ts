@@ -83,7 +83,7 @@ export function parseConll(text: string, fileName: string, maxRows: number): { c
 const WORD = /[\p{L}\p{N}\p{M}_]+|[^\s\p{L}\p{N}\p{M}_]/gu;
 
 function checkSpans(value: unknown, textLength: number, row: number): EntitySpan[] {
-  const where = `${rowLabel(row)}`;
+  const where = rowLabel(row);
   if (!Array.isArray(value)) throw new DataError('malformed', `The entities of ${where} are not a list of {"start", "end", "label"}.`, { row });
   const spans = value.map((span: unknown, k) => {
     const { start, end, label } = (span ?? {}) as Record<string, unknown>;
