@@ -46,29 +46,8 @@ for (const family of FAMILIES) {
           await engine.call('start', { args: { batchSize: 32, learningRate: 1e-2, maxLength: 16, maxSteps: 24, evalEvery: 'epoch', earlyStoppingPatience: 0 } });
           const end = await engine.finished();
           const losses = engine.events('step').map((e) => e.metrics.loss);
-          const { files } = await engine.call('export', null);
-          const text = (name: string) => new TextDecoder().decode(files[name]);
-          const weights = files['model.safetensors'];
-          const headerLength = Number(new DataView(weights.buffer, weights.byteOffset).getBigUint64(0, true));
-          const header = JSON.parse(new TextDecoder().decode(weights.subarray(8, 8 + headerLength)));
-          const examples = [{ text: 'good great love' }, { text: 'bad hate sad' }];
-          const before = await engine.call('predict', { examples });
-          const blobs = Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, new Blob([bytes as Uint8Array<ArrayBuffer>])]));
-          const reopened = await engine.call('loadModel', { model: { kind: 'local', files: blobs } });
-          const after = await engine.call('predict', { examples });
-          return {
-            loaded: loaded.summary,
-            progress,
-            end,
-            losses,
-            config: JSON.parse(text('config.json')),
-            tokenizer: JSON.parse(text('tokenizer_config.json')),
-            names: Object.keys(header).filter((name) => name !== '__metadata__'),
-            files: Object.keys(files),
-            reopened: reopened.summary,
-            before,
-            after,
-          };
+          const exported = await engine.exportAndReopen([{ text: 'good great love' }, { text: 'bad hate sad' }]);
+          return { loaded: loaded.summary, progress, end, losses, ...exported, names: Object.keys(exported.shapes) };
         },
         { endpoint: hub.endpoint, fixture: family.fixture, csv: toySentimentCsv(160) },
       );

@@ -117,3 +117,29 @@ export function stopTicker(): { maxGapMs: number; ticks: number } {
   ticker = null;
   return { maxGapMs, ticks };
 }
+
+/**
+ * save_pretrained and from_pretrained in one: the current model exported (its files, config.json,
+ * tokenizer_config.json and the safetensors header's tensor shapes), predictions for `examples`, then the export
+ * opened again as a dropped folder and the same predictions from it.
+ */
+export async function exportAndReopen(examples: { text: string }[]) {
+  const { files } = await call('export', null);
+  const json = (name: string) => JSON.parse(new TextDecoder().decode(files[name])) as Record<string, unknown>;
+  const weights = files['model.safetensors'];
+  const headerLength = Number(new DataView(weights.buffer, weights.byteOffset).getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(weights.subarray(8, 8 + headerLength))) as Record<string, { shape: number[] }>;
+  const before = await call('predict', { examples });
+  const blobs = Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, new Blob([bytes as Uint8Array<ArrayBuffer>])]));
+  const reopened = await call('loadModel', { model: { kind: 'local', files: blobs } });
+  const after = await call('predict', { examples });
+  return {
+    files: Object.keys(files),
+    config: json('config.json'),
+    tokenizer: json('tokenizer_config.json'),
+    shapes: Object.fromEntries(Object.entries(header).filter(([name]) => name !== '__metadata__').map(([name, { shape }]) => [name, shape])),
+    reopened: reopened.summary,
+    before,
+    after,
+  };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketLengths, collate, epochBatches, planBatches, splitRows, type BatchPlan } from './batching';
+import { bucketLengths, collate, epochBatches, lossWeight, planBatches, splitRows, type BatchPlan } from './batching';
 import type { EncodedExample } from './encode';
 import { expectDataError } from './testing';
 
@@ -126,6 +126,15 @@ describe('splitRows', () => {
     expect([...(last.wordIds ?? [])]).toEqual(new Array(12).fill(-1));
     expect(last.indices).toEqual([]);
     expect(() => splitRows(batch, 0, 0)).toThrow(/parts/);
+  });
+
+  it('cuts the token tags of a token-classification batch with their rows, so each part weighs its tagged words', () => {
+    const tokenWeights = Float32Array.from({ length: 36 }, (_, i) => (i < 18 && i % 2 === 0 ? 1 : 0)); // rows 0-2: 3 tags each
+    const tagged = { ...batch, tokenLabels: Int32Array.from(tokenWeights, (w, i) => (w ? i : 0)), tokenWeights };
+    const parts = splitRows(tagged, 2, 0);
+    expect(parts.map(lossWeight)).toEqual([9, 0]);
+    expect([...parts[0].tokenLabels!]).toEqual([...tagged.tokenLabels.subarray(0, 18)]);
+    expect(parts[1].tokenWeights).toHaveLength(18);
   });
 });
 

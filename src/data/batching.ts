@@ -33,6 +33,13 @@ export interface Batch {
   weights: Float32Array;
   /** [batchSize, seqLen] whole-word ids, -1 on specials and padding; only with `includeWordIds` (for MLM). */
   wordIds?: Int32Array;
+  /** Token classification: [batchSize, seqLen] tag ids, 0 where `tokenWeights` is 0. */
+  tokenLabels?: Int32Array;
+  /**
+   * Token classification: [batchSize, seqLen], 1 on each word's first token, 0 on its other tokens, specials and
+   * padding. The loss is the mean over these, so their sum is what a batch weighs (not `weights`).
+   */
+  tokenWeights?: Float32Array;
 }
 
 /** Which examples (positions in the examples array) form a batch, and the length they are padded to. */
@@ -128,6 +135,10 @@ export function collate(examples: readonly EncodedExample[], plan: BatchPlan, op
   const weights = new Float32Array(batchSize); // [batch]
   const labels =
     labeled === 0 ? undefined : labelKind === 'numeric' ? new Float32Array(batchSize) : new Int32Array(batchSize);
+  const tagged = plan.rows.filter((i) => examples[i].tokenLabels !== undefined).length;
+  if (tagged !== 0 && tagged !== validRows) throw new DataError('bad-option', 'Some examples in a batch have tags and some do not.');
+  const tokenLabels = tagged === 0 ? undefined : new Int32Array(batchSize * seqLen); // [batch, seq]
+  const tokenWeights = tagged === 0 ? undefined : new Float32Array(batchSize * seqLen); // [batch, seq]
 
   plan.rows.forEach((i, r) => {
     const ex = examples[i];
@@ -140,6 +151,11 @@ export function collate(examples: readonly EncodedExample[], plan: BatchPlan, op
     wordIds?.set(ex.wordIds, at);
     weights[r] = 1;
     if (labels) labels[r] = ex.label as number;
+    ex.tokenLabels?.forEach((tag, t) => {
+      if (tag < 0) return;
+      tokenLabels![at + t] = tag;
+      tokenWeights![at + t] = 1;
+    });
   });
   for (let r = validRows; r < batchSize; r++) attentionMask[r * seqLen] = 1;
 
@@ -155,7 +171,16 @@ export function collate(examples: readonly EncodedExample[], plan: BatchPlan, op
   };
   if (labels) batch.labels = labels;
   if (wordIds) batch.wordIds = wordIds;
+  if (tokenLabels && tokenWeights) Object.assign(batch, { tokenLabels, tokenWeights });
   return batch;
+}
+
+/**
+ * What a batch's loss is a mean over, summed: its tokenWeights for token classification, else its row weights (a
+ * masked-LM loss is a mean over the masked batch's maskedWeights instead). Parts of a batch weigh by this.
+ */
+export function lossWeight(batch: Pick<Batch, 'weights' | 'tokenWeights'>): number {
+  return (batch.tokenWeights ?? batch.weights).reduce((sum, w) => sum + w, 0);
 }
 
 /** One epoch's batches, built lazily. */
@@ -200,6 +225,7 @@ export function splitRows(batch: Batch, parts: number, padId: number): Batch[] {
     };
     if (batch.labels) part.labels = cut(batch.labels, first);
     if (batch.wordIds) part.wordIds = cut(batch.wordIds, first, -1);
+    if (batch.tokenLabels && batch.tokenWeights) Object.assign(part, { tokenLabels: cut(batch.tokenLabels, first), tokenWeights: cut(batch.tokenWeights, first) });
     return part;
   });
 }

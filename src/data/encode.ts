@@ -3,7 +3,7 @@
  * token lengths before truncation, for the length histogram and the truncation rate.
  */
 import type { ProgressCallback } from '../progress';
-import type { Tokenizer } from '../tokenizer/types';
+import type { Encoding, Tokenizer } from '../tokenizer/types';
 import type { ColumnChoice } from './columns';
 import { DataError, rowLabel } from './errors';
 import { encodeLabel, type LabelSpace } from './labels';
@@ -20,6 +20,8 @@ export interface EncodedExample {
   specialMask: Uint8Array;
   /** Class id or regression target, when a label column and label space were given. */
   label?: number;
+  /** Token classification: the tag id of each token, IGNORE_INDEX (-100) past a word's first token and on specials. */
+  tokenLabels?: Int32Array;
   /** Index of the source row in the dataset's `rows`. */
   index: number;
 }
@@ -141,7 +143,7 @@ export function encodeText(
   pair: string | undefined,
   maxLength: number,
   index: number,
-): { example: EncodedExample; fullLength: number } {
+): { example: EncodedExample; fullLength: number; encoding: Encoding } {
   const full = tokenizer.encode(text, pair);
   const fullLength = full.inputIds.length;
   const enc = fullLength > maxLength ? tokenizer.encode(text, pair, { maxLength }) : full;
@@ -175,6 +177,7 @@ export function encodeText(
       index,
     },
     fullLength,
+    encoding: enc,
   };
 }
 

@@ -9,8 +9,9 @@
 import Papa from 'papaparse';
 import type { ProgressCallback } from '../progress';
 import { DataError } from './errors';
+import { parseConll } from './tagging';
 
-export type DatasetFormat = 'csv' | 'tsv' | 'jsonl' | 'json' | 'txt';
+export type DatasetFormat = 'csv' | 'tsv' | 'jsonl' | 'json' | 'txt' | 'conll';
 export type CellValue = string | number | null;
 export type Row = Record<string, CellValue>;
 
@@ -38,6 +39,8 @@ export interface ParseOptions {
   limits?: Partial<ParseLimits>;
   /** Report progress every this many rows (default 5000). */
   progressEvery?: number;
+  /** Read the text as this format whatever the file is called (a CoNLL file named train.txt). */
+  format?: DatasetFormat;
 }
 
 /** The column name `.txt` files get. */
@@ -51,6 +54,9 @@ const EXTENSIONS: Record<string, DatasetFormat> = {
   ndjson: 'jsonl',
   json: 'json',
   txt: 'txt',
+  conll: 'conll',
+  iob: 'conll',
+  bio: 'conll',
 };
 
 export function formatFromFileName(fileName: string): DatasetFormat {
@@ -59,7 +65,7 @@ export function formatFromFileName(fileName: string): DatasetFormat {
   if (!format) {
     throw new DataError(
       'unsupported-format',
-      `Cannot read "${fileName}": supported files are .csv, .tsv, .jsonl/.ndjson, .json and .txt.`,
+      `Cannot read "${fileName}": supported files are .csv, .tsv, .jsonl/.ndjson, .json, .txt and .conll/.iob/.bio.`,
     );
   }
   return format;
@@ -86,7 +92,7 @@ export function parseDataset(
   onProgress?: ProgressCallback,
   options: ParseOptions = {},
 ): ParsedDataset {
-  const format = formatFromFileName(fileName);
+  const format = options.format ?? formatFromFileName(fileName);
   const limits: ParseLimits = { ...DEFAULT_PARSE_LIMITS, ...options.limits };
   const ctx: Context = { fileName, limits, progressEvery: Math.max(1, options.progressEvery ?? 5000), onProgress };
   if (text.length > limits.maxChars) {
@@ -114,6 +120,7 @@ const PARSERS: Record<DatasetFormat, (text: string, ctx: Context) => Table> = {
   jsonl: parseJsonLines,
   json: parseJsonArray,
   txt: parseLines,
+  conll: (text, ctx) => ({ ...parseConll(text, ctx.fileName, ctx.limits.maxRows), warnings: [] }),
 };
 
 const SNIFF_CHARS = 8192;

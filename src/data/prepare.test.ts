@@ -117,3 +117,22 @@ describe('prepareData errors', () => {
     expect(() => prepareData({ train: { fileName: 'bad.jsonl', text: '{"text"\n' } }, plan)).toThrow(expect.objectContaining({ file: 'bad.jsonl' }));
   });
 });
+
+describe('prepareData for token classification', () => {
+  const conll = Array.from({ length: 10 }, (_, i) => `Ada B-PER\nLovelace I-PER\nvisited O\nCity${i} B-LOC\n`).join('\n');
+
+  it('reads a .txt file as CoNLL, takes the tags as labels and detects the scheme', () => {
+    const data = prepareData({ train: { fileName: 'train.txt', text: conll } }, { task: 'ner', seed: 1, valSplit: 0.2 });
+    expect(data.labels).toEqual({ kind: 'categorical', id2label: ['O', 'B-LOC', 'B-PER', 'I-PER'], label2id: { O: 0, 'B-LOC': 1, 'B-PER': 2, 'I-PER': 3 } });
+    expect(data.tagScheme).toBe('BIO');
+    expect(data.split.train.length + data.split.validation.length).toBe(10);
+    const encoded = encodePrepared(data, tok, { maxLength: 32 });
+    expect(encoded.validation).toHaveLength(2);
+    expect(encoded.train.every((ex) => ex.tokenLabels?.length === ex.inputIds.length && ex.label === undefined)).toBe(true);
+  });
+
+  it('names the file of a bad line', () => {
+    expect(() => prepareData({ train: { fileName: 'ner.conll', text: 'a O\nb BAD\n' } }, { task: 'ner', seed: 1, valSplit: 0.2 }))
+      .toThrow(expect.objectContaining({ file: 'ner.conll', line: 2 }));
+  });
+});

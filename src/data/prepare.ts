@@ -9,8 +9,10 @@ import { encodeDataset, type EncodedDataset, type EncodedExample } from './encod
 import { DataError, inFile } from './errors';
 import { buildLabelSpace, labelKey, type LabelSpace } from './labels';
 import { documentIds, packExamples, packingEncodeLimit } from './packing';
-import { parseDataset, type ParsedDataset } from './parse';
+import { formatFromFileName, parseDataset, type ParsedDataset } from './parse';
 import { givenValidationSplit, splitTrainValidation, type DatasetSplit } from './split';
+import { detectScheme, taggedSentence, tagLabels, type TagScheme } from './tagging';
+import { encodeTagged } from './encodeTags';
 
 // The length report's limit, defined beside the encoder that packing (page-side too) shares it with.
 export { FULL_ENCODING_LIMIT } from './encode';
@@ -21,7 +23,8 @@ export interface DataFiles {
 }
 
 export interface DataPlan {
-  task: 'classify' | 'mlm';
+  /** 'ner': token classification, a tag per word (tagging.ts). */
+  task: 'classify' | 'mlm' | 'ner';
   columns?: ColumnOverride;
   /** Treat a numeric label column as a regression target. */
   regression?: boolean;
@@ -37,16 +40,22 @@ export interface PreparedData {
   validation: ParsedDataset;
   columns: ColumnChoice;
   labels?: LabelSpace;
+  /** Token classification: the scheme of the training tags (`labels` then holds the tags). */
+  tagScheme?: TagScheme;
   split: DatasetSplit;
   warnings: string[];
 }
 
+/** NER reads a `.txt` file as CoNLL (CoNLL-2003's own files are train.txt…); other tasks by the extension. */
+function parseFor(task: DataPlan['task'], file: { fileName: string; text: string }, onProgress?: ProgressCallback): ParsedDataset {
+  const format = task === 'ner' && formatFromFileName(file.fileName) === 'txt' ? 'conll' : undefined;
+  return inFile(file.fileName, () => parseDataset(file.text, file.fileName, onProgress, { format }));
+}
+
 export function prepareData(files: DataFiles, plan: DataPlan, onProgress?: ProgressCallback): PreparedData {
-  const train = inFile(files.train.fileName, () => parseDataset(files.train.text, files.train.fileName, onProgress));
-  const validationFile = files.validation;
-  const given = validationFile
-    ? inFile(validationFile.fileName, () => parseDataset(validationFile.text, validationFile.fileName, onProgress))
-    : undefined;
+  const train = parseFor(plan.task, files.train, onProgress);
+  const given = files.validation ? parseFor(plan.task, files.validation, onProgress) : undefined;
+  if (plan.task === 'ner') return prepareTagged(files, plan, train, given);
   const override: ColumnOverride = { ...plan.columns };
   if (plan.task === 'mlm') {
     override.label = null;
@@ -58,30 +67,61 @@ export function prepareData(files: DataFiles, plan: DataPlan, onProgress?: Progr
     throw new DataError('missing-label', `Classification needs a label column; columns are: ${train.columns.join(', ')}.`);
   }
 
-  const excluded = new Set(plan.excludeRows ?? []);
-  const kept = train.rows.map((_, i) => i).filter((i) => !excluded.has(i));
-  if (kept.length === 0) throw new DataError('too-few-rows', 'Every training row is excluded: nothing is left to train on.');
+  const kept = keptRows(train, plan);
   const labels = plan.task === 'classify'
     ? inFile(files.train.fileName, () => buildLabelSpace(kept.map((i) => train.rows[i][columns.label!] ?? null), columns.labelKind))
     : undefined;
-
-  let split: DatasetSplit;
-  if (given) {
-    split = { train: kept, validation: givenValidationSplit(train, given, columns).validation };
-  } else {
-    const strata = labels?.kind === 'categorical'
-      ? kept.map((i) => labels.label2id[labelKey(train.rows[i][columns.label!] ?? null)!])
-      : undefined;
-    const local = splitTrainValidation(kept.length, { seed: plan.seed, validationFraction: plan.valSplit, strata });
-    split = { train: local.train.map((k) => kept[k]), validation: local.validation.map((k) => kept[k]) };
-  }
+  const strata = labels?.kind === 'categorical'
+    ? kept.map((i) => labels.label2id[labelKey(train.rows[i][columns.label!] ?? null)!])
+    : undefined;
   return {
     train,
     validation: given ?? train,
     columns,
     labels,
-    split,
+    split: splitKept(kept, plan, train, given, columns, strata),
     warnings: [...train.warnings, ...(given?.warnings ?? [])],
+  };
+}
+
+/** The training rows left once the excluded ones are taken out. */
+function keptRows(train: ParsedDataset, plan: DataPlan): number[] {
+  const excluded = new Set(plan.excludeRows ?? []);
+  const kept = train.rows.map((_, i) => i).filter((i) => !excluded.has(i));
+  if (kept.length === 0) throw new DataError('too-few-rows', 'Every training row is excluded: nothing is left to train on.');
+  return kept;
+}
+
+/** Every kept row trains when a validation file is given; otherwise a seeded share of them validates (stratified when `strata`). */
+function splitKept(
+  kept: number[],
+  plan: DataPlan,
+  train: ParsedDataset,
+  given: ParsedDataset | undefined,
+  columns: ColumnChoice,
+  strata?: number[],
+): DatasetSplit {
+  if (given) return { train: kept, validation: givenValidationSplit(train, given, columns).validation };
+  const local = splitTrainValidation(kept.length, { seed: plan.seed, validationFraction: plan.valSplit, strata });
+  return { train: local.train.map((k) => kept[k]), validation: local.validation.map((k) => kept[k]) };
+}
+
+/** Token classification: sentence rows, their tags as the label space, split at random (tags do not stratify). */
+function prepareTagged(files: DataFiles, plan: DataPlan, train: ParsedDataset, given: ParsedDataset | undefined): PreparedData {
+  const kept = keptRows(train, plan);
+  const sentences = inFile(files.train.fileName, () => kept.map((i) => taggedSentence(train.rows[i], i)));
+  const id2label = tagLabels(sentences);
+  const columns: ColumnChoice = { text: 'text', labelKind: 'categorical' };
+  // Span files keep their entity lists as JSON text, as intended here: the parser's note about it is no news.
+  const warnings = [...train.warnings, ...(given?.warnings ?? [])].filter((w) => !/^Field "(entities|spans)" holds/.test(w));
+  return {
+    train,
+    validation: given ?? train,
+    columns,
+    labels: { kind: 'categorical', id2label, label2id: Object.fromEntries(id2label.map((label, i) => [label, i])) },
+    tagScheme: detectScheme(id2label),
+    split: splitKept(kept, plan, train, given, columns),
+    warnings,
   };
 }
 
@@ -106,6 +146,13 @@ function packable(data: PreparedData): boolean {
 
 export function encodePrepared(data: PreparedData, tokenizer: Tokenizer, options: EncodeRunOptions): EncodedData {
   const { maxLength, onProgress } = options;
+  if (data.tagScheme && data.labels?.kind === 'categorical') {
+    const { id2label } = data.labels;
+    return {
+      train: encodeTagged(data.train, tokenizer, { maxLength, id2label, rows: data.split.train, onProgress }),
+      validation: encodeTagged(data.validation, tokenizer, { maxLength, id2label, rows: data.split.validation, where: 'validation', onProgress }),
+    };
+  }
   const pack = options.pack === true && packable(data);
   const encode = (dataset: ParsedDataset, rows: readonly number[], where: string): EncodedExample[] => {
     const reuse = dataset === data.train ? options.full : undefined;

@@ -17,8 +17,8 @@ export interface Family {
   configToJson(config: BertConfig): Record<string, unknown>;
   /** A stored tensor name as the shared encoder's; names it does not know pass unchanged (reported unexpected). */
   sharedName(stored: string): string;
-  /** A shared name as this family saves it. */
-  storedName(shared: string): string;
+  /** A shared name as this family saves it; `pooled` false when the weights have no pooler (token classification). */
+  storedName(shared: string, pooled?: boolean): string;
   /** tokenizer_config.json's tokenizer_class: DistilBERT's returns no token_type_ids, which its forward refuses. */
   tokenizerClass: string;
 }

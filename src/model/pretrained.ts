@@ -13,7 +13,7 @@ import type { ProgressCallback } from '../progress';
 import { fromTokenizerJson, fromVocabTxt, parseTokenizerConfig, type BertWordPieceTokenizer } from '../tokenizer';
 import type { TokenizerConfig } from '../tokenizer/config';
 import type { BertConfig } from './bert/config';
-import { architectureOf, type BertParams } from './bert/params';
+import { architectureOf, POOLER_WEIGHT, type BertParams } from './bert/params';
 import { architectureName } from './bert/tasks';
 import { exportBertWeights } from './bert/weights';
 import { FAMILIES, familyOf, sharedTensors, type Family } from './families';
@@ -88,7 +88,8 @@ function json(value: unknown): Uint8Array {
 
 export function buildExportFiles(input: ExportInput): Record<string, Uint8Array> {
   const family = FAMILIES[input.config.modelType];
-  const weights = new Map([...input.weights].map(([name, tensor]) => [family.storedName(name), tensor]));
+  const pooled = input.weights.has(POOLER_WEIGHT);
+  const weights = new Map([...input.weights].map(([name, tensor]) => [family.storedName(name, pooled), tensor]));
   const files: Record<string, Uint8Array> = {
     'model.safetensors': writeSafetensors(weights),
     ...configAndTokenizerFiles(input.config, input.vocab, input.tokenizerConfig),

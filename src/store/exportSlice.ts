@@ -33,6 +33,9 @@ export function downloadBytes(bytes: Uint8Array, name: string, type = 'applicati
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** The task as download names say it. */
+const FILE_TASK = { classify: 'classifier', mlm: 'mlm', ner: 'ner' } as const;
+
 /** A file name's time stamp: 2025-01-31-12-00-00. */
 function stamp(): string {
   return new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
@@ -43,7 +46,7 @@ export const createExportSlice: Slice<ExportSlice> = (set, get) => {
   const exportAs = async (options: ExportOptions): Promise<boolean> => {
     const result = await get().runTask('Exporting', () => engine().call('exportZip', options));
     if (!result) return false;
-    const task = get().task === 'mlm' ? 'mlm' : 'classifier';
+    const task = FILE_TASK[get().task];
     const kind = options.format === 'web' ? `${task}-web` : task;
     const name = `bert-studio-${kind}-${stamp()}.zip`;
     set({ exportZip: { name, bytes: result.zip, files: result.names, format: options.format } });
@@ -68,7 +71,7 @@ export const createExportSlice: Slice<ExportSlice> = (set, get) => {
       const { args, task } = get();
       const result = await get().runTask('Writing the recipe', () => engine().call('recipeZip', { args }));
       if (!result) return;
-      const name = `bert-studio-recipe-${task === 'mlm' ? 'mlm' : 'classifier'}-${stamp()}.zip`;
+      const name = `bert-studio-recipe-${FILE_TASK[task]}-${stamp()}.zip`;
       set({ recipeZip: { name, size: result.zip.length, files: result.names } });
       downloadBytes(result.zip, name);
     },

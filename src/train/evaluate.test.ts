@@ -7,6 +7,7 @@ import { sourceFor } from '../io/modelSpec';
 import { loadPretrained, type Pretrained } from '../model/pretrained';
 import { paramsForTask } from '../model/bert/tasks';
 import { validateTrainingArgs } from './defaults';
+import { getEntities } from './entities';
 import { evaluateModel, EvaluationCancelled, MAX_MISCLASSIFIED } from './evaluate';
 import { evalOptions } from './trainer';
 
@@ -22,8 +23,10 @@ afterAll(() => {
   while (cleanups.length > 0) cleanups.pop()!();
 });
 
-function setup(task: 'classify' | 'mlm', text: string, seed: number) {
-  const prepared = prepareData({ train: { fileName: task === 'mlm' ? 'corpus.txt' : 'toy.csv', text } }, { task, seed: 1, valSplit: 0.5 });
+const FILE_NAMES = { classify: 'toy.csv', mlm: 'corpus.txt', ner: 'toy.conll' } as const;
+
+function setup(task: 'classify' | 'mlm' | 'ner', text: string, seed: number) {
+  const prepared = prepareData({ train: { fileName: FILE_NAMES[task], text } }, { task, seed: 1, valSplit: 0.5 });
   const args = validateTrainingArgs({ batchSize: 8, maxLength: 16 });
   const data = encodePrepared(prepared, pretrained.tokenizer, { maxLength: args.maxLength });
   const { params, config } = paramsForTask(pretrained.config, pretrained.tensors, task, prepared.labels, seed);
@@ -89,5 +92,25 @@ describe('evaluateModel progress and cancellation', () => {
     await expect(run).rejects.toBeInstanceOf(EvaluationCancelled);
     expect(batches).toBe(2);
     expect(tf.memory().numTensors).toBe(tensors);
+  });
+});
+
+describe('evaluateModel for token classification', () => {
+  // Sentences of 2 to 7 words, so batches hold different word counts.
+  const conll = Array.from({ length: 24 }, (_, i) => ['the O', 'good O', 'doctor O', 'met O', 'Ada B-PER', 'Lovelace I-PER', 'in O', 'Paris B-LOC'].slice(i % 6).join('\n')).join('\n\n');
+
+  it('scores the words\' first tokens with entity-level metrics, the loss a mean over words whatever the batch size', async () => {
+    const { data, model, init } = setup('ner', conll, 3);
+    const metrics = await evaluateModel(model, data.validation, evalOptions(init));
+    const entities = metrics.entities!;
+    expect(Object.keys(entities.perType).every((type) => ['PER', 'LOC'].includes(type))).toBe(true);
+    const support = entities.micro.support;
+    // The true entities of the scored words (a sentence starting at "Lovelace" opens PER with an I-, non-strict).
+    const tags = (ex: (typeof data.validation)[number]) => [...ex.tokenLabels!].filter((t) => t >= 0).map((t) => model.config.id2label[t]);
+    expect(support).toBe(data.validation.reduce((n, ex) => n + getEntities(tags(ex)).length, 0));
+    expect(support).toBeGreaterThan(data.validation.length);
+    const byTwo = await evaluateModel(model, data.validation, { ...evalOptions(init), batchSize: 2 });
+    expect(byTwo.loss).toBeCloseTo(metrics.loss, 5);
+    expect(byTwo.entities).toEqual(entities);
   });
 });

@@ -6,6 +6,8 @@ import { maskTokens } from '../data/masking';
 import { createRng } from '../data/random';
 import type { ProgressCallback } from '../progress';
 import type { Tokenizer } from '../tokenizer/types';
+import { lossWeight, type Batch } from '../data/batching';
+import { entityReport, type EntityReport } from './entities';
 import { argmaxRows, classificationReport, maskedTokenAccuracy, meanSquaredError, pearsonCorrelation, perplexity, spearmanCorrelation, type ClassificationReport } from './metrics';
 import { taskForward, type Model, type Task } from './objective';
 
@@ -35,6 +37,8 @@ export interface EvalMetrics {
   spearman?: number;
   maskedAccuracy?: number;
   perplexity?: number;
+  /** Token classification: entity-level scores by seqeval's default rules, per type and micro. */
+  entities?: EntityReport;
   /** Classification with `textOf`: up to MAX_MISCLASSIFIED mistakes, most confident first. */
   misclassified?: MisclassifiedExample[];
   isBest: boolean;
@@ -85,6 +89,7 @@ export async function evaluateModel(
   const predictions: number[] = [];
   const targets: number[] = [];
   const mistakes: Mistake[] = [];
+  const sentences: WordTags = { truth: [], predicted: [] };
   const listMistakes = task === 'classify' && !regression && options.textOf !== undefined;
   const batches = epochBatches(examples, {
     batchSize: options.batchSize,
@@ -107,6 +112,17 @@ export async function evaluateModel(
     const [lossValue, logitValues] = await Promise.all([loss.data(), logits.data()]);
     tf.dispose([loss, logits]);
     const width = logits.shape[1];
+    scored += batch.validRows;
+    options.onProgress?.({ stage: 'evaluate', loaded: scored, total: examples.length });
+    if (task === 'ner') {
+      const tagged = wordTags(batch, argmaxRows(logitValues, width));
+      const weight = lossWeight(batch);
+      lossSum += lossValue[0] * weight;
+      weightSum += weight;
+      sentences.truth.push(...tagged.truth);
+      sentences.predicted.push(...tagged.predicted);
+      continue;
+    }
     const rows = masked ? masked.maskedCount : batch.validRows;
     lossSum += lossValue[0] * rows;
     weightSum += rows;
@@ -115,12 +131,13 @@ export async function evaluateModel(
     predictions.push(...predicted);
     targets.push(...expected);
     if (listMistakes) mistakes.push(...batchMistakes(logitValues, width, predicted, expected, batch.indices));
-    scored += batch.validRows;
-    options.onProgress?.({ stage: 'evaluate', loaded: scored, total: examples.length });
   }
   const loss = lossSum / weightSum;
   const metrics: EvalMetrics = { step, epoch, loss, isBest: false };
-  if (task === 'mlm') {
+  if (task === 'ner') {
+    const name = (id: number): string => model.config.id2label[id] ?? `LABEL_${id}`;
+    metrics.entities = entityReport(sentences.truth.map((tags) => tags.map(name)), sentences.predicted.map((tags) => tags.map(name)));
+  } else if (task === 'mlm') {
     metrics.maskedAccuracy = maskedTokenAccuracy(predictions, targets);
     metrics.perplexity = perplexity(loss);
   } else if (regression) {
@@ -132,6 +149,31 @@ export async function evaluateModel(
     if (listMistakes) metrics.misclassified = describeMistakes(mistakes, options.textOf!, model.config.id2label);
   }
   return metrics;
+}
+
+/** The scored words of a token-classification batch: tag ids per sentence. */
+interface WordTags {
+  truth: number[][];
+  predicted: number[][];
+}
+
+/** Each real row's true and predicted tags at its words' first tokens (tokenWeights 1); `predicted` is [batch * seq]. */
+function wordTags(batch: Batch, predicted: Int32Array): WordTags {
+  const out: WordTags = { truth: [], predicted: [] };
+  const { tokenLabels, tokenWeights, seqLen } = batch;
+  if (!tokenLabels || !tokenWeights) throw new Error('a token-classification batch needs token labels');
+  for (let r = 0; r < batch.validRows; r++) {
+    const truth: number[] = [];
+    const guess: number[] = [];
+    for (let t = r * seqLen; t < (r + 1) * seqLen; t++) {
+      if (tokenWeights[t] === 0) continue;
+      truth.push(tokenLabels[t]);
+      guess.push(predicted[t]);
+    }
+    out.truth.push(truth);
+    out.predicted.push(guess);
+  }
+  return out;
 }
 
 interface Mistake {

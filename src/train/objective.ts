@@ -9,7 +9,7 @@ import type { Batch } from '../data/batching';
 import type { MaskedBatch } from '../data/masking';
 import type { BertBatch } from '../model/bert/batch';
 import type { BertConfig } from '../model/bert/config';
-import { classificationHead, mlmHead } from '../model/bert/heads';
+import { classificationHead, mlmHead, tokenClassificationHead } from '../model/bert/heads';
 import { bertForward, type ForwardOptions } from '../model/bert/model';
 import type { BertParams } from '../model/bert/params';
 import { crossEntropyLoss, mseLoss } from '../model/losses';
@@ -24,19 +24,22 @@ export interface Model {
 
 export interface TaskOutput {
   loss: tf.Scalar;
-  /** Classification: [batch, labels]; MLM: [mask capacity, vocab]. */
+  /** Classification: [batch, labels]; MLM: [mask capacity, vocab]; token classification: [batch * seq, labels]. */
   logits: tf.Tensor2D;
 }
 
-/** Which heads to run: the classifier, and the MLM head at these flat [batch * seq] positions. */
+/** Which heads to run: the classifier (on the pooled output, or on every token), and the MLM head at these flat [batch * seq] positions. */
 export interface HeadRequest {
   classify?: boolean;
+  classifyTokens?: boolean;
   mlmPositions?: Int32Array;
 }
 
 export interface HeadLogits {
   /** [batch, labels] */
   classification?: tf.Tensor2D;
+  /** [batch * seq, labels] */
+  tokens?: tf.Tensor2D;
   /** [positions, vocab] */
   mlm?: tf.Tensor2D;
 }
@@ -50,6 +53,7 @@ export function headLogits(model: Model, batch: BertBatch, heads: HeadRequest, o
     if (!output.pooledOutput) throw new Error('classification needs the pooler, which this model lacks');
     logits.classification = classificationHead(params, config, output.pooledOutput, opts); // [batch, labels]
   }
+  if (heads.classifyTokens) logits.tokens = tokenClassificationHead(params, config, output.sequenceOutput, opts); // [batch * seq, labels]
   if (heads.mlmPositions) logits.mlm = mlmHead(params, config, output.sequenceOutput, heads.mlmPositions); // [positions, vocab]
   return logits;
 }
@@ -60,6 +64,12 @@ export function taskForward(model: Model, task: Task, batch: Batch, masked: Mask
     if (!masked) throw new Error('an MLM step needs a masked batch');
     const logits = headLogits(model, { ...batch, inputIds: masked.inputIds }, { mlmPositions: masked.maskedPositions }, opts).mlm!; // [capacity, vocab]
     return { logits, loss: crossEntropyLoss(logits, masked.maskedLabels, masked.maskedWeights) };
+  }
+  if (task === 'ner') {
+    if (!batch.tokenLabels || !batch.tokenWeights) throw new Error('a token-classification batch needs token labels');
+    const logits = headLogits(model, batch, { classifyTokens: true }, opts).tokens!; // [batch * seq, labels]
+    // The mean over each word's first token (weight 1), as HF's CrossEntropyLoss with -100 on the others.
+    return { logits, loss: crossEntropyLoss(logits, batch.tokenLabels, batch.tokenWeights) };
   }
   const logits = headLogits(model, batch, { classify: true }, opts).classification!; // [batch, labels]
   if (!batch.labels) throw new Error('a classification batch needs labels');

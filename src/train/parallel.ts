@@ -7,7 +7,7 @@
  * weights; a peer is sent, with each part, the weights the optimizer changed since its previous one.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Batch } from '../data/batching';
+import { lossWeight, type Batch } from '../data/batching';
 import type { MaskedBatch } from '../data/masking';
 import type { BertConfig } from '../model/bert/config';
 import { gradsByName } from './gradients';
@@ -50,10 +50,9 @@ export interface PeerPool {
   start(count: number, config: BertConfig, backend: string): GradientPeer[];
 }
 
-/** What a part's loss is a mean over: its real rows, or for masked-LM its real masked tokens. */
+/** What a part's loss is a mean over: its real rows, its tagged words (NER), or for masked-LM its masked tokens. */
 export function partWeight(batch: Batch, masked: MaskedBatch | undefined): number {
-  const weights = masked ? masked.maskedWeights : batch.weights;
-  return weights.reduce((sum, w) => sum + w, 0);
+  return masked ? masked.maskedWeights.reduce((sum, w) => sum + w, 0) : lossWeight(batch);
 }
 
 /** The model a peer computes with: the engine's configuration, its weights as the requests bring them. */

@@ -7,8 +7,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { BertBatch } from '../model/bert/batch';
 import type { BertConfig } from '../model/bert/config';
 import { bertForward } from '../model/bert/model';
-import { architectureOf } from '../model/bert/params';
+import { architectureOf, classifiesTokens } from '../model/bert/params';
 import type { Encoding, Tokenizer } from '../tokenizer/types';
+import { entitySpans, type EntitySpan } from './entities';
+import { argmaxRows } from './metrics';
 import { headLogits, type Model } from './objective';
 
 export interface Prediction {
@@ -19,6 +21,8 @@ export interface Prediction {
   logits: number[];
   label?: string;
   probabilities?: number[];
+  /** Token classifiers: the entities read from each word's first-token tag (seqeval's chunking), as spans of `text`. */
+  entities?: EntitySpan[];
   /** MLM models: top-k fill-mask candidates for each [MASK]. */
   fillMask?: { position: number; candidates: { token: string; id: number; score: number }[] }[];
 }
@@ -42,16 +46,23 @@ export async function predict(model: Model, tokenizer: Tokenizer, examples: { te
     const { encoding, batch } = encodeOne(tokenizer, config, text, pair);
     const prediction: Prediction = { text, pair, inputIds: encoding.inputIds, tokenTypeIds: encoding.tokenTypeIds, logits: [] };
     const maskPositions = encoding.inputIds.flatMap((id, i) => (id === tokenizer.special.mask ? [i] : []));
-    const { logits, mlmProbabilities } = tf.tidy(() => {
+    const tokens = classifiesTokens(architecture);
+    const { logits, mlmProbabilities, tagLogits } = tf.tidy(() => {
       const heads = headLogits(model, batch, {
-        classify: architecture.classifier,
+        classify: architecture.classifier && !tokens,
+        classifyTokens: tokens,
         mlmPositions: architecture.mlm && maskPositions.length > 0 ? Int32Array.from(maskPositions) : undefined,
       }, { training: false });
       const out: Record<string, tf.Tensor> = {};
       if (heads.classification) out.logits = heads.classification; // [1, labels]
       if (heads.mlm) out.mlmProbabilities = tf.softmax(heads.mlm); // [masks, vocab]
+      if (heads.tokens) out.tagLogits = heads.tokens; // [seq, labels]
       return out;
-    }) as { logits?: tf.Tensor2D; mlmProbabilities?: tf.Tensor2D };
+    }) as { logits?: tf.Tensor2D; mlmProbabilities?: tf.Tensor2D; tagLogits?: tf.Tensor2D };
+    if (tagLogits) {
+      const tags = argmaxRows(await tagLogits.data(), config.numLabels);
+      prediction.entities = wordEntities(encoding, tags, config.id2label);
+    }
     if (logits) {
       prediction.logits = Array.from(await logits.data());
       if (config.numLabels > 1) {
@@ -73,10 +84,29 @@ export async function predict(model: Model, tokenizer: Tokenizer, examples: { te
         }),
       }));
     }
-    tf.dispose([logits ?? [], mlmProbabilities ?? []]);
+    tf.dispose([logits ?? [], mlmProbabilities ?? [], tagLogits ?? []]);
     predictions.push(prediction);
   }
   return predictions;
+}
+
+/** The entities of the first text's words, each word tagged as its first token, spanning its tokens' characters. */
+function wordEntities(encoding: Encoding, tags: Int32Array, id2label: readonly string[]): EntitySpan[] {
+  const wordTags: string[] = [];
+  const words: [number, number][] = [];
+  let last: number | null = null;
+  encoding.wordIds.forEach((word, t) => {
+    if (word === null || encoding.sequenceIds[t] !== 0) return;
+    const [start, end] = encoding.offsets[t];
+    if (word === last) {
+      words[words.length - 1][1] = end;
+      return;
+    }
+    wordTags.push(id2label[tags[t]] ?? 'O');
+    words.push([start, end]);
+    last = word;
+  });
+  return entitySpans(wordTags, words);
 }
 
 /** Every layer's attention probabilities for one text (or pair), with its tokens and their character offsets. */

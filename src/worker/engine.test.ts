@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES_DIR, fixtureModel, toySentimentCsv } from '../../tools/testing/fixtures';
+import { FIXTURES_DIR, fixtureModel, toyNerConll, toySentimentCsv } from '../../tools/testing/fixtures';
 import { startHubServer } from '../../tools/testing/hubServer';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import { unzipFiles } from '../io/zip';
@@ -302,6 +302,27 @@ describe('Engine', () => {
     expect(mlm.logs.some((m) => m.startsWith('Newly initialised'))).toBe(false);
     // The freeze map's head group is now the MLM head.
     expect(mlm.groups.groups.at(-1)!.decay).toContain('cls.predictions.transform.dense.weight');
+  });
+
+  it('trains ELECTRA for NER and exports ElectraForTokenClassification: a plain classifier, the tags, entity scores and spans', async () => {
+    const events: EngineEvent[] = [];
+    const engine = new Engine((event) => events.push(event), '/');
+    await engine.handle({ id: 1, command: 'loadModel', params: { model: fixtureModel('electra') } });
+    const data = (await engine.handle({ id: 2, command: 'loadData', params: { task: 'ner', train: { fileName: 'toy.conll', text: toyNerConll(40) } } })) as DataSummary;
+    expect(data.labels).toEqual(['O', 'B-ANIMAL', 'B-PLACE', 'B-WORK', 'I-ANIMAL', 'I-PLACE', 'I-WORK']);
+    await engine.handle({ id: 3, command: 'start', params: { args: { maxSteps: 2, batchSize: 8, maxLength: 16 } } });
+    while (!events.some((e) => e.type === 'state' && e.state === 'done')) await new Promise((r) => setTimeout(r, 10));
+    const metrics = (await engine.handle({ id: 4, command: 'evaluate', params: null })) as EngineCommands['evaluate']['result'];
+    expect(metrics.entities?.micro.support).toBeGreaterThan(0);
+    const { files } = (await engine.handle({ id: 5, command: 'export', params: null })) as EngineCommands['export']['result'];
+    const config = JSON.parse(new TextDecoder().decode(files['config.json']));
+    expect(config).toMatchObject({ architectures: ['ElectraForTokenClassification'], id2label: { 0: 'O', 6: 'I-WORK' }, label2id: { 'B-ANIMAL': 1 } });
+    const names = [...readSafetensors(files['model.safetensors']).tensors.keys()];
+    expect(names).toEqual(expect.arrayContaining(['classifier.weight', 'classifier.bias', 'electra.embeddings_project.weight']));
+    expect(names.filter((name) => name.startsWith('classifier.dense') || name.startsWith('classifier.out_proj'))).toEqual([]);
+    const [prediction] = (await engine.handle({ id: 6, command: 'predict', params: { examples: [{ text: 'the cat sat' }] } })) as EngineCommands['predict']['result'];
+    expect(Array.isArray(prediction.entities)).toBe(true);
+    await expect(engine.handle({ id: 7, command: 'recipe', params: { args: {} } })).rejects.toThrow(/token classification/);
   });
 
   it('exports while a run is paused, with the paused step\'s weights and the history so far', async () => {

@@ -16,6 +16,7 @@ import type { Progress } from '../progress';
 import type { BaselineReport } from '../train/baseline/fitBaseline';
 import type { BaselineStatus } from '../train/baseline/runner';
 import type { TrainingArgs } from '../train/defaults';
+import type { EntityReport } from '../train/entities';
 import type { EvalMetrics, MisclassifiedExample } from '../train/evaluate';
 import type { ParamGroups } from '../train/groups';
 import type { LrSweepPoint, LrSweepSettings } from '../train/lrFinder';
@@ -34,6 +35,7 @@ export type {
   CachedModel,
   ColumnChoice,
   DataSpec,
+  EntityReport,
   EvalMetrics,
   LiveSettings,
   LrSweepPoint,

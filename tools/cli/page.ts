@@ -24,7 +24,9 @@ function logEvents(engine: EngineClient): Promise<EngineEvent & { type: 'state' 
         );
       } else if (event.type === 'eval') {
         const m = event.metrics;
-        const extra = m.classification
+        const extra = m.entities
+          ? `entity F1 ${m.entities.micro.f1.toFixed(4)} precision ${m.entities.micro.precision.toFixed(4)} recall ${m.entities.micro.recall.toFixed(4)}`
+          : m.classification
           ? `accuracy ${m.classification.accuracy.toFixed(4)} macro-F1 ${m.classification.macroF1.toFixed(4)}`
           : m.maskedAccuracy !== undefined
             ? `masked accuracy ${m.maskedAccuracy.toFixed(4)} perplexity ${m.perplexity!.toFixed(2)}`
@@ -98,6 +100,7 @@ async function predictLines(engine: EngineClient, data: TextFile, flags: ColumnF
     logits: p.logits,
     label: p.label ?? null,
     ...(p.fillMask ? { fill_mask: p.fillMask } : {}),
+    ...(p.entities ? { entities: p.entities.map((e) => ({ entity_group: e.label, start: e.start, end: e.end, word: p.text.slice(e.start, e.end) })) } : {}),
   }));
 }
 
@@ -127,8 +130,9 @@ async function run(request: CliRequest): Promise<CliResult> {
     if (!data) throw new Error(`${command.kind} needs --data`);
     if (command.kind === 'predict') return { lines: await predictLines(engine, data, command.columns) };
 
-    // Every family names its masked-LM class …ForMaskedLM (BertForMaskedLM, DistilBertForMaskedLM, ElectraForMaskedLM).
-    const task = setup ? setup.task : summary.architectures.some((name) => name.endsWith('ForMaskedLM')) ? 'mlm' : 'classify';
+    // Every family names its heads alike: …ForMaskedLM, …ForTokenClassification (BertForMaskedLM, ElectraFor…).
+    const names = summary.architectures;
+    const task = setup ? setup.task : names.some((n) => n.endsWith('ForMaskedLM')) ? 'mlm' : names.some((n) => n.endsWith('ForTokenClassification')) ? 'ner' : 'classify';
     await engine.call('loadData', {
       task,
       train: request.trainData ?? data,

@@ -34,6 +34,8 @@ export interface PredictionLine {
   logits: number[];
   label: string | null;
   fill_mask?: Prediction['fillMask'];
+  /** Token classifiers: the entities found, named as the token-classification pipeline names them ("simple"). */
+  entities?: { entity_group: string; start: number; end: number; word: string }[];
 }
 
 declare global {

@@ -8,8 +8,8 @@ import { readSafetensors, type TensorEntry } from '../../src/io/safetensors';
 import type { BertBatch } from '../../src/model/bert/batch';
 import { bertForward, type BertOutput } from '../../src/model/bert/model';
 import type { BertConfig } from '../../src/model/bert/config';
-import { classificationHead, mlmHead } from '../../src/model/bert/heads';
-import { classificationLoss, crossEntropyLoss, maskedLmTargets } from '../../src/model/losses';
+import { classificationHead, mlmHead, tokenClassificationHead } from '../../src/model/bert/heads';
+import { classificationLoss, crossEntropyLoss, IGNORE_INDEX, maskedLmTargets } from '../../src/model/losses';
 import type { BertArchitecture, BertParams } from '../../src/model/bert/params';
 import { disposeParams } from '../../src/model/params';
 import { loadBertWeights, type LoadReport } from '../../src/model/bert/weights';
@@ -23,7 +23,8 @@ export interface GoldenSpec {
   description: string;
   /** The checkpoint folder (config.json, model.safetensors) relative to golden.json. */
   checkpoint: string;
-  heads: { mlm: boolean; classification: boolean };
+  /** `tokens`: a token classifier (no pooler), in the token-classification fixture only. */
+  heads: { mlm: boolean; classification: boolean; tokens?: boolean };
   inputs: {
     batch_size: number;
     seq_len: number;
@@ -37,13 +38,17 @@ export interface GoldenSpec {
     pooled_output?: string;
     mlm_logits?: string;
     classification_logits?: string;
+    /** [batch, seq, labels] */
+    token_logits?: string;
   };
-  losses: Partial<Record<'mlm' | 'classification', GoldenLoss>>;
+  losses: Partial<Record<GoldenHead, GoldenLoss>>;
   tolerances: { forward_max_abs: number; gradient_max_rel: number };
 }
 
+type GoldenHead = 'mlm' | 'classification' | 'tokens';
+
 interface GoldenLoss {
-  kind: 'masked_lm_cross_entropy' | 'cross_entropy' | 'mse';
+  kind: 'masked_lm_cross_entropy' | 'cross_entropy' | 'mse' | 'token_cross_entropy';
   labels: string;
   value: number;
   /** Parameter name as the family stores it → tensor name of d(loss)/d(parameter). */
@@ -76,7 +81,7 @@ export async function runGoldenChecks(readFile: ReadFile): Promise<GoldenReport>
   try {
     const batch = goldenBatch(spec, golden);
     const results = [...(await checkForward(spec, golden, config, params, batch))];
-    for (const head of ['mlm', 'classification'] as const) {
+    for (const head of ['mlm', 'classification', 'tokens'] as const) {
       const loss = spec.losses[head];
       if (loss) results.push(...(await checkLoss(head, loss, spec, golden, family, config, params, batch)));
     }
@@ -105,12 +110,12 @@ export async function loadFixture(readFile: ReadFile): Promise<Loaded> {
   return { spec, golden, family, config, params, report };
 }
 
-/** The parts the fixture has outputs for: a pooler whenever it has a pooled output or a classifier. */
+/** The parts the fixture has outputs for: a pooler whenever it has a pooled output or a sequence classifier. */
 export function goldenArchitecture(spec: GoldenSpec): BertArchitecture {
   return {
     pooler: spec.outputs.pooled_output !== undefined || spec.heads.classification,
     mlm: spec.heads.mlm,
-    classifier: spec.heads.classification,
+    classifier: spec.heads.classification || spec.heads.tokens === true,
   };
 }
 
@@ -151,6 +156,10 @@ async function checkForward(
       const pooled = out.pooledOutput!;
       tensors[spec.outputs.classification_logits] = classificationHead(params, config, pooled, { training: false });
     }
+    if (spec.outputs.token_logits) {
+      const logits = tokenClassificationHead(params, config, out.sequenceOutput, { training: false }); // [tokens, labels]
+      tensors[spec.outputs.token_logits] = tf.reshape(logits, [batch.batchSize, batch.seqLen, config.numLabels]);
+    }
     return tensors;
   });
   const results: CheckResult[] = [];
@@ -163,7 +172,7 @@ async function checkForward(
 }
 
 async function checkLoss(
-  head: 'mlm' | 'classification',
+  head: GoldenHead,
   loss: GoldenLoss,
   spec: GoldenSpec,
   golden: Map<string, TensorEntry>,
@@ -185,6 +194,7 @@ async function checkLoss(
       const targets = maskedLmTargets(labels as Int32Array, config.vocabSize);
       return crossEntropyLoss(mlmHead(params, config, out.sequenceOutput, targets.positions), targets.labels);
     }
+    if (head === 'tokens') return tokenLoss(tokenClassificationHead(params, config, out.sequenceOutput, { training: false }), labels as Int32Array);
     return classificationLoss(config, classificationHead(params, config, out.pooledOutput!, { training: false }), labels);
   };
   const { value, grads } = tf.variableGrads(lossFn, variables);
@@ -197,6 +207,12 @@ async function checkLoss(
   }
   tf.dispose([value, ...Object.values(grads)]);
   return results;
+}
+
+/** The studio's token-classification loss on HF-style labels: weight 0 (and any class id) where the label is -100. */
+function tokenLoss(logits: tf.Tensor2D, labels: Int32Array): tf.Scalar {
+  const weights = Float32Array.from(labels, (label) => (label === IGNORE_INDEX ? 0 : 1));
+  return crossEntropyLoss(logits, labels.map((label) => Math.max(label, 0)), weights);
 }
 
 function result(name: string, kind: CheckResult['kind'], error: number, tolerance: number): CheckResult {

@@ -213,6 +213,11 @@ def classification_logits(p, pooled):
     return linear(p, 'classifier', pooled)
 
 
+def token_classification_logits(p, sequence_output):
+    """BertForTokenClassification's head (dropout off): the classifier on every token."""
+    return linear(p, 'classifier', sequence_output)
+
+
 def mlm_loss(logits, labels):
     return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=IGNORE_INDEX)
 
@@ -376,11 +381,19 @@ def golden(cfg, weights, heads, input_ids, token_type_ids, attention_mask, losse
         logits['classification'] = classification_logits(p, pooled)  # [batch, labels]
         tensors['classification_logits'] = f32(logits['classification'])
         outputs['classification_logits'] = 'classification_logits'
+    if heads.get('tokens'):
+        logits['tokens'] = token_classification_logits(p, hidden_states[-1])  # [batch, seq, labels]
+        tensors['token_logits'] = f32(logits['tokens'])
+        outputs['token_logits'] = 'token_logits'
     loss_json = {}
     for head, labels, grad_names in losses or []:
         if head == 'mlm':
             loss, kind = mlm_loss(logits['mlm'], labels), 'masked_lm_cross_entropy'
             tensors['mlm_labels'] = i32(labels)
+        elif head == 'tokens':
+            # HF's token-classification loss: -100 on the tokens that carry no tag (specials, later sub-tokens).
+            loss, kind = mlm_loss(logits['tokens'], labels), 'token_cross_entropy'
+            tensors['tokens_labels'] = i32(labels)
         elif num_labels(cfg) == 1:
             loss, kind = classification_loss(cfg, logits[head], labels), 'mse'
             tensors['classification_labels'] = f32(labels)
@@ -532,6 +545,20 @@ def make_variants():
 
     make_variant('no-pooler', 'BertForMaskedLM as HF saves it: no pooler, decoder weight stored',
                  cfg, {**encoder_only, **mlm_head, **decoder}, {'mlm': True, 'classification': False})
+
+    tags = ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC']
+    token_cfg = tiny_config(id2label={str(i): t for i, t in enumerate(tags)}, label2id={t: i for i, t in enumerate(tags)},
+                            architectures=['BertForTokenClassification'])
+    token_weights = random_parameters(token_cfg, seed=4, pooler=False, mlm=False)
+    # TINY_ROWS' tokens tagged, -100 on [CLS], [SEP], padding and two tokens taken as later sub-tokens (5, 9).
+    token_labels = torch.tensor([[-100, 0, 1, 2, 0, -100, 3, -100, 0, -100, 4, -100],
+                                 [-100, 0, 1, 2, -100, -100, -100, -100, -100, -100, -100, -100]])
+    make_variant('token-classification', 'BertForTokenClassification: no pooler, the classifier on every token, '
+                 'its cross-entropy over the tagged tokens and the gradients', token_cfg, token_weights,
+                 {'mlm': False, 'classification': False, 'tokens': True},
+                 [('tokens', token_labels,
+                   ['bert.embeddings.word_embeddings.weight', 'bert.encoder.layer.0.attention.self.query.weight',
+                    'bert.encoder.layer.0.output.dense.weight', 'classifier.weight', 'classifier.bias'])])
 
     regression_cfg = tiny_config(id2label={'0': 'LABEL_0'}, label2id={'LABEL_0': 0}, problem_type='regression',
                                  architectures=['BertForSequenceClassification'])

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
+import { parseDataset } from '../../src/data/parse';
+import { detectScheme, taggedSentence } from '../../src/data/tagging';
 import { auditDomainText, auditLabeledCsv, type LabeledSpec } from './audit';
 
 const readSample = (name: string): string =>
@@ -21,6 +23,17 @@ const TOPICS: LabeledSpec = {
 const DOMAIN = { minLines: 300, minDocuments: 20 };
 
 describe('public/samples', () => {
+  it('ner.conll parses as 320 distinct BIO sentences with people, places and organisations', () => {
+    const { rows } = parseDataset(readSample('ner.conll'), 'ner.conll');
+    const sentences = rows.map((row, i) => taggedSentence(row, i));
+    expect(sentences).toHaveLength(320);
+    expect(new Set(sentences.map((s) => s.words.join(' '))).size).toBe(320);
+    const tags = sentences.flatMap((s) => s.tags);
+    expect(detectScheme(tags)).toBe('BIO');
+    expect([...new Set(tags)].sort()).toEqual(['B-LOC', 'B-ORG', 'B-PER', 'I-LOC', 'I-ORG', 'I-PER', 'O']);
+    expect(Math.max(...sentences.map((s) => s.words.length))).toBeLessThanOrEqual(17);
+  });
+
   it('sentiment.csv parses cleanly and meets its spec', () => {
     const audit = auditLabeledCsv(readSample('sentiment.csv'), SENTIMENT);
     expect(audit.problems).toEqual([]);

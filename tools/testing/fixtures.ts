@@ -43,3 +43,29 @@ export function toyMlmCorpus(lines: number): string {
   const sentences = ['the cat sat on the mat .', 'the dog ran in the house .', 'i love this good book .', 'we read the story at night .'];
   return `${Array.from({ length: lines }, (_, i) => sentences[i % sentences.length]).join('\n')}\n`;
 }
+
+const ANIMALS = ['cat', 'dog', 'big dog', 'old cat'];
+const PLACES = ['house', 'tree', 'water', 'big house'];
+const WORKS = ['movie', 'film', 'book', 'story', 'good book'];
+const NER_TEMPLATES = ['the {A} sat on the {P} .', 'i read the {W} at night .', 'the {A} ran to the {P} .', 'we love this {W} .', 'the {A} and the {A} play in the {P} .', 'what is in the {P} ?'];
+
+/**
+ * A token-classification set in the fixture vocabulary, as CoNLL: animals (ANIMAL), places (PLACE) and works
+ * (WORK), tagged BIO, some of two words ("big dog"). The tag is decided by the word, so a model learns it quickly.
+ */
+export function toyNerConll(sentences: number): string {
+  const pick = { A: ANIMALS, P: PLACES, W: WORKS };
+  const types = { A: 'ANIMAL', P: 'PLACE', W: 'WORK' };
+  let n = 0;
+  return `${Array.from({ length: sentences }, (_, i) =>
+    NER_TEMPLATES[i % NER_TEMPLATES.length]
+      .split(' ')
+      .flatMap((word) => {
+        const slot = /^\{([APW])\}$/.exec(word)?.[1] as keyof typeof pick | undefined;
+        if (!slot) return [`${word} O`];
+        const names = pick[slot];
+        return names[(n++ * 7 + i) % names.length].split(' ').map((w, k) => `${w} ${k === 0 ? 'B' : 'I'}-${types[slot]}`);
+      })
+      .join('\n'),
+  ).join('\n\n')}\n`;
+}

@@ -7,7 +7,7 @@ import { runGoldenChecks, type GoldenReport } from '../../../tools/reference/gol
 
 const FIXTURES = join(__dirname, '../../../tools/reference/fixtures');
 // bert-tiny-en is the bundled model: regenerate its fixture whenever public/models/bert-tiny-en is re-exported.
-const NAMES = ['base', 'regression', 'no-prefix', 'legacy-names', 'tied-decoder', 'no-pooler', 'bert-tiny-en', 'distilbert', 'electra'];
+const NAMES = ['base', 'regression', 'no-prefix', 'legacy-names', 'tied-decoder', 'no-pooler', 'token-classification', 'bert-tiny-en', 'distilbert', 'electra'];
 
 // A plain Uint8Array copy: a Node Buffer's slice() is a view, which readSafetensors does not expect.
 const readFixture = (fixture: string) => async (name: string) => new Uint8Array(await readFile(join(FIXTURES, fixture, name)));
@@ -66,6 +66,13 @@ describe('golden fixture coverage', () => {
       'grad.classification.bert.pooler.dense.weight',
       'grad.classification.classifier.weight',
     ]);
+  });
+
+  it('token-classification checks the token logits, their loss over tagged tokens and its gradients', async () => {
+    await tf.setBackend('cpu');
+    const names = (await runGoldenChecks(readFixture('token-classification'))).results.map((r) => r.name);
+    expect(names).toEqual(expect.arrayContaining(['token_logits', 'loss.tokens', 'grad.tokens.classifier.weight', 'grad.tokens.bert.embeddings.word_embeddings.weight']));
+    expect(names).not.toContain('pooled_output');
   });
 
   it('a corrupted golden value fails its check', async () => {

@@ -1,4 +1,4 @@
-/** The task heads on top of BertModel: masked-LM (BertOnlyMLMHead) and sequence classification. */
+/** The task heads on top of BertModel: masked-LM (BertOnlyMLMHead), sequence and token classification. */
 import * as tf from '@tensorflow/tfjs';
 import { checkIds } from './batch';
 import type { BertConfig } from './config';
@@ -42,4 +42,21 @@ export function classificationHead(
 ): tf.Tensor2D {
   const rate = config.classifierDropout ?? config.hiddenDropoutProb;
   return linear(params, 'classifier', dropout(pooledOutput, rate, 'classifier', opts)); // [batch, labels]
+}
+
+/**
+ * *ForTokenClassification's head: dropout, then the classifier on every token's hidden state. DistilBERT drops out
+ * at its `dropout` (HF's DistilBertForTokenClassification), the others at classifier_dropout or the hidden dropout.
+ * Returns [batch * seq, labels], row-major by token, as the per-token labels are laid out.
+ */
+export function tokenClassificationHead(
+  params: BertParams,
+  config: BertConfig,
+  sequenceOutput: tf.Tensor3D,
+  opts: DropoutOptions,
+): tf.Tensor2D {
+  const [batchSize, seqLen, hidden] = sequenceOutput.shape;
+  const rate = config.modelType === 'distilbert' ? config.hiddenDropoutProb : config.classifierDropout ?? config.hiddenDropoutProb;
+  const tokens = tf.reshape(sequenceOutput, [batchSize * seqLen, hidden]) as tf.Tensor2D; // [tokens, hidden]
+  return linear(params, 'classifier', dropout(tokens, rate, 'classifier', opts)); // [tokens, labels]
 }

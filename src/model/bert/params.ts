@@ -3,7 +3,6 @@
  * BertForMaskedLM / BertForSequenceClassification save them, in HF's [out, in] layout.
  */
 import type { Params } from '../params';
-import { ModelInputError } from '../errors';
 import type { BertConfig } from './config';
 
 export type BertParams = Params;
@@ -14,8 +13,16 @@ export interface BertArchitecture {
   pooler: boolean;
   /** cls.predictions.*: transform + decoder tied to the word embeddings. */
   mlm: boolean;
-  /** classifier.*: a linear layer on the pooled output (needs the pooler). */
+  /**
+   * classifier.*: a linear layer on the pooled output, or on every token when there is no pooler (HF's
+   * *ForTokenClassification, the one class with a classifier and no pooler).
+   */
   classifier: boolean;
+}
+
+/** A classifier without a pooler classifies tokens (see BertArchitecture.classifier). */
+export function classifiesTokens(architecture: BertArchitecture): boolean {
+  return architecture.classifier && !architecture.pooler;
 }
 
 export const WORD_EMBEDDINGS = 'bert.embeddings.word_embeddings.weight';
@@ -25,9 +32,6 @@ export const EMBEDDINGS_PROJECT = 'bert.embeddings.project';
 
 /** Every parameter of the architecture with its shape, in HF's order (embeddings, layers, pooler, heads). */
 export function parameterShapes(config: BertConfig, architecture: BertArchitecture): Map<string, number[]> {
-  if (architecture.classifier && !architecture.pooler) {
-    throw new ModelInputError('architecture', 'a classifier head needs the pooler (set pooler: true)');
-  }
   const { hiddenSize: h, embeddingSize: e, intermediateSize: inner, vocabSize: v } = config;
   const shapes = new Map<string, number[]>();
   const linear = (prefix: string, out: number, inp: number): void => {

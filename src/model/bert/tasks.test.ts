@@ -25,6 +25,19 @@ describe('the heads each task puts on BERT', () => {
     expect(taskHead(tinyConfig(), 'classify', { kind: 'numeric' }).config).toMatchObject({ numLabels: 1, problemType: 'regression' });
   });
 
+  it('puts a classifier without a pooler on every token for NER, as *ForTokenClassification, in each family', () => {
+    const tags = { kind: 'categorical' as const, id2label: ['O', 'B-PER', 'I-PER'], label2id: { O: 0, 'B-PER': 1, 'I-PER': 2 } };
+    const ner = taskHead(tinyConfig(), 'ner', tags);
+    expect(ner.architecture).toEqual({ pooler: false, mlm: false, classifier: true });
+    expect(ner.config).toMatchObject({ id2label: ['O', 'B-PER', 'I-PER'], label2id: { O: 0, 'B-PER': 1, 'I-PER': 2 }, numLabels: 3, problemType: null });
+    expect(ner.config.architectures).toEqual(['BertForTokenClassification']);
+    expect(taskHead({ ...tinyConfig(), modelType: 'distilbert' }, 'ner', tags).config.architectures).toEqual(['DistilBertForTokenClassification']);
+    expect(taskHead({ ...tinyConfig(), modelType: 'electra' }, 'ner', tags).config.architectures).toEqual(['ElectraForTokenClassification']);
+    const { params } = loadBertWeights(ner.config, randomCheckpoint(tinyConfig(), FULL), ner.architecture);
+    expect(checkpointArchitecture(new Map([...params].map(([name, v]) => [name, { dtype: 'F32' as const, shape: v.shape, data: new Float32Array(v.size) }])))).toEqual(ner.architecture);
+    disposeParams(params);
+  });
+
   it('reads the heads a checkpoint carries from its tensor names', () => {
     const config = tinyConfig();
     expect(checkpointArchitecture(randomCheckpoint(config, FULL))).toEqual(FULL);

@@ -1,12 +1,12 @@
 /**
  * Which heads BERT wears, as Hugging Face's model classes do: the head each task needs (BertForMaskedLM,
- * BertForSequenceClassification), the heads a checkpoint carries, and the class name a set of heads is saved as.
+ * BertForSequenceClassification, BertForTokenClassification), the heads a checkpoint carries, and the class name a set of heads is saved as.
  */
 import type { LabelSpace } from '../../data/labels';
 import type { TensorEntry } from '../../io/safetensors';
 import type { Task } from '../task';
 import { CLASS_PREFIX, type BertConfig, type ModelType } from './config';
-import { architectureOf, type BertArchitecture, type BertParams } from './params';
+import { architectureOf, classifiesTokens, POOLER_WEIGHT, type BertArchitecture, type BertParams } from './params';
 import { canonicalName, loadBertWeights, type LoadedWeights } from './weights';
 
 /** BertModel alone: the encoder, for the attention views of the untouched checkpoint. */
@@ -24,11 +24,13 @@ export function encoderParams(config: BertConfig, tensors: Map<string, TensorEnt
 
 /** The HF class a set of heads is saved as (config.json's `architectures`), in the family's names. */
 export function architectureName(architecture: BertArchitecture, modelType: ModelType = 'bert'): string {
-  const suffix = architecture.classifier ? 'ForSequenceClassification' : architecture.mlm ? 'ForMaskedLM' : 'Model';
+  const suffix = classifiesTokens(architecture)
+    ? 'ForTokenClassification'
+    : architecture.classifier ? 'ForSequenceClassification' : architecture.mlm ? 'ForMaskedLM' : 'Model';
   return `${CLASS_PREFIX[modelType]}${suffix}`;
 }
 
-/** The config and parameter layout of a model fine-tuned for `task` (labels from the data for classification). */
+/** The config and parameter layout of a model fine-tuned for `task` (labels, or tags, from the data). */
 export function taskHead(
   base: BertConfig,
   task: Task,
@@ -40,14 +42,16 @@ export function taskHead(
     return { config: { ...base, architectures: [architectureName(architecture, base.modelType)] }, architecture };
   }
   const id2label = labels?.kind === 'categorical' ? labels.id2label : ['LABEL_0'];
-  const architecture: BertArchitecture = { pooler: true, mlm: false, classifier: true };
+  // As HF's *ForTokenClassification: no pooler, which no token's loss reaches; problem_type is a sequence matter.
+  const tokens = task === 'ner';
+  const architecture: BertArchitecture = { pooler: !tokens, mlm: false, classifier: true };
   return {
     config: {
       ...base,
       id2label,
       label2id: Object.fromEntries(id2label.map((label, i) => [label, i])),
       numLabels: id2label.length,
-      problemType: labels?.kind === 'numeric' ? 'regression' : 'single_label_classification',
+      problemType: tokens ? null : labels?.kind === 'numeric' ? 'regression' : 'single_label_classification',
       architectures: [architectureName(architecture, base.modelType)],
     },
     architecture,
@@ -96,11 +100,10 @@ export function takeMissingHeads(tensors: Map<string, TensorEntry>, checkpoint: 
 /** The heads a checkpoint carries, read from its tensor names (HF saves each class with its own heads). */
 export function checkpointArchitecture(tensors: Map<string, TensorEntry>): BertArchitecture {
   const names = new Set([...tensors.keys()].map(canonicalName));
-  const classifier = names.has('classifier.weight');
   return {
-    pooler: names.has('bert.pooler.dense.weight') || classifier,
+    pooler: names.has(POOLER_WEIGHT),
     mlm: names.has('cls.predictions.transform.dense.weight'),
-    classifier,
+    classifier: names.has('classifier.weight'),
   };
 }
 

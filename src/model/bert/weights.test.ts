@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readSafetensors, writeSafetensors, type TensorEntry } from '../../io/safetensors';
 import { parseBertConfig, type BertConfig } from './config';
-import { ModelInputError, WeightsError } from '../errors';
+import { WeightsError } from '../errors';
 import { disposeParams } from '../params';
 import type { BertArchitecture } from './params';
 import { FULL, randomCheckpoint, tinyConfig } from './testing';
@@ -253,8 +253,11 @@ describe('loadBertWeights on synthetic checkpoints', () => {
     [loaded, again, other].forEach((l) => disposeParams(l.params));
   });
 
-  it('refuses a classifier without a pooler', () => {
-    expect(() => loadBertWeights(config, randomCheckpoint(config, MLM_ONLY), { pooler: false, mlm: false, classifier: true })).toThrow(ModelInputError);
+  it('reads a classifier without a pooler as a token classifier: no pooler, a fresh classifier', () => {
+    const { params, report } = loadBertWeights(config, randomCheckpoint(config, MLM_ONLY), { pooler: false, mlm: false, classifier: true });
+    expect(params.has('bert.pooler.dense.weight')).toBe(false);
+    expect(report.initialised).toEqual(['classifier.weight', 'classifier.bias']);
+    disposeParams(params);
   });
 });
 

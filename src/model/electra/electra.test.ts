@@ -43,6 +43,10 @@ describe('ELECTRA tensor names', () => {
       expect(shapes.get(bertName(stored)), stored).toEqual(entry.shape);
       expect(electraName(bertName(stored))).toBe(stored);
     }
+    // ElectraForTokenClassification's classifier is a plain linear layer, saved as such beside no pooler.
+    for (const stored of ['classifier.weight', 'classifier.bias']) {
+      expect(electraName(bertName(stored), false)).toBe(stored);
+    }
     expect(tensors.size).toBe(shapes.size);
   });
 

@@ -5,6 +5,7 @@
  * the classification head's `dense` is the shared pooler and its `out_proj` the classifier; the generator's
  * `generator_predictions` is the MLM transform and `generator_lm_head` its decoder (weight tied to the word
  * embeddings). A discriminator's `discriminator_predictions` has no counterpart and is reported unexpected.
+ * ElectraForTokenClassification's `classifier` is the shared classifier as it stands (without a pooler).
  */
 
 const NAMES: ReadonlyArray<readonly [string, string]> = [
@@ -33,8 +34,12 @@ export function bertName(stored: string): string {
   return name.startsWith('embeddings.') || name.startsWith('encoder.') ? `bert.${name}` : stored;
 }
 
-/** BERT's canonical name as ELECTRA saves it. */
-export function electraName(canonical: string): string {
+/**
+ * BERT's canonical name as ELECTRA saves it. `pooled` false: the classifier is ElectraForTokenClassification's, a
+ * plain `classifier` linear layer, not the `out_proj` of ElectraClassificationHead.
+ */
+export function electraName(canonical: string, pooled = true): string {
+  if (!pooled && canonical.startsWith('classifier.')) return canonical;
   const mapped = AS_ELECTRA.get(canonical);
   if (mapped !== undefined) return mapped;
   return canonical.startsWith('bert.embeddings.') || canonical.startsWith('bert.encoder.') ? `electra.${canonical.slice('bert.'.length)}` : canonical;

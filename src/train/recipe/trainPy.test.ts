@@ -64,7 +64,8 @@ function studio(modelDir: string, task: Task, args: TrainingArgs) {
   const { config, architecture } = taskHead(base, task, task === 'classify' ? LABELS : undefined);
   const shapes = parameterShapes(config, architecture);
   const numLayers = config.numHiddenLayers;
-  const hf = FAMILIES[config.modelType].storedName;
+  const { storedName } = FAMILIES[config.modelType];
+  const hf = (name: string): string => storedName(name);
   const groups = buildParamGroups(new Map([...shapes].map(([name, shape]) => [name, { shape }])), numLayers);
   const lrs = groupLrs(args.learningRate, args.llrd, args.headLrMultiplier, numLayers);
   const schedule = freezeScheduleFor(parseFreezeSpec(args.freeze), numLayers);

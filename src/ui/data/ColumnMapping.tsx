@@ -12,6 +12,8 @@ export function ColumnMapping({ data, disabled }: { data: DataSummary; disabled:
   const classify = data.task === 'classify';
   const numericLabel = classify && isNumericColumn(data.preview, data.columns.label);
 
+  // Token classification reads words and tags from the file's own layout (CoNLL lines or entity spans).
+  if (data.task === 'ner') return null;
   const pick = (key: keyof ColumnChoice, value: string) => void setColumns({ ...choice, [key]: value === NONE ? null : value });
   const select = (key: keyof ColumnChoice, label: string, optional: boolean) => (
     <label className="data-column">

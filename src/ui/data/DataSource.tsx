@@ -4,11 +4,12 @@ import { DropZone } from '../common';
 import { taskForFile } from './dataView';
 import { fetchSample, SAMPLES, type Sample } from './samples';
 
-const ACCEPT = '.csv,.tsv,.jsonl,.json,.txt,text/csv,text/tab-separated-values,text/plain,application/json';
+const ACCEPT = '.csv,.tsv,.jsonl,.json,.txt,.conll,.iob,.bio,text/csv,text/tab-separated-values,text/plain,application/json';
 
 const TASKS: { task: Task; label: string; note: string }[] = [
   { task: 'classify', label: 'Classification', note: 'a label (or a number) per text' },
   { task: 'mlm', label: 'Masked LM', note: 'unlabeled domain text, to adapt the model before fine-tuning' },
+  { task: 'ner', label: 'Token classification', note: 'a tag per word (NER): CoNLL token/tag lines, or JSONL with entity spans' },
 ];
 
 /** The picked file itself: the worker reads it, so its bytes are never read or copied on the page. */

@@ -88,5 +88,7 @@ describe('taskForFile', () => {
     expect(taskForFile('notes.TXT', 'classify')).toBe('mlm');
     expect(taskForFile('reviews.csv', 'classify')).toBe('classify');
     expect(taskForFile('corpus.jsonl', 'mlm')).toBe('mlm');
+    expect(taskForFile('train.conll', 'classify')).toBe('ner');
+    expect(taskForFile('train.txt', 'ner')).toBe('ner');
   });
 });

@@ -92,7 +92,11 @@ export function cellText(value: CellValue | undefined, maxChars = 160): string {
   return text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
 }
 
-/** Plain text files have no label column, so they can only be masked-LM data. */
+/**
+ * CoNLL files (.conll/.iob/.bio) are token classification data; other plain text files have no label column, so they
+ * are masked-LM data, unless token classification is chosen (CoNLL-2003's own files are .txt).
+ */
 export function taskForFile(fileName: string, current: Task): Task {
-  return /\.txt$/i.test(fileName) ? 'mlm' : current;
+  if (/\.(conll|iob|bio)$/i.test(fileName)) return 'ner';
+  return /\.txt$/i.test(fileName) && current !== 'ner' ? 'mlm' : current;
 }

@@ -34,6 +34,7 @@ describe('fetchSample', () => {
       'topics.csv': 'classify',
       'nli.csv': 'classify',
       'domain.txt': 'mlm',
+      'ner.conll': 'ner',
     });
   });
 });

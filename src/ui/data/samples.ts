@@ -15,6 +15,7 @@ export const SAMPLES: readonly Sample[] = [
   { id: 'topics', label: 'Topics', fileName: 'topics.csv', task: 'classify', description: '360 sentences in 4 topics' },
   { id: 'nli', label: 'NLI pairs', fileName: 'nli.csv', task: 'classify', description: '240 premise–hypothesis pairs: entailment, neutral or contradiction' },
   { id: 'domain', label: 'Domain text', fileName: 'domain.txt', task: 'mlm', description: 'cooking prose for masked-LM domain adaptation' },
+  { id: 'ner', label: 'Named entities', fileName: 'ner.conll', task: 'ner', description: '320 sentences tagged BIO: people, places and organisations' },
 ];
 
 export type FetchText = (url: string) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;

@@ -5,7 +5,7 @@ import { formatPercent, Panel, StatList } from '../common';
 import { isActive } from '../training/run';
 import { BaselineComparison } from './BaselineComparison';
 import { ConfusionMatrix } from './ConfusionMatrix';
-import { classNames, classRows, headline, mistakeCount, notLearned, type MistakeFilter } from './evaluation';
+import { classNames, classRows, entityRows, headline, mistakeCount, notLearned, type MistakeFilter } from './evaluation';
 import { Mistakes } from './Mistakes';
 import './evaluation.css';
 
@@ -55,6 +55,7 @@ function Report({ evaluation, labels }: { evaluation: EvalMetrics; labels: strin
       </div>
       <NotLearned evaluation={evaluation} names={names} />
       <BaselineComparison evaluation={evaluation} />
+      {evaluation.entities && <ClassTable rows={entityRows(evaluation.entities)} kind="Entity type" />}
       {report && (
         <>
           <ConfusionMatrix
@@ -63,7 +64,7 @@ function Report({ evaluation, labels }: { evaluation: EvalMetrics; labels: strin
             selected={filter}
             onSelect={evaluation.misclassified ? (next) => setPicked(next ? { evaluation, filter: next } : null) : undefined}
           />
-          <ClassTable rows={classRows(report, names)} />
+          <ClassTable rows={classRows(report, names)} kind="Class" />
           {evaluation.misclassified && (
             <Mistakes mistakes={evaluation.misclassified} total={mistakeCount(report.confusion)} filter={filter} onClearFilter={() => setPicked(null)} />
           )}
@@ -73,14 +74,15 @@ function Report({ evaluation, labels }: { evaluation: EvalMetrics; labels: strin
   );
 }
 
-function ClassTable({ rows }: { rows: ReturnType<typeof classRows> }) {
+/** Precision, recall, F1 and support per class, or per entity type (entity-level, seqeval's rules). */
+function ClassTable({ rows, kind }: { rows: ReturnType<typeof classRows>; kind: 'Class' | 'Entity type' }) {
   return (
     <div className="evaluation-table-wrap">
       <table className="evaluation-table">
-        <caption className="visually-hidden">Per-class precision, recall, F1 and support</caption>
+        <caption className="visually-hidden">{`Per-${kind.toLowerCase()} precision, recall, F1 and support`}</caption>
         <thead>
           <tr>
-            <th scope="col">Class</th>
+            <th scope="col">{kind}</th>
             <th scope="col">Precision</th>
             <th scope="col">Recall</th>
             <th scope="col">F1</th>

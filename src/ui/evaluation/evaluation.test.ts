@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EvalMetrics, MisclassifiedExample } from '../../worker/protocol';
-import { cellBackground, classNames, classRows, confusionRows, filterMistakes, headline, mistakeCount, needsLightText, notLearned } from './evaluation';
+import { cellBackground, classNames, classRows, confusionRows, entityRows, filterMistakes, headline, mistakeCount, needsLightText, notLearned } from './evaluation';
 
 const report = {
   accuracy: 0.75,
@@ -42,6 +42,22 @@ describe('headline', () => {
       ['Validation loss', '0.432'],
     ]);
     expect(headline(base)).toEqual([{ label: 'Validation loss', value: '0.432' }]);
+  });
+
+  it('shows entity F1, precision, recall and tag accuracy for token classification, and a row per type then micro', () => {
+    const entities = {
+      perType: { LOC: { precision: 1, recall: 0.5, f1: 2 / 3, support: 2 }, PER: { precision: 0.5, recall: 1, f1: 2 / 3, support: 1 } },
+      micro: { precision: 2 / 3, recall: 2 / 3, f1: 2 / 3, support: 3 },
+      accuracy: 0.9,
+    };
+    expect(headline({ ...base, entities }).map((s) => [s.label, s.value])).toEqual([
+      ['Entity F1', '66.7%'],
+      ['Precision', '66.7%'],
+      ['Recall', '66.7%'],
+      ['Tag accuracy', '90.0%'],
+      ['Validation loss', '0.432'],
+    ]);
+    expect(entityRows(entities).map((row) => [row.name, row.support])).toEqual([['LOC', 2], ['PER', 1], ['All (micro)', 3]]);
   });
 });
 

@@ -1,6 +1,6 @@
 /** What the evaluation panel shows, derived from one EvalMetrics: headline numbers, confusion cells, per-class rows. */
 import type { ClassificationReport } from '../../train/metrics';
-import type { EvalMetrics, MisclassifiedExample } from '../../worker/protocol';
+import type { EntityReport, EvalMetrics, MisclassifiedExample } from '../../worker/protocol';
 import { formatPercent, formatSmall, type Stat } from '../common';
 
 /** Class names by id: the data's labels, or LABEL_i where the data does not name a class. */
@@ -10,6 +10,16 @@ export function classNames(numClasses: number, labels: readonly string[] | undef
 
 export function headline(evaluation: EvalMetrics): Stat[] {
   const loss = { label: 'Validation loss', value: formatSmall(evaluation.loss) };
+  if (evaluation.entities) {
+    const { micro, accuracy } = evaluation.entities;
+    return [
+      { label: 'Entity F1', value: formatPercent(micro.f1) },
+      { label: 'Precision', value: formatPercent(micro.precision) },
+      { label: 'Recall', value: formatPercent(micro.recall) },
+      { label: 'Tag accuracy', value: formatPercent(accuracy) },
+      loss,
+    ];
+  }
   if (evaluation.classification) {
     return [
       { label: 'Accuracy', value: formatPercent(evaluation.classification.accuracy) },
@@ -90,6 +100,11 @@ export interface ClassRow {
 
 export function classRows(report: ClassificationReport, names: readonly string[]): ClassRow[] {
   return report.perClass.map((metrics, id) => ({ name: names[id] ?? `LABEL_${id}`, ...metrics }));
+}
+
+/** Token classification: a row per entity type, then the micro average over all entities. */
+export function entityRows(report: EntityReport): ClassRow[] {
+  return [...Object.entries(report.perType).map(([name, scores]) => ({ name, ...scores })), { name: 'All (micro)', ...report.micro }];
 }
 
 /** A confusion cell picked to filter the misclassified list, by class name. */

@@ -17,6 +17,12 @@ describe('pythonSnippet', () => {
     expect(code).not.toContain('MaskedLM');
   });
 
+  it('loads a token classifier with the token-classification class and pipeline', () => {
+    const code = pythonSnippet('ner', 'm');
+    expect(code).toContain('AutoModelForTokenClassification.from_pretrained(model_dir)');
+    expect(code).toContain('pipeline("token-classification", model=model, tokenizer=tokenizer, aggregation_strategy="simple")');
+  });
+
   it('turns the softmax off for regression', () => {
     expect(pythonSnippet('classify', 'm', true)).toContain('function_to_apply="none"');
   });

@@ -3,34 +3,41 @@ import type { Task } from '../../worker/protocol';
 
 /**
  * `folder` is where the user unzipped the export. Classification uses the text-classification pipeline
- * (the folder's config carries id2label); masked LM uses fill-mask with the tokenizer's mask token.
+ * (the folder's config carries id2label); masked LM uses fill-mask with the tokenizer's mask token; token
+ * classification the token-classification pipeline, which joins B-/I- word pieces into entities ("simple").
  */
 export function pythonSnippet(task: Task, folder: string, regression = false): string {
   const dir = JSON.stringify(folder);
   if (task === 'mlm') {
-    return [
-      'from transformers import AutoModelForMaskedLM, AutoTokenizer, pipeline',
-      '',
-      `model_dir = ${dir}  # the unzipped export`,
-      'tokenizer = AutoTokenizer.from_pretrained(model_dir)',
-      'model = AutoModelForMaskedLM.from_pretrained(model_dir)',
-      '',
+    return loadAndUse('AutoModelForMaskedLM', dir, [
       'fill = pipeline("fill-mask", model=model, tokenizer=tokenizer)',
       'print(fill(f"The soup needs more {tokenizer.mask_token}."))',
-      '',
-    ].join('\n');
+    ]);
+  }
+  if (task === 'ner') {
+    return loadAndUse('AutoModelForTokenClassification', dir, [
+      'ner = pipeline("token-classification", model=model, tokenizer=tokenizer, aggregation_strategy="simple")',
+      'print(ner("Maria Lindqvist joined Helix Motors in Lisbon."))',
+    ]);
   }
   // Regression heads output the value itself: no softmax over one logit
   const apply = regression ? ', function_to_apply="none"' : '';
+  return loadAndUse('AutoModelForSequenceClassification', dir, [
+    `classify = pipeline("text-classification", model=model, tokenizer=tokenizer${apply})`,
+    'print(classify(["What a great day!", "That was a waste of money."]))',
+  ]);
+}
+
+/** The export loaded with `modelClass` and its tokenizer from `dir` (a Python string literal), then `use`. */
+function loadAndUse(modelClass: string, dir: string, use: string[]): string {
   return [
-    'from transformers import AutoModelForSequenceClassification, AutoTokenizer, pipeline',
+    `from transformers import ${modelClass}, AutoTokenizer, pipeline`,
     '',
     `model_dir = ${dir}  # the unzipped export`,
     'tokenizer = AutoTokenizer.from_pretrained(model_dir)',
-    'model = AutoModelForSequenceClassification.from_pretrained(model_dir)',
+    `model = ${modelClass}.from_pretrained(model_dir)`,
     '',
-    `classify = pipeline("text-classification", model=model, tokenizer=tokenizer${apply})`,
-    'print(classify(["What a great day!", "That was a waste of money."]))',
+    ...use,
     '',
   ].join('\n');
 }

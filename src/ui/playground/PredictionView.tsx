@@ -1,5 +1,5 @@
 import type { Prediction } from '../../worker/protocol';
-import { fillMasks, rankedProbabilities, regressionValue, type HeadInfo } from './playground';
+import { fillMasks, highlightSegments, rankedProbabilities, regressionValue, type HeadInfo } from './playground';
 import { ScoreBars } from './ScoreBars';
 
 /** Classes beyond this many are summarised in a line, not drawn. */
@@ -17,7 +17,8 @@ export function PredictionView({ prediction, head, stale }: PredictionViewProps)
   const classes = rankedProbabilities(prediction, head.labels);
   const value = regressionValue(prediction);
   const masks = prediction.fillMask ?? [];
-  const nothing = classes.length === 0 && value === undefined && masks.length === 0;
+  const entities = prediction.entities;
+  const nothing = classes.length === 0 && value === undefined && masks.length === 0 && entities === undefined;
 
   return (
     <section className="playground-result" aria-label="Prediction">
@@ -40,6 +41,23 @@ export function PredictionView({ prediction, head, stale }: PredictionViewProps)
         <p className="playground-block playground-value">
           Predicted value: <output>{value.toPrecision(4)}</output>
         </p>
+      )}
+      {entities && (
+        <div className="playground-block">
+          <h3 className="playground-block-title">{entities.length === 0 ? 'No entities found' : `Entities: ${entities.length}`}</h3>
+          <p className="playground-filled" aria-label="Text with predicted entities">
+            {highlightSegments(prediction.text, entities).map((segment, i) =>
+              segment.label === undefined ? (
+                segment.text
+              ) : (
+                <mark key={i} className="playground-entity" data-entity={segment.label} title={segment.label}>
+                  {segment.text}
+                  <span className="playground-entity-label">{segment.label}</span>
+                </mark>
+              ),
+            )}
+          </p>
+        </div>
       )}
       {masks.length > 0 && (
         <div className="playground-block">

@@ -4,6 +4,7 @@ import {
   countMasks,
   currentHead,
   fillMasks,
+  highlightSegments,
   insertMask,
   labelsInOrder,
   rankedProbabilities,
@@ -37,6 +38,13 @@ describe('currentHead', () => {
 
     const pretraining = currentHead({ ...idle, model: { ...mlmModel, architectures: ['BertForPreTraining'] } });
     expect(pretraining.kind).toBe('mlm');
+  });
+
+  it('reads a token-classification head, with its tags, from the checkpoint and from an NER run', () => {
+    const model = { architectures: ['ElectraForTokenClassification'], id2label: { '1': 'B-PER', '0': 'O' }, vocabSize: 10 };
+    expect(currentHead({ ...idle, model })).toMatchObject({ kind: 'tokens', labels: ['O', 'B-PER'] });
+    const run = currentHead({ model: mlmModel, task: 'ner', data: { labels: ['O', 'B-LOC'], regression: false }, runState: 'training', steps: 3 });
+    expect(run).toMatchObject({ kind: 'tokens', name: 'BertForTokenClassification', labels: ['O', 'B-LOC'] });
   });
 
   it('reads a one-output classification head as regression, as Hugging Face does', () => {
@@ -134,5 +142,19 @@ describe('masks', () => {
   it('copes with a selection given backwards or past the end', () => {
     expect(insertMask('the cat sat', 7, 4).text).toBe('the [MASK] sat');
     expect(insertMask('hi', 5, 9)).toEqual({ text: 'hi [MASK]', caret: 9 });
+  });
+});
+
+describe('highlightSegments', () => {
+  it('cuts the text at the entities, keeping the text between them', () => {
+    expect(highlightSegments('Ada met Bo in Rome.', [{ label: 'PER', start: 0, end: 3 }, { label: 'PER', start: 8, end: 10 }, { label: 'LOC', start: 14, end: 18 }])).toEqual([
+      { text: 'Ada', label: 'PER' },
+      { text: ' met ' },
+      { text: 'Bo', label: 'PER' },
+      { text: ' in ' },
+      { text: 'Rome', label: 'LOC' },
+      { text: '.' },
+    ]);
+    expect(highlightSegments('nothing here', [])).toEqual([{ text: 'nothing here' }]);
   });
 });

@@ -6,7 +6,7 @@ import type { DataSummary, ModelSummary, Prediction, Task, TrainState } from '..
 
 export const MASK = '[MASK]';
 
-export type HeadKind = 'classifier' | 'regression' | 'mlm' | 'none';
+export type HeadKind = 'classifier' | 'regression' | 'mlm' | 'tokens' | 'none';
 
 export interface HeadInfo {
   kind: HeadKind;
@@ -14,7 +14,7 @@ export interface HeadInfo {
   name: string;
   /** What the head does, in one or two sentences, for the panel. */
   description: string;
-  /** Class names in id order (classifier only). */
+  /** Class (or tag) names in id order (classifiers only). */
   labels: string[];
 }
 
@@ -39,6 +39,7 @@ export function currentHead({ model, task, data, runState, steps }: HeadContext)
   const runBegun = steps > 0 || (runState !== 'idle' && runState !== 'failed');
   if (runBegun) {
     if (task === 'mlm') return mlmHead(model.vocabSize);
+    if (task === 'ner') return tokenHead(data?.labels ?? []);
     return data?.regression ? regressionHead() : classifierHead(data?.labels ?? []);
   }
   const architectures = model.architectures.join(' ');
@@ -48,6 +49,7 @@ export function currentHead({ model, task, data, runState, steps }: HeadContext)
     return labels.length === 1 ? regressionHead() : classifierHead(labels);
   }
   if (/ForMaskedLM|ForPreTraining/.test(architectures)) return mlmHead(model.vocabSize);
+  if (/ForTokenClassification/.test(architectures)) return tokenHead(labelsInOrder(model.id2label));
   return {
     kind: 'none',
     name: model.architectures[0] ?? 'BertModel',
@@ -74,6 +76,15 @@ function classifierHead(labels: string[]): HeadInfo {
     name: 'BertForSequenceClassification',
     description: `Sequence-classification head on the pooled [CLS] vector, with ${named}. Shows the probability of each class.`,
     labels,
+  };
+}
+
+function tokenHead(tags: string[]): HeadInfo {
+  return {
+    kind: 'tokens',
+    name: 'BertForTokenClassification',
+    description: `Token-classification head on every token (${tags.length} tags): highlights the entities it finds, each word tagged by its first token.`,
+    labels: tags,
   };
 }
 
@@ -120,6 +131,25 @@ export function rankedProbabilities(prediction: Prediction, labels: readonly str
 /** The single output of a regression head, or undefined for other heads. */
 export function regressionValue(prediction: Prediction): number | undefined {
   return prediction.probabilities === undefined && prediction.logits.length === 1 ? prediction.logits[0] : undefined;
+}
+
+/** A stretch of the text, inside a predicted entity (with its type) or between entities. */
+export interface TextSegment {
+  text: string;
+  label?: string;
+}
+
+/** The text cut at the predicted entities' spans (in order, not overlapping, as seqeval's chunks are). */
+export function highlightSegments(text: string, entities: NonNullable<Prediction['entities']>): TextSegment[] {
+  const segments: TextSegment[] = [];
+  let at = 0;
+  for (const { label, start, end } of entities) {
+    if (start > at) segments.push({ text: text.slice(at, start) });
+    segments.push({ text: text.slice(start, end), label });
+    at = end;
+  }
+  if (at < text.length) segments.push({ text: text.slice(at) });
+  return segments;
 }
 
 /** How many [MASK] the text contains. */

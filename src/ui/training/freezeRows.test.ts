@@ -26,6 +26,7 @@ describe('displayOrder', () => {
   it('stacks head, pooler, layers top-down, embeddings; MLM has no pooler', () => {
     expect(displayOrder(3, 'classify')).toEqual(['head', 'pooler', 'layer.2', 'layer.1', 'layer.0', 'embeddings']);
     expect(displayOrder(2, 'mlm')).toEqual(['head', 'layer.1', 'layer.0', 'embeddings']);
+    expect(displayOrder(2, 'ner')).toEqual(['head', 'layer.1', 'layer.0', 'embeddings']);
   });
 });
 
