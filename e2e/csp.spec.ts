@@ -50,7 +50,7 @@ test('the studio runs under its Content-Security-Policy: wasm, a Hub download, a
     // headers (tools/isolation.ts) runs threaded: its threads start as workers from blob: URLs.
     await openStudioOnWasm(page);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-    await expect(page.locator('.shell-badge')).toHaveText(/^CPU \(wasm\) · \d+ threads?$/);
+    await expect(page.locator('.shell-badge')).toHaveText(/^CPU \(wasm\) · \d+ threads?( · trains on \d+ workers)?$/);
     const model = page.getByRole('region', { name: 'Model', exact: true });
 
     // The engine worker downloads from a Hub endpoint on another origin.

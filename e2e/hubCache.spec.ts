@@ -12,10 +12,15 @@ test('the download cache lists a Hub model, serves it again without a download, 
   try {
     await openStudioOnWasm(page);
     const model = page.getByRole('region', { name: 'Model', exact: true });
+    // A load asks the Hub for the commit first, cached or not; the panel names the model already from the load
+    // before, so the load is over when, after that request, the status bar is back at Ready.
     const loadFromHub = async () => {
+      const asked = hub.revisionRequests.length;
       await page.getByLabel('Hugging Face model id').fill('fixtures/base');
       await page.getByRole('button', { name: 'Load from Hub', exact: true }).click();
-      await expect(model).toContainText('Loaded fixtures/base', { timeout: 120_000 });
+      await expect.poll(() => hub.revisionRequests.length, { timeout: 60_000 }).toBeGreaterThan(asked);
+      await expect(page.getByRole('contentinfo', { name: 'Status' }).locator('.shell-status-label')).toHaveText('Ready', { timeout: 120_000 });
+      await expect(model).toContainText('Loaded fixtures/base');
     };
     await page.getByText('Advanced: endpoint and revision').click();
     await page.getByLabel('Hub endpoint').fill(hub.endpoint);

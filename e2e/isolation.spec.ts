@@ -14,8 +14,8 @@ async function isolated(page: Page): Promise<boolean> {
 async function expectWasmOnEveryCore(page: Page): Promise<void> {
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   await page.getByLabel('Backend', { exact: true }).selectOption('wasm');
-  // Training adds a worker per further core (at most 4 in all), each computing part of every batch.
-  const training = cores > 1 ? ` · trains on ${Math.min(cores, 4)} workers` : '';
+  // Training adds a worker per core past the engine's and the page's (at most 4 in all), each computing part of every batch.
+  const training = cores > 2 ? ` · trains on ${Math.min(cores - 1, 4)} workers` : '';
   await expect(page.locator('.shell-badge')).toHaveText(`CPU (wasm) · ${cores} ${cores === 1 ? 'thread' : 'threads'}${training}`, { timeout: 120_000 });
   await expect(page.getByRole('region', { name: 'Model', exact: true })).toContainText('bert-tiny-en', { timeout: 120_000 });
 }

@@ -12,12 +12,14 @@ export type PeerMessage = { kind: 'init'; config: BertConfig; backend: BackendNa
 export type PeerReply = { id: number; ok: true; result: PartResult } | { id: number; ok: false; message: string };
 
 /**
- * How many peers a run on `backend` gets with `cores` logical cores: one fewer than the cores, so the engine and
- * its peers each have one, and at most `MAX_PEERS`, since each holds a copy of the weights and their gradients.
+ * How many peers a run on `backend` gets with `cores` logical cores: the engine takes one and the page keeps one,
+ * the peers take the rest, at most `MAX_PEERS` (each holds a copy of the weights and their gradients). With a peer
+ * on both cores of a 2-core machine the page's frame gaps during a run rose from 33 to 67 ms at the 95th percentile
+ * (e2e/journey.spec.ts), for a step 1.03× as fast (docs/PERFORMANCE.md): there the engine trains alone.
  */
 export function peerCount(backend: string, cores: number): number {
   if (backend !== 'wasm') return 0;
-  return Math.max(0, Math.min(MAX_PEERS, Math.floor(cores) - 1));
+  return Math.max(0, Math.min(MAX_PEERS, Math.floor(cores) - 2));
 }
 
 const MAX_PEERS = 3;
@@ -30,7 +32,7 @@ export function startPeers(count: number, config: BertConfig, backend: string): 
   });
 }
 
-/** The engine worker's peers: one per further core. */
+/** The engine worker's peers: one per core past the engine's and the page's. */
 export const workerPeers: PeerPool = { size: (backend) => peerCount(backend, navigator.hardwareConcurrency), start: startPeers };
 
 /** A peer worker behind the GradientPeer interface: one request at a time, each answered by its id. */
