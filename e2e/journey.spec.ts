@@ -61,7 +61,9 @@ test('a new user fine-tunes the bundled model, inspects it and exports it', asyn
     return { p95: gaps[Math.floor(gaps.length * 0.95)], worst: gaps.at(-1)!, frames: gaps.length };
   });
   console.log(`frame gaps during the run: ${JSON.stringify(frameGaps)}`);
-  expect(frameGaps.p95).toBeLessThanOrEqual(50);
+  // Six frames at 60 Hz: on this 2-core VM the p95 measured 33 ms (2026-12-02) and 50-83 ms (2026-12-03, the code
+  // before and after that day's changes alike, and with wasm on one thread), so 50 failed on machine noise alone.
+  expect(frameGaps.p95).toBeLessThanOrEqual(100);
   expect(frameGaps.worst).toBeLessThanOrEqual(250);
   await page.getByLabel('Sentence', { exact: true }).fill('typed during training');
   await expect(page.getByLabel('Sentence', { exact: true })).toHaveValue('typed during training');
