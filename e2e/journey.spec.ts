@@ -68,7 +68,7 @@ test('a new user fine-tunes the bundled model, inspects it and exports it', asyn
   await page.getByLabel('Sentence', { exact: true }).fill('typed during training');
   await expect(page.getByLabel('Sentence', { exact: true })).toHaveValue('typed during training');
 
-  // Pause takes effect at the next step: at most the step in flight when it was pressed still lands.
+  // Pause takes effect at the next step: at most the step in flight when it reaches the worker still lands.
   const training = page.getByRole('region', { name: 'Training', exact: true });
   const runState = training.locator('.training-run-state');
   const stepIn = (text: string | null) => Number(/step (\d+) of/.exec(text ?? '')?.[1]);
@@ -81,7 +81,9 @@ test('a new user fine-tunes the bundled model, inspects it and exports it', asyn
   await expect(training.getByRole('button', { name: 'Resume', exact: true })).toBeEnabled();
   await page.waitForTimeout(1500);
   const pausedAt = stepIn(await runState.textContent());
-  expect(pausedAt).toBeLessThanOrEqual(stepIn(pressedAt) + 1);
+  // The page shows the last step whose event arrived: the worker may have finished the next one (its event still on
+  // the way, ~0.1 s steps here) and started another, which lands before the pause does (CI measured both, 42 → 44).
+  expect(pausedAt).toBeLessThanOrEqual(stepIn(pressedAt) + 2);
   await expect(runState).toHaveText(`Paused · step ${pausedAt} of ${/of (\d+)/.exec((await runState.textContent())!)![1]}`);
   // The run's own Resume, in Training (Recent runs may list this run with a Resume of its checkpoint too).
   await training.getByRole('button', { name: 'Resume', exact: true }).click();
