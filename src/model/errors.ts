@@ -17,6 +17,19 @@ export class ConfigError extends Error {
   }
 }
 
+/** An adapter_config.json field this studio cannot apply (PEFT's LoRA variants it does not implement, bad values). */
+export class AdapterError extends Error {
+  readonly code = 'bad-adapter';
+  /** The adapter_config.json key, or the adapter_model.safetensors tensor. */
+  readonly field: string;
+
+  constructor(file: 'adapter_config.json' | 'adapter_model.safetensors', field: string, problem: string) {
+    super(`${file}: "${field}" ${problem}`);
+    this.name = 'AdapterError';
+    this.field = field;
+  }
+}
+
 export type WeightsErrorCode = 'shape-mismatch' | 'not-float' | 'not-finite' | 'not-bert' | 'layer-count' | 'unknown-parameter';
 
 /** A checkpoint tensor that cannot become a parameter of the configured model. */

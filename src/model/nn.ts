@@ -6,20 +6,31 @@ import * as tf from '@tensorflow/tfjs';
 import { fusedGelu, fusedGeluAvailable } from '../kernels/webgpuGelu';
 import { fusedLayerNorm, fusedLayerNormAvailable } from '../kernels/webgpuLayerNorm';
 import { fusedBiasAvailable } from '../kernels/webgpuLinear';
+import { adapterTerm, type LoraSettings } from './lora';
 import { param, type Params } from './params';
 
 /** The activations implemented (HF's `hidden_act` values). */
 export type HiddenAct = 'gelu' | 'gelu_new' | 'relu';
 
+/** What a Linear layer that may carry a LoRA adapter needs to run it: the settings, and whether dropout is on. */
+export interface AdapterContext {
+  lora: LoraSettings | undefined;
+  opts: DropoutOptions;
+}
+
 /**
- * nn.Linear: x @ W^T + b with W in HF's [out, in] layout. tf.fused.matMul (one dispatch) on WebGPU only
- * (src/kernels/webgpuLinear.ts): tfjs-backend-wasm 4.22 adds the bias wrongly when transposeB is set.
+ * nn.Linear: x @ W^T + b with W in HF's [out, in] layout, plus its LoRA adapter's term where it has one (lora.ts).
+ * tf.fused.matMul (one dispatch) on WebGPU only (src/kernels/webgpuLinear.ts): tfjs-backend-wasm 4.22 adds the bias
+ * wrongly when transposeB is set.
  */
-export function linear(params: Params, prefix: string, x: tf.Tensor2D): tf.Tensor2D {
+export function linear(params: Params, prefix: string, x: tf.Tensor2D, adapter?: AdapterContext): tf.Tensor2D {
   const [weight, bias] = [param(params, `${prefix}.weight`), param(params, `${prefix}.bias`)];
-  if (fusedBiasAvailable()) return tf.fused.matMul({ a: x, b: weight, transposeB: true, bias }) as tf.Tensor2D; // [tokens, out]
-  const product = tf.matMul(x, weight, false, true); // [tokens, out]
-  return tf.add(product, bias);
+  const base = fusedBiasAvailable()
+    ? tf.fused.matMul({ a: x, b: weight, transposeB: true, bias }) as tf.Tensor2D // [tokens, out]
+    : tf.add(tf.matMul(x, weight, false, true), bias) as tf.Tensor2D; // [tokens, out]
+  if (!adapter?.lora) return base;
+  const term = adapterTerm(params, adapter.lora, prefix, dropout(x, adapter.lora.dropout, `${prefix}.lora`, adapter.opts));
+  return term ? tf.add(base, term) : base;
 }
 
 /**

@@ -14,6 +14,7 @@ import type { BertArchitecture, BertParams } from '../../src/model/bert/params';
 import { disposeParams } from '../../src/model/params';
 import { loadBertWeights, type LoadReport } from '../../src/model/bert/weights';
 import { familyOf, sharedTensors, type Family } from '../../src/model/families';
+import { readPeftAdapter, withAdapter } from '../../src/model/peft';
 
 /** Reads a file named relative to the fixture folder (the one holding golden.json). */
 export type ReadFile = (name: string) => Promise<Uint8Array>;
@@ -43,6 +44,8 @@ export interface GoldenSpec {
   };
   losses: Partial<Record<GoldenHead, GoldenLoss>>;
   tolerances: { forward_max_abs: number; gradient_max_rel: number };
+  /** A PEFT adapter folder (adapter_config.json, adapter_model.safetensors) applied to the checkpoint: the LoRA fixture. */
+  adapter?: string;
 }
 
 type GoldenHead = 'mlm' | 'classification' | 'tokens';
@@ -106,8 +109,12 @@ export async function loadFixture(readFile: ReadFile): Promise<Loaded> {
   const family = familyOf(json);
   const config = family.parseConfig(json);
   const weights = sharedTensors(family, readSafetensors(await readFile(inCheckpoint('model.safetensors'))).tensors);
-  const { params, report } = loadBertWeights(config, weights, goldenArchitecture(spec));
-  return { spec, golden, family, config, params, report };
+  const loaded = loadBertWeights(config, weights, goldenArchitecture(spec));
+  if (!spec.adapter) return { spec, golden, family, config, params: loaded.params, report: loaded.report };
+  const read = async (file: string) => readFile(`${spec.adapter}/${file}`);
+  const adapter = readPeftAdapter(new TextDecoder().decode(await read('adapter_config.json')), await read('adapter_model.safetensors'), family);
+  const adapted = withAdapter({ params: loaded.params, config }, adapter);
+  return { spec, golden, family, config: adapted.config, params: adapted.params, report: loaded.report };
 }
 
 /** The parts the fixture has outputs for: a pooler whenever it has a pooled output or a sequence classifier. */

@@ -32,7 +32,7 @@ export function selfAttention(
   const splitHeads = (x: tf.Tensor2D): tf.Tensor4D =>
     tf.transpose(tf.reshape(x, [batchSize, seqLen, heads, headDim]), [0, 2, 1, 3]); // [batch, heads, seq, headDim]
 
-  const [queryTokens, keyTokens, valueTokens] = ['query', 'key', 'value'].map((name) => linear(params, `${prefix}.${name}`, hiddenStates)); // [tokens, hidden]
+  const [queryTokens, keyTokens, valueTokens] = ['query', 'key', 'value'].map((name) => linear(params, `${prefix}.${name}`, hiddenStates, { lora: config.lora, opts })); // [tokens, hidden]
   if (fusedAttentionAvailable(headDim)) {
     const layout = { batch: batchSize, seq: seqLen, heads, headDim };
     const probs = attentionProbs(queryTokens, keyTokens, extendedMask, layout); // [batch, heads, seq, seq]
@@ -60,7 +60,7 @@ export function selfOutput(
   input: tf.Tensor2D,
   opts: DropoutOptions,
 ): tf.Tensor2D {
-  const projected = linear(params, `${prefix}.dense`, context); // [tokens, hidden]
+  const projected = linear(params, `${prefix}.dense`, context, { lora: config.lora, opts }); // [tokens, hidden]
   const residual: tf.Tensor2D = tf.add(dropout(projected, config.hiddenDropoutProb, prefix, opts), input);
   return layerNorm(params, `${prefix}.LayerNorm`, residual, config.layerNormEps);
 }

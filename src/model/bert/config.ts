@@ -5,6 +5,7 @@
  * naming themselves in `modelType` and setting what differs (no token types, the pooler's activation).
  */
 import { ConfigError } from '../errors';
+import type { LoraSettings } from '../lora';
 import type { HiddenAct } from '../nn';
 
 export type { HiddenAct };
@@ -73,6 +74,8 @@ export interface BertConfig {
   mlmAct: HiddenAct;
   /** Other keys of config.json (torch_dtype, transformers_version, ...), kept to be written back on export. */
   extras: Record<string, unknown>;
+  /** The LoRA adapters the parameters carry (src/model/lora.ts); never from or to config.json (PEFT keeps its own). */
+  lora?: LoraSettings;
 }
 
 type Json = Record<string, unknown>;

@@ -7,7 +7,7 @@ import { runGoldenChecks, type GoldenReport } from '../../../tools/reference/gol
 
 const FIXTURES = join(__dirname, '../../../tools/reference/fixtures');
 // bert-tiny-en is the bundled model: regenerate its fixture whenever public/models/bert-tiny-en is re-exported.
-const NAMES = ['base', 'regression', 'no-prefix', 'legacy-names', 'tied-decoder', 'no-pooler', 'token-classification', 'bert-tiny-en', 'distilbert', 'electra'];
+const NAMES = ['base', 'regression', 'no-prefix', 'legacy-names', 'tied-decoder', 'no-pooler', 'token-classification', 'bert-tiny-en', 'distilbert', 'electra', 'lora'];
 
 // A plain Uint8Array copy: a Node Buffer's slice() is a view, which readSafetensors does not expect.
 const readFixture = (fixture: string) => async (name: string) => new Uint8Array(await readFile(join(FIXTURES, fixture, name)));
@@ -73,6 +73,13 @@ describe('golden fixture coverage', () => {
     const names = (await runGoldenChecks(readFixture('token-classification'))).results.map((r) => r.name);
     expect(names).toEqual(expect.arrayContaining(['token_logits', 'loss.tokens', 'grad.tokens.classifier.weight', 'grad.tokens.bert.embeddings.word_embeddings.weight']));
     expect(names).not.toContain('pooled_output');
+  });
+
+  it('lora checks every output with the adapters applied and the gradients of both adapter matrices', async () => {
+    await tf.setBackend('cpu');
+    const names = (await runGoldenChecks(readFixture('lora'))).results.map((r) => r.name);
+    expect(names).toEqual(expect.arrayContaining(['hidden_states.2', 'classification_logits', 'loss.classification',
+      'grad.classification.bert.encoder.layer.0.attention.self.query.lora_A.weight', 'grad.classification.bert.encoder.layer.1.output.dense.lora_B.weight']));
   });
 
   it('a corrupted golden value fails its check', async () => {

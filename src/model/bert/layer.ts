@@ -16,14 +16,15 @@ export function bertLayer(
   opts: DropoutOptions,
 ): { output: tf.Tensor2D; probs: tf.Tensor4D } {
   const prefix = `bert.encoder.layer.${index}`;
+  const adapter = { lora: config.lora, opts };
   const { context, probs } = selfAttention(params, config, `${prefix}.attention.self`, hiddenStates, extendedMask, shape, opts);
   const attentionOutput = selfOutput(params, config, `${prefix}.attention.output`, context, hiddenStates, opts); // [tokens, hidden]
 
   // BertIntermediate: [tokens, intermediate]
-  const inner = activation(config.hiddenAct, linear(params, `${prefix}.intermediate.dense`, attentionOutput));
+  const inner = activation(config.hiddenAct, linear(params, `${prefix}.intermediate.dense`, attentionOutput, adapter));
 
   // BertOutput: dense, dropout, then LayerNorm of the residual sum
-  const projected = linear(params, `${prefix}.output.dense`, inner); // [tokens, hidden]
+  const projected = linear(params, `${prefix}.output.dense`, inner, adapter); // [tokens, hidden]
   const residual: tf.Tensor2D = tf.add(dropout(projected, config.hiddenDropoutProb, `${prefix}.output`, opts), attentionOutput);
   return { output: layerNorm(params, `${prefix}.output.LayerNorm`, residual, config.layerNormEps), probs };
 }
