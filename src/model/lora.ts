@@ -10,12 +10,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../data/random';
 import type { BertConfig } from './bert/config';
+import { isLoraParam, LORA_A, LORA_B, LORA_TARGETS, type LoraTarget } from './loraTargets';
 import type { Params } from './params';
 
-/** The Linear layers an adapter can sit on, as the UI and `--lora-targets` name them. */
-export type LoraTarget = 'query' | 'key' | 'value' | 'attention.output' | 'ffn';
-
-export const LORA_TARGETS: readonly LoraTarget[] = ['query', 'key', 'value', 'attention.output', 'ffn'];
+export { isLoraParam, LORA_A, LORA_B, LORA_TARGETS, parseLoraTargets, type LoraTarget } from './loraTargets';
 
 export interface LoraSettings {
   /** r: the adapters' inner width. */
@@ -36,13 +34,6 @@ const TARGET_LAYERS: Readonly<Record<LoraTarget, readonly string[]>> = {
   ffn: ['intermediate.dense', 'output.dense'],
 };
 
-export const LORA_A = 'lora_A.weight';
-export const LORA_B = 'lora_B.weight';
-
-/** Whether a parameter is one of an adapter's two matrices. */
-export function isLoraParam(name: string): boolean {
-  return name.endsWith(`.${LORA_A}`) || name.endsWith(`.${LORA_B}`);
-}
 
 /** The shared names (no `.weight`) of every Linear layer the settings adapt, layer by layer. */
 export function adaptedLayers(config: Pick<BertConfig, 'numHiddenLayers'>, targets: readonly LoraTarget[]): string[] {
@@ -62,11 +53,33 @@ export function addAdapters(params: Params, config: BertConfig, settings: LoraSe
     const bound = 1 / Math.sqrt(inp);
     const draws = rng.fork(layer);
     const a = Float32Array.from({ length: settings.rank * inp }, () => (2 * draws.next() - 1) * bound);
-    params.set(`${layer}.${LORA_A}`, tf.variable(tf.tensor2d(a, [settings.rank, inp]), true, `${layer}.${LORA_A}`)); // [r, in]
-    params.set(`${layer}.${LORA_B}`, tf.variable(tf.zeros([out, settings.rank]), true, `${layer}.${LORA_B}`)); // [out, r]
+    const initial = [tf.tensor2d(a, [settings.rank, inp]), tf.zeros([out, settings.rank])]; // [r, in], [out, r]
+    params.set(`${layer}.${LORA_A}`, tf.variable(initial[0], true));
+    params.set(`${layer}.${LORA_B}`, tf.variable(initial[1], true));
+    tf.dispose(initial);
     added.push(`${layer}.${LORA_A}`, `${layer}.${LORA_B}`);
   }
   return added;
+}
+
+/** Removes (and frees) every adapter the parameters carry, leaving the weights they adapted as they are. */
+export function dropAdapters(params: Params): void {
+  for (const [name, variable] of [...params]) {
+    if (!isLoraParam(name)) continue;
+    variable.dispose();
+    params.delete(name);
+  }
+}
+
+/** Merges each adapter into the weight it adapts (W += (α/r)·B·A) and drops the adapters: a plain model again. */
+export function foldAdapters(params: Params, lora: LoraSettings): void {
+  for (const [name, variable] of params) {
+    const layer = name.endsWith('.weight') ? name.slice(0, -'.weight'.length) : null;
+    const a = layer === null ? undefined : params.get(`${layer}.${LORA_A}`);
+    const b = layer === null ? undefined : params.get(`${layer}.${LORA_B}`);
+    if (a && b) tf.tidy(() => variable.assign(tf.add(variable, tf.mul(tf.matMul(b, a), lora.alpha / lora.rank)))); // [out, in]
+  }
+  dropAdapters(params);
 }
 
 /** The adapter's term (α/r)·B·A·x of the Linear layer `prefix`, or null where it has none. */

@@ -11,7 +11,7 @@ import type { BertConfig } from './bert/config';
 import { POOLER_WEIGHT, type BertParams } from './bert/params';
 import { AdapterError, WeightsError } from './errors';
 import { FAMILIES, type Family } from './families';
-import { isLoraParam, LORA_A, LORA_B, LORA_TARGETS, adaptedLayers, type LoraSettings, type LoraTarget } from './lora';
+import { adaptedLayers, dropAdapters, isLoraParam, LORA_A, LORA_B, LORA_TARGETS, type LoraSettings, type LoraTarget } from './lora';
 import type { Task } from './task';
 
 const PREFIX = 'base_model.model.';
@@ -66,6 +66,8 @@ export interface PeftAdapter {
   /** Shared names: `<layer>.lora_A.weight` / `<layer>.lora_B.weight`, and the head's parameters. */
   tensors: Map<string, TensorEntry>;
   baseModel: string | null;
+  /** The task its head is for: PEFT's TOKEN_CLS is token classification, anything else a sequence classifier. */
+  task: Extract<Task, 'classify' | 'ner'>;
 }
 
 /** Reads `adapter_config.json` and `adapter_model.safetensors` for a model of `family`. */
@@ -107,16 +109,16 @@ export function readPeftAdapter(configText: string, weights: Uint8Array, family:
   }
   if (targets.size === 0) throw new AdapterError('adapter_model.safetensors', '(the file)', 'holds no lora_A / lora_B tensors');
   const baseModel = typeof json.base_model_name_or_path === 'string' ? json.base_model_name_or_path : null;
-  return { settings: { rank, alpha, dropout, targets: LORA_TARGETS.filter((t) => targets.has(t)) }, tensors, baseModel };
+  const task = json.task_type === 'TOKEN_CLS' ? 'ner' : 'classify';
+  return { settings: { rank, alpha, dropout, targets: LORA_TARGETS.filter((t) => targets.has(t)) }, tensors, baseModel, task };
 }
 
 /**
- * The model with `adapter` applied: its adapters added beside the layers they adapt and its head's values taken,
- * every shape checked first. The returned params share the untouched variables with `model`.
+ * Applies `adapter` to a model's parameters in place: adapters it already carries are dropped, the adapter's are
+ * added beside the layers they adapt and its head's values taken, every shape checked before anything changes.
+ * Returns the config that records the adapters' settings.
  */
-export function withAdapter(model: { params: BertParams; config: BertConfig }, adapter: PeftAdapter): { params: BertParams; config: BertConfig } {
-  const { params } = model;
-  const shapes = new Map<string, number[]>();
+export function applyAdapter(params: BertParams, config: BertConfig, adapter: PeftAdapter): BertConfig {
   for (const [name, entry] of adapter.tensors) {
     const expected = expectedShape(params, name, adapter.settings.rank);
     if (!expected) throw new WeightsError('unknown-parameter', `adapter_model.safetensors has ${name}, which this model does not have (a head for another task?)`, name);
@@ -124,16 +126,15 @@ export function withAdapter(model: { params: BertParams; config: BertConfig }, a
       throw new WeightsError('shape-mismatch', `adapter_model.safetensors: ${name} has shape [${entry.shape.join(', ')}] but this model needs [${expected.join(', ')}]`, name);
     }
     if (!(entry.data instanceof Float32Array)) throw new WeightsError('not-float', `adapter_model.safetensors: ${name} is stored as ${entry.dtype}`, name);
-    shapes.set(name, expected);
   }
-  const out: BertParams = new Map([...params].filter(([name]) => !isLoraParam(name)));
-  for (const [name, shape] of shapes) {
-    const values = tf.tensor(adapter.tensors.get(name)!.data as Float32Array, shape, 'float32');
-    if (isLoraParam(name)) out.set(name, tf.variable(values, true, name));
-    else out.get(name)!.assign(values);
+  dropAdapters(params);
+  for (const [name, entry] of adapter.tensors) {
+    const values = tf.tensor(entry.data as Float32Array, [...entry.shape], 'float32');
+    if (isLoraParam(name)) params.set(name, tf.variable(values, true));
+    else params.get(name)!.assign(values);
     values.dispose();
   }
-  return { params: out, config: { ...model.config, lora: adapter.settings } };
+  return { ...config, lora: adapter.settings };
 }
 
 function expectedShape(params: BertParams, name: string, rank: number): number[] | null {

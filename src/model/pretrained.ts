@@ -135,7 +135,7 @@ export async function savePretrained(
   tokenizer: BertWordPieceTokenizer,
   record: RunRecordFiles = {},
 ): Promise<Record<string, Uint8Array>> {
-  return buildExportFiles({ config: exportedConfig(model), weights: await exportBertWeights(model.params), vocab: vocabOf(tokenizer), tokenizerConfig: tokenizer.config, ...record });
+  return buildExportFiles({ config: exportedConfig(model), weights: await exportBertWeights(model.params, model.config.lora), vocab: vocabOf(tokenizer), tokenizerConfig: tokenizer.config, ...record });
 }
 
 /** The config.json a model's current heads are saved under: architectures names the class they make. */

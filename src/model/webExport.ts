@@ -32,7 +32,7 @@ export async function saveForWeb(
     // transformers.js takes the quantized model by default on wasm: without one, point it at model.onnx.
     config = { ...config, extras: { ...config.extras, 'transformers.js_config': { dtype: 'fp32' } } };
   }
-  const onnx = bertOnnxModel(config, await exportBertWeights(model.params), 'BERT Studio');
+  const onnx = bertOnnxModel(config, await exportBertWeights(model.params, model.config.lora), 'BERT Studio');
   const files: Record<string, Uint8Array> = {
     ...configAndTokenizerFiles(config, vocabOf(tokenizer), tokenizer.config),
     'tokenizer.json': new TextEncoder().encode(`${JSON.stringify(toTokenizerJson(tokenizer))}\n`),

@@ -4,6 +4,7 @@
  * This object, as JSON, is what `training_args.json` records.
  */
 import { DEFAULT_VALIDATION_FRACTION } from '../data/split';
+import { parseLoraTargets } from '../model/loraTargets';
 import { TrainInputError } from './errors';
 import { parseFreezeSpec } from './freeze';
 import { SCHEDULE_KINDS, type ScheduleKind } from './lr';
@@ -62,6 +63,17 @@ export interface TrainingArgs {
    * false; the engine turns it on where a run would not fit otherwise (bert-base on wasm's 4 GiB).
    */
   gradientCheckpointing: boolean;
+  /**
+   * LoRA's rank r: above 0, the encoder's weights stay frozen and only low-rank adapters on `loraTargets` and the
+   * task head train (src/model/lora.ts); `freeze` and `llrd` then do not apply. 0 (off): full fine-tuning.
+   */
+  loraRank: number;
+  /** LoRA's α: the adapters' update is scaled by α / r. 16, twice the usual r of 8. */
+  loraAlpha: number;
+  /** Dropout on each adapter's input, as PEFT's lora_dropout. 0.1. */
+  loraDropout: number;
+  /** The Linear layers that get adapters, comma-separated from query, key, value, attention.output, ffn. "query,value", as PEFT for BERT. */
+  loraTargets: string;
   /** AdamW β1, β2, ε: 0.9, 0.999, 1e-8, as BERT and PyTorch. */
   adamBeta1: number;
   adamBeta2: number;
@@ -97,6 +109,10 @@ export const DEFAULT_TRAINING_ARGS: Readonly<TrainingArgs> = Object.freeze({
   maxSteps: null,
   freeze: 'none',
   gradientCheckpointing: false,
+  loraRank: 0,
+  loraAlpha: 16,
+  loraDropout: 0.1,
+  loraTargets: 'query,value',
   adamBeta1: 0.9,
   adamBeta2: 0.999,
   adamEpsilon: 1e-8,
@@ -128,6 +144,16 @@ const freezeSpec: Rule = (value) => {
   return null;
 };
 
+const loraTargets: Rule = (value) => {
+  if (typeof value !== 'string') return 'must be a comma-separated list of LoRA targets';
+  try {
+    parseLoraTargets(value);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
+};
+
 const RULES: { [K in keyof TrainingArgs]: Rule } = {
   learningRate: inRange(0, 1, { minOpen: true, maxOpen: true }),
   epochs: wholeNumber(1),
@@ -151,6 +177,10 @@ const RULES: { [K in keyof TrainingArgs]: Rule } = {
   maxSteps: either((value) => (value === null ? null : 'must be null'), wholeNumber(1)),
   freeze: freezeSpec,
   gradientCheckpointing: boolean,
+  loraRank: wholeNumber(0, 1024),
+  loraAlpha: atLeast(0, { open: true }),
+  loraDropout: inRange(0, 1, { maxOpen: true }),
+  loraTargets: loraTargets,
   adamBeta1: inRange(0, 1, { maxOpen: true }),
   adamBeta2: inRange(0, 1, { maxOpen: true }),
   adamEpsilon: atLeast(0, { open: true }),

@@ -7,6 +7,7 @@
  * only reshapes the top layer's [CLS] vector, so it is not worth a period of its own); each lower layer; and
  * last the `embeddings`.
  */
+import { isLoraParam } from '../model/loraTargets';
 import { TrainInputError } from './errors';
 import { groupIds, type GroupId, type ParamGroups } from './groups';
 
@@ -235,5 +236,16 @@ export function trainableParamNames(groups: ParamGroups, map: FreezeMap): string
   }
   const names = groups.groups.filter((group) => !map[group.id]).flatMap((group) => [...group.decay, ...group.noDecay]);
   if (names.length === 0) throw new TrainInputError('every parameter group is frozen: there is nothing to train', 'freeze');
+  return names;
+}
+
+/**
+ * What trains in a LoRA run, in group order: every adapter and the task head (pooler and head groups, new for the
+ * task); the encoder's own weights stay frozen whatever the freeze spec says.
+ */
+export function loraTrainableNames(groups: ParamGroups): string[] {
+  const names = groups.groups.flatMap((group) =>
+    [...group.decay, ...group.noDecay].filter((name) => group.id === 'pooler' || group.id === 'head' || isLoraParam(name)));
+  if (!names.some(isLoraParam)) throw new TrainInputError('a LoRA run needs adapters, and the model carries none', 'loraRank');
   return names;
 }

@@ -19,7 +19,7 @@ import { AdamW } from './adamw';
 import type { TrainerCheckpoint } from './checkpoint';
 import type { LiveSettings, LiveState, StepMetrics } from './runState';
 import type { TrainingArgs } from './defaults';
-import { freezeMapAt, freezeScheduleFor, parseFreezeSpec, trainableParamNames, type FreezeMap, type FreezeSchedule } from './freeze';
+import { freezeMapAt, freezeScheduleFor, loraTrainableNames, parseFreezeSpec, trainableParamNames, type FreezeMap, type FreezeSchedule } from './freeze';
 import { TrainInputError } from './errors';
 import { clipScale, globalNorm, GradAccumulator, gradsByName } from './gradients';
 import { buildParamGroups, decayNames, type GroupId, type ParamGroups } from './groups';
@@ -334,7 +334,7 @@ export class Trainer {
     const { args } = this.init;
     const started = performance.now();
     const frozenMap = this.frozenNow;
-    const names = trainableParamNames(this.groups, frozenMap);
+    const names = this.init.model.config.lora ? loraTrainableNames(this.groups) : trainableParamNames(this.groups, frozenMap);
     const { losses, grads } = this.peerWeights ? await this.parallelGrads(micro, names) : this.localGrads(micro, names);
     // The norm is read even without clipping: a NaN gradient can come with a finite loss.
     const readback = tf.tidy(() => tf.stack([tf.stack(losses).mean(), globalNorm(grads)]));

@@ -325,6 +325,69 @@ describe('Engine', () => {
     await expect(engine.handle({ id: 7, command: 'recipe', params: { args: {} } })).rejects.toThrow(/token classification/);
   });
 
+  it('trains LoRA adapters and the head alone, exports them as PEFT and merged, and opens the adapter again', async () => {
+    const logs: string[] = [];
+    const states: string[] = [];
+    const engine = new Engine((event) => {
+      if (event.type === 'state') states.push(event.state);
+      if (event.type === 'log') logs.push(event.message);
+    }, '/');
+    await engine.handle({ id: 1, command: 'loadModel', params: { model: fixtureModel('base') } });
+    await engine.handle({ id: 2, command: 'loadData', params: { task: 'classify', train: { fileName: 'toy.csv', text: toySentimentCsv(40) } } });
+    const args = { maxSteps: 6, batchSize: 8, maxLength: 16, learningRate: 1e-2, loraRank: 4, loraTargets: 'query,value,ffn' };
+    await engine.handle({ id: 3, command: 'start', params: { args } });
+    while (!states.includes('done')) await new Promise((r) => setTimeout(r, 10));
+    // base: hidden 32, 2 layers, intermediate 64: adapters 2 × (2 × 4·(32+32) + 2 × 4·(32+64)) = 2,560; pooler 1,056 and
+    // a 2-label classifier 66 train beside them.
+    expect(logs.find((m) => m.startsWith('LoRA'))).toBe('LoRA r=4 on query, value, ffn: 3,682 trainable parameters (15.20% of 24,226; adapters 2,560).');
+
+    const checkpoint = readSafetensors(readFileSync(join(FIXTURES_DIR, 'base', 'model.safetensors'))).tensors;
+    const { files: merged } = (await engine.handle({ id: 4, command: 'export', params: null })) as EngineCommands['export']['result'];
+    const exported = readSafetensors(merged['model.safetensors']).tensors;
+    expect([...exported.keys()].filter((name) => name.includes('lora'))).toEqual([]);
+    const same = (name: string) => (exported.get(name)!.data as Float32Array).every((v, i) => v === checkpoint.get(name)!.data[i]);
+    // Frozen weights leave untouched; the adapted ones carry their adapter merged in.
+    expect(['bert.encoder.layer.0.attention.self.key.weight', 'bert.encoder.layer.1.attention.output.dense.weight', 'bert.embeddings.word_embeddings.weight', 'bert.encoder.layer.0.output.LayerNorm.weight', 'bert.encoder.layer.0.attention.self.query.bias'].every(same)).toBe(true);
+    expect(['bert.encoder.layer.0.attention.self.query.weight', 'bert.encoder.layer.1.output.dense.weight'].some(same)).toBe(false);
+
+    const { files: peft } = (await engine.handle({ id: 5, command: 'export', params: { format: 'peft' } })) as EngineCommands['export']['result'];
+    expect(Object.keys(peft).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors']);
+    const adapterConfig = JSON.parse(new TextDecoder().decode(peft['adapter_config.json']));
+    expect(adapterConfig).toMatchObject({ peft_type: 'LORA', task_type: 'SEQ_CLS', r: 4, lora_alpha: 16, lora_dropout: 0.1, modules_to_save: ['pooler', 'classifier'], bias: 'none' });
+    const pattern = new RegExp(`^${adapterConfig.target_modules}$`);
+    expect(['bert.encoder.layer.1.attention.self.query', 'bert.encoder.layer.0.intermediate.dense', 'bert.encoder.layer.0.output.dense'].every((m) => pattern.test(m))).toBe(true);
+    expect(['bert.encoder.layer.0.attention.self.key', 'bert.encoder.layer.0.attention.output.dense', 'bert.pooler.dense'].some((m) => pattern.test(m))).toBe(false);
+    const adapterTensors = readSafetensors(peft['adapter_model.safetensors']).tensors;
+    expect(adapterTensors.get('base_model.model.bert.encoder.layer.0.attention.self.query.lora_A.weight')?.shape).toEqual([4, 32]);
+    expect(adapterTensors.get('base_model.model.bert.encoder.layer.1.output.dense.lora_B.weight')?.shape).toEqual([32, 4]);
+    expect(adapterTensors.get('base_model.model.classifier.weight')?.shape).toEqual([2, 32]);
+    expect([...adapterTensors.keys()].every((name) => name.startsWith('base_model.model.'))).toBe(true);
+    expect(adapterTensors.size).toBe(2 * 2 * 4 + 4);
+
+    const examples = [{ text: 'good great love' }, { text: 'bad hate sad' }];
+    const trained = (await engine.handle({ id: 6, command: 'predict', params: { examples } })) as EngineCommands['predict']['result'];
+    const scores = (predictions: typeof trained) => predictions.flatMap((p) => p.logits);
+    const blobs = (files: Record<string, Uint8Array>) => Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, new Blob([bytes as Uint8Array<ArrayBuffer>])]));
+    // The merged export and the adapter on the untouched checkpoint predict what the trained model did.
+    const plain = new Engine(() => undefined, '/');
+    await plain.handle({ id: 1, command: 'loadModel', params: { model: { kind: 'local', files: blobs(merged) } } });
+    const mergedScores = scores((await plain.handle({ id: 2, command: 'predict', params: { examples } })) as typeof trained);
+    const adapted = new Engine(() => undefined, '/');
+    await adapted.handle({ id: 1, command: 'loadModel', params: { model: fixtureModel('base') } });
+    const opened = (await adapted.handle({ id: 2, command: 'loadAdapter', params: { files: blobs(peft) } })) as EngineCommands['loadAdapter']['result'];
+    expect(opened.summary.lora).toEqual({ rank: 4, alpha: 16, dropout: 0.1, targets: ['query', 'value', 'ffn'] });
+    const adapterScores = scores((await adapted.handle({ id: 3, command: 'predict', params: { examples } })) as typeof trained);
+    scores(trained).forEach((score, i) => {
+      expect(mergedScores[i]).toBeCloseTo(score, 5);
+      expect(adapterScores[i]).toBeCloseTo(score, 5);
+    });
+    // An adapter for other shapes is refused by name, and the model stays as it was.
+    const wrong = { ...peft, 'adapter_config.json': new TextEncoder().encode(JSON.stringify({ ...adapterConfig, r: 8 })) };
+    await expect(adapted.handle({ id: 4, command: 'loadAdapter', params: { files: blobs(wrong) } })).rejects.toThrow(/lora_A\.weight has shape \[4, 32\] but this model needs \[8, 32\]/);
+    expect(scores((await adapted.handle({ id: 5, command: 'predict', params: { examples } })) as typeof trained)).toEqual(adapterScores);
+    await expect(engine.handle({ id: 7, command: 'recipe', params: { args } })).rejects.toThrow(/LoRA/);
+  });
+
   it('exports while a run is paused, with the paused step\'s weights and the history so far', async () => {
     const events: EngineEvent[] = [];
     let pauseSent = false;

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { encodeDataset, tokenLengthStats, type EncodedDataset } from '../data/encode';
 import { splitRecords } from '../data/records';
 import { DataError } from '../data/errors';
+import type { LabelSpace } from '../data/labels';
 import { DEFAULT_PARSE_LIMITS } from '../data/parse';
 import { encodePrepared, FULL_ENCODING_LIMIT, packingShape, prepareData, rowText, type EncodedData, type PreparedData } from '../data/prepare';
 import { analyzeQuality } from '../data/quality';
@@ -20,11 +21,13 @@ import { checkpointFiles, loadPretrained, savePretrained, weightsFile, type Pret
 import { checkpointArchitecture, checkpointParams, encoderParams, withTaskHead } from '../model/bert/tasks';
 import { initialCheckpoint, type LoadReport } from '../model/bert/weights';
 import { FAMILIES } from '../model/families';
+import { addAdapters, foldAdapters, loraCounts, parseLoraTargets } from '../model/lora';
 import { assignParams, disposeParams } from '../model/params';
 import type { Progress } from '../progress';
 import { parseNumbers, readCheckpoint, readTensors, stringifyNumbers, writeCheckpoint, type TrainerCheckpoint } from '../train/checkpoint';
 import { DEFAULT_TRAINING_ARGS, validateTrainingArgs, type TrainingArgs } from '../train/defaults';
 import { evaluateModel } from '../train/evaluate';
+import { loraTrainableNames } from '../train/freeze';
 import { buildParamGroups } from '../train/groups';
 import type { LrSweepSettings } from '../train/lrFinder';
 import { LrSweep } from '../train/lrSweep';
@@ -147,6 +150,8 @@ export class Engine {
         return this.init(request.params);
       case 'loadModel':
         return this.loadModel(request.params.model, request.params.randomInit ?? false);
+      case 'loadAdapter':
+        return this.loadAdapter(request.params.files);
       case 'cancelLoad':
         if (this.state.busy?.kind === 'loading') this.state.busy.abort.abort();
         return null;
@@ -570,7 +575,7 @@ export class Engine {
       const message = `Packed ${prepared.split.train.length} training rows into ${data.train.length} sequences of up to ${args.maxLength} tokens.`;
       this.emit({ type: 'log', level: 'info', message });
     }
-    await this.prepareHead(spec.task, prepared, args.seed);
+    await this.prepareHead(spec.task, prepared, args);
     const { params, config } = model.current;
     return {
       model: { params, config },
@@ -631,7 +636,8 @@ export class Engine {
     const { config } = pretrained;
     const original = weights === 'pretrained' ? encoderParams(config, pretrained.tensors) : null;
     try {
-      return await attentionMaps({ params: original ?? current.params, config }, pretrained.tokenizer, text, pair);
+      // The current weights run with their own config, which carries a LoRA run's adapters.
+      return await attentionMaps(original ? { params: original, config } : current, pretrained.tokenizer, text, pair);
     } finally {
       if (original) disposeParams(original);
     }
@@ -646,6 +652,10 @@ export class Engine {
       // Loaded when first asked for: the ONNX schema and graph code stay out of the worker's start.
       const { saveForWeb } = await import('../model/webExport');
       return { files: await saveForWeb(current, pretrained.tokenizer, { quantized: options.quantized ?? false }) };
+    }
+    if (options?.format === 'peft') {
+      const { peftFiles } = await import('../model/peft');
+      return { files: await peftFiles(current, data?.spec.task ?? 'classify', pretrained.sourceId) };
     }
     const { params, config } = current;
     const result = run?.result;
@@ -664,6 +674,42 @@ export class Engine {
     return { files };
   }
 
+  /**
+   * Applies a PEFT LoRA adapter to the loaded model, with the head it was trained with: the labels are the loaded
+   * dataset's when their number fits the adapter's classifier, LABEL_0… otherwise. Adapters the weights carry are
+   * merged in first. Every name and shape is checked before the weights change.
+   */
+  private async loadAdapter(files: Record<string, Blob>): Result<'loadAdapter'> {
+    this.ensureIdle();
+    const model = this.requireModel();
+    const configFile = files['adapter_config.json'];
+    const weights = files['adapter_model.safetensors'];
+    if (!configFile) throw new Error('An adapter folder holds adapter_config.json beside its weights; it is missing.');
+    if (!weights) throw new Error('An adapter folder holds adapter_model.safetensors; it is missing (PEFT writes adapter_model.bin only with safe_serialization=False, which the studio does not read).');
+    const { readPeftAdapter, applyAdapter } = await import('../model/peft');
+    const adapter = readPeftAdapter(await configFile.text(), new Uint8Array(await weights.arrayBuffer()), FAMILIES[model.current.config.modelType]);
+    const rows = adapter.tensors.get('classifier.weight')?.shape[0] ?? 1;
+    const loaded = this.state.data?.prepared.labels;
+    const labels: LabelSpace = loaded?.kind === 'categorical' && loaded.id2label.length === rows
+      ? loaded
+      : { kind: 'categorical', id2label: Array.from({ length: rows }, (_, i) => `LABEL_${i}`), label2id: Object.fromEntries(Array.from({ length: rows }, (_, i) => [`LABEL_${i}`, i])) };
+    if (model.current.config.lora) {
+      foldAdapters(model.current.params, model.current.config.lora);
+      model.current = { ...model.current, config: { ...model.current.config, lora: undefined } };
+    }
+    const { params, config } = await withTaskHead(model.current, model.pretrained.tensors, adapter.task, labels, 0);
+    try {
+      this.replaceCurrent({ params, config: applyAdapter(params, config, adapter) });
+    } catch (err) {
+      if (params !== model.current.params) disposeParams(params);
+      throw err;
+    }
+    const base = adapter.baseModel && adapter.baseModel !== model.pretrained.sourceId ? ` (trained on ${adapter.baseModel}; the loaded model is ${model.pretrained.sourceId})` : '';
+    this.emit({ type: 'log', level: base ? 'warn' : 'info', message: `Applied a LoRA adapter: r=${adapter.settings.rank}, alpha ${adapter.settings.alpha}, on ${adapter.settings.targets.join(', ')}${base}.` });
+    const current = this.requireModel().current;
+    return { summary: this.summary(), groups: buildParamGroups(current.params, current.config.numHiddenLayers) };
+  }
+
   /** The scale-out recipe of the run these settings would start from the loaded checkpoint (see the protocol). */
   private async recipe(partial: Partial<TrainingArgs>): Result<'recipe'> {
     if (!this.state.run?.trainer?.paused) this.ensureIdle();
@@ -671,6 +717,7 @@ export class Engine {
     const { prepared, spec } = this.requireData('writing a recipe');
     if (spec.task === 'ner') throw new Error('The scale-out recipe covers classification and masked-LM; token classification is not in train.py yet.');
     const args = this.runArgs(partial);
+    if (args.loraRank > 0) throw new Error('The scale-out recipe fine-tunes every weight; LoRA runs (a LoRA rank above 0) are not in train.py yet.');
     const data = this.encode(args);
     const files = buildRecipe({
       task: spec.task,
@@ -693,15 +740,35 @@ export class Engine {
     return [...lineage, this.runLink(run.args, 'paused', run.trainer.progress().steps)];
   }
 
-  /** Builds (or keeps) the parameters with the head the task needs, starting from the current weights. */
-  private async prepareHead(task: Task, prepared: PreparedData, seed: number): Promise<void> {
-    const { current, pretrained } = this.requireModel();
-    const { params, config, taken, initialised } = await withTaskHead(current, pretrained.tensors, task, prepared.labels, seed);
+  /**
+   * Builds (or keeps) the parameters with the head the task needs, starting from the current weights; a LoRA run
+   * (loraRank > 0) adds fresh adapters. Adapters an earlier run left are merged into the weights first, so each
+   * run's adapters start from the model as it stands.
+   */
+  private async prepareHead(task: Task, prepared: PreparedData, args: TrainingArgs): Promise<void> {
+    const model = this.requireModel();
+    if (model.current.config.lora) {
+      foldAdapters(model.current.params, model.current.config.lora);
+      model.current = { ...model.current, config: { ...model.current.config, lora: undefined } };
+    }
+    const { current, pretrained } = model;
+    const headed = await withTaskHead(current, pretrained.tensors, task, prepared.labels, args.seed);
+    const { params, taken, initialised } = headed;
+    let { config } = headed;
     if (taken.length > 0) {
       this.emit({ type: 'log', level: 'info', message: `Taken from the pretrained checkpoint: ${this.storedNames(taken).join(', ')}` });
     }
     if (initialised.length > 0) {
       this.emit({ type: 'log', level: 'info', message: `Newly initialised: ${this.storedNames(initialised).join(', ')}` });
+    }
+    if (args.loraRank > 0) {
+      if (task === 'mlm') throw new Error('LoRA trains adapters and a new task head: choose classification or token classification, or set the LoRA rank to 0 for masked-LM.');
+      const lora = { rank: args.loraRank, alpha: args.loraAlpha, dropout: args.loraDropout, targets: parseLoraTargets(args.loraTargets) };
+      addAdapters(params, config, lora, args.seed);
+      config = { ...config, lora };
+      const counts = loraCounts(params, loraTrainableNames(buildParamGroups(params, config.numHiddenLayers)));
+      const share = (100 * counts.trainable) / counts.total;
+      this.emit({ type: 'log', level: 'info', message: `LoRA r=${lora.rank} on ${lora.targets.join(', ')}: ${counts.trainable.toLocaleString('en-US')} trainable parameters (${share.toFixed(2)}% of ${counts.total.toLocaleString('en-US')}; adapters ${counts.adapters.toLocaleString('en-US')}).` });
     }
     this.replaceCurrent({ params, config });
   }
@@ -749,6 +816,7 @@ export class Engine {
       lineage,
       heads: architectureOf(params),
       checkpointHeads: checkpointArchitecture(tensors),
+      lora: config.lora ?? null,
     };
   }
 

@@ -11,6 +11,7 @@ import type { CachedModel } from '../io/hubCache';
 import type { ModelSpec } from '../io/modelSpec';
 import type { BackendInfo, BackendName } from '../kernels/adapter';
 import type { BertArchitecture } from '../model/bert/params';
+import type { LoraSettings } from '../model/lora';
 import type { Task } from '../model/task';
 import type { Progress } from '../progress';
 import type { BaselineReport } from '../train/baseline/fitBaseline';
@@ -93,6 +94,8 @@ export interface ModelSummary {
   /** The heads the current weights have, and those the loaded checkpoint has (a run may swap heads). */
   heads: BertArchitecture;
   checkpointHeads: BertArchitecture;
+  /** The LoRA adapters the current weights carry (a LoRA run's, or an opened PEFT adapter's), null without. */
+  lora: LoraSettings | null;
 }
 
 export interface DataSummary {
@@ -125,7 +128,8 @@ export interface DataSummary {
  * tokenizer.json, onnx/model.onnx and, with `quantized`, onnx/model_quantized.onnx with int8 weights).
  */
 export interface ExportOptions {
-  format: 'transformers' | 'web';
+  /** transformers: config + weights (LoRA adapters merged in); web: ONNX for transformers.js; peft: a LoRA run's adapter alone. */
+  format: 'transformers' | 'web' | 'peft';
   quantized?: boolean;
 }
 
@@ -155,6 +159,8 @@ export interface EngineCommands {
   loadModel: { params: { model: ModelSpec; randomInit?: boolean }; result: { summary: ModelSummary; groups: ParamGroups } };
   /** Aborts a model download in progress (its loadModel rejects with "cancelled"; the loaded model stays). */
   cancelLoad: { params: null; result: null };
+  /** A PEFT LoRA adapter folder (adapter_config.json, adapter_model.safetensors) applied to the loaded model. */
+  loadAdapter: { params: { files: Record<string, Blob> }; result: { summary: ModelSummary; groups: ParamGroups } };
   loadData: { params: DataRequest; result: DataSummary };
   /** Replies with the model as it trains: a task head may have been added (architectures, id2label). */
   /**

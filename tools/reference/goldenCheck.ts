@@ -14,7 +14,7 @@ import type { BertArchitecture, BertParams } from '../../src/model/bert/params';
 import { disposeParams } from '../../src/model/params';
 import { loadBertWeights, type LoadReport } from '../../src/model/bert/weights';
 import { familyOf, sharedTensors, type Family } from '../../src/model/families';
-import { readPeftAdapter, withAdapter } from '../../src/model/peft';
+import { applyAdapter, readPeftAdapter } from '../../src/model/peft';
 
 /** Reads a file named relative to the fixture folder (the one holding golden.json). */
 export type ReadFile = (name: string) => Promise<Uint8Array>;
@@ -113,8 +113,8 @@ export async function loadFixture(readFile: ReadFile): Promise<Loaded> {
   if (!spec.adapter) return { spec, golden, family, config, params: loaded.params, report: loaded.report };
   const read = async (file: string) => readFile(`${spec.adapter}/${file}`);
   const adapter = readPeftAdapter(new TextDecoder().decode(await read('adapter_config.json')), await read('adapter_model.safetensors'), family);
-  const adapted = withAdapter({ params: loaded.params, config }, adapter);
-  return { spec, golden, family, config: adapted.config, params: adapted.params, report: loaded.report };
+  const adapted = applyAdapter(loaded.params, config, adapter);
+  return { spec, golden, family, config: adapted, params: loaded.params, report: loaded.report };
 }
 
 /** The parts the fixture has outputs for: a pooler whenever it has a pooled output or a sequence classifier. */

@@ -12,6 +12,7 @@ import { createRng, type Rng } from '../../data/random';
 import type { TensorEntry, TensorToWrite } from '../../io/safetensors';
 import type { BertConfig } from './config';
 import { WeightsError } from '../errors';
+import { mergedValues, type LoraSettings } from '../lora';
 import { parameterShapes, WORD_EMBEDDINGS, type BertArchitecture, type BertParams } from './params';
 
 export const DECODER_WEIGHT = 'cls.predictions.decoder.weight';
@@ -118,15 +119,19 @@ export function loadBertWeights(
 
 /**
  * The parameters as HF's save_pretrained writes them: canonical names, [out, in] layout, and no tied decoder
- * weight (HF drops it from safetensors files too). Ready for writeSafetensors.
+ * weight (HF drops it from safetensors files too). Ready for writeSafetensors. With `lora`, each adapter is merged
+ * into the weight it adapts (what `transformers` loads without PEFT); without, adapters are kept as they are (a run's
+ * own record, which continues training them).
  */
-export async function exportBertWeights(params: BertParams): Promise<Map<string, TensorToWrite>> {
+export async function exportBertWeights(params: BertParams, lora?: LoraSettings): Promise<Map<string, TensorToWrite>> {
+  const values = lora ? await mergedValues(params, lora) : await rawValues(params);
+  for (const [name, { data }] of values) checkFinite(name, data);
+  return values;
+}
+
+async function rawValues(params: BertParams): Promise<Map<string, TensorToWrite>> {
   const out = new Map<string, TensorToWrite>();
-  for (const [name, variable] of params) {
-    const data = (await variable.data()) as Float32Array;
-    checkFinite(name, data);
-    out.set(name, { shape: [...variable.shape], data });
-  }
+  for (const [name, variable] of params) out.set(name, { shape: [...variable.shape], data: (await variable.data()) as Float32Array });
   return out;
 }
 

@@ -57,6 +57,10 @@ const CHANGED: TrainingArgs[] = [
     maxSteps: 500,
     freeze: 'gradual:epoch',
     gradientCheckpointing: true,
+    loraRank: 0, // train.py refuses LoRA runs (its test below); the other LoRA settings still round-trip
+    loraAlpha: 32,
+    loraDropout: 0.05,
+    loraTargets: 'query,key,value,attention.output,ffn',
     adamBeta1: 0.8,
     adamBeta2: 0.98,
     adamEpsilon: 1e-6,

@@ -34,6 +34,7 @@ TRAINING_KEYS = {
     "gradient_accumulation_steps", "seed", "llrd", "head_lr_multiplier", "eval_every", "early_stopping_patience",
     "early_stopping_min_delta", "val_split", "mlm_probability", "whole_word_masking", "pack_sequences", "max_steps",
     "freeze", "gradient_checkpointing", "adam_beta1", "adam_beta2", "adam_epsilon",
+    "lora_rank", "lora_alpha", "lora_dropout", "lora_targets",
 }
 # Rows are tokenized at up to this many tokens before packing, so a long row continues in the next sequence
 # (src/data/encode.ts FULL_ENCODING_LIMIT).
@@ -49,6 +50,10 @@ def load_recipe(path):
     keys = set(recipe["training"])
     if keys != TRAINING_KEYS:
         raise SystemExit(f"{path}: training settings missing {sorted(TRAINING_KEYS - keys)}, unknown {sorted(keys - TRAINING_KEYS)}")
+    if recipe["training"]["lora_rank"] > 0:
+        # The studio writes no LoRA recipe (src/worker/engine.ts refuses one); a hand-edited rank is refused too.
+        raise SystemExit(f"{path}: lora_rank {recipe['training']['lora_rank']}: this train.py fine-tunes every weight; "
+                         "LoRA runs are not in the recipe yet")
     return recipe
 
 

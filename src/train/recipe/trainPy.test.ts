@@ -211,6 +211,16 @@ print(json.dumps(out))`, words) as { p: number; whole: boolean; labels: number[]
     }
   });
 
+  it.skipIf(!hasTorch)('refuses a recipe with a LoRA rank, which train.py would silently train as a full fine-tune', () => {
+    const folder = writeRecipe('lora', 'classify', validateTrainingArgs({ loraRank: 4 }));
+    const result = spawnSync(PYTHON, [join(folder, 'train.py'), '--print-groups'], {
+      env: { ...process.env, PYTHONPATH: STUB, PYTHONDONTWRITEBYTECODE: '1' },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('lora_rank 4');
+  });
+
   it.skipIf(!hasTorch)('keeps the studio’s effective batch over any process count that divides it', () => {
     // [batch, accumulation, processes] → [per-device batch, accumulation, effective batch]
     const cases = [[16, 1, 1], [16, 1, 8], [16, 2, 4], [4, 8, 2], [4, 7, 2], [6, 5, 3]];
