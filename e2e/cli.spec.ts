@@ -99,6 +99,33 @@ test('train exports a Hugging Face folder whose predictions match the trained mo
   expect(Number.isFinite(metrics.loss)).toBe(true);
 });
 
+test('train --lora-rank writes the merged model and the PEFT adapter, and the merged model predicts as the trained one', async () => {
+  const data = join(dir, 'toy-lora.csv');
+  writeFileSync(data, toySentimentCsv(48));
+  const out = join(dir, 'model-lora');
+  const inMemory = join(dir, 'lora-A.jsonl');
+  const reloaded = join(dir, 'lora-B.jsonl');
+  const train = await cli([
+    'train', '--data', data, '--task', 'classify', '--model', join(FIXTURES_DIR, 'base'), '--out', out, '--backend', 'wasm',
+    '--max-steps', '4', '--lr', '1e-2', '--batch-size', '8', '--max-length', '16', '--lora-rank', '4', '--lora-targets', 'query,value,ffn',
+    '--predict-data', data, '--predict-out', inMemory,
+  ]);
+  expectSuccess(train);
+  expect(train.stderr).toMatch(/LoRA r=4 on query, value, ffn: [\d,]+ trainable parameters/);
+  expect(readJson(join(out, 'training_args.json'))).toMatchObject({ loraRank: 4, loraTargets: 'query,value,ffn' });
+  expect(Object.keys(safetensorsHeader(join(out, 'model.safetensors')).header).filter((name) => name.includes('lora'))).toEqual([]);
+  expect(readJson(join(out, 'adapter', 'adapter_config.json'))).toMatchObject({ peft_type: 'LORA', r: 4, task_type: 'SEQ_CLS', modules_to_save: ['pooler', 'classifier'] });
+  const adapter = Object.keys(safetensorsHeader(join(out, 'adapter', 'adapter_model.safetensors')).header).filter((name) => name !== '__metadata__');
+  expect(adapter).toContain('base_model.model.bert.encoder.layer.1.intermediate.dense.lora_B.weight');
+  expect(adapter).toHaveLength(2 * 4 * 2 + 4);
+
+  expectSuccess(await cli(['predict', '--model', out, '--data', data, '--out', reloaded, '--backend', 'wasm']));
+  const [a, b] = [readJsonl(inMemory), readJsonl(reloaded)];
+  const worst = Math.max(...a.flatMap((line, i) => line.logits.map((logit, j) => Math.abs(logit - b[i].logits[j]))));
+  console.log(`cli: LoRA model vs its merged export, largest logit difference ${worst.toExponential(2)}`);
+  expect(worst).toBeLessThanOrEqual(1e-5);
+});
+
 test('train --lr auto runs the learning-rate finder, trains with its suggestion and records the sweep', async () => {
   // A corpus the fixture learns quickly, so the sweep's loss clearly falls (on the 48-row sentiment toy it does not).
   const data = join(dir, 'corpus.txt');

@@ -29,6 +29,14 @@ describe('parseCliArgs', () => {
     });
   });
 
+  it('reads the LoRA settings, which a LoRA run needs only its rank of', () => {
+    const command = parseCliArgs([
+      'train', '--data', data, '--task', 'classify', '--out', 'o', '--lora-rank', '8', '--lora-alpha', '32', '--lora-dropout', '0.05', '--lora-targets', 'query,value,ffn',
+    ]);
+    expect(command).toMatchObject({ overrides: { loraRank: 8, loraAlpha: 32, loraDropout: 0.05, loraTargets: 'query,value,ffn' } });
+    expect(() => parseCliArgs(['train', '--data', data, '--task', 'classify', '--out', 'o', '--lora-rank', 'eight'])).toThrow('--lora-rank must be a number, not "eight"');
+  });
+
   it('reads patience, validation share and the MLM switches', () => {
     const command = parseCliArgs([
       'train', '--data', data, '--task', 'mlm', '--out', 'o', '--patience', '0', '--val-split', '0.2', '--whole-word-masking', '--no-pack',

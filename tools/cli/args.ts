@@ -14,7 +14,7 @@ commands:
           [--schedule linear|cosine|constant] [--grad-accum N] [--freeze SPEC] [--llrd X] [--head-lr-mult X]
           [--eval-every N] [--patience N] [--val-split X] [--max-steps N] [--seed N]
           [--whole-word-masking] [--no-pack] [--gradient-checkpointing] [--predict-data FILE --predict-out FILE.jsonl]
-          [--init pretrained|random]
+          [--init pretrained|random] [--lora-rank R [--lora-alpha X] [--lora-dropout X] [--lora-targets LIST]]
   export-recipe  the options of train but --predict-*: writes to --out the run train would make as a folder for the
           Hugging Face Trainer on many GPUs and nodes (train.py, recipe.json, the split as JSONL, the checkpoint
           it starts from, a DeepSpeed ZeRO-2 config, a README with the commands) instead of training
@@ -24,6 +24,9 @@ commands:
 
 common:   [--backend auto|webgpu|wasm|cpu] (default auto: webgpu on a GPU, wasm on a machine without one)
           [--hub-endpoint URL] [--revision REV]
+--lora-rank R (> 0): a LoRA run: adapters of rank R on --lora-targets (comma-separated from query, key, value,
+          attention.output, ffn; default query,value) and the task head train, the rest stays frozen; --out gets
+          the merged model and adapter/ (PEFT's adapter_config.json and adapter_model.safetensors)
 --freeze: none | head | top:K | gradual:epoch | gradual:STEPS | comma-separated groups to freeze
           (embeddings, 0, 1, ..., pooler)
 Without --model, train uses the bundled default model. With --predict-data, the trained model predicts that
@@ -126,6 +129,9 @@ const NUMERIC_FLAGS: Record<string, string> = {
   patience: 'earlyStoppingPatience',
   'val-split': 'valSplit',
   seed: 'seed',
+  'lora-rank': 'loraRank',
+  'lora-alpha': 'loraAlpha',
+  'lora-dropout': 'loraDropout',
 };
 
 /** Switches that set a TrainingArgs boolean to the given value when present. */
@@ -145,7 +151,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
 
   const options = Object.fromEntries([
     ...['data', 'model', 'task', 'out', 'val-data', 'train-data', 'init', 'text-column', 'text-pair-column', 'label-column', 'freeze',
-      'schedule', 'backend', 'hub-endpoint', 'revision', 'predict-data', 'predict-out', ...Object.keys(NUMERIC_FLAGS)].map((name) => [name, STRING]),
+      'schedule', 'lora-targets', 'backend', 'hub-endpoint', 'revision', 'predict-data', 'predict-out', ...Object.keys(NUMERIC_FLAGS)].map((name) => [name, STRING]),
     ...['regression', 'no-quantized', ...Object.keys(BOOLEAN_FLAGS)].map((name) => [name, { type: 'boolean' } as const]),
   ]);
   const values = parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
@@ -194,6 +200,8 @@ export function parseCliArgs(argv: string[]): CliCommand {
   }
   const schedule = str('schedule');
   if (schedule !== undefined) overrides.schedule = schedule;
+  const loraTargets = str('lora-targets');
+  if (loraTargets !== undefined) overrides.loraTargets = loraTargets;
   const valData = str('val-data');
   if (valData !== undefined && !existsSync(valData)) throw new Error(`--val-data ${valData}: no such file`);
   const predictData = str('predict-data');

@@ -169,6 +169,11 @@ async function run(request: CliRequest): Promise<CliResult> {
     // The export's metrics.json records the baseline once it is fitted; a failure is logged from its event.
     if (command.task === 'classify') await engine.call('baseline', null).catch(() => undefined);
     const { files } = await engine.call('export', null);
+    if (Number(args.loraRank ?? 0) > 0) {
+      // Beside the merged weights, the adapter alone, for PeftModel.from_pretrained on the untouched checkpoint.
+      const adapter = await engine.call('export', { format: 'peft' });
+      for (const [name, bytes] of Object.entries(adapter.files)) files[`adapter/${name}`] = bytes;
+    }
     if (sweep) files['lr_finder.json'] = new TextEncoder().encode(`${JSON.stringify(sweep, null, 2)}\n`);
     return {
       files: keep(files),
