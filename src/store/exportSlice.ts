@@ -20,6 +20,8 @@ export interface ExportSlice {
    * count as downloading the model, since the studio cannot train it further from that folder.
    */
   exportForWeb(quantized: boolean): Promise<void>;
+  /** A LoRA run's adapter alone, in PEFT's layout (adapter_config.json, adapter_model.safetensors), zipped. */
+  exportAdapter(): Promise<void>;
   /** Opens an exported zip (or any zipped model folder) as a local model. */
   importZip(zip: Blob, name: string): Promise<void>;
 }
@@ -47,7 +49,7 @@ export const createExportSlice: Slice<ExportSlice> = (set, get) => {
     const result = await get().runTask('Exporting', () => engine().call('exportZip', options));
     if (!result) return false;
     const task = FILE_TASK[get().task];
-    const kind = options.format === 'web' ? `${task}-web` : task;
+    const kind = options.format === 'transformers' ? task : `${task}-${options.format === 'peft' ? 'lora' : 'web'}`;
     const name = `bert-studio-${kind}-${stamp()}.zip`;
     set({ exportZip: { name, bytes: result.zip, files: result.names, format: options.format } });
     downloadBytes(result.zip, name);
@@ -63,6 +65,10 @@ export const createExportSlice: Slice<ExportSlice> = (set, get) => {
 
     async exportForWeb(quantized) {
       await exportAs({ format: 'web', quantized });
+    },
+
+    async exportAdapter() {
+      await exportAs({ format: 'peft' });
     },
 
     recipeZip: null,

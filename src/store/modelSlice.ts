@@ -18,6 +18,11 @@ export interface ModelSlice {
   keepHubToken: boolean;
   setHubToken(token: string, keep: boolean): void;
   loadModel(spec: ModelSpec): Promise<void>;
+  /**
+   * A PEFT LoRA adapter (adapter_config.json and adapter_model.safetensors, picked together or as their folder)
+   * applied to the loaded model; the model stays as it was when the files do not fit it.
+   */
+  loadAdapter(files: readonly File[]): Promise<void>;
   /** Set by cancelModelLoad until the next load starts. */
   loadCancelled: boolean;
   /** Stops the model download in progress; the model loaded before stays. */
@@ -58,6 +63,14 @@ export const createModelSlice: Slice<ModelSlice> = (set, get) => ({
   },
 
   loadCancelled: false,
+
+  async loadAdapter(files) {
+    // A folder's files arrive with their paths: the engine reads them by name.
+    const byName = Object.fromEntries(files.map((file) => [file.name.split('/').pop()!, file as Blob]));
+    const loaded = await get().runTask('Opening LoRA adapter', () => engine().call('loadAdapter', { files: byName }));
+    if (!loaded) return;
+    set({ model: loaded.summary, groups: loaded.groups });
+  },
 
   cancelModelLoad() {
     set({ loadCancelled: true });

@@ -21,7 +21,7 @@ import { checkpointFiles, loadPretrained, savePretrained, weightsFile, type Pret
 import { checkpointArchitecture, checkpointParams, encoderParams, withTaskHead } from '../model/bert/tasks';
 import { initialCheckpoint, type LoadReport } from '../model/bert/weights';
 import { FAMILIES } from '../model/families';
-import { addAdapters, foldAdapters, loraCounts, parseLoraTargets } from '../model/lora';
+import { addAdapters, foldAdapters, isLoraParam, loraCounts, parseLoraTargets } from '../model/lora';
 import { assignParams, disposeParams } from '../model/params';
 import type { Progress } from '../progress';
 import { parseNumbers, readCheckpoint, readTensors, stringifyNumbers, writeCheckpoint, type TrainerCheckpoint } from '../train/checkpoint';
@@ -794,8 +794,9 @@ export class Engine {
     const { sourceId, tensors } = pretrained;
     // The weights as they are now: a run may have given them another task's head.
     const { config, params } = current;
+    // The model's own weights: a LoRA run's adapters are counted where they are shown (lora, the run's log).
     let numParams = 0;
-    for (const variable of params.values()) numParams += variable.size;
+    for (const [name, variable] of params) if (!isLoraParam(name)) numParams += variable.size;
     return {
       source: sourceId,
       numLayers: config.numHiddenLayers,

@@ -56,6 +56,9 @@ export type {
 /** The folder under public/models/ that the studio opens with. */
 export const DEFAULT_MODEL = 'bert-tiny-en';
 
+/** The Linear layers a LoRA adapter can sit on, for the training form (tfjs-free, as the page needs). */
+export { LORA_TARGETS, type LoraTarget } from '../model/loraTargets';
+
 /** The model families the engine loads, by config.json's model_type (src/model/families.ts), as the page lists them. */
 export const SUPPORTED_FAMILIES: readonly { modelType: string; name: string }[] = [
   { modelType: 'bert', name: 'BERT' },

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useStudio } from '../../store';
 import { downloadBytes } from '../../store/exportSlice';
 import { CopyButton, formatBytes, Panel } from '../common';
-import { folderName, pythonSnippet, webSnippet } from './snippet';
+import { folderName, peftSnippet, pythonSnippet, webSnippet } from './snippet';
 import './export.css';
 
 /** What each exported file is for, in the order people look for them. */
@@ -17,6 +17,8 @@ const FILE_NOTES: Record<string, string> = {
   'tokenizer.json': 'the tokenizer, as transformers.js reads it',
   'onnx/model.onnx': 'ONNX model, float32',
   'onnx/model_quantized.onnx': 'ONNX model, int8 weights (transformers.js dtype "q8")',
+  'adapter_config.json': 'PEFT’s LoRA settings and target modules',
+  'adapter_model.safetensors': 'the adapters and the trained head',
 };
 
 export function ExportPanel() {
@@ -28,6 +30,7 @@ export function ExportPanel() {
   const exportZip = useStudio((s) => s.exportZip);
   const exportModel = useStudio((s) => s.exportModel);
   const exportForWeb = useStudio((s) => s.exportForWeb);
+  const exportAdapter = useStudio((s) => s.exportAdapter);
   const importZip = useStudio((s) => s.importZip);
   const hasData = useStudio((s) => s.data !== null);
   const recipeZip = useStudio((s) => s.recipeZip);
@@ -36,8 +39,11 @@ export function ExportPanel() {
   const running = runState === 'training' || runState === 'stopping';
   const canExport = model !== null && busy === null && !running;
   const web = exportZip?.format === 'web';
+  const adapter = exportZip?.format === 'peft';
   const folder = exportZip ? folderName(exportZip.name) : 'bert-studio-model';
-  const code = web ? webSnippet(task, folder, regression) : pythonSnippet(task, folder, regression);
+  const code = web
+    ? webSnippet(task, folder, regression)
+    : adapter && model ? peftSnippet(task, folder, model.source, Object.keys(model.id2label ?? {}).length || 1) : pythonSnippet(task, folder, regression);
   return (
     <Panel title="Export" subtitle="Download the model as a Hugging Face folder that transformers loads as is, or as ONNX for transformers.js.">
       <div className="export-row">
@@ -57,6 +63,17 @@ export function ExportPanel() {
         </label>
         <span className="export-muted">ONNX for transformers.js, in the browser or Node.</span>
       </div>
+      {model?.lora && (
+        <div className="export-row">
+          <button type="button" disabled={!canExport} onClick={() => void exportAdapter()}>
+            Export LoRA adapter
+          </button>
+          <span className="export-muted">
+            The r={model.lora.rank} adapters and the head alone, in PEFT’s layout, for PeftModel.from_pretrained on {model.source}. Export model
+            merges them into the weights.
+          </span>
+        </div>
+      )}
 
       {exportZip && (
         <div className="export-result">
@@ -77,7 +94,7 @@ export function ExportPanel() {
             <button type="button" onClick={() => downloadBytes(exportZip.bytes, exportZip.name)}>
               Download again
             </button>
-            {!web && (
+            {!web && !adapter && (
               <button type="button" disabled={busy !== null || running} onClick={() => void importZip(new Blob([exportZip.bytes as Uint8Array<ArrayBuffer>]), exportZip.name)}>
                 Open exported zip as model
               </button>

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { folderName, pythonSnippet, webSnippet } from './snippet';
+import { folderName, peftSnippet, pythonSnippet, webSnippet } from './snippet';
 
 const python = spawnSync('python3', ['--version']).status === 0;
 
@@ -83,5 +83,14 @@ describe('folderName', () => {
   it('strips .zip', () => {
     expect(folderName('bert-studio-classifier-2025.zip')).toBe('bert-studio-classifier-2025');
     expect(folderName('.zip')).toBe('bert-studio-model');
+  });
+});
+
+describe('peftSnippet', () => {
+  it('puts the adapter on its base model with the head’s size, for token classification too', () => {
+    const code = peftSnippet('ner', 'bert-studio-ner-lora', 'dslim/bert-base-NER', 9);
+    expect(code).toContain('base = "dslim/bert-base-NER"');
+    expect(code).toContain('PeftModel.from_pretrained(AutoModelForTokenClassification.from_pretrained(base, num_labels=9), adapter_dir)');
+    expect(peftSnippet('classify', 'x', 'bert-tiny-en', 2)).toContain('AutoModelForSequenceClassification.from_pretrained(base, num_labels=2)');
   });
 });

@@ -28,6 +28,25 @@ export function pythonSnippet(task: Task, folder: string, regression = false): s
   ]);
 }
 
+/**
+ * A LoRA adapter loaded with PEFT on the checkpoint it was trained from (`base`, a Hub id or the studio's name for
+ * a local model): PeftModel puts the adapters and the saved head on the base model, built with the head's size.
+ */
+export function peftSnippet(task: Task, folder: string, base: string, numLabels: number): string {
+  const modelClass = task === 'ner' ? 'AutoModelForTokenClassification' : 'AutoModelForSequenceClassification';
+  return [
+    `from peft import PeftModel`,
+    `from transformers import ${modelClass}, AutoTokenizer`,
+    '',
+    `base = ${JSON.stringify(base)}  # the model the adapter was trained on: a Hub id or its folder`,
+    `adapter_dir = ${JSON.stringify(folder)}  # the unzipped adapter`,
+    'tokenizer = AutoTokenizer.from_pretrained(base)',
+    `model = PeftModel.from_pretrained(${modelClass}.from_pretrained(base, num_labels=${numLabels}), adapter_dir)`,
+    'model = model.merge_and_unload()  # optional: one plain model, as the studio\'s Export model writes it',
+    '',
+  ].join('\n');
+}
+
 /** The export loaded with `modelClass` and its tokenizer from `dir` (a Python string literal), then `use`. */
 function loadAndUse(modelClass: string, dir: string, use: string[]): string {
   return [

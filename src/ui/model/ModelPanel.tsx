@@ -10,6 +10,36 @@ import './model.css';
 /** Busy labels of the store's actions that load a model. */
 const LOADING = new Set(['Starting the engine', 'Loading model', 'Opening zip', 'Reading model files']);
 
+/** The LoRA adapters the weights carry, and opening a PEFT adapter onto the loaded model. */
+function AdapterLine({ disabled }: { disabled: boolean }) {
+  const lora = useStudio((s) => s.model?.lora ?? null);
+  const loadAdapter = useStudio((s) => s.loadAdapter);
+  return (
+    <div className="model-adapter">
+      {lora && (
+        <span>
+          <span className="model-muted">LoRA adapters</span> r={lora.rank}, α={lora.alpha} on {lora.targets.join(', ')}
+        </span>
+      )}
+      <label className="model-adapter-open">
+        <span className="model-adapter-link">Open a LoRA adapter…</span>
+        <input
+          type="file"
+          multiple
+          accept=".json,.safetensors"
+          aria-label="Open a LoRA adapter: adapter_config.json and adapter_model.safetensors"
+          disabled={disabled}
+          onChange={(event) => {
+            const files = [...(event.target.files ?? [])];
+            event.target.value = '';
+            if (files.length > 0) void loadAdapter(files);
+          }}
+        />
+      </label>
+    </div>
+  );
+}
+
 export function ModelPanel() {
   const model = useStudio((s) => s.model);
   const busy = useStudio((s) => s.busy);
@@ -56,6 +86,7 @@ export function ModelPanel() {
             ]}
           />
           <LoadReport report={model.loadReport} />
+          <AdapterLine disabled={busy !== null || training} />
           <MemoryEstimate model={model} batch={batch} seqLen={seqLen} task={task} backend={backend} peers={peers} gradientCheckpointing={checkpointing} />
         </>
       ) : (

@@ -6,6 +6,7 @@ import { formatCount, formatPercent, Panel, Slider, Tooltip } from '../common';
 import { countPackedSequences } from '../../data/packing';
 import { estimateSteps, EVAL_STEPS_FIELD, FIELDS, truncatedShare } from './fields';
 import { FreezeMap } from './FreezeMap';
+import { LoraFields } from './LoraFields';
 import { presetOf } from './freezeRows';
 import { epochsAdvice } from './learningRateScale';
 import { LearningRate } from './LearningRate';
@@ -198,8 +199,13 @@ export function TrainingPanel() {
             help="Extra factor on the head's learning rate: a freshly initialised head often learns faster with a larger rate."
           />
         </div>
-        <FreezeMap />
-        <Suggested arg="freeze" />
+        <LoraFields bound={bound} disabled={running} />
+        {args.loraRank === 0 && (
+          <>
+            <FreezeMap />
+            <Suggested arg="freeze" />
+          </>
+        )}
       </section>
 
       <details className="training-advanced">
