@@ -5,12 +5,15 @@
  * fetch or initialise in the worker, offsets already in JS string (UTF-16) units, and the slow tokenizer's
  * rules (NFC first, per-character lower-casing) that the fast one does not follow.
  */
-export type { EncodeOptions, Encoding, SpecialTokens, Tokenizer } from './types';
+export type { EncodeOptions, Encoding, SpecialTokens, Tokenizer, TokenizerFiles } from './types';
 export { BertWordPieceTokenizer, fromVocabTxt } from './bertTokenizer';
+export { SubwordTokenizer, type SubwordModel } from './subword';
+export { loadTokenizer, byteLevelBpeJson, type TokenizerSourceFiles } from './load';
 export { fromTokenizerJson, toTokenizerJson } from './tokenizerJson';
 export {
   DEFAULT_TOKENIZER_CONFIG,
   parseTokenizerConfig,
+  readTokenizerConfig,
   type SpecialTokenNames,
   type TokenizerConfig,
   type TokenizerConfigInput,
