@@ -24,7 +24,8 @@ function byteTables(text: string): { bytes: Uint8Array; starts: number[]; ends: 
   let unit = 0;
   for (const char of text) {
     byteAt.set(unit, starts.length);
-    const width = new TextEncoder().encode(char).length;
+    const point = char.codePointAt(0)!;
+    const width = point < 0x80 ? 1 : point < 0x800 ? 2 : point < 0x10000 ? 3 : 4;
     for (let k = 0; k < width; k++) {
       starts.push(unit);
       ends.push(unit + char.length);

@@ -134,3 +134,40 @@ describe('loadTokenizer', () => {
     expect(Object.keys(tokenizer.saveFiles().files).sort()).toEqual(['tokenizer.json', 'vocab.txt']);
   });
 });
+
+describe('offsets under other SentencePiece setups (no reference: the spans must stay ordered and cover every letter)', () => {
+  const base = JSON.parse(read('unigram/tokenizer.json')) as Record<string, unknown> & { normalizer: { normalizers: unknown[] } };
+  const [precompiled, collapse] = base.normalizer.normalizers;
+  const variants: Record<string, Record<string, unknown>> = {
+    // ALBERT / DeBERTa-v3: quotes rewritten, accents stripped, lower-cased; words split at whitespace first.
+    albert: {
+      ...base,
+      normalizer: {
+        type: 'Sequence',
+        normalizers: [
+          { type: 'Replace', pattern: { String: '``' }, content: '"' },
+          { type: 'NFKD' },
+          { type: 'StripAccents' },
+          { type: 'Lowercase' },
+          precompiled,
+          collapse,
+        ],
+      },
+      pre_tokenizer: { type: 'Sequence', pretokenizers: [{ type: 'WhitespaceSplit' }, { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true }] },
+    },
+    // XLM-R's own file: no Strip, so spaces at the ends become "▁" tokens.
+    'xlm-r': { ...base, normalizer: { type: 'Sequence', normalizers: [precompiled, collapse] } },
+  };
+
+  it.each(Object.keys(variants))('%s', (name) => {
+    const tokenizer = loadTokenizer({ 'tokenizer.json': JSON.stringify(variants[name]) });
+    for (const { text } of reference.unigram) {
+      const { offsets, specialTokensMask } = tokenizer.encode(text);
+      const spans = offsets.filter((_, i) => specialTokensMask[i] === 0 || offsets[i][1] > 0);
+      for (let i = 1; i < spans.length; i++) expect(spans[i][0], text).toBeGreaterThanOrEqual(spans[i - 1][1]);
+      const covered = new Set(spans.flatMap(([start, end]) => Array.from({ length: end - start }, (_, k) => start + k)));
+      const letters = [...text.matchAll(/\p{L}/gu)].map((m) => m.index);
+      expect(letters.filter((i) => !covered.has(i)), text).toEqual([]);
+    }
+  });
+});

@@ -196,6 +196,15 @@ export class SubwordTokenizer implements Tokenizer {
       if (step.type === 'Precompiled') return charsmap === undefined ? [] : [(text) => charsmap.normalize(text)];
       if (step.type === 'NFKC' || step.type === 'NFC' || step.type === 'NFKD' || step.type === 'NFD') return [(text) => text.normalize(step.type as string)];
       if (step.type === 'Lowercase') return [(text) => text.toLowerCase()];
+      // As the library strips accents: every combining mark goes.
+      if (step.type === 'StripAccents') return [(text) => text.replace(/\p{M}/gu, '')];
+      // Literal replacements (ALBERT's `` → "); regex ones are whitespace rules (" {2,}" → " "), which act across
+      // characters and which the alignment handles itself.
+      const literal = step.type === 'Replace' && isObject(step.pattern) ? step.pattern.String : undefined;
+      if (typeof literal === 'string' && typeof step.content === 'string') {
+        const content = step.content;
+        return [(text) => text.replaceAll(literal, content)];
+      }
       return [];
     });
     this.normalizeChars = (text) => rules.reduce((out, rule) => rule(out), text);
@@ -230,7 +239,7 @@ export class SubwordTokenizer implements Tokenizer {
     this.modelMaxLength = config.modelMaxLength;
     this.cleanUp = config.cleanUpTokenizationSpaces ?? false;
     try {
-      this.library = new HfTokenizer(root, { clean_up_tokenization_spaces: false });
+      this.library = new HfTokenizer(withPrependScheme(root), { clean_up_tokenization_spaces: false });
     } catch (error) {
       throw unsupported('', `could not be read by @huggingface/tokenizers: ${(error as Error).message}`);
     }
@@ -296,6 +305,20 @@ export class SubwordTokenizer implements Tokenizer {
     });
     return out;
   }
+}
+
+/**
+ * tokenizer.json with `prepend_scheme` spelled out on its Metaspace steps: older files say `add_prefix_space`, which
+ * the library ignores (it then always prepends "▁", where `add_prefix_space: false` means never).
+ */
+function withPrependScheme(root: Json): Json {
+  const spell = (step: unknown): unknown => {
+    if (!isObject(step)) return step;
+    if (step.type === 'Sequence' && Array.isArray(step.pretokenizers)) return { ...step, pretokenizers: step.pretokenizers.map(spell) };
+    if (step.type === 'Metaspace' && step.prepend_scheme === undefined && step.add_prefix_space === false) return { ...step, prepend_scheme: 'never' };
+    return step;
+  };
+  return { ...root, pre_tokenizer: spell(root.pre_tokenizer), decoder: spell(root.decoder) };
 }
 
 /** Puts the charsmap's own rules in place of the library's NFKC stand-in for them (see Charsmap). */
