@@ -12,7 +12,7 @@ interface ReferenceLine {
   ids: number[];
   offsets: [number, number][];
 }
-const reference = JSON.parse(read('reference.json')) as Record<'bpe' | 'unigram', ReferenceLine[]>;
+const reference = JSON.parse(read('reference.json')) as Record<'bpe' | 'unigram', ReferenceLine[]> & { 'wordpiece-cased': { text: string; ids: number[] }[] };
 
 const load = (name: 'bpe' | 'unigram'): Tokenizer =>
   loadTokenizer({ 'tokenizer.json': read(`${name}/tokenizer.json`), 'tokenizer_config.json': read(`${name}/tokenizer_config.json`) });
@@ -34,6 +34,13 @@ describe.each(['bpe', 'unigram'] as const)('the %s fixture against its reference
       expect({ ids: inner(encoding.inputIds), offsets: inner(encoding.offsets) }).toEqual({ ids: line.ids, offsets: line.offsets });
     });
   }
+});
+
+describe('WordPiece in bert-base-multilingual-cased style (case and accents kept, CJK ideographs split)', () => {
+  const tokenizer = loadTokenizer({ 'vocab.txt': read('wordpiece-cased/vocab.txt'), 'tokenizer_config.json': read('wordpiece-cased/tokenizer_config.json') });
+  it.each(reference['wordpiece-cased'].map((line, i) => [i, line] as const))('probe line %i: ids', (_, line) => {
+    expect(tokenizer.encode(line.text).inputIds.slice(1, -1)).toEqual(line.ids);
+  });
 });
 
 describe('byte-level BPE (RoBERTa layout)', () => {

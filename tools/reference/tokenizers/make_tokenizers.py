@@ -6,7 +6,9 @@ Trains, with no network:
     (Precompiled normalizer, Metaspace pre-tokenizer, XLM-R's `<s> A </s></s> B </s>` template),
 then writes, for every line of probe.txt, the ids and [start, end) UTF-16 offsets that independent
 implementations give: this file's byte-level BPE encoder (GPT-2's pre-tokenizer, byte→unicode map, merges by
-rank) and sentencepiece's own `encode`. Deterministic: same bytes every run.
+rank) and sentencepiece's own `encode`. Also a cased WordPiece vocabulary in bert-base-multilingual-cased's
+style (accents and case kept, CJK ideographs split) with the ids of this file's BasicTokenizer + WordPiece,
+written from transformers' description of BertTokenizer. Deterministic: same bytes every run.
 
     /usr/bin/python3 tools/reference/tokenizers/make_tokenizers.py
 """
@@ -24,6 +26,7 @@ import sentencepiece as spm
 HERE = os.path.dirname(os.path.abspath(__file__))
 BPE_DIR = os.path.join(HERE, 'bpe')
 UNIGRAM_DIR = os.path.join(HERE, 'unigram')
+WORDPIECE_DIR = os.path.join(HERE, 'wordpiece-cased')
 BPE_MERGES = 400
 UNIGRAM_VOCAB = 600
 
@@ -362,10 +365,86 @@ def write_unigram(probe):
     return [with_mask(text, mask_id, encode) for text in probe]
 
 
+def is_chinese_char(cp):
+    """BertTokenizer's CJK ideograph blocks (not kana, not Hangul)."""
+    return any(a <= cp <= b for a, b in (
+        (0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2A6DF), (0x2A700, 0x2B73F),
+        (0x2B740, 0x2B81F), (0x2B820, 0x2CEAF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F)))
+
+
+def is_punctuation(ch):
+    cp = ord(ch)
+    return 33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126 or unicodedata.category(ch).startswith('P')
+
+
+def basic_tokenize(text):
+    """BertTokenizer's BasicTokenizer, cased (do_lower_case false, accents kept), CJK ideographs split."""
+    cleaned = []
+    for ch in text:
+        cp = ord(ch)
+        if cp == 0 or cp == 0xFFFD or (ch not in '\t\n\r' and unicodedata.category(ch) in ('Cc', 'Cf')):
+            continue
+        cleaned.append(' ' if ch in ' \t\n\r' or unicodedata.category(ch) == 'Zs' else ch)
+    spaced = ''.join(f' {ch} ' if is_chinese_char(ord(ch)) else ch for ch in cleaned)
+    words = []
+    for token in unicodedata.normalize('NFC', spaced).split():
+        current = ''
+        for ch in token:
+            if is_punctuation(ch):
+                if current:
+                    words.append(current)
+                words.append(ch)
+                current = ''
+            else:
+                current += ch
+        if current:
+            words.append(current)
+    return words
+
+
+def wordpiece(word, vocab):
+    """Greedy longest-match-first; a word with a character no piece covers is [UNK] as a whole."""
+    if len(word) > 100:
+        return ['[UNK]']
+    pieces = []
+    start = 0
+    while start < len(word):
+        end = len(word)
+        while end > start:
+            piece = ('##' if start > 0 else '') + word[start:end]
+            if piece in vocab:
+                break
+            end -= 1
+        if end == start:
+            return ['[UNK]']
+        pieces.append(piece)
+        start = end
+    return pieces
+
+
+def write_wordpiece(probe):
+    """A cased vocabulary: every character of the probe set (alone and as "##x") but one left out for [UNK], and
+    the corpus's most frequent words and word endings."""
+    os.makedirs(WORDPIECE_DIR, exist_ok=True)
+    words = Counter(w for line in CORPUS.strip().split('\n') for w in basic_tokenize(line))
+    chars = sorted({ch for line in probe for w in basic_tokenize(line) for ch in w} - {'\u0920'})
+    endings = Counter('##' + w[k:] for w in words for k in range(1, len(w) - 1))
+    tokens = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] + chars + ['##' + ch for ch in chars]
+    tokens += [w for w, _ in words.most_common(150)] + [e for e, _ in endings.most_common(80)]
+    vocab = {}
+    for token in tokens:
+        vocab.setdefault(token, len(vocab))
+    with open(os.path.join(WORDPIECE_DIR, 'vocab.txt'), 'w', encoding='utf-8') as f:
+        f.write(''.join(f'{t}\n' for t in vocab))
+    with open(os.path.join(WORDPIECE_DIR, 'tokenizer_config.json'), 'w', encoding='utf-8') as f:
+        json.dump({'tokenizer_class': 'BertTokenizer', 'do_lower_case': False, 'tokenize_chinese_chars': True, 'strip_accents': None}, f, indent=2)
+    return [{'text': text, 'ids': [vocab[p] for w in basic_tokenize(text) for p in wordpiece(w, vocab)]} for text in probe]
+
+
 def main():
     with open(os.path.join(HERE, 'probe.txt'), encoding='utf-8', newline='\n') as f:
         probe = f.read().split('\n')[:-1]
-    reference = {'bpe': write_bpe(probe), 'unigram': write_unigram(probe)}
+    reference = {'bpe': write_bpe(probe), 'unigram': write_unigram(probe), 'wordpiece-cased': write_wordpiece(probe)}
     with open(os.path.join(HERE, 'reference.json'), 'w', encoding='utf-8') as f:
         f.write('{\n')
         for k, (name, lines) in enumerate(reference.items()):
