@@ -91,29 +91,29 @@ interface Cluster {
 
 /**
  * The text's characters, and its whitespace runs, each with what the normalizer makes of it on its own (a
- * whitespace run: one space). A character and the combining marks after it stay one piece when they normalize
- * together otherwise than apart (NFKC's "e" + U+0301 → "é").
+ * whitespace run: one space). Characters stay one piece with the one before when they normalize together
+ * otherwise than apart (NFKC's "e" + U+0301 → "é", half-width "ﾊ" + "ﾟ" → "パ").
  */
 function clusters(text: string, from: number, to: number, normalize: (text: string) => string, stripEnds: boolean): Cluster[] {
   const out: Cluster[] = [];
-  for (const m of text.slice(from, to).matchAll(/\s+|\P{M}\p{M}*|\p{M}+/gsu)) {
+  for (const m of text.slice(from, to).matchAll(/\s+|./gsu)) {
     const start = from + m.index;
-    if (WHITESPACE.test(m[0][0])) {
-      out.push({ start, end: start + m[0].length, normalized: ' ' });
+    const end = start + m[0].length;
+    if (WHITESPACE.test(m[0])) {
+      out.push({ start, end, normalized: ' ' });
       continue;
     }
-    const chars = [...m[0]];
-    const apart = chars.map(normalize);
-    const together = normalize(m[0]);
-    if (chars.length > 1 && together === apart.join('')) {
-      let at = start;
-      chars.forEach((char, k) => {
-        out.push({ start: at, end: at + char.length, normalized: apart[k] });
-        at += char.length;
-      });
-    } else {
-      out.push({ start, end: start + m[0].length, normalized: together });
+    const own = normalize(m[0]);
+    const last = out.at(-1);
+    if (last !== undefined && last.normalized !== ' ') {
+      const together = normalize(text.slice(last.start, end));
+      if (together !== last.normalized + own) {
+        last.end = end;
+        last.normalized = together;
+        continue;
+      }
     }
+    out.push({ start, end, normalized: own });
   }
   if (stripEnds) {
     if (out.length > 0 && out[0].normalized === ' ') out[0].normalized = '';

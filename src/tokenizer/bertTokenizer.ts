@@ -1,3 +1,4 @@
+import { alignNormalized } from './align';
 import { BasicTokenizer, wordSpan } from './basic';
 import { type TokenizerConfig, type TokenizerConfigInput, resolveConfig } from './config';
 import { cleanUpTokenization, tokensToString } from './decode';
@@ -110,6 +111,14 @@ export class BertWordPieceTokenizer implements Tokenizer {
     const { config } = this;
     const vocab = Array.from({ length: this.vocabSize }, (_, id) => this.idToToken(id));
     const specialTokens = { cls_token: config.special.cls, mask_token: config.special.mask, pad_token: config.special.pad, sep_token: config.special.sep, unk_token: config.special.unk };
+    if (config.characterLevel) {
+      // No fast tokenizer reproduces it, so no tokenizer.json: transformers reads the class from the config.
+      return {
+        files: { 'vocab.txt': `${vocab.join('\n')}\n` },
+        config: { tokenizer_class: 'BertJapaneseTokenizer', do_lower_case: config.doLowerCase, word_tokenizer_type: 'mecab', subword_tokenizer_type: 'character', ...specialTokens },
+        specialTokens,
+      };
+    }
     return {
       files: { 'vocab.txt': `${vocab.join('\n')}\n`, 'tokenizer.json': `${JSON.stringify(toTokenizerJson(this))}\n` },
       config: {
@@ -135,6 +144,14 @@ export class BertWordPieceTokenizer implements Tokenizer {
     };
     const words = (from: number, to: number): void => {
       if (to <= from) return;
+      if (this.config.characterLevel) {
+        for (const { id, offsets, startsWord } of this.characters(text.slice(from, to))) {
+          if (startsWord) wordId++;
+          push(id, [from + offsets[0], from + offsets[1]], 0);
+        }
+        wordId++;
+        return;
+      }
       for (const word of this.basic.tokenize(text, from, to)) {
         if (word.neverSplit) {
           push(this.vocab.id(word.text) ?? this.special.unk, [word.start, word.end], 0);
@@ -153,6 +170,22 @@ export class BertWordPieceTokenizer implements Tokenizer {
     }
     words(position, text.length);
     return out;
+  }
+
+  /**
+   * Tohoku's character-level BertJapaneseTokenizer: NFKC (and lower case when asked), then every character but
+   * whitespace is a token of its own, or [UNK]. Its MeCab word split changes no token (every character stands
+   * alone either way), so it is not run; a word here ends at whitespace, for word ids.
+   */
+  private characters(text: string): { id: number; offsets: [number, number]; startsWord: boolean }[] {
+    const normalize = (part: string): string => (this.config.doLowerCase ? part.normalize('NFKC').toLowerCase() : part.normalize('NFKC'));
+    const chars = [...normalize(text)].filter((char) => !/\s/u.test(char));
+    const aligned = alignNormalized(text, chars, () => false, normalize, true);
+    return chars.map((char, i) => ({
+      id: this.vocab.id(char) ?? this.special.unk,
+      offsets: aligned[i].offsets,
+      startsWord: i > 0 && /\s/u.test(text.slice(aligned[i - 1].offsets[1], aligned[i].offsets[0])),
+    }));
   }
 
   /** Special tokens written in the text, left to right, without overlaps, as [start, token] pairs. */

@@ -34,6 +34,11 @@ export interface TokenizerConfig {
   modelMaxLength: number | undefined;
   /** Decode joins " ." → "." and the like (HF `clean_up_tokenization_spaces`, default true). */
   cleanUpTokenizationSpaces: boolean;
+  /**
+   * Tohoku's character-level BertJapaneseTokenizer (`subword_tokenizer_type: "character"`) in place of basic
+   * tokenization and WordPiece: NFKC, then one token per non-space character (default false).
+   */
+  characterLevel: boolean;
 }
 
 export const DEFAULT_TOKENIZER_CONFIG: Readonly<TokenizerConfig> = Object.freeze({
@@ -47,6 +52,7 @@ export const DEFAULT_TOKENIZER_CONFIG: Readonly<TokenizerConfig> = Object.freeze
   additionalSpecialTokens: [],
   modelMaxLength: undefined,
   cleanUpTokenizationSpaces: true,
+  characterLevel: false,
 });
 
 /** A config with only some fields given; the rest take DEFAULT_TOKENIZER_CONFIG's values. */

@@ -27,6 +27,7 @@ export function loadTokenizer(files: TokenizerSourceFiles): Tokenizer {
   const wordPieceClass = tokenizerClass === undefined || isWordPieceClass(tokenizerClass);
   const json = files['tokenizer.json'] === undefined ? undefined : parseJsonInput(files['tokenizer.json'], 'tokenizer.json');
 
+  if (tokenizerClass?.replace(/Fast$/, '') === 'BertJapaneseTokenizer') return japanese(files, config);
   if (files['vocab.txt'] !== undefined && wordPieceClass) return fromVocabTxt(files['vocab.txt'], resolveConfig(config));
   if (json !== undefined) {
     const type = isObject(json.model) ? json.model.type : undefined;
@@ -46,6 +47,25 @@ export function loadTokenizer(files: TokenizerSourceFiles): Tokenizer {
     throw new TokenizerError('unsupported', `tokenizer_config.json: tokenizer_class "${tokenizerClass}" is not a WordPiece tokenizer, but the only tokenizer file is vocab.txt; a tokenizer.json is needed.`);
   }
   throw new TokenizerError('bad-vocab', 'No tokenizer file: tokenizer.json, vocab.txt, or vocab.json with merges.txt is needed.');
+}
+
+/**
+ * Tohoku's BertJapaneseTokenizer: the character-level one (`subword_tokenizer_type: "character"`) is read; the
+ * word-level ones split words with MeCab and a dictionary of tens of megabytes, which is not run here.
+ */
+function japanese(files: TokenizerSourceFiles, config: TokenizerConfigInput): Tokenizer {
+  const raw = parseJsonInput(files['tokenizer_config.json'], 'tokenizer_config.json');
+  const subword = raw.subword_tokenizer_type ?? 'wordpiece';
+  const word = raw.word_tokenizer_type ?? 'basic';
+  if (subword !== 'character') {
+    throw new TokenizerError(
+      'unsupported',
+      `tokenizer_config.json: BertJapaneseTokenizer with word_tokenizer_type "${String(word)}" and subword_tokenizer_type "${String(subword)}" splits words with ${word === 'mecab' ? 'MeCab and its dictionary' : `the "${String(word)}" word tokenizer`}, which the studio does not run; the character-level models (subword_tokenizer_type "character", e.g. tohoku-nlp/bert-base-japanese-char-v3) are supported.`,
+    );
+  }
+  if (files['vocab.txt'] === undefined) throw new TokenizerError('bad-vocab', 'BertJapaneseTokenizer needs vocab.txt.');
+  // BertJapaneseTokenizer keeps case unless told otherwise, unlike BertTokenizer.
+  return fromVocabTxt(files['vocab.txt'], resolveConfig({ ...config, doLowerCase: config.doLowerCase ?? false, characterLevel: true }));
 }
 
 /**

@@ -12,7 +12,7 @@ interface ReferenceLine {
   ids: number[];
   offsets: [number, number][];
 }
-const reference = JSON.parse(read('reference.json')) as Record<'bpe' | 'unigram', ReferenceLine[]> & { 'wordpiece-cased': { text: string; ids: number[] }[] };
+const reference = JSON.parse(read('reference.json')) as Record<'bpe' | 'unigram', ReferenceLine[]> & Record<'wordpiece-cased' | 'japanese-char', { text: string; ids: number[] }[]>;
 
 const load = (name: 'bpe' | 'unigram'): Tokenizer =>
   loadTokenizer({ 'tokenizer.json': read(`${name}/tokenizer.json`), 'tokenizer_config.json': read(`${name}/tokenizer_config.json`) });
@@ -40,6 +40,27 @@ describe('WordPiece in bert-base-multilingual-cased style (case and accents kept
   const tokenizer = loadTokenizer({ 'vocab.txt': read('wordpiece-cased/vocab.txt'), 'tokenizer_config.json': read('wordpiece-cased/tokenizer_config.json') });
   it.each(reference['wordpiece-cased'].map((line, i) => [i, line] as const))('probe line %i: ids', (_, line) => {
     expect(tokenizer.encode(line.text).inputIds.slice(1, -1)).toEqual(line.ids);
+  });
+});
+
+describe("Tohoku's character-level BertJapaneseTokenizer", () => {
+  const files = { 'vocab.txt': read('japanese-char/vocab.txt'), 'tokenizer_config.json': read('japanese-char/tokenizer_config.json') };
+  const tokenizer = loadTokenizer(files);
+  it.each(reference['japanese-char'].map((line, i) => [i, line] as const))('probe line %i: ids', (_, line) => {
+    expect(tokenizer.encode(line.text).inputIds.slice(1, -1)).toEqual(line.ids);
+  });
+
+  it('gives each character its source span and each whitespace-separated word an id', () => {
+    const text = 'ﾊﾟﾝ 東京①';
+    const e = tokenizer.encode(text);
+    expect(e.offsets.slice(1, -1).map(([start, end]) => text.slice(start, end))).toEqual(['ﾊﾟ', 'ﾝ', '東', '京', '①']);
+    expect(e.wordIds.slice(1, -1)).toEqual([0, 0, 1, 1, 1]);
+    expect(tokenizer.saveFiles().config).toMatchObject({ tokenizer_class: 'BertJapaneseTokenizer', subword_tokenizer_type: 'character' });
+  });
+
+  it('refuses the word-level ones, which need MeCab', () => {
+    const config = JSON.stringify({ tokenizer_class: 'BertJapaneseTokenizer', word_tokenizer_type: 'mecab', subword_tokenizer_type: 'wordpiece' });
+    expect(() => loadTokenizer({ ...files, 'tokenizer_config.json': config })).toThrow(/MeCab.*character-level models/);
   });
 });
 

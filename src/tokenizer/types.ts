@@ -43,7 +43,10 @@ export interface SpecialTokens {
 export interface TokenizerFiles {
   /** File name → text: tokenizer.json always, plus vocab.txt (WordPiece) or vocab.json and merges.txt (byte-level BPE). */
   files: Record<string, string>;
-  /** tokenizer_config.json's fields for this tokenizer (special tokens, casing, …), without tokenizer_class and model_max_length. */
+  /**
+   * tokenizer_config.json's fields for this tokenizer (special tokens, casing, …), without model_max_length, and
+   * without tokenizer_class unless the tokenizer is not its model family's (BertJapaneseTokenizer).
+   */
   config: Record<string, unknown>;
   /** special_tokens_map.json. */
   specialTokens: Record<string, string>;

@@ -8,7 +8,9 @@ then writes, for every line of probe.txt, the ids and [start, end) UTF-16 offset
 implementations give: this file's byte-level BPE encoder (GPT-2's pre-tokenizer, byte→unicode map, merges by
 rank) and sentencepiece's own `encode`. Also a cased WordPiece vocabulary in bert-base-multilingual-cased's
 style (accents and case kept, CJK ideographs split) with the ids of this file's BasicTokenizer + WordPiece,
-written from transformers' description of BertTokenizer. Deterministic: same bytes every run.
+written from transformers' description of BertTokenizer; and a character vocabulary for Tohoku's character-level
+BertJapaneseTokenizer (NFKC, one token per non-space character; its MeCab word split changes no token).
+Deterministic: same bytes every run.
 
     /usr/bin/python3 tools/reference/tokenizers/make_tokenizers.py
 """
@@ -27,6 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 BPE_DIR = os.path.join(HERE, 'bpe')
 UNIGRAM_DIR = os.path.join(HERE, 'unigram')
 WORDPIECE_DIR = os.path.join(HERE, 'wordpiece-cased')
+JAPANESE_DIR = os.path.join(HERE, 'japanese-char')
 BPE_MERGES = 400
 UNIGRAM_VOCAB = 600
 
@@ -441,10 +444,23 @@ def write_wordpiece(probe):
     return [{'text': text, 'ids': [vocab[p] for w in basic_tokenize(text) for p in wordpiece(w, vocab)]} for text in probe]
 
 
+def write_japanese_char(probe):
+    """Tohoku's character-level vocabulary: specials and every NFKC character of the probe set but one ("ठ")."""
+    os.makedirs(JAPANESE_DIR, exist_ok=True)
+    chars = sorted({ch for line in probe for ch in unicodedata.normalize('NFKC', line) if not ch.isspace()} - {'\u0920'})
+    tokens = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] + chars
+    vocab = {t: i for i, t in enumerate(tokens)}
+    with open(os.path.join(JAPANESE_DIR, 'vocab.txt'), 'w', encoding='utf-8') as f:
+        f.write(''.join(f'{t}\n' for t in tokens))
+    with open(os.path.join(JAPANESE_DIR, 'tokenizer_config.json'), 'w', encoding='utf-8') as f:
+        json.dump({'tokenizer_class': 'BertJapaneseTokenizer', 'do_lower_case': False, 'word_tokenizer_type': 'mecab', 'subword_tokenizer_type': 'character', 'mecab_kwargs': {'mecab_dic': 'unidic_lite'}}, f, indent=2)
+    return [{'text': text, 'ids': [vocab.get(ch, 1) for ch in unicodedata.normalize('NFKC', text) if not ch.isspace()]} for text in probe]
+
+
 def main():
     with open(os.path.join(HERE, 'probe.txt'), encoding='utf-8', newline='\n') as f:
         probe = f.read().split('\n')[:-1]
-    reference = {'bpe': write_bpe(probe), 'unigram': write_unigram(probe), 'wordpiece-cased': write_wordpiece(probe)}
+    reference = {'bpe': write_bpe(probe), 'unigram': write_unigram(probe), 'wordpiece-cased': write_wordpiece(probe), 'japanese-char': write_japanese_char(probe)}
     with open(os.path.join(HERE, 'reference.json'), 'w', encoding='utf-8') as f:
         f.write('{\n')
         for k, (name, lines) in enumerate(reference.items()):
