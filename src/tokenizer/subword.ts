@@ -192,22 +192,7 @@ export class SubwordTokenizer implements Tokenizer {
     this.stripsEnds = normalizers.some((step) => step.type === 'Strip');
     const precompiled = normalizers.find((step) => step.type === 'Precompiled' && typeof step.precompiled_charsmap === 'string');
     const charsmap = precompiled === undefined ? undefined : new Charsmap(precompiled.precompiled_charsmap as string);
-    const rules = normalizers.flatMap((step): ((text: string) => string)[] => {
-      if (step.type === 'Precompiled') return charsmap === undefined ? [] : [(text) => charsmap.normalize(text)];
-      if (step.type === 'NFKC' || step.type === 'NFC' || step.type === 'NFKD' || step.type === 'NFD') return [(text) => text.normalize(step.type as string)];
-      if (step.type === 'Lowercase') return [(text) => text.toLowerCase()];
-      // As the library strips accents: every combining mark goes.
-      if (step.type === 'StripAccents') return [(text) => text.replace(/\p{M}/gu, '')];
-      // Literal replacements (ALBERT's `` → "); regex ones are whitespace rules (" {2,}" → " "), which act across
-      // characters and which the alignment handles itself.
-      const literal = step.type === 'Replace' && isObject(step.pattern) ? step.pattern.String : undefined;
-      if (typeof literal === 'string' && typeof step.content === 'string') {
-        const content = step.content;
-        return [(text) => text.replaceAll(literal, content)];
-      }
-      return [];
-    });
-    this.normalizeChars = (text) => rules.reduce((out, rule) => rule(out), text);
+    this.normalizeChars = characterRules(normalizers, charsmap);
 
     const idOf = (token: string, where: string): number => {
       const id = this.byToken.get(token);
@@ -241,7 +226,7 @@ export class SubwordTokenizer implements Tokenizer {
     try {
       this.library = new HfTokenizer(withPrependScheme(root), { clean_up_tokenization_spaces: false });
     } catch (error) {
-      throw unsupported('', `could not be read by @huggingface/tokenizers: ${(error as Error).message}`);
+      throw new TokenizerError('unsupported', `${FILE} could not be read by @huggingface/tokenizers: ${(error as Error).message}`);
     }
     if (charsmap !== undefined) applyCharsmap(this.library.normalizer, charsmap);
   }
@@ -305,6 +290,26 @@ export class SubwordTokenizer implements Tokenizer {
     });
     return out;
   }
+}
+
+/** The normalizer's rules for single characters (not its whitespace ones), in order. */
+function characterRules(normalizers: readonly Json[], charsmap: Charsmap | undefined): (text: string) => string {
+  const rules = normalizers.flatMap((step): ((text: string) => string)[] => {
+    if (step.type === 'Precompiled') return charsmap === undefined ? [] : [(text) => charsmap.normalize(text)];
+    if (step.type === 'NFKC' || step.type === 'NFC' || step.type === 'NFKD' || step.type === 'NFD') return [(text) => text.normalize(step.type as string)];
+    if (step.type === 'Lowercase') return [(text) => text.toLowerCase()];
+    // As the library strips accents: every combining mark goes.
+    if (step.type === 'StripAccents') return [(text) => text.replace(/\p{M}/gu, '')];
+    // Literal replacements (ALBERT's `` → "); regex ones are whitespace rules (" {2,}" → " "), which act across
+    // characters and which the alignment handles itself.
+    const literal = step.type === 'Replace' && isObject(step.pattern) ? step.pattern.String : undefined;
+    if (typeof literal === 'string' && typeof step.content === 'string') {
+      const content = step.content;
+      return [(text) => text.replaceAll(literal, content)];
+    }
+    return [];
+  });
+  return (text) => rules.reduce((out, rule) => rule(out), text);
 }
 
 /**
