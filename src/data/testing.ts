@@ -111,6 +111,8 @@ export function fakeTokenizer(vocabSize = 1000): Tokenizer {
         .map((id) => vocab[id] ?? '[UNK]')
         .join(' ')
         .replace(/ ##/g, ''),
+    tokenText: (token) => token,
+    saveFiles: () => ({ files: { 'vocab.txt': `${vocab.join('\n')}\n` }, config: {}, specialTokens: {} }),
   };
 }
 

@@ -280,6 +280,13 @@ describe('loadModelFiles', () => {
     expect(files.specialTokensMap).toBeUndefined();
   });
 
+  it("falls back to RoBERTa's vocab.json with merges.txt", async () => {
+    const files = await loadModelFiles(
+      localSource(blobs({ 'config.json': '{}', 'vocab.json': '{"a": 0}', 'merges.txt': '#version: 0.2\n', 'model.safetensors': WEIGHTS })),
+    );
+    expect(files.tokenizer).toEqual({ kind: 'vocab.json', vocab: '{"a": 0}', merges: '#version: 0.2\n' });
+  });
+
   it('explains that only safetensors weights are loaded', async () => {
     const { 'model.safetensors': _weights, ...rest } = complete;
     const source: ModelSource = localSource(blobs({ ...rest, 'pytorch_model.bin': 'pickle' }), 'old-bert');
@@ -303,7 +310,7 @@ describe('loadModelFiles', () => {
     await expectError(
       loadModelFiles(localSource(blobs({ 'config.json': '{}', 'model.safetensors': WEIGHTS }))),
       'not-found',
-      /neither vocab\.txt nor tokenizer\.json/,
+      /neither vocab\.txt, tokenizer\.json nor vocab\.json with merges\.txt/,
     );
   });
 });

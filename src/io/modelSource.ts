@@ -157,14 +157,18 @@ export function validateRepoId(repo: string): void {
   }
 }
 
-export type TokenizerFiles = { kind: 'vocab.txt'; vocab: string } | { kind: 'tokenizer.json'; json: string };
+export type TokenizerFiles =
+  | { kind: 'vocab.txt'; vocab: string }
+  | { kind: 'tokenizer.json'; json: string }
+  /** RoBERTa's byte-level BPE files, for checkpoints without a tokenizer.json. */
+  | { kind: 'vocab.json'; vocab: string; merges: string };
 
 /** The raw files of a model, before anything parses them. */
 export interface ModelFiles {
   sourceId: string;
   /** config.json text. */
   config: string;
-  /** vocab.txt when present, else tokenizer.json. */
+  /** vocab.txt when present, else tokenizer.json, else vocab.json with merges.txt. */
   tokenizer: TokenizerFiles;
   tokenizerConfig?: string;
   specialTokensMap?: string;
@@ -217,14 +221,18 @@ export async function loadModelFiles(
   const config = text(await fetchFile('config.json'));
   const vocab = await optional('vocab.txt');
   const tokenizerJson = vocab ? undefined : await optional('tokenizer.json');
-  if (!vocab && !tokenizerJson) {
-    throw new ModelSourceError('not-found', `${source.id} has no tokenizer: neither vocab.txt nor tokenizer.json was found`, {
-      file: 'vocab.txt',
+  const vocabJson = vocab || tokenizerJson ? undefined : await optional('vocab.json');
+  const merges = vocabJson ? await optional('merges.txt') : undefined;
+  if (!vocab && !tokenizerJson && !(vocabJson && merges)) {
+    throw new ModelSourceError('not-found', `${source.id} has no tokenizer: neither vocab.txt, tokenizer.json nor vocab.json with merges.txt was found`, {
+      file: vocabJson ? 'merges.txt' : 'vocab.txt',
     });
   }
   const tokenizer: TokenizerFiles = vocab
     ? { kind: 'vocab.txt', vocab: text(vocab) }
-    : { kind: 'tokenizer.json', json: text(tokenizerJson!) };
+    : tokenizerJson
+      ? { kind: 'tokenizer.json', json: text(tokenizerJson) }
+      : { kind: 'vocab.json', vocab: text(vocabJson!), merges: text(merges!) };
   const tokenizerConfig = await optional('tokenizer_config.json');
   const specialTokensMap = await optional('special_tokens_map.json');
   const head = {

@@ -10,8 +10,7 @@ import { loadModelFiles, type ModelFiles, type ModelSource } from '../io/modelSo
 import { readSafetensors, writeSafetensors, type TensorEntry, type TensorToWrite } from '../io/safetensors';
 import { readShards } from '../io/shards';
 import type { ProgressCallback } from '../progress';
-import { fromTokenizerJson, fromVocabTxt, parseTokenizerConfig, type BertWordPieceTokenizer } from '../tokenizer';
-import type { TokenizerConfig } from '../tokenizer/config';
+import { loadTokenizer, type Tokenizer, type TokenizerSourceFiles } from '../tokenizer';
 import type { BertConfig } from './bert/config';
 import { architectureOf, POOLER_WEIGHT, type BertParams } from './bert/params';
 import { architectureName } from './bert/tasks';
@@ -21,7 +20,7 @@ import { FAMILIES, familyOf, sharedTensors, type Family } from './families';
 export interface Pretrained {
   sourceId: string;
   config: BertConfig;
-  tokenizer: BertWordPieceTokenizer;
+  tokenizer: Tokenizer;
   /** Under the shared encoder's names, whatever the family stored them as. */
   tensors: Map<string, TensorEntry>;
 }
@@ -45,16 +44,17 @@ function parseConfigAndTokenizer(files: Omit<ModelFiles, 'weights'>): Pick<Pretr
   const json = parseJson(files.config, 'config.json');
   const family = familyOf(json);
   const config = family.parseConfig(json);
-  const tokenizerConfig = files.tokenizerConfig === undefined
-    ? undefined
-    : parseTokenizerConfig(parseJson(files.tokenizerConfig, 'tokenizer_config.json'));
-  const tokenizer = files.tokenizer.kind === 'vocab.txt'
-    ? fromVocabTxt(files.tokenizer.vocab, tokenizerConfig)
-    : fromTokenizerJson(parseJson(files.tokenizer.json, 'tokenizer.json'), tokenizerConfig);
+  const tokenizer = loadTokenizer({ ...tokenizerSourceFiles(files.tokenizer), 'tokenizer_config.json': files.tokenizerConfig });
   if (tokenizer.vocabSize > config.vocabSize) {
     throw new Error(`The tokenizer has ${tokenizer.vocabSize} tokens but config.json's vocab_size is ${config.vocabSize}.`);
   }
   return { config, tokenizer, family };
+}
+
+function tokenizerSourceFiles(files: ModelFiles['tokenizer']): TokenizerSourceFiles {
+  if (files.kind === 'vocab.txt') return { 'vocab.txt': files.vocab };
+  if (files.kind === 'tokenizer.json') return { 'tokenizer.json': files.json };
+  return { 'vocab.json': files.vocab, 'merges.txt': files.merges };
 }
 
 function parseJson(text: string, file: string): unknown {
@@ -70,9 +70,8 @@ export interface ExportInput {
   config: BertConfig;
   /** The shared (BERT canonical) names ([out, in] layout), e.g. from exportBertWeights; saved in the family's. */
   weights: Map<string, TensorToWrite>;
-  /** Token strings by id. */
-  vocab: string[];
-  tokenizerConfig: TokenizerConfig;
+  /** Saved with its own files (tokenizer.json, and vocab.txt or vocab.json + merges.txt). */
+  tokenizer: Tokenizer;
   trainingArgs?: unknown;
   metrics?: unknown;
 }
@@ -92,7 +91,7 @@ export function buildExportFiles(input: ExportInput): Record<string, Uint8Array>
   const weights = new Map([...input.weights].map(([name, tensor]) => [family.storedName(name, pooled), tensor]));
   const files: Record<string, Uint8Array> = {
     'model.safetensors': writeSafetensors(weights),
-    ...configAndTokenizerFiles(input.config, input.vocab, input.tokenizerConfig),
+    ...configAndTokenizerFiles(input.config, input.tokenizer),
   };
   if (input.trainingArgs !== undefined) files['training_args.json'] = json(input.trainingArgs);
   if (input.metrics !== undefined) files['metrics.json'] = json(input.metrics);
@@ -100,29 +99,18 @@ export function buildExportFiles(input: ExportInput): Record<string, Uint8Array>
 }
 
 /** config.json and the tokenizer's files, in the family's layout: what an exported folder holds beside its weights. */
-export function configAndTokenizerFiles(config: BertConfig, vocab: string[], tokenizerConfig: TokenizerConfig): Record<string, Uint8Array> {
-  const { special } = tokenizerConfig;
-  const specialTokens = {
-    cls_token: special.cls,
-    mask_token: special.mask,
-    pad_token: special.pad,
-    sep_token: special.sep,
-    unk_token: special.unk,
-  };
+export function configAndTokenizerFiles(config: BertConfig, tokenizer: Tokenizer): Record<string, Uint8Array> {
   const family = FAMILIES[config.modelType];
+  const saved = tokenizer.saveFiles();
   return {
     'config.json': json(family.configToJson(config)),
-    'vocab.txt': encoder.encode(`${vocab.join('\n')}\n`),
+    ...Object.fromEntries(Object.entries(saved.files).map(([name, text]) => [name, encoder.encode(text)])),
     'tokenizer_config.json': json({
       tokenizer_class: family.tokenizerClass,
-      do_lower_case: tokenizerConfig.doLowerCase,
-      strip_accents: tokenizerConfig.stripAccents,
-      tokenize_chinese_chars: tokenizerConfig.tokenizeChineseChars,
-      model_max_length: tokenizerConfig.modelMaxLength ?? config.maxPositionEmbeddings,
-      clean_up_tokenization_spaces: tokenizerConfig.cleanUpTokenizationSpaces,
-      ...specialTokens,
+      ...saved.config,
+      model_max_length: tokenizer.modelMaxLength ?? config.maxPositionEmbeddings,
     }),
-    'special_tokens_map.json': json(specialTokens),
+    'special_tokens_map.json': json(saved.specialTokens),
   };
 }
 
@@ -132,10 +120,10 @@ export function configAndTokenizerFiles(config: BertConfig, vocab: string[], tok
  */
 export async function savePretrained(
   model: { params: BertParams; config: BertConfig },
-  tokenizer: BertWordPieceTokenizer,
+  tokenizer: Tokenizer,
   record: RunRecordFiles = {},
 ): Promise<Record<string, Uint8Array>> {
-  return buildExportFiles({ config: exportedConfig(model), weights: await exportBertWeights(model.params, model.config.lora), vocab: vocabOf(tokenizer), tokenizerConfig: tokenizer.config, ...record });
+  return buildExportFiles({ config: exportedConfig(model), weights: await exportBertWeights(model.params, model.config.lora), tokenizer, ...record });
 }
 
 /** The config.json a model's current heads are saved under: architectures names the class they make. */
@@ -154,9 +142,5 @@ export function checkpointFiles(pretrained: Pretrained): Record<string, Uint8Arr
   for (const [name, entry] of pretrained.tensors) {
     if (entry.data instanceof Float32Array) weights.set(name, { shape: entry.shape, data: entry.data });
   }
-  return buildExportFiles({ config: pretrained.config, weights, vocab: vocabOf(pretrained.tokenizer), tokenizerConfig: pretrained.tokenizer.config });
-}
-
-export function vocabOf(tokenizer: BertWordPieceTokenizer): string[] {
-  return Array.from({ length: tokenizer.vocabSize }, (_, id) => tokenizer.idToToken(id));
+  return buildExportFiles({ config: pretrained.config, weights, tokenizer: pretrained.tokenizer });
 }

@@ -1,17 +1,17 @@
 /**
  * "Export for the web": a model's current weights as the folder transformers.js loads (`from_pretrained` on a
  * path or repo holding it): config.json, the tokenizer (tokenizer.json, which transformers.js reads, beside the
- * slow tokenizer's files), onnx/model.onnx, and optionally onnx/model_quantized.onnx with int8 MatMul weights
- * (what transformers.js loads as `dtype: 'q8'`, its default on wasm).
+ * slow tokenizer's files, as every export writes it), onnx/model.onnx, and optionally onnx/model_quantized.onnx
+ * with int8 MatMul weights (what transformers.js loads as `dtype: 'q8'`, its default on wasm).
  */
 import { encodeModel } from '../io/onnx/graph';
 import { quantizeDynamic } from '../io/onnx/quantize';
-import { toTokenizerJson, type BertWordPieceTokenizer } from '../tokenizer';
+import type { Tokenizer } from '../tokenizer';
 import type { BertConfig } from './bert/config';
 import { bertOnnxModel } from './bert/onnx';
 import type { BertParams } from './bert/params';
 import { exportBertWeights } from './bert/weights';
-import { configAndTokenizerFiles, exportedConfig, vocabOf } from './pretrained';
+import { configAndTokenizerFiles, exportedConfig } from './pretrained';
 
 export const ONNX_MODEL = 'onnx/model.onnx';
 export const ONNX_MODEL_QUANTIZED = 'onnx/model_quantized.onnx';
@@ -24,7 +24,7 @@ export interface WebExportOptions {
 /** The web folder's files by path; the weights are checked finite, as for the Hugging Face export. */
 export async function saveForWeb(
   model: { params: BertParams; config: BertConfig },
-  tokenizer: BertWordPieceTokenizer,
+  tokenizer: Tokenizer,
   options: WebExportOptions,
 ): Promise<Record<string, Uint8Array>> {
   let config = exportedConfig(model);
@@ -34,8 +34,7 @@ export async function saveForWeb(
   }
   const onnx = bertOnnxModel(config, await exportBertWeights(model.params, model.config.lora), 'BERT Studio');
   const files: Record<string, Uint8Array> = {
-    ...configAndTokenizerFiles(config, vocabOf(tokenizer), tokenizer.config),
-    'tokenizer.json': new TextEncoder().encode(`${JSON.stringify(toTokenizerJson(tokenizer))}\n`),
+    ...configAndTokenizerFiles(config, tokenizer),
     [ONNX_MODEL]: encodeModel(onnx),
   };
   if (options.quantized) files[ONNX_MODEL_QUANTIZED] = encodeModel(quantizeDynamic(onnx).model);

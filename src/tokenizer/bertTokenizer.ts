@@ -1,9 +1,11 @@
+import { alignNormalized } from './align';
 import { BasicTokenizer, wordSpan } from './basic';
 import { type TokenizerConfig, type TokenizerConfigInput, resolveConfig } from './config';
 import { cleanUpTokenization, tokensToString } from './decode';
-import { type SequenceTokens, type TemplateToken, assemble, truncate } from './encoding';
+import { type SequenceTokens, type Template, bertTemplate, checkText, encodeWithTemplate } from './encoding';
 import { TokenizerError } from './errors';
-import type { EncodeOptions, Encoding, SpecialTokens, Tokenizer } from './types';
+import { toTokenizerJson } from './tokenizerJson';
+import type { EncodeOptions, Encoding, SpecialTokens, Tokenizer, TokenizerFiles } from './types';
 import { Vocab, parseVocabTxt } from './vocab';
 import { WordPiece } from './wordpiece';
 
@@ -29,7 +31,7 @@ export class BertWordPieceTokenizer implements Tokenizer {
   /** Longest first, so that the longest special token starting at a position wins, as in HF's trie. */
   private readonly specialSpans: SpecialSpan[];
   private readonly specialIds: ReadonlySet<number>;
-  private readonly template: { cls: TemplateToken; sep: TemplateToken; pad: TemplateToken };
+  private readonly template: Template;
 
   constructor(vocab: Vocab, config: TokenizerConfig) {
     const idOf = (token: string, role: string): number => {
@@ -68,11 +70,11 @@ export class BertWordPieceTokenizer implements Tokenizer {
       prefix: config.continuingSubwordPrefix,
       maxInputCharsPerWord: config.maxInputCharsPerWord,
     });
-    this.template = {
-      cls: { id: this.special.cls, token: config.special.cls },
-      sep: { id: this.special.sep, token: config.special.sep },
-      pad: { id: this.special.pad, token: config.special.pad },
-    };
+    this.template = bertTemplate(
+      { id: this.special.cls, token: config.special.cls },
+      { id: this.special.sep, token: config.special.sep },
+      { id: this.special.pad, token: config.special.pad },
+    );
   }
 
   /** Vocabulary strings of `text`'s tokens, without [CLS]/[SEP] (HF `tokenize`). */
@@ -81,24 +83,7 @@ export class BertWordPieceTokenizer implements Tokenizer {
   }
 
   encode(text: string, pair?: string, options: EncodeOptions = {}): Encoding {
-    checkText(text, 'text');
-    if (pair !== undefined) checkText(pair, 'pair');
-    const specials = pair === undefined ? 2 : 3;
-    const { maxLength, padding, padTo } = options;
-    if (maxLength !== undefined && !(Number.isInteger(maxLength) && maxLength >= specials)) {
-      throw new TokenizerError('bad-input', `maxLength must be an integer ≥ ${specials} (room for the special tokens), not ${maxLength}.`);
-    }
-    if (padTo !== undefined && !(Number.isInteger(padTo) && padTo >= 0)) {
-      throw new TokenizerError('bad-input', `padTo must be an integer ≥ 0, not ${padTo}.`);
-    }
-    const padTarget = padding === false ? undefined : (padTo ?? (padding === true ? maxLength : undefined));
-    if (padding === true && padTarget === undefined) {
-      throw new TokenizerError('bad-input', 'padding needs a length to pad to: give maxLength or padTo.');
-    }
-    let a = this.tokenizeSequence(text);
-    let b = pair === undefined ? undefined : this.tokenizeSequence(pair);
-    if (maxLength !== undefined) [a, b] = truncate(a, b, maxLength);
-    return assemble(a, b, this.template, padTarget);
+    return encodeWithTemplate((part) => this.tokenizeSequence(part), this.template, text, pair, options);
   }
 
   idToToken(id: number): string {
@@ -118,6 +103,35 @@ export class BertWordPieceTokenizer implements Tokenizer {
     return this.config.cleanUpTokenizationSpaces ? cleanUpTokenization(text) : text;
   }
 
+  tokenText(token: string): string {
+    return token;
+  }
+
+  saveFiles(): TokenizerFiles {
+    const { config } = this;
+    const vocab = Array.from({ length: this.vocabSize }, (_, id) => this.idToToken(id));
+    const specialTokens = { cls_token: config.special.cls, mask_token: config.special.mask, pad_token: config.special.pad, sep_token: config.special.sep, unk_token: config.special.unk };
+    if (config.characterLevel) {
+      // No fast tokenizer reproduces it, so no tokenizer.json: transformers reads the class from the config.
+      return {
+        files: { 'vocab.txt': `${vocab.join('\n')}\n` },
+        config: { tokenizer_class: 'BertJapaneseTokenizer', do_lower_case: config.doLowerCase, word_tokenizer_type: 'mecab', subword_tokenizer_type: 'character', ...specialTokens },
+        specialTokens,
+      };
+    }
+    return {
+      files: { 'vocab.txt': `${vocab.join('\n')}\n`, 'tokenizer.json': `${JSON.stringify(toTokenizerJson(this))}\n` },
+      config: {
+        do_lower_case: config.doLowerCase,
+        strip_accents: config.stripAccents,
+        tokenize_chinese_chars: config.tokenizeChineseChars,
+        clean_up_tokenization_spaces: config.cleanUpTokenizationSpaces,
+        ...specialTokens,
+      },
+      specialTokens,
+    };
+  }
+
   private tokenizeSequence(text: string): SequenceTokens {
     const out: SequenceTokens = { ids: [], tokens: [], offsets: [], wordIds: [], special: [] };
     let wordId = 0;
@@ -130,6 +144,14 @@ export class BertWordPieceTokenizer implements Tokenizer {
     };
     const words = (from: number, to: number): void => {
       if (to <= from) return;
+      if (this.config.characterLevel) {
+        for (const { id, offsets, startsWord } of this.characters(text.slice(from, to))) {
+          if (startsWord) wordId++;
+          push(id, [from + offsets[0], from + offsets[1]], 0);
+        }
+        wordId++;
+        return;
+      }
       for (const word of this.basic.tokenize(text, from, to)) {
         if (word.neverSplit) {
           push(this.vocab.id(word.text) ?? this.special.unk, [word.start, word.end], 0);
@@ -150,6 +172,22 @@ export class BertWordPieceTokenizer implements Tokenizer {
     return out;
   }
 
+  /**
+   * Tohoku's character-level BertJapaneseTokenizer: NFKC (and lower case when asked), then every character but
+   * whitespace is a token of its own, or [UNK]. Its MeCab word split changes no token (every character stands
+   * alone either way), so it is not run; a word here ends at whitespace, for word ids.
+   */
+  private characters(text: string): { id: number; offsets: [number, number]; startsWord: boolean }[] {
+    const normalize = (part: string): string => (this.config.doLowerCase ? part.normalize('NFKC').toLowerCase() : part.normalize('NFKC'));
+    const chars = [...normalize(text)].filter((char) => !/\s/u.test(char));
+    const aligned = alignNormalized(text, chars, () => false, normalize, true);
+    return chars.map((char, i) => ({
+      id: this.vocab.id(char) ?? this.special.unk,
+      offsets: aligned[i].offsets,
+      startsWord: i > 0 && /\s/u.test(text.slice(aligned[i - 1].offsets[1], aligned[i].offsets[0])),
+    }));
+  }
+
   /** Special tokens written in the text, left to right, without overlaps, as [start, token] pairs. */
   private findSpecials(text: string): [number, SpecialSpan][] {
     const found: [number, SpecialSpan][] = [];
@@ -166,13 +204,6 @@ export class BertWordPieceTokenizer implements Tokenizer {
       position = next[best] + this.specialSpans[best].text.length;
     }
   }
-}
-
-function checkText(text: unknown, name: string): string {
-  if (typeof text !== 'string') {
-    throw new TokenizerError('bad-input', `The ${name} to tokenize must be a string, not ${text === null ? 'null' : typeof text}.`);
-  }
-  return text;
 }
 
 /** A tokenizer from vocab.txt (one token per line, id = line index) and an optional tokenizer config. */

@@ -34,6 +34,11 @@ export interface TokenizerConfig {
   modelMaxLength: number | undefined;
   /** Decode joins " ." → "." and the like (HF `clean_up_tokenization_spaces`, default true). */
   cleanUpTokenizationSpaces: boolean;
+  /**
+   * Tohoku's character-level BertJapaneseTokenizer (`subword_tokenizer_type: "character"`) in place of basic
+   * tokenization and WordPiece: NFKC, then one token per non-space character (default false).
+   */
+  characterLevel: boolean;
 }
 
 export const DEFAULT_TOKENIZER_CONFIG: Readonly<TokenizerConfig> = Object.freeze({
@@ -47,6 +52,7 @@ export const DEFAULT_TOKENIZER_CONFIG: Readonly<TokenizerConfig> = Object.freeze
   additionalSpecialTokens: [],
   modelMaxLength: undefined,
   cleanUpTokenizationSpaces: true,
+  characterLevel: false,
 });
 
 /** A config with only some fields given; the rest take DEFAULT_TOKENIZER_CONFIG's values. */
@@ -119,17 +125,31 @@ function optionalTokenList(json: Record<string, unknown>, key: string, file: str
   return value.map((item, i) => tokenContent(item, `${file}: "${key}"[${i}]`));
 }
 
-/** Reads HF tokenizer_config.json (as text or parsed JSON) into a TokenizerConfig with defaults filled in. */
+/** Reads HF tokenizer_config.json (as text or parsed JSON) of a BERT WordPiece tokenizer; other tokenizer classes are refused. */
 export function parseTokenizerConfig(json: unknown): TokenizerConfig {
+  const { tokenizerClass, config } = readTokenizerConfig(json);
+  if (tokenizerClass !== undefined && !isWordPieceClass(tokenizerClass)) {
+    throw new TokenizerError('unsupported', `tokenizer_config.json: tokenizer_class "${tokenizerClass}" is not a BERT WordPiece tokenizer; only BERT-style WordPiece vocabularies are supported.`);
+  }
+  return resolveConfig(config);
+}
+
+/** Whether tokenizer_config.json's tokenizer_class (slow or Fast) is a BERT WordPiece tokenizer. */
+export function isWordPieceClass(tokenizerClass: string): boolean {
+  return WORDPIECE_CLASSES.has(tokenizerClass.replace(/Fast$/, ''));
+}
+
+/**
+ * Reads HF tokenizer_config.json (as text or parsed JSON) of any tokenizer class: its class, and the fields it
+ * sets (defaults not filled in: they differ between WordPiece and the others).
+ */
+export function readTokenizerConfig(json: unknown): { tokenizerClass: string | undefined; config: TokenizerConfigInput } {
   const file = 'tokenizer_config.json';
   const config = parseJsonInput(json, file);
 
   const tokenizerClass = config.tokenizer_class;
-  if (tokenizerClass !== undefined && tokenizerClass !== null) {
-    if (typeof tokenizerClass !== 'string') throw new TokenizerError('bad-config', `${file}: "tokenizer_class" must be a string.`);
-    if (!WORDPIECE_CLASSES.has(tokenizerClass.replace(/Fast$/, ''))) {
-      throw new TokenizerError('unsupported', `${file}: tokenizer_class "${tokenizerClass}" is not a BERT WordPiece tokenizer; only BERT-style WordPiece vocabularies are supported.`);
-    }
+  if (tokenizerClass !== undefined && tokenizerClass !== null && typeof tokenizerClass !== 'string') {
+    throw new TokenizerError('bad-config', `${file}: "tokenizer_class" must be a string.`);
   }
   if (optionalBoolean(config, 'do_basic_tokenize', file) === false) {
     throw new TokenizerError('unsupported', `${file}: "do_basic_tokenize": false (WordPiece without basic tokenization) is not supported.`);
@@ -155,7 +175,7 @@ export function parseTokenizerConfig(json: unknown): TokenizerConfig {
     if (value !== undefined && value !== null) special[name] = tokenContent(value, `${file}: "${name}_token"`);
   }
 
-  return resolveConfig({
+  const read: TokenizerConfigInput = {
     doLowerCase: optionalBoolean(config, 'do_lower_case', file),
     stripAccents: typeof stripAccents === 'boolean' ? stripAccents : null,
     tokenizeChineseChars: optionalBoolean(config, 'tokenize_chinese_chars', file),
@@ -164,5 +184,6 @@ export function parseTokenizerConfig(json: unknown): TokenizerConfig {
     additionalSpecialTokens: optionalTokenList(config, 'additional_special_tokens', file),
     modelMaxLength,
     cleanUpTokenizationSpaces: optionalBoolean(config, 'clean_up_tokenization_spaces', file),
-  });
+  };
+  return { tokenizerClass: typeof tokenizerClass === 'string' ? tokenizerClass : undefined, config: read };
 }

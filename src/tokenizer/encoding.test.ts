@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type SequenceTokens, assemble, longestFirst, truncate } from './encoding';
+import { type SequenceTokens, assemble, bertTemplate, longestFirst, truncate } from './encoding';
 
 /** HF's original one-token-at-a-time longest_first loop, as the reference. */
 function loop(lengthA: number, lengthB: number, remove: number): [number, number] {
@@ -22,7 +22,7 @@ function seq(n: number, base = 10): SequenceTokens {
   };
 }
 
-const template = { cls: { id: 2, token: '[CLS]' }, sep: { id: 3, token: '[SEP]' }, pad: { id: 0, token: '[PAD]' } };
+const template = bertTemplate({ id: 2, token: '[CLS]' }, { id: 3, token: '[SEP]' }, { id: 0, token: '[PAD]' });
 
 describe('longestFirst', () => {
   it('matches the one-token-at-a-time loop for every small case', () => {
@@ -36,7 +36,7 @@ describe('longestFirst', () => {
 
 describe('truncate', () => {
   it('cuts a single sequence to maxLength - 2', () => {
-    const [a, b] = truncate(seq(10), undefined, 5);
+    const [a, b] = truncate(seq(10), undefined, 5, template);
     expect(a.ids).toEqual([10, 11, 12]);
     expect(a.offsets).toHaveLength(3);
     expect(b).toBeUndefined();
@@ -45,11 +45,11 @@ describe('truncate', () => {
   it('leaves sequences that fit untouched', () => {
     const a = seq(2);
     const b = seq(2, 20);
-    expect(truncate(a, b, 7)).toEqual([a, b]);
+    expect(truncate(a, b, 7, template)).toEqual([a, b]);
   });
 
   it('cuts a pair to maxLength - 3, longest first', () => {
-    const [a, b] = truncate(seq(6), seq(2, 20), 8);
+    const [a, b] = truncate(seq(6), seq(2, 20), 8, template);
     expect(a.ids).toEqual([10, 11, 12]);
     expect(b?.ids).toEqual([20, 21]);
   });

@@ -4,7 +4,7 @@ export type TokenizerErrorCode =
   | 'bad-vocab'
   /** tokenizer_config.json or tokenizer.json with a field of the wrong type. */
   | 'bad-config'
-  /** A well-formed file describing a tokenizer this WordPiece implementation does not reproduce. */
+  /** A well-formed file describing a tokenizer the studio does not reproduce (its message names the file and field). */
   | 'unsupported'
   /** A special token (unk, cls, sep, pad, mask, ...) that the vocabulary lacks. */
   | 'missing-special-token'

@@ -39,13 +39,35 @@ export interface SpecialTokens {
   mask: number;
 }
 
+/** What a saved checkpoint folder holds for its tokenizer. */
+export interface TokenizerFiles {
+  /** File name → text: tokenizer.json always, plus vocab.txt (WordPiece) or vocab.json and merges.txt (byte-level BPE). */
+  files: Record<string, string>;
+  /**
+   * tokenizer_config.json's fields for this tokenizer (special tokens, casing, …), without model_max_length, and
+   * without tokenizer_class unless the tokenizer is not its model family's (BertJapaneseTokenizer).
+   */
+  config: Record<string, unknown>;
+  /** special_tokens_map.json. */
+  specialTokens: Record<string, string>;
+}
+
 export interface Tokenizer {
   readonly vocabSize: number;
   readonly special: SpecialTokens;
+  /** The longest input the model takes, when its config says; encode does not apply it by itself. */
+  readonly modelMaxLength?: number;
   encode(text: string, pair?: string, options?: EncodeOptions): Encoding;
   /** Token id → vocabulary string; "[UNK]" for ids out of range. */
   idToToken(id: number): string;
   tokenToId(token: string): number | undefined;
   /** Joins word pieces back into readable text (removes "##" joins), skipping special tokens when asked. */
   decode(ids: number[], skipSpecialTokens?: boolean): string;
+  /**
+   * A vocabulary token as a person reads it, for labels on the page: byte-level BPE's bytes decoded ("Ġcat" →
+   * " cat"), SentencePiece's "▁" as a space; WordPiece tokens as they are ("##ing").
+   */
+  tokenText(token: string): string;
+  /** The files that save this tokenizer (what `loadTokenizer` reads back). */
+  saveFiles(): TokenizerFiles;
 }

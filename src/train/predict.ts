@@ -23,11 +23,12 @@ export interface Prediction {
   probabilities?: number[];
   /** Token classifiers: the entities read from each word's first-token tag (seqeval's chunking), as spans of `text`. */
   entities?: EntitySpan[];
-  /** MLM models: top-k fill-mask candidates for each [MASK]. */
+  /** MLM models: top-k fill-mask candidates for each [MASK], each token as text (Tokenizer.tokenText). */
   fillMask?: { position: number; candidates: { token: string; id: number; score: number }[] }[];
 }
 
 export interface AttentionMap {
+  /** As text (Tokenizer.tokenText): byte-level and SentencePiece tokens read with their spaces. */
   tokens: string[];
   offsets: [number, number][];
   /** [layer][head][query][key] */
@@ -80,7 +81,7 @@ export async function predict(model: Model, tokenizer: Tokenizer, examples: { te
         position,
         candidates: Array.from({ length: k }, (_, j) => {
           const id = ids[m * k + j];
-          return { id, token: tokenizer.idToToken(id), score: scores[m * k + j] };
+          return { id, token: tokenizer.tokenText(tokenizer.idToToken(id)), score: scores[m * k + j] };
         }),
       }));
     }
@@ -115,7 +116,7 @@ export async function attentionMaps(model: Model, tokenizer: Tokenizer, text: st
   const attentions = tf.tidy(() => bertForward(model.params, model.config, batch, { training: false, outputAttentions: true }).attentions!); // [batch, heads, seq, seq] per layer
   const values = await Promise.all(attentions.map((a) => a.array()));
   tf.dispose(attentions);
-  return { tokens: encoding.tokens, offsets: encoding.offsets, attentions: values.map((layer) => layer[0]) };
+  return { tokens: encoding.tokens.map((token) => tokenizer.tokenText(token)), offsets: encoding.offsets, attentions: values.map((layer) => layer[0]) };
 }
 
 /** One text (or pair) as a batch of one, unpadded. */

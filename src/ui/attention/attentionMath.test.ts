@@ -212,6 +212,7 @@ describe('hiding special tokens', () => {
     expect(visibleTokens(tokens, false)).toEqual([0, 1, 2, 3, 4]);
     expect(visibleTokens(tokens, true)).toEqual([1, 2]);
     expect(visibleTokens(['[CLS]', '[MASK]', '[SEP]'], true)).toEqual([1]);
+    expect(visibleTokens(['<s>', ' hi', '</s>', '<pad>'], true)).toEqual([1]);
   });
 
   it('takes the kept rows and columns, renormalising rows over the kept keys when asked', () => {

@@ -154,8 +154,8 @@ export function describeChoice(choice: HeadChoice): string {
   }
 }
 
-/** The tokens hidden by the "hide special tokens" toggle. */
-export const HIDDEN_SPECIAL_TOKENS: ReadonlySet<string> = new Set(['[CLS]', '[SEP]', '[PAD]']);
+/** The tokens hidden by the "hide special tokens" toggle: BERT's, and RoBERTa's / XLM-R's. */
+export const HIDDEN_SPECIAL_TOKENS: ReadonlySet<string> = new Set(['[CLS]', '[SEP]', '[PAD]', '<s>', '</s>', '<pad>']);
 
 /** Indices of the tokens to show: all, or all but [CLS]/[SEP]/[PAD]. */
 export function visibleTokens(tokens: readonly string[], hideSpecial: boolean): number[] {

@@ -8,6 +8,8 @@ export const MODEL_FILE_NAMES = [
   'config.json',
   'vocab.txt',
   'tokenizer.json',
+  'vocab.json',
+  'merges.txt',
   'tokenizer_config.json',
   'special_tokens_map.json',
   'model.safetensors',
@@ -46,7 +48,9 @@ export function pickModelFiles<F>(files: readonly { path: string; file: F }[]): 
   const names = new Set(best.keys());
   const missing: string[] = [];
   if (!names.has('config.json')) missing.push('config.json');
-  if (!names.has('vocab.txt') && !names.has('tokenizer.json')) missing.push('vocab.txt or tokenizer.json');
+  if (!names.has('vocab.txt') && !names.has('tokenizer.json') && !(names.has('vocab.json') && names.has('merges.txt'))) {
+    missing.push('vocab.txt or tokenizer.json');
+  }
   if (!names.has('model.safetensors') && !names.has('model.safetensors.index.json')) missing.push('model.safetensors');
   if (missing.length > 0) {
     const all = files.map((f) => f.path.split('/').at(-1) ?? '');

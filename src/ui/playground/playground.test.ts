@@ -123,6 +123,7 @@ describe('masks', () => {
   it('fills each mask with its top candidate, joining word pieces to the word before', () => {
     expect(fillMasks('the [MASK] sat on the [MASK].', candidates('cat', 'mat'))).toBe('the cat sat on the mat.');
     expect(fillMasks('play [MASK] now', candidates('##ing'))).toBe('playing now');
+    expect(fillMasks('the [MASK] sat', candidates(' cat'))).toBe('the cat sat');
   });
 
   it('leaves masks without candidates and texts without masks alone', () => {

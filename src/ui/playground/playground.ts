@@ -159,7 +159,8 @@ export function countMasks(text: string): number {
 
 /**
  * The text with each [MASK] replaced by its top candidate, in order. A word-piece candidate ("##ing")
- * joins the word before it; masks without candidates (cut off by truncation) stay.
+ * joins the word before it, one with its own leading space (" cat") replaces the space before the mask; masks
+ * without candidates (cut off by truncation) stay.
  */
 export function fillMasks(text: string, fillMask: Prediction['fillMask']): string {
   const parts = text.split(MASK);
@@ -168,6 +169,8 @@ export function fillMasks(text: string, fillMask: Prediction['fillMask']): strin
     const token = fillMask?.[i - 1]?.candidates[0]?.token;
     if (token === undefined) out += MASK;
     else if (token.startsWith('##')) out = out.replace(/\s+$/, '') + token.slice(2);
+    // A byte-level or SentencePiece token that starts a word carries its own space (" cat").
+    else if (/^\s/.test(token)) out = out.replace(/\s+$/, '') + token;
     else out += token;
     out += parts[i];
   }
