@@ -14,7 +14,7 @@ import { deleteCachedModel, listCachedModels } from '../io/hubCache';
 import { sourceFor, type ModelSpec } from '../io/modelSpec';
 import { zipFiles } from '../io/zip';
 import { initBackend, webgpuDevice, type BackendInfo } from '../kernels/backend';
-import type { BertConfig } from '../model/bert/config';
+import { maxSequenceLength, type BertConfig } from '../model/bert/config';
 import { architectureOf, classifiesTokens, type BertParams } from '../model/bert/params';
 import { checkpointFiles, loadPretrained, savePretrained, weightsFile, type Pretrained } from '../model/pretrained';
 import { checkpointArchitecture, checkpointParams, encoderParams, withTaskHead } from '../model/bert/tasks';
@@ -545,8 +545,8 @@ export class Engine {
   private runArgs(partial: Partial<TrainingArgs>): TrainingArgs {
     const { config } = this.requireModel().pretrained;
     const args = validateTrainingArgs({ ...this.suggested(partial), ...definedOnly(partial) });
-    if (args.maxLength > config.maxPositionEmbeddings) {
-      throw new Error(`Max length ${args.maxLength} exceeds the model's ${config.maxPositionEmbeddings} positions.`);
+    if (args.maxLength > maxSequenceLength(config)) {
+      throw new Error(`Max length ${args.maxLength} exceeds the model's ${maxSequenceLength(config)} positions.`);
     }
     return args;
   }
@@ -736,7 +736,7 @@ export class Engine {
       numHeads: config.numAttentionHeads,
       intermediateSize: config.intermediateSize,
       vocabSize: config.vocabSize,
-      maxPositions: config.maxPositionEmbeddings,
+      maxPositions: maxSequenceLength(config),
       numParams,
       loadReport: {
         missing: this.storedNames(report.missing),
@@ -754,8 +754,10 @@ export class Engine {
 
   /** Parameter names as the loaded model's family saves them (DistilBERT's `pre_classifier`, not the shared pooler). */
   private storedNames(names: readonly string[]): string[] {
-    const { storedName } = FAMILIES[this.requireModel().pretrained.config.modelType];
-    return names.map((name) => storedName(name));
+    const { pretrained, current } = this.requireModel();
+    const { storedName } = FAMILIES[pretrained.config.modelType];
+    const architecture = architectureOf(current.params);
+    return names.map((name) => storedName(name, architecture));
   }
 
   /** Puts `next` in place of the current weights (of the loaded model, if any), disposing of the old ones. */

@@ -60,6 +60,8 @@ export const SUPPORTED_FAMILIES: readonly { modelType: string; name: string }[] 
   { modelType: 'bert', name: 'BERT' },
   { modelType: 'distilbert', name: 'DistilBERT' },
   { modelType: 'electra', name: 'ELECTRA' },
+  { modelType: 'roberta', name: 'RoBERTa' },
+  { modelType: 'xlm-roberta', name: 'XLM-RoBERTa' },
 ];
 
 /**

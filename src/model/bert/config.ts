@@ -12,10 +12,16 @@ export type { HiddenAct };
 export type ProblemType = 'regression' | 'single_label_classification' | 'multi_label_classification';
 
 /** The config.json `model_type`s the studio loads (src/model/families.ts). */
-export type ModelType = 'bert' | 'distilbert' | 'electra';
+export type ModelType = 'bert' | 'distilbert' | 'electra' | 'roberta' | 'xlm-roberta';
 
 /** How each family's Hugging Face classes begin: BertForMaskedLM, DistilBertForSequenceClassification, … */
-export const CLASS_PREFIX: Readonly<Record<ModelType, string>> = { bert: 'Bert', distilbert: 'DistilBert', electra: 'Electra' };
+export const CLASS_PREFIX: Readonly<Record<ModelType, string>> = {
+  bert: 'Bert',
+  distilbert: 'DistilBert',
+  electra: 'Electra',
+  roberta: 'Roberta',
+  'xlm-roberta': 'XLMRoberta',
+};
 
 export interface BertConfig {
   /** The family whose checkpoint layout and config.json this is. */
@@ -43,7 +49,10 @@ export interface BertConfig {
   attentionProbsDropoutProb: number;
   /** Longest sequence (rows of the position-embedding table). Default 512. */
   maxPositionEmbeddings: number;
-  /** Segment (token type) ids: 2 for sentence pairs; 0 for a family without them (DistilBERT). Default 2. */
+  /**
+   * Segment (token type) ids: 2 for sentence pairs; 0 for a family without them (DistilBERT). A table of one row
+   * (RoBERTa's type_vocab_size 1) is added to every token whatever the batch's segment ids say. Default 2.
+   */
   typeVocabSize: number;
   /** Std of N(0, std) for freshly initialised weights. Default 0.02. */
   initializerRange: number;
@@ -53,6 +62,12 @@ export interface BertConfig {
   padTokenId: number | null;
   /** Only "absolute" is implemented. */
   positionEmbeddingType: 'absolute';
+  /**
+   * RoBERTa's position ids (HF's create_position_ids_from_input_ids): the non-pad tokens count up from
+   * pad_token_id + 1 and every [PAD] reads row pad_token_id, so a sequence reaches pad_token_id + 1 rows fewer than
+   * the table holds (maxSequenceLength). False: positions 0..seq-1, as BERT.
+   */
+  positionIdsFromPadding: boolean;
   /** Label names by id (HF's id2label, keys 0..n-1). Default ["LABEL_0", "LABEL_1"]. */
   id2label: string[];
   /** Label ids by name (HF's label2id), the inverse of id2label. */
@@ -156,6 +171,7 @@ export function parseBertConfig(json: unknown): BertConfig {
     layerNormEps: positiveNumber(raw, 'layer_norm_eps', 1e-12),
     padTokenId,
     positionEmbeddingType: parsePositionEmbeddingType(raw),
+    positionIdsFromPadding: false,
     id2label,
     label2id,
     numLabels: id2label.length,
@@ -185,7 +201,7 @@ export function bertConfigToJson(config: BertConfig): Record<string, unknown> {
     label2id: config.label2id,
     layer_norm_eps: config.layerNormEps,
     max_position_embeddings: config.maxPositionEmbeddings,
-    model_type: 'bert',
+    model_type: config.modelType,
     num_attention_heads: config.numAttentionHeads,
     num_hidden_layers: config.numHiddenLayers,
     pad_token_id: config.padTokenId,
@@ -195,6 +211,11 @@ export function bertConfigToJson(config: BertConfig): Record<string, unknown> {
   };
   if (config.problemType !== null) json.problem_type = config.problemType;
   return Object.fromEntries(Object.entries(json).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The longest sequence the position table serves: RoBERTa's 514 rows hold 512 tokens past the padding offset. */
+export function maxSequenceLength(config: BertConfig): number {
+  return config.positionIdsFromPadding ? config.maxPositionEmbeddings - (config.padTokenId ?? 0) - 1 : config.maxPositionEmbeddings;
 }
 
 /** The loss the classification head trains with, decided as HF's BertForSequenceClassification does. */

@@ -59,7 +59,9 @@ FAMILY_PARTS = {
     "bert": ("bert.", ("bert.embeddings.",), r"bert\.encoder\.layer\.(\d+)\.", ("bert.pooler.",)),
     "distilbert": ("distilbert.", ("distilbert.embeddings.",), r"distilbert\.transformer\.layer\.(\d+)\.", ("pre_classifier.",)),
     "electra": ("electra.", ("electra.embeddings.", "electra.embeddings_project."), r"electra\.encoder\.layer\.(\d+)\.", ("classifier.dense.",)),
+    "roberta": ("roberta.", ("roberta.embeddings.",), r"roberta\.encoder\.layer\.(\d+)\.", ("roberta.pooler.", "classifier.dense.")),
 }
+FAMILY_PARTS["xlm-roberta"] = FAMILY_PARTS["roberta"]
 
 
 def group_ids(num_layers):
