@@ -19,13 +19,12 @@ Usage: /usr/bin/python3 tools/reference/make_roberta_fixture.py   (rewrites tool
 """
 
 import json
-import math
 import os
 
 import torch
-import torch.nn.functional as F
 
-from make_fixtures import FIXTURES, IGNORE_INDEX, TOLERANCES, f32, gelu, i32, mlm_loss, seeded_weights, write_golden, write_safetensors
+from family_reference import encoder, encoder_shapes, linear, norm, random_weights
+from make_fixtures import FIXTURES, IGNORE_INDEX, base_config, gelu, write_family_golden, write_safetensors
 
 SPECIALS = ['<s>', '<pad>', '</s>', '<unk>']
 PAD_ID = 1
@@ -38,33 +37,11 @@ WORDS = 'the cat sat on mat and dog ran a great movie i love this book was sad s
 
 
 def config(model_type, vocab_size):
-    """RoBERTa's published layout (layer_norm_eps 1e-5, one token type, pad 1, positions = max length + 2), tiny."""
-    return {
-        'architectures': ['RobertaForMaskedLM' if model_type == 'roberta' else 'XLMRobertaForMaskedLM'],
-        'attention_probs_dropout_prob': 0.1,
-        'bos_token_id': 0,
-        'classifier_dropout': None,
-        'eos_token_id': 2,
-        'hidden_act': 'gelu',
-        'hidden_dropout_prob': 0.1,
-        'hidden_size': 32,
-        'id2label': {'0': 'negative', '1': 'neutral', '2': 'positive'},
-        'initializer_range': 0.02,
-        'intermediate_size': 64,
-        'label2id': {'negative': 0, 'neutral': 1, 'positive': 2},
-        'layer_norm_eps': 1e-05,
-        'max_position_embeddings': 34,
-        'model_type': model_type,
-        'num_attention_heads': 4,
-        'num_hidden_layers': 2,
-        'pad_token_id': PAD_ID,
-        'position_embedding_type': 'absolute',
-        'torch_dtype': 'float32',
-        'transformers_version': '4.44.2',
-        'type_vocab_size': 1,
-        'use_cache': True,
-        'vocab_size': vocab_size,
-    }
+    """make_fixtures' base config in RoBERTa's published layout (layer_norm_eps 1e-5, one token type, pad 1, bos 0,
+    eos 2, positions = longest sequence + 2), tiny."""
+    return base_config(architectures=['RobertaForMaskedLM' if model_type == 'roberta' else 'XLMRobertaForMaskedLM'],
+                       model_type=model_type, vocab_size=vocab_size, layer_norm_eps=1e-05, max_position_embeddings=34,
+                       pad_token_id=PAD_ID, bos_token_id=0, eos_token_id=2, type_vocab_size=1)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -175,73 +152,26 @@ def batch(ids, spell):
 # The reference network.
 
 def shapes(cfg):
-    h, i, v = cfg['hidden_size'], cfg['intermediate_size'], cfg['vocab_size']
-    out = {
+    h, v = cfg['hidden_size'], cfg['vocab_size']
+    labels = len(cfg['id2label'])
+    return {
         'roberta.embeddings.word_embeddings.weight': [v, h],
         'roberta.embeddings.position_embeddings.weight': [cfg['max_position_embeddings'], h],
         'roberta.embeddings.token_type_embeddings.weight': [cfg['type_vocab_size'], h],
         'roberta.embeddings.LayerNorm.weight': [h],
         'roberta.embeddings.LayerNorm.bias': [h],
-    }
-    for layer in range(cfg['num_hidden_layers']):
-        p = f'roberta.encoder.layer.{layer}.'
-        for lin, (o, n) in [('attention.self.query', (h, h)), ('attention.self.key', (h, h)), ('attention.self.value', (h, h)),
-                            ('attention.output.dense', (h, h)), ('intermediate.dense', (i, h)), ('output.dense', (h, i))]:
-            out[p + lin + '.weight'] = [o, n]
-            out[p + lin + '.bias'] = [o]
-        for norm in ('attention.output.LayerNorm', 'output.LayerNorm'):
-            out[p + norm + '.weight'] = [h]
-            out[p + norm + '.bias'] = [h]
-    labels = len(cfg['id2label'])
-    out.update({
+        **encoder_shapes('roberta.', cfg),
         'classifier.dense.weight': [h, h], 'classifier.dense.bias': [h],
         'classifier.out_proj.weight': [labels, h], 'classifier.out_proj.bias': [labels],
         'lm_head.dense.weight': [h, h], 'lm_head.dense.bias': [h],
         'lm_head.layer_norm.weight': [h], 'lm_head.layer_norm.bias': [h],
         'lm_head.bias': [v],  # the decoder's weight is the word embeddings and its bias this one (tied, not saved)
-    })
-    return out
-
-
-def random_weights(cfg, seed):
-    def mean_std(name):
-        if 'LayerNorm' in name or 'layer_norm' in name:
-            return (1.0, 0.2) if name.endswith('weight') else (0.0, 0.1)
-        if 'embeddings.' in name:
-            return 0.0, 0.5
-        if name.endswith('query.weight') or name.endswith('key.weight'):
-            return 0.0, 0.25
-        return (0.0, 0.15) if name.endswith('weight') else (0.0, 0.05)
-    return seeded_weights(shapes(cfg), seed, mean_std)
-
-
-def linear(p, prefix, x):
-    return x @ p[prefix + '.weight'].T + p[prefix + '.bias']
-
-
-def norm(p, prefix, x, cfg):
-    return F.layer_norm(x, (x.shape[-1],), p[prefix + '.weight'], p[prefix + '.bias'], cfg['layer_norm_eps'])
+    }
 
 
 def create_position_ids_from_input_ids(input_ids, padding_idx):
     mask = input_ids.ne(padding_idx).int()
     return (torch.cumsum(mask, dim=1).type_as(mask) * mask).long() + padding_idx
-
-
-def layer(p, cfg, prefix, h, extended):
-    batch_size, seq, hidden = h.shape
-    heads = cfg['num_attention_heads']
-    d = hidden // heads
-
-    def split(x):
-        return x.view(batch_size, seq, heads, d).permute(0, 2, 1, 3)
-
-    q, k, v = (split(linear(p, prefix + 'attention.self.' + n, h)) for n in ('query', 'key', 'value'))
-    probs = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(d) + extended, dim=-1)
-    context = (probs @ v).permute(0, 2, 1, 3).reshape(batch_size, seq, hidden)
-    attention = norm(p, prefix + 'attention.output.LayerNorm', linear(p, prefix + 'attention.output.dense', context) + h, cfg)
-    inner = gelu(linear(p, prefix + 'intermediate.dense', attention))
-    return norm(p, prefix + 'output.LayerNorm', linear(p, prefix + 'output.dense', inner) + attention, cfg), probs
 
 
 def roberta(p, cfg, input_ids, attention_mask):
@@ -251,22 +181,18 @@ def roberta(p, cfg, input_ids, attention_mask):
     x = (p['roberta.embeddings.word_embeddings.weight'][input_ids]
          + p['roberta.embeddings.token_type_embeddings.weight'][token_types]
          + p['roberta.embeddings.position_embeddings.weight'][positions])
-    hidden = [norm(p, 'roberta.embeddings.LayerNorm', x, cfg)]
-    extended = (1.0 - attention_mask[:, None, None, :].to(torch.float64)) * torch.finfo(torch.float32).min
-    attentions = []
-    for i in range(cfg['num_hidden_layers']):
-        h, probs = layer(p, cfg, f'roberta.encoder.layer.{i}.', hidden[-1], extended)
-        hidden.append(h)
-        attentions.append(probs)
-    return hidden, attentions
+    return encoder(p, cfg, 'roberta.', norm(p, 'roberta.embeddings.LayerNorm', x, cfg), attention_mask)
 
 
-def forward(p, cfg, input_ids, attention_mask):
-    hidden, attentions = roberta(p, cfg, input_ids, attention_mask)
-    pooled = torch.tanh(linear(p, 'classifier.dense', hidden[-1][:, 0]))  # RobertaClassificationHead before out_proj
-    transformed = norm(p, 'lm_head.layer_norm', gelu(linear(p, 'lm_head.dense', hidden[-1])), cfg)
-    mlm = transformed @ p['roberta.embeddings.word_embeddings.weight'].T + p['lm_head.bias']
-    return hidden, attentions, pooled, mlm, linear(p, 'classifier.out_proj', pooled)
+def forward(cfg):
+    def run(p, input_ids, token_type_ids, attention_mask):
+        del token_type_ids  # whatever a pipeline gives, RoBERTa's tokenizer would have given none
+        hidden, attentions = roberta(p, cfg, input_ids, attention_mask)
+        pooled = torch.tanh(linear(p, 'classifier.dense', hidden[-1][:, 0]))  # RobertaClassificationHead before out_proj
+        transformed = norm(p, 'lm_head.layer_norm', gelu(linear(p, 'lm_head.dense', hidden[-1])), cfg)
+        mlm = transformed @ p['roberta.embeddings.word_embeddings.weight'].T + p['lm_head.bias']
+        return hidden, attentions, pooled, mlm, linear(p, 'classifier.out_proj', pooled)
+    return run
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -291,7 +217,9 @@ def write_json(path, value):
         f.write('\n')
 
 
-def write_fixture(name, description, cfg, weights, ids, spell, tokenizer_files, tokenizer_config):
+def write_fixture(name, description, cfg, weights, ids, spell, tokenizer_files):
+    """The checkpoint in RoBERTa's layout (config.json, the tokenizer's files, model.safetensors) and its golden
+    outputs on ROWS."""
     folder = os.path.join(FIXTURES, name)
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, 'config.json'), 'w') as f:
@@ -303,39 +231,12 @@ def write_fixture(name, description, cfg, weights, ids, spell, tokenizer_files, 
                 f.write(content)
         else:
             write_json(os.path.join(folder, file), content)
-    write_json(os.path.join(folder, 'tokenizer_config.json'), tokenizer_config)
     write_safetensors(os.path.join(folder, 'model.safetensors'), {n: w.numpy() for n, w in weights.items()})
-
-    input_ids, token_type_ids, attention_mask = batch(ids, spell)
-    p = {n: w.to(torch.float64).requires_grad_() for n, w in weights.items()}
-    hidden, attentions, pooled, mlm, classification = forward(p, cfg, input_ids, attention_mask)
-    tensors = {'input_ids': i32(input_ids), 'token_type_ids': i32(token_type_ids), 'attention_mask': i32(attention_mask),
-               'pooled_output': f32(pooled), 'mlm_logits': f32(mlm), 'classification_logits': f32(classification)}
-    tensors.update({f'hidden_states.{i}': f32(h) for i, h in enumerate(hidden)})
-    tensors.update({f'attentions.{i}': f32(a) for i, a in enumerate(attentions)})
-    outputs = {'hidden_states': [f'hidden_states.{i}' for i in range(len(hidden))],
-               'attentions': [f'attentions.{i}' for i in range(len(attentions))],
-               'pooled_output': 'pooled_output', 'mlm_logits': 'mlm_logits', 'classification_logits': 'classification_logits'}
-    mlm_labels = torch.full(input_ids.shape, IGNORE_INDEX, dtype=torch.int64)
+    inputs = batch(ids, spell)
+    mlm_labels = torch.full(inputs[0].shape, IGNORE_INDEX, dtype=torch.int64)
     for (r, c), word in MLM_LABELS.items():
         mlm_labels[r, c] = ids[spell('. ' + word)[1]]  # the word as it reads after a space
-    class_labels = torch.tensor(CLASS_LABELS)
-    losses = {'mlm': (mlm_loss(mlm, mlm_labels), 'masked_lm_cross_entropy', mlm_labels),
-              'classification': (F.cross_entropy(classification, class_labels), 'cross_entropy', class_labels)}
-    loss_json = {}
-    for head, (loss, kind, labels) in losses.items():
-        tensors[f'{head}_labels'] = i32(labels)
-        names = GRADIENTS[head]
-        grads = torch.autograd.grad(loss, [p[n] for n in names], retain_graph=True)
-        tensors.update({f'grad.{head}.{n}': f32(g) for n, g in zip(names, grads)})
-        loss_json[head] = {'kind': kind, 'labels': f'{head}_labels', 'value': loss.item(),
-                           'gradients': {n: f'grad.{head}.{n}' for n in names}}
-    batch_size, seq = input_ids.shape
-    meta = {'heads': {'mlm': True, 'classification': True},
-            'inputs': {'batch_size': batch_size, 'seq_len': seq, 'input_ids': 'input_ids',
-                       'token_type_ids': 'token_type_ids', 'attention_mask': 'attention_mask'},
-            'outputs': outputs, 'losses': loss_json, 'tolerances': TOLERANCES}
-    write_golden(folder, description, folder, tensors, meta)
+    write_family_golden(folder, description, weights, forward(cfg), inputs, mlm_labels, torch.tensor(CLASS_LABELS), GRADIENTS)
 
 
 SPECIAL_TOKENS = {'bos_token': '<s>', 'cls_token': '<s>', 'eos_token': '</s>', 'mask_token': '<mask>', 'pad_token': '<pad>',
@@ -350,19 +251,21 @@ def main():
         'roberta',
         'RoBERTa, hidden 32, 2 layers, 4 heads, in its own names; a padded row (positions from pad_token_id + 1) and '
         'a pair whose segment ids must not matter: every output, both losses, gradients',
-        cfg, random_weights(cfg, seed=11), vocab, roberta_tokens,
-        {'vocab.json': vocab, 'merges.txt': '#version: 0.2\n' + ''.join(f'{a} {b}\n' for a, b in merges)},
-        {'tokenizer_class': 'RobertaTokenizer', 'add_prefix_space': False, 'errors': 'replace', 'trim_offsets': True,
-         'model_max_length': cfg['max_position_embeddings'] - PAD_ID - 1, **SPECIAL_TOKENS})
+        cfg, random_weights(shapes(cfg), seed=11), vocab, roberta_tokens,
+        {'vocab.json': vocab, 'merges.txt': '#version: 0.2\n' + ''.join(f'{a} {b}\n' for a, b in merges),
+         'tokenizer_config.json': {'tokenizer_class': 'RobertaTokenizer', 'add_prefix_space': False, 'errors': 'replace',
+                                   'trim_offsets': True, 'model_max_length': cfg['max_position_embeddings'] - PAD_ID - 1,
+                                   **SPECIAL_TOKENS}})
     ids, tokenizer = xlm_tokenizer()
     cfg = config('xlm-roberta', len(ids))
     write_fixture(
         'xlm-roberta',
         'XLM-RoBERTa (RoBERTa\'s network, a Unigram tokenizer), hidden 32, 2 layers, 4 heads: every output, both '
         'losses, gradients',
-        cfg, random_weights(cfg, seed=12), ids, xlm_tokens, {'tokenizer.json': tokenizer},
-        {'tokenizer_class': 'XLMRobertaTokenizer', 'model_max_length': cfg['max_position_embeddings'] - PAD_ID - 1,
-         **SPECIAL_TOKENS})
+        cfg, random_weights(shapes(cfg), seed=12), ids, xlm_tokens,
+        {'tokenizer.json': tokenizer,
+         'tokenizer_config.json': {'tokenizer_class': 'XLMRobertaTokenizer',
+                                   'model_max_length': cfg['max_position_embeddings'] - PAD_ID - 1, **SPECIAL_TOKENS}})
 
 
 if __name__ == '__main__':
