@@ -11,6 +11,8 @@ import { electraConfigToJson, parseElectraConfig } from './electra/config';
 import { bertName as electraShared, electraName } from './electra/weights';
 import { ConfigError } from './errors';
 import type { BertArchitecture } from './bert/params';
+import { albertConfigToJson, parseAlbertConfig } from './albert/config';
+import { albertName, bertName as albertShared } from './albert/weights';
 import { parseRobertaConfig } from './roberta/config';
 import { bertName as robertaShared, robertaName } from './roberta/weights';
 
@@ -65,6 +67,14 @@ export const FAMILIES: Readonly<Record<ModelType, Family>> = {
     sharedName: robertaShared,
     storedName: robertaName,
     tokenizerClass: 'XLMRobertaTokenizer',
+  },
+  albert: {
+    modelType: 'albert',
+    parseConfig: parseAlbertConfig,
+    configToJson: albertConfigToJson,
+    sharedName: albertShared,
+    storedName: albertName,
+    tokenizerClass: 'AlbertTokenizer',
   },
 };
 

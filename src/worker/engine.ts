@@ -263,7 +263,7 @@ export class Engine {
     this.state.model = { pretrained, current: { params, config: pretrained.config }, report, lineage: [] };
     if (this.state.run) this.state.run.result = null;
     if (this.state.data) this.state.data.encoded = null;
-    return { summary: this.summary(), groups: buildParamGroups(params, pretrained.config.numHiddenLayers) };
+    return { summary: this.summary(), groups: buildParamGroups(params, pretrained.config.numHiddenGroups) };
   }
 
   private async loadData(spec: DataSpec): Result<'loadData'> {
@@ -318,7 +318,7 @@ export class Engine {
     if (from === 'pretrained') this.restorePretrained();
     const init = await this.runInputs(partial, 'training');
     await this.launch(init);
-    return { summary: this.summary(), groups: buildParamGroups(init.model.params, init.model.config.numHiddenLayers) };
+    return { summary: this.summary(), groups: buildParamGroups(init.model.params, init.model.config.numHiddenGroups) };
   }
 
   /** Puts the loaded checkpoint's weights back; the runs since are forgotten here (their records stay saved). */
@@ -653,7 +653,7 @@ export class Engine {
       ? { outcome: 'paused', ...run.trainer.progress() }
       : result && { outcome: result.outcome, weightsFrom: result.weightsFrom, steps: result.steps, best: result.best, history: result.history };
     const files = await savePretrained(current, pretrained.tokenizer, {
-      trainingArgs: run ? { ...run.args, task: data?.spec.task, freezeGroups: buildParamGroups(params, config.numHiddenLayers), runs: this.exportedLineage() } : undefined,
+      trainingArgs: run ? { ...run.args, task: data?.spec.task, freezeGroups: buildParamGroups(params, config.numHiddenGroups), runs: this.exportedLineage() } : undefined,
       metrics: metrics
         ? {
             ...metrics,
@@ -732,6 +732,7 @@ export class Engine {
     return {
       source: sourceId,
       numLayers: config.numHiddenLayers,
+      numLayerGroups: config.numHiddenGroups,
       hiddenSize: config.hiddenSize,
       numHeads: config.numAttentionHeads,
       intermediateSize: config.intermediateSize,

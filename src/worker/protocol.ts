@@ -62,6 +62,7 @@ export const SUPPORTED_FAMILIES: readonly { modelType: string; name: string }[] 
   { modelType: 'electra', name: 'ELECTRA' },
   { modelType: 'roberta', name: 'RoBERTa' },
   { modelType: 'xlm-roberta', name: 'XLM-RoBERTa' },
+  { modelType: 'albert', name: 'ALBERT' },
 ];
 
 /**
@@ -80,6 +81,8 @@ export type DataRequest = Omit<DataSpec, 'train' | 'validation'> & { train: Data
 export interface ModelSummary {
   source: string;
   numLayers: number;
+  /** Sets of layer weights, the freeze map's layer groups: numLayers, or ALBERT's shared num_hidden_groups. */
+  numLayerGroups: number;
   hiddenSize: number;
   numHeads: number;
   intermediateSize: number;

@@ -96,32 +96,35 @@ def roberta_tokens(segment):
     return [w if w in ('<mask>', '!') or n == 0 else 'Ġ' + w for n, w in enumerate(words)]
 
 
-def xlm_tokenizer():
-    """tokenizer.json of a Unigram model as XLM-RoBERTa's (▁-prefixed pieces, Metaspace), log-probability scores."""
+def unigram_tokenizer(specials, cls, sep, unk, mask, pair_types):
+    """tokenizer.json of a Unigram model as XLM-RoBERTa's or ALBERT's: the specials first, ▁-prefixed pieces
+    (Metaspace), log-probability scores, <mask>-like token last. pair_types (0 or 1): XLM-RoBERTa's
+    `<s> A </s></s> B </s>` all of type 0, or ALBERT's `[CLS] A [SEP] B [SEP]` with B of type 1."""
     pieces = ['▁' + w for w in WORDS] + ['▁'] + [chr(c) for c in range(ord('a'), ord('z') + 1)] + ['!', ',', '.']
-    vocab = [[t, 0.0] for t in SPECIALS] + [[p, -2.0 - 0.5 * len(p) if p.startswith('▁') and len(p) > 1 else -8.0] for p in pieces] + [['<mask>', 0.0]]
+    vocab = [[t, 0.0] for t in specials] + [[p, -2.0 - 0.5 * len(p) if p.startswith('▁') and len(p) > 1 else -8.0] for p in pieces] + [[mask, 0.0]]
     ids = {t: i for i, (t, _) in enumerate(vocab)}
 
     def added(token, lstrip=False):
         return {'id': ids[token], 'content': token, 'single_word': False, 'lstrip': lstrip, 'rstrip': False,
                 'normalized': False, 'special': True}
 
-    special = lambda token: {'SpecialToken': {'id': token, 'type_id': 0}}  # noqa: E731
-    sequence = lambda name: {'Sequence': {'id': name, 'type_id': 0}}  # noqa: E731
+    special = lambda token, type_id=0: {'SpecialToken': {'id': token, 'type_id': type_id}}  # noqa: E731
+    sequence = lambda name, type_id=0: {'Sequence': {'id': name, 'type_id': type_id}}  # noqa: E731
     metaspace = {'type': 'Metaspace', 'replacement': '▁', 'prepend_scheme': 'always', 'split': True}
+    second = [sequence('B', pair_types), special(sep, pair_types)]
     tokenizer = {
         'version': '1.0', 'truncation': None, 'padding': None,
-        'added_tokens': [added('<s>'), added('<pad>'), added('</s>'), added('<unk>'), added('<mask>', lstrip=True)],
+        'added_tokens': [added(t) for t in specials] + [added(mask, lstrip=True)],
         'normalizer': None,
         'pre_tokenizer': metaspace,
         'post_processor': {
             'type': 'TemplateProcessing',
-            'single': [special('<s>'), sequence('A'), special('</s>')],
-            'pair': [special('<s>'), sequence('A'), special('</s>'), special('</s>'), sequence('B'), special('</s>')],
-            'special_tokens': {t: {'id': t, 'ids': [ids[t]], 'tokens': [t]} for t in ('<s>', '</s>')},
+            'single': [special(cls), sequence('A'), special(sep)],
+            'pair': [special(cls), sequence('A'), special(sep)] + ([] if pair_types else [special(sep)]) + second,
+            'special_tokens': {t: {'id': t, 'ids': [ids[t]], 'tokens': [t]} for t in (cls, sep)},
         },
         'decoder': metaspace,
-        'model': {'type': 'Unigram', 'unk_id': ids['<unk>'], 'vocab': vocab, 'byte_fallback': False},
+        'model': {'type': 'Unigram', 'unk_id': ids[unk], 'vocab': vocab, 'byte_fallback': False},
     }
     return ids, tokenizer
 
@@ -256,7 +259,7 @@ def main():
          'tokenizer_config.json': {'tokenizer_class': 'RobertaTokenizer', 'add_prefix_space': False, 'errors': 'replace',
                                    'trim_offsets': True, 'model_max_length': cfg['max_position_embeddings'] - PAD_ID - 1,
                                    **SPECIAL_TOKENS}})
-    ids, tokenizer = xlm_tokenizer()
+    ids, tokenizer = unigram_tokenizer(SPECIALS, '<s>', '</s>', '<unk>', '<mask>', pair_types=0)
     cfg = config('xlm-roberta', len(ids))
     write_fixture(
         'xlm-roberta',

@@ -12,7 +12,7 @@ export type { HiddenAct };
 export type ProblemType = 'regression' | 'single_label_classification' | 'multi_label_classification';
 
 /** The config.json `model_type`s the studio loads (src/model/families.ts). */
-export type ModelType = 'bert' | 'distilbert' | 'electra' | 'roberta' | 'xlm-roberta';
+export type ModelType = 'bert' | 'distilbert' | 'electra' | 'roberta' | 'xlm-roberta' | 'albert';
 
 /** How each family's Hugging Face classes begin: BertForMaskedLM, DistilBertForSequenceClassification, … */
 export const CLASS_PREFIX: Readonly<Record<ModelType, string>> = {
@@ -21,6 +21,7 @@ export const CLASS_PREFIX: Readonly<Record<ModelType, string>> = {
   electra: 'Electra',
   roberta: 'Roberta',
   'xlm-roberta': 'XLMRoberta',
+  albert: 'Albert',
 };
 
 export interface BertConfig {
@@ -37,6 +38,19 @@ export interface BertConfig {
   embeddingSize: number;
   /** Transformer layers. Default 12. */
   numHiddenLayers: number;
+  /**
+   * Distinct sets of layer weights (`bert.encoder.layer.0` … `.{numHiddenGroups - 1}`): numHiddenLayers for BERT,
+   * each layer its own; ALBERT's num_hidden_groups (1 in its published checkpoints), layer i running set
+   * layerWeightsOf(config, i). The freeze map and layer-wise learning rates group these sets.
+   */
+  numHiddenGroups: number;
+  /**
+   * Whether `bert.embeddings.project` maps the embeddings to hiddenSize: ELECTRA's embeddings_project when
+   * embeddingSize differs from it, ALBERT's embedding_hidden_mapping_in always.
+   */
+  embeddingsProjected: boolean;
+  /** Dropout on the feed-forward output before its residual LayerNorm: BertOutput's; ALBERT's layer has none. */
+  feedForwardDropout: boolean;
   /** Heads per attention layer; hiddenSize must be a multiple of it. Default 12. */
   numAttentionHeads: number;
   /** Width of the feed-forward layer. Default 3072. */
@@ -144,6 +158,7 @@ export function parseBertConfig(json: unknown): BertConfig {
     throw new ConfigError('hidden_size', `(${hiddenSize}) must be a multiple of num_attention_heads (${numAttentionHeads})`);
   }
   const vocabSize = positiveInt(raw, 'vocab_size', 30522);
+  const numHiddenLayers = positiveInt(raw, 'num_hidden_layers', 12);
   const padTokenId = raw.pad_token_id === null ? null : nonNegativeInt(raw, 'pad_token_id', 0);
   if (padTokenId !== null && padTokenId >= vocabSize) {
     throw new ConfigError('pad_token_id', `(${padTokenId}) must be below vocab_size (${vocabSize})`);
@@ -159,7 +174,10 @@ export function parseBertConfig(json: unknown): BertConfig {
     vocabSize,
     hiddenSize,
     embeddingSize: hiddenSize,
-    numHiddenLayers: positiveInt(raw, 'num_hidden_layers', 12),
+    numHiddenLayers,
+    numHiddenGroups: numHiddenLayers,
+    embeddingsProjected: false,
+    feedForwardDropout: true,
     numAttentionHeads,
     intermediateSize: positiveInt(raw, 'intermediate_size', 3072),
     hiddenAct,
@@ -211,6 +229,11 @@ export function bertConfigToJson(config: BertConfig): Record<string, unknown> {
   };
   if (config.problemType !== null) json.problem_type = config.problemType;
   return Object.fromEntries(Object.entries(json).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The set of layer weights layer `index` runs (HF's AlbertTransformer: index / (layers / groups), rounded down). */
+export function layerWeightsOf(config: BertConfig, index: number): number {
+  return Math.floor(index / (config.numHiddenLayers / config.numHiddenGroups));
 }
 
 /** The longest sequence the position table serves: RoBERTa's 514 rows hold 512 tokens past the padding offset. */

@@ -13,7 +13,7 @@
 import { onnx, OnnxGraph, type ModelProto } from '../../io/onnx/graph';
 import type { TensorToWrite } from '../../io/safetensors';
 import { FLOAT32_MIN } from './batch';
-import type { BertConfig, HiddenAct } from './config';
+import { layerWeightsOf, type BertConfig, type HiddenAct } from './config';
 import { architectureOf, EMBEDDINGS_PROJECT, POOLER_WEIGHT, WORD_EMBEDDINGS } from './params';
 
 const BATCH = 'batch_size';
@@ -40,13 +40,18 @@ class Builder {
     });
   }
 
-  /** nn.Linear: x @ W^T + b. W is stored transposed ([in, out]), as torch exports it, so that MatMul reads it directly. */
+  /**
+   * nn.Linear: x @ W^T + b. W is stored transposed ([in, out]), as torch exports it, so that MatMul reads it
+   * directly; one initializer however often it is applied (ALBERT's shared layers).
+   */
   linear(prefix: string, x: string): string {
-    const { shape: [out, inp], data } = this.tensor(`${prefix}.weight`);
-    const transposed = new Float32Array(data.length);
-    for (let o = 0; o < out; o++) for (let i = 0; i < inp; i++) transposed[i * out + o] = data[o * inp + i];
-    const product = this.g.op('MatMul', [x, this.g.weight(`${prefix}.weight`, [inp, out], transposed)]);
-    return this.g.op('Add', [product, this.weight(`${prefix}.bias`)]);
+    const weight = this.constant(`linear_${prefix}`, () => {
+      const { shape: [out, inp], data } = this.tensor(`${prefix}.weight`);
+      const transposed = new Float32Array(data.length);
+      for (let o = 0; o < out; o++) for (let i = 0; i < inp; i++) transposed[i * out + o] = data[o * inp + i];
+      return this.g.weight(`${prefix}.weight`, [inp, out], transposed);
+    });
+    return this.g.op('Add', [this.g.op('MatMul', [x, weight]), this.weight(`${prefix}.bias`)]);
   }
 
   layerNorm(prefix: string, x: string): string {
@@ -108,7 +113,7 @@ function embeddings(b: Builder, inputIds: string, tokenTypeIds: string | undefin
   const types = typeTable && (tokenTypeIds === undefined ? typeTable : g.op('Gather', [typeTable, tokenTypeIds])); // [batch, seq, width] or [1, width]
   const tokens = types === undefined ? words : g.op('Add', [words, types]);
   const normed = b.layerNorm('bert.embeddings.LayerNorm', g.op('Add', [tokens, positionEmbeddings(b, inputIds)])); // [batch, seq, width]
-  return b.config.embeddingSize !== b.config.hiddenSize ? b.linear(EMBEDDINGS_PROJECT, normed) : normed; // [batch, seq, hidden]
+  return b.config.embeddingsProjected ? b.linear(EMBEDDINGS_PROJECT, normed) : normed; // [batch, seq, hidden]
 }
 
 /** The position embedding of every token: [seq, width] for BERT's 0..seq-1, [batch, seq, width] for RoBERTa's. */
@@ -154,7 +159,7 @@ function selfAttention(b: Builder, prefix: string, hidden: string, mask: string)
 /** BertLayer: attention + BertSelfOutput, then BertIntermediate + BertOutput, each with its residual LayerNorm. */
 function layer(b: Builder, index: number, hidden: string, mask: string): string {
   const { g, config } = b;
-  const prefix = `bert.encoder.layer.${index}`;
+  const prefix = `bert.encoder.layer.${layerWeightsOf(config, index)}`;
   const context = selfAttention(b, `${prefix}.attention.self`, hidden, mask);
   const attended = b.layerNorm(`${prefix}.attention.output.LayerNorm`, g.op('Add', [b.linear(`${prefix}.attention.output.dense`, context), hidden]));
   const inner = b.activation(config.hiddenAct, b.linear(`${prefix}.intermediate.dense`, attended)); // [batch, seq, intermediate]
