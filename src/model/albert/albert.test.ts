@@ -4,18 +4,21 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES_DIR } from '../../../tools/testing/fixtures';
-import { loadFixture } from '../../../tools/reference/goldenCheck';
+import { goldenBatch, loadFixture, type GoldenSpec } from '../../../tools/reference/goldenCheck';
 import type { EncodedExample } from '../../data/encode';
 import { encodeModel } from '../../io/onnx/graph';
 import { readSafetensors } from '../../io/safetensors';
 import { validateTrainingArgs } from '../../train/defaults';
 import { buildParamGroups } from '../../train/groups';
 import { Trainer } from '../../train/trainer';
+import { classificationHead } from '../bert/heads';
+import { bertForward } from '../bert/model';
 import { bertOnnxModel } from '../bert/onnx';
 import { parameterShapes } from '../bert/params';
 import { paramsForTask } from '../bert/tasks';
 import { exportBertWeights } from '../bert/weights';
 import { ConfigError } from '../errors';
+import { classificationLoss } from '../losses';
 import { familyOf, sharedTensors } from '../families';
 import { disposeParams } from '../params';
 import { familyWeights } from '../pretrained';
@@ -24,6 +27,7 @@ import { albertName, bertName } from './weights';
 
 const fixture = (file: string): Uint8Array => new Uint8Array(readFileSync(join(FIXTURES_DIR, 'albert', file)));
 const configJson = (): Record<string, unknown> => JSON.parse(new TextDecoder().decode(fixture('config.json')));
+const spec = (): GoldenSpec => JSON.parse(new TextDecoder().decode(fixture('golden.json')));
 
 describe('ALBERT config', () => {
   it('reads factorised embeddings and one set of layer weights for all layers, with no dropout after the feed-forward block', () => {
@@ -115,6 +119,25 @@ describe('ALBERT training', () => {
     expect(config.architectures).toEqual(['AlbertForSequenceClassification']);
     expect(names).toEqual(expect.arrayContaining(['albert.pooler.weight', 'classifier.weight', 'albert.encoder.embedding_hidden_mapping_in.weight', 'albert.encoder.albert_layer_groups.0.albert_layers.0.ffn.weight']));
     expect(names.filter((name) => !name.startsWith('albert.') && !name.startsWith('classifier.'))).toEqual([]);
+    disposeParams(params);
+  });
+
+  it('gives the shared layer the same gradients when each of its runs is recomputed in the backward pass', async () => {
+    const { golden, config, params } = await loadFixture(async (file: string) => fixture(file));
+    const batch = goldenBatch(spec(), golden);
+    const labels = golden.get('classification_labels')!.data;
+    const gradients = (gradientCheckpointing: boolean): Float32Array =>
+      tf.tidy(() => {
+        const shared = [params.get('bert.encoder.layer.0.attention.self.query.weight')!, params.get('bert.encoder.layer.0.output.dense.weight')!];
+        const { grads } = tf.variableGrads(() => {
+          const out = bertForward(params, config, batch, { training: true, seed: 3, gradientCheckpointing });
+          return classificationLoss(config, classificationHead(params, config, out.pooledOutput!, { training: false }), labels);
+        }, shared);
+        return tf.concat(shared.map((variable) => tf.reshape(grads[variable.name], [-1]))).dataSync() as Float32Array;
+      });
+    const stored = gradients(false);
+    const recomputed = gradients(true);
+    expect(Math.max(...recomputed.map((g, i) => Math.abs(g - stored[i])))).toBeLessThan(1e-6);
     disposeParams(params);
   });
 
