@@ -1,14 +1,15 @@
 /**
  * The encoder and its heads as an ONNX graph, box by box as embeddings.ts, attention.ts, layer.ts, model.ts and
- * heads.ts compute them in tfjs, for transformers.js and onnxruntime. DistilBERT and ELECTRA are BERT's boxes
- * under other names (their config fields say what differs: no token types, the embeddings' projection, the
- * pooler's and MLM transform's activations), so one graph serves every family.
+ * heads.ts compute them in tfjs, for transformers.js and onnxruntime. DistilBERT, ELECTRA, RoBERTa and ALBERT are
+ * BERT's boxes under other names (their config fields say what differs: no token types, the embeddings'
+ * projection, the pooler's and MLM transform's activations, positions counted from the padding id, a set of layer
+ * weights shared by several layers), so one graph serves every family.
  *
  * Inputs as Hugging Face's ONNX exports name them: `input_ids`, `attention_mask` and, where the family has token
  * types to choose from (not DistilBERT, nor RoBERTa's single one), `token_type_ids`, int64 [batch_size,
- * sequence_length], both axes dynamic. RoBERTa's position ids are counted from the input ids in the graph. Output `logits` of the head the
- * weights carry ([batch_size, num_labels] for sequence classification, [batch_size, sequence_length, vocab_size]
- * for masked LM), or `last_hidden_state` for a bare encoder. Inference only: dropout is the identity.
+ * sequence_length], both axes dynamic. Output `logits` of the head the weights carry ([batch_size, num_labels] for
+ * sequence classification, [batch_size, sequence_length, vocab_size] for masked LM), or `last_hidden_state` for a
+ * bare encoder. Inference only: dropout is the identity.
  */
 import { onnx, OnnxGraph, type ModelProto } from '../../io/onnx/graph';
 import type { TensorToWrite } from '../../io/safetensors';
