@@ -10,7 +10,7 @@ Float64 from float32 weights. XLM-RoBERTa is the same network: its fixture diffe
 tokenizer files only.
 
 The tokenizer files are tiny but real: RoBERTa's `vocab.json` + `merges.txt` (the 256 byte-level symbols and BPE
-merges learnt here from the fixture's words), XLM-RoBERTa's `tokenizer.json` (a Unigram model with a Metaspace
+merges learnt here from the fixture's words) and the same as `tokenizer.json`, XLM-RoBERTa's `tokenizer.json` (a Unigram model with a Metaspace
 pre-tokenizer). The golden inputs are the ids these tokenizers give for the rows below. The pair row's
 token_type_ids carry segment 1 as a BERT pipeline would give them: RoBERTa's forward must ignore them (its
 tokenizer returns none, and its one-row type table serves every token), so the reference uses zeros.
@@ -20,6 +20,7 @@ Usage: /usr/bin/python3 tools/reference/make_roberta_fixture.py   (rewrites tool
 
 import json
 import os
+import re
 
 import torch
 
@@ -89,6 +90,26 @@ def roberta_tokenizer():
     return {token: i for i, token in enumerate(tokens)}, merges
 
 
+def roberta_tokenizer_json(vocab, merges):
+    """The same tokenizer as `tokenizers` saves roberta-base's tokenizer.json: ByteLevel, BPE, RobertaProcessing."""
+    def added(token):
+        return {'id': vocab[token], 'content': token, 'single_word': False, 'lstrip': token == '<mask>', 'rstrip': False,
+                'normalized': False, 'special': True}
+
+    byte_level = {'type': 'ByteLevel', 'add_prefix_space': False, 'trim_offsets': True, 'use_regex': True}
+    return {
+        'version': '1.0', 'truncation': None, 'padding': None,
+        'added_tokens': [added(t) for t in SPECIALS + ['<mask>']],
+        'normalizer': None,
+        'pre_tokenizer': byte_level,
+        'post_processor': {'type': 'RobertaProcessing', 'sep': ['</s>', vocab['</s>']], 'cls': ['<s>', vocab['<s>']],
+                           'trim_offsets': True, 'add_prefix_space': False},
+        'decoder': byte_level,
+        'model': {'type': 'BPE', 'dropout': None, 'unk_token': None, 'continuing_subword_prefix': '', 'end_of_word_suffix': '',
+                  'fuse_unk': False, 'byte_fallback': False, 'vocab': vocab, 'merges': [f'{a} {b}' for a, b in merges]},
+    }
+
+
 def roberta_tokens(segment):
     """The byte-level BPE tokens of a segment (each encoded alone, add_prefix_space false): a word after a space
     carries Ġ; <mask> eats its space."""
@@ -100,7 +121,7 @@ def unigram_tokenizer(specials, cls, sep, unk, mask, pair_types):
     """tokenizer.json of a Unigram model as XLM-RoBERTa's or ALBERT's: the specials first, ▁-prefixed pieces
     (Metaspace), log-probability scores, <mask>-like token last. pair_types (0 or 1): XLM-RoBERTa's
     `<s> A </s></s> B </s>` all of type 0, or ALBERT's `[CLS] A [SEP] B [SEP]` with B of type 1."""
-    pieces = ['▁' + w for w in WORDS] + ['▁'] + [chr(c) for c in range(ord('a'), ord('z') + 1)] + ['!', ',', '.']
+    pieces = ['▁' + w for w in WORDS] + ['▁!', '▁'] + [chr(c) for c in range(ord('a'), ord('z') + 1)] + ['!', ',', '.']
     vocab = [[t, 0.0] for t in specials] + [[p, -2.0 - 0.5 * len(p) if p.startswith('▁') and len(p) > 1 else -8.0] for p in pieces] + [[mask, 0.0]]
     ids = {t: i for i, (t, _) in enumerate(vocab)}
 
@@ -130,8 +151,16 @@ def unigram_tokenizer(specials, cls, sep, unk, mask, pair_types):
 
 
 def xlm_tokens(segment):
-    """The Unigram pieces of a segment: Metaspace prefixes every word with ▁, the first included."""
-    return [w if w in ('<mask>', '!') else '▁' + w for w in segment.replace('!', ' !').split()]
+    """The Unigram pieces of a segment: Metaspace prefixes every word with ▁, the first included, and the text after
+    the <mask> token too (its own segment once the added token is split off): `<mask>!` is <mask>, ▁!."""
+    out = []
+    for part in re.split(r'(<mask>)', segment):
+        if part == '<mask>':
+            out.append(part)
+            continue
+        for word in part.split():
+            out += ['▁' + word[:-1], '!'] if word.endswith('!') and len(word) > 1 else ['▁' + word]
+    return out
 
 
 def batch(ids, spell):
@@ -256,6 +285,7 @@ def main():
         'a pair whose segment ids must not matter: every output, both losses, gradients',
         cfg, random_weights(shapes(cfg), seed=11), vocab, roberta_tokens,
         {'vocab.json': vocab, 'merges.txt': '#version: 0.2\n' + ''.join(f'{a} {b}\n' for a, b in merges),
+         'tokenizer.json': roberta_tokenizer_json(vocab, merges),
          'tokenizer_config.json': {'tokenizer_class': 'RobertaTokenizer', 'add_prefix_space': False, 'errors': 'replace',
                                    'trim_offsets': True, 'model_max_length': cfg['max_position_embeddings'] - PAD_ID - 1,
                                    **SPECIAL_TOKENS}})
