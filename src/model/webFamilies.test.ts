@@ -66,7 +66,7 @@ describe('transformers.js on the ONNX export', () => {
       const rows = ROWS.map(([text, pair]) => tokenizer(text.replaceAll('<mask>', mask), { text_pair: pair?.replaceAll('<mask>', mask) }));
       const padded = (name: 'input_ids' | 'token_type_ids', fill: number) =>
         rows.flatMap((row) => {
-          const values = Array.from(row[name].data as BigInt64Array, Number);
+          const values = Array.from(row[name]!.data as BigInt64Array, Number);
           return [...values, ...new Array<number>(12 - values.length).fill(fill)];
         });
       expect(padded('input_ids', parsed.padTokenId!)).toEqual(Array.from(golden.get('input_ids')!.data));
