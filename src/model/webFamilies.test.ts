@@ -5,12 +5,12 @@
  * tokenizers; see webExport.test.ts for the WordPiece families.)
  */
 import * as tf from '@tensorflow/tfjs';
-import { AutoModelForSequenceClassification, AutoTokenizer, env, type Tensor } from '@huggingface/transformers';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { AutoModelForSequenceClassification, AutoTokenizer, type Tensor } from '@huggingface/transformers';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES_DIR } from '../../tools/testing/fixtures';
+import { localTransformersModels } from '../../tools/testing/transformersJs';
 import { encodeModel } from '../io/onnx/graph';
 import { readSafetensors } from '../io/safetensors';
 import type { BertBatch } from './bert/batch';
@@ -21,19 +21,11 @@ import { loadBertWeights, exportBertWeights } from './bert/weights';
 import { familyOf, sharedTensors } from './families';
 import { disposeParams } from './params';
 
-let dir: string;
+const modelsDir = localTransformersModels('web-families-');
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  dir = mkdtempSync(join(tmpdir(), 'web-families-'));
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  env.localModelPath = dir;
-  env.useFSCache = false;
-  env.useBrowserCache = false;
 });
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** make_roberta_fixture.py's ROWS: a sentence, a pair, a sentence the batch pads. */
 const ROWS: [string, string?][] = [['the cat sat on the <mask> and the dog ran'], ['a great movie', 'i love this <mask>!'], ['the <mask> was sad']];
@@ -48,7 +40,7 @@ describe('transformers.js on the ONNX export', () => {
       const config = { ...parsed, architectures: [`${json.architectures}`.replace('ForMaskedLM', 'ForSequenceClassification')] };
       const tensors = sharedTensors(family, readSafetensors(new Uint8Array(read('model.safetensors'))).tensors);
       const { params } = loadBertWeights(config, tensors, { pooler: true, mlm: false, classifier: true });
-      const folder = join(dir, name);
+      const folder = join(modelsDir(), name);
       mkdirSync(join(folder, 'onnx'), { recursive: true });
       writeFileSync(join(folder, 'config.json'), JSON.stringify({ ...family.configToJson(config), 'transformers.js_config': { dtype: 'fp32' } }));
       for (const file of ['tokenizer.json', 'tokenizer_config.json']) writeFileSync(join(folder, file), read(file));
