@@ -10,6 +10,11 @@ import { bertName, distilBertName } from './distilbert/weights';
 import { electraConfigToJson, parseElectraConfig } from './electra/config';
 import { bertName as electraShared, electraName } from './electra/weights';
 import { ConfigError } from './errors';
+import type { BertArchitecture } from './bert/params';
+import { albertConfigToJson, parseAlbertConfig } from './albert/config';
+import { albertName, bertName as albertShared } from './albert/weights';
+import { parseRobertaConfig } from './roberta/config';
+import { bertName as robertaShared, robertaName } from './roberta/weights';
 
 export interface Family {
   modelType: ModelType;
@@ -17,8 +22,12 @@ export interface Family {
   configToJson(config: BertConfig): Record<string, unknown>;
   /** A stored tensor name as the shared encoder's; names it does not know pass unchanged (reported unexpected). */
   sharedName(stored: string): string;
-  /** A shared name as this family saves it; `pooled` false when the weights have no pooler (token classification). */
-  storedName(shared: string, pooled?: boolean): string;
+  /**
+   * A shared name as this family saves it in the class `architecture` makes: a token classifier is a plain
+   * `classifier` where a sequence classifier is a head's `out_proj` (ELECTRA, RoBERTa), and RoBERTa's pooler is its
+   * classification head's `dense` or RobertaModel's pooler.
+   */
+  storedName(shared: string, architecture?: BertArchitecture): string;
   /** tokenizer_config.json's tokenizer_class: DistilBERT's returns no token_type_ids, which its forward refuses. */
   tokenizerClass: string;
 }
@@ -41,6 +50,31 @@ export const FAMILIES: Readonly<Record<ModelType, Family>> = {
     sharedName: electraShared,
     storedName: electraName,
     tokenizerClass: 'ElectraTokenizer',
+  },
+  // One architecture under two model types: only the tokenizer (byte-level BPE, SentencePiece Unigram) differs.
+  roberta: {
+    modelType: 'roberta',
+    parseConfig: parseRobertaConfig,
+    configToJson: bertConfigToJson,
+    sharedName: robertaShared,
+    storedName: robertaName,
+    tokenizerClass: 'RobertaTokenizer',
+  },
+  'xlm-roberta': {
+    modelType: 'xlm-roberta',
+    parseConfig: parseRobertaConfig,
+    configToJson: bertConfigToJson,
+    sharedName: robertaShared,
+    storedName: robertaName,
+    tokenizerClass: 'XLMRobertaTokenizer',
+  },
+  albert: {
+    modelType: 'albert',
+    parseConfig: parseAlbertConfig,
+    configToJson: albertConfigToJson,
+    sharedName: albertShared,
+    storedName: albertName,
+    tokenizerClass: 'AlbertTokenizer',
   },
 };
 

@@ -13,7 +13,7 @@ const settings: LoraSettings = { rank: 2, alpha: 6, dropout: 0, targets: ['query
 function layerParams(): Params {
   const params: Params = new Map();
   const add = (name: string, shape: number[]) => params.set(name, tf.variable(tf.randomNormal(shape, 0, 1, 'float32', name.length)));
-  for (const layer of adaptedLayers({ numHiddenLayers: 1 }, ['query', 'key', 'value', 'attention.output', 'ffn'])) {
+  for (const layer of adaptedLayers({ numHiddenGroups: 1 }, ['query', 'key', 'value', 'attention.output', 'ffn'])) {
     const [out, inp] = layer.endsWith('intermediate.dense') ? [8, 4] : layer.endsWith('.output.dense') && !layer.includes('attention') ? [4, 8] : [4, 4];
     add(`${layer}.weight`, [out, inp]);
     add(`${layer}.bias`, [out]);
@@ -31,7 +31,7 @@ describe('LoRA adapters', () => {
   it('puts A [r, in] and a zero B [out, r] on the targeted layers only, so the model starts unchanged, and frees them all', () => {
     const params = layerParams();
     const before = tf.memory().numTensors;
-    const added = addAdapters(params, { numHiddenLayers: 1 } as never, settings, 3);
+    const added = addAdapters(params, { numHiddenGroups: 1 } as never, settings, 3);
     expect(added).toEqual([
       'bert.encoder.layer.0.attention.self.query.lora_A.weight', 'bert.encoder.layer.0.attention.self.query.lora_B.weight',
       'bert.encoder.layer.0.intermediate.dense.lora_A.weight', 'bert.encoder.layer.0.intermediate.dense.lora_B.weight',
@@ -54,7 +54,7 @@ describe('LoRA adapters', () => {
 
   it('adds (α/r)·B·A·x to the layer, and merging it into W gives the same layer without the adapter', async () => {
     const params = layerParams();
-    addAdapters(params, { numHiddenLayers: 1 } as never, settings, 3);
+    addAdapters(params, { numHiddenGroups: 1 } as never, settings, 3);
     const prefix = 'bert.encoder.layer.0.intermediate.dense';
     params.get(`${prefix}.lora_B.weight`)!.assign(tf.randomNormal([8, 2], 0, 1, 'float32', 5));
     const x = tf.randomNormal([3, 4], 0, 1, 'float32', 9) as tf.Tensor2D;

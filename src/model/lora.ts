@@ -35,10 +35,13 @@ const TARGET_LAYERS: Readonly<Record<LoraTarget, readonly string[]>> = {
 };
 
 
-/** The shared names (no `.weight`) of every Linear layer the settings adapt, layer by layer. */
-export function adaptedLayers(config: Pick<BertConfig, 'numHiddenLayers'>, targets: readonly LoraTarget[]): string[] {
+/**
+ * The shared names (no `.weight`) of every Linear layer the settings adapt, set of layer weights by set: ALBERT's
+ * one shared set gets one adapter each, which every layer runs, as PEFT puts it on the shared module.
+ */
+export function adaptedLayers(config: Pick<BertConfig, 'numHiddenGroups'>, targets: readonly LoraTarget[]): string[] {
   const suffixes = LORA_TARGETS.filter((target) => targets.includes(target)).flatMap((target) => TARGET_LAYERS[target]);
-  return Array.from({ length: config.numHiddenLayers }, (_, i) => suffixes.map((suffix) => `bert.encoder.layer.${i}.${suffix}`)).flat();
+  return Array.from({ length: config.numHiddenGroups }, (_, i) => suffixes.map((suffix) => `bert.encoder.layer.${i}.${suffix}`)).flat();
 }
 
 /**

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readSafetensors, writeSafetensors, type TensorEntry, type TensorToWrite } from '../io/safetensors';
 import type { BertConfig } from './bert/config';
-import { POOLER_WEIGHT, type BertParams } from './bert/params';
+import { architectureOf, type BertArchitecture, type BertParams } from './bert/params';
 import { AdapterError, WeightsError } from './errors';
 import { FAMILIES, type Family } from './families';
 import { adaptedLayers, dropAdapters, isLoraParam, LORA_A, LORA_B, LORA_TARGETS, type LoraSettings, type LoraTarget } from './lora';
@@ -28,8 +28,8 @@ export function peftFiles(model: { params: BertParams; config: BertConfig }, tas
   const taskType = TASK_TYPES[task];
   if (!taskType) throw new Error(`A LoRA adapter is saved for classification or token classification, not ${task}.`);
   const family = FAMILIES[config.modelType];
-  const pooled = params.has(POOLER_WEIGHT);
-  const stored = (shared: string) => family.storedName(shared, pooled);
+  const architecture = architectureOf(params);
+  const stored = (shared: string) => family.storedName(shared, architecture);
   const head = [...params.keys()].filter((name) => !isLoraParam(name) && !ENCODER.test(name));
   const adapterConfig = {
     peft_type: 'LORA',
@@ -51,7 +51,7 @@ export function peftFiles(model: { params: BertParams; config: BertConfig }, tas
     const tensors = new Map<string, TensorToWrite>();
     for (const name of [...params.keys()].filter(isLoraParam).concat(head)) {
       const variable = params.get(name)!;
-      tensors.set(`${PREFIX}${storedParam(family, name, pooled)}`, { shape: [...variable.shape], data: (await variable.data()) as Float32Array });
+      tensors.set(`${PREFIX}${storedParam(family, name, architecture)}`, { shape: [...variable.shape], data: (await variable.data()) as Float32Array });
     }
     return {
       'adapter_config.json': new TextEncoder().encode(`${JSON.stringify(adapterConfig, null, 2)}\n`),
@@ -152,7 +152,7 @@ function expectedShape(params: BertParams, name: string, rank: number): number[]
 /** The LoRA target a shared adapter name belongs to. */
 function targetOf(shared: string): LoraTarget | undefined {
   const layer = shared.replace(/\.lora_[AB]\.weight$/, '');
-  return LORA_TARGETS.find((target) => adaptedLayers({ numHiddenLayers: layerIndex(layer) + 1 }, [target]).includes(layer));
+  return LORA_TARGETS.find((target) => adaptedLayers({ numHiddenGroups: layerIndex(layer) + 1 }, [target]).includes(layer));
 }
 
 function layerIndex(shared: string): number {
@@ -161,10 +161,10 @@ function layerIndex(shared: string): number {
 }
 
 /** A shared parameter name as the family stores it; an adapter's matrices follow the layer they adapt. */
-function storedParam(family: Family, name: string, pooled: boolean): string {
+function storedParam(family: Family, name: string, architecture: BertArchitecture): string {
   const part = [LORA_A, LORA_B].find((suffix) => name.endsWith(`.${suffix}`));
-  if (!part) return family.storedName(name, pooled);
-  const layer = family.storedName(`${name.slice(0, -part.length - 1)}.weight`, pooled);
+  if (!part) return family.storedName(name, architecture);
+  const layer = family.storedName(`${name.slice(0, -part.length - 1)}.weight`, architecture);
   return `${layer.slice(0, -'.weight'.length)}.${part}`;
 }
 

@@ -12,7 +12,7 @@ import { readShards } from '../io/shards';
 import type { ProgressCallback } from '../progress';
 import { loadTokenizer, type Tokenizer, type TokenizerSourceFiles } from '../tokenizer';
 import type { BertConfig } from './bert/config';
-import { architectureOf, POOLER_WEIGHT, type BertParams } from './bert/params';
+import { architectureOf, type BertParams } from './bert/params';
 import { architectureName } from './bert/tasks';
 import { exportBertWeights } from './bert/weights';
 import { FAMILIES, familyOf, sharedTensors, type Family } from './families';
@@ -86,16 +86,20 @@ function json(value: unknown): Uint8Array {
 }
 
 export function buildExportFiles(input: ExportInput): Record<string, Uint8Array> {
-  const family = FAMILIES[input.config.modelType];
-  const pooled = input.weights.has(POOLER_WEIGHT);
-  const weights = new Map([...input.weights].map(([name, tensor]) => [family.storedName(name, pooled), tensor]));
   const files: Record<string, Uint8Array> = {
-    'model.safetensors': writeSafetensors(weights),
+    'model.safetensors': writeSafetensors(familyWeights(input.config, input.weights)),
     ...configAndTokenizerFiles(input.config, input.tokenizer),
   };
   if (input.trainingArgs !== undefined) files['training_args.json'] = json(input.trainingArgs);
   if (input.metrics !== undefined) files['metrics.json'] = json(input.metrics);
   return files;
+}
+
+/** Weights under the shared names as the config's family saves them, in the class their heads make. */
+export function familyWeights(config: BertConfig, weights: Map<string, TensorToWrite>): Map<string, TensorToWrite> {
+  const { storedName } = FAMILIES[config.modelType];
+  const architecture = architectureOf(weights);
+  return new Map([...weights].map(([name, tensor]) => [storedName(name, architecture), tensor]));
 }
 
 /** config.json and the tokenizer's files, in the family's layout: what an exported folder holds beside its weights. */

@@ -6,12 +6,12 @@
  * local files only.
  */
 import * as tf from '@tensorflow/tfjs';
-import { AutoModelForMaskedLM, AutoModelForSequenceClassification, AutoTokenizer, env, pipeline, type Tensor } from '@huggingface/transformers';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { AutoModelForMaskedLM, AutoModelForSequenceClassification, AutoTokenizer, pipeline, type Tensor } from '@huggingface/transformers';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureModel, toySentimentCsv } from '../../tools/testing/fixtures';
+import { localTransformersModels } from '../../tools/testing/transformersJs';
 import { parseDataset } from '../data/parse';
 import { encodePrepared, prepareData } from '../data/prepare';
 import { sourceFor, type ModelSpec } from '../io/modelSpec';
@@ -83,22 +83,11 @@ function masked(texts: string[], mask: string): string[] {
   });
 }
 
-let dir: string;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'web-export-'));
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  env.localModelPath = dir;
-  env.useFSCache = false;
-  env.useBrowserCache = false;
-});
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const modelsDir = localTransformersModels('web-export-');
 
 function writeFolder(name: string, files: Record<string, Uint8Array>): void {
   for (const [file, bytes] of Object.entries(files)) {
-    const path = join(dir, name, file);
+    const path = join(modelsDir(), name, file);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, bytes);
   }

@@ -59,8 +59,8 @@ describe('receiveStep', () => {
 });
 
 describe('suggested arguments', () => {
-  const tiny = { hiddenSize: 128, numLayers: 2 } as NonNullable<ReturnType<typeof useStudio.getState>['model']>;
-  const base = { hiddenSize: 768, numLayers: 12 } as NonNullable<ReturnType<typeof useStudio.getState>['model']>;
+  const tiny = { hiddenSize: 128, numLayers: 2, numLayerGroups: 2 } as NonNullable<ReturnType<typeof useStudio.getState>['model']>;
+  const base = { hiddenSize: 768, numLayers: 12, numLayerGroups: 12 } as NonNullable<ReturnType<typeof useStudio.getState>['model']>;
   const data = { task: 'classify', numTrain: 945 } as NonNullable<ReturnType<typeof useStudio.getState>['data']>;
 
   it('fit the arguments to the loaded model and data, and follow a change of model', () => {
@@ -90,7 +90,7 @@ describe('suggested arguments', () => {
 });
 
 describe('freezing during a run', () => {
-  const model = { hiddenSize: 128, numLayers: 2 } as NonNullable<ReturnType<typeof useStudio.getState>['model']>;
+  const model = { hiddenSize: 128, numLayers: 2, numLayerGroups: 2 } as NonNullable<ReturnType<typeof useStudio.getState>['model']>;
 
   it('sends the spec to the worker, and toggles from the groups the latest step froze', () => {
     useStudio.setState({ model, data: null, chosen: [], runState: 'training' });

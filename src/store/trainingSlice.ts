@@ -110,7 +110,7 @@ export const createTrainingSlice: Slice<TrainingSlice> = (set, get) => {
       const model = get().model;
       if (!model) return null;
       try {
-        const schedule = freezeScheduleFor(parseFreezeSpec(get().args.freeze), model.numLayers);
+        const schedule = freezeScheduleFor(parseFreezeSpec(get().args.freeze), model.numLayerGroups);
         return schedule.kind === 'fixed' ? schedule.map : schedule.start;
       } catch {
         return null;

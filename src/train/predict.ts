@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BertBatch } from '../model/bert/batch';
-import type { BertConfig } from '../model/bert/config';
+import { maxSequenceLength, type BertConfig } from '../model/bert/config';
 import { bertForward } from '../model/bert/model';
 import { architectureOf, classifiesTokens } from '../model/bert/params';
 import type { Encoding, Tokenizer } from '../tokenizer/types';
@@ -121,7 +121,7 @@ export async function attentionMaps(model: Model, tokenizer: Tokenizer, text: st
 
 /** One text (or pair) as a batch of one, unpadded. */
 function encodeOne(tokenizer: Tokenizer, config: BertConfig, text: string, pair?: string): { encoding: Encoding; batch: BertBatch } {
-  const encoding = tokenizer.encode(text, pair, { maxLength: Math.min(INFERENCE_MAX_LENGTH, config.maxPositionEmbeddings) });
+  const encoding = tokenizer.encode(text, pair, { maxLength: Math.min(INFERENCE_MAX_LENGTH, maxSequenceLength(config)) });
   const batch: BertBatch = {
     inputIds: Int32Array.from(encoding.inputIds),
     tokenTypeIds: Int32Array.from(encoding.tokenTypeIds),

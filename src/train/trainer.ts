@@ -127,7 +127,8 @@ export class Trainer {
 
   constructor(private readonly init: TrainerInit) {
     const { model, args } = init;
-    const numLayers = model.config.numHiddenLayers;
+    // The freeze map and layer-wise rates group sets of layer weights (ALBERT's one shared set is one group).
+    const numLayers = model.config.numHiddenGroups;
     this.groups = buildParamGroups(model.params, numLayers);
     this.optimizer = new AdamW(model.params, decayNames(this.groups), {
       beta1: args.adamBeta1,
@@ -165,7 +166,7 @@ export class Trainer {
     this.live = { ...checkpoint.live.settings };
     const freeze = checkpoint.live.freeze;
     if (freeze) {
-      const schedule = freezeScheduleFor(parseFreezeSpec(freeze.spec), this.init.model.config.numHiddenLayers);
+      const schedule = freezeScheduleFor(parseFreezeSpec(freeze.spec), this.init.model.config.numHiddenGroups);
       this.liveFreeze = { ...freeze, schedule };
     }
   }
@@ -204,7 +205,7 @@ export class Trainer {
   setLive(settings: LiveSettings): void {
     const { freeze, ...rest } = settings;
     if (freeze !== undefined) {
-      const schedule = freezeScheduleFor(parseFreezeSpec(freeze), this.init.model.config.numHiddenLayers);
+      const schedule = freezeScheduleFor(parseFreezeSpec(freeze), this.init.model.config.numHiddenGroups);
       this.liveFreeze = { spec: freeze, schedule, fromStep: this.step, fromEpoch: this.epochOf(this.step) };
     }
     this.live = { ...this.live, ...rest };
@@ -459,7 +460,7 @@ export class Trainer {
       this.live.learningRate ?? args.learningRate,
       this.live.llrd ?? args.llrd,
       this.live.headLrMultiplier ?? args.headLrMultiplier,
-      model.config.numHiddenLayers,
+      model.config.numHiddenGroups,
     );
   }
 

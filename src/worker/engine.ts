@@ -15,7 +15,7 @@ import { deleteCachedModel, listCachedModels } from '../io/hubCache';
 import { sourceFor, type ModelSpec } from '../io/modelSpec';
 import { zipFiles } from '../io/zip';
 import { initBackend, webgpuDevice, type BackendInfo } from '../kernels/backend';
-import type { BertConfig } from '../model/bert/config';
+import { maxSequenceLength, type BertConfig } from '../model/bert/config';
 import { architectureOf, classifiesTokens, type BertParams } from '../model/bert/params';
 import { checkpointFiles, loadPretrained, savePretrained, weightsFile, type Pretrained } from '../model/pretrained';
 import { checkpointArchitecture, checkpointParams, encoderParams, withTaskHead } from '../model/bert/tasks';
@@ -268,7 +268,7 @@ export class Engine {
     this.state.model = { pretrained, current: { params, config: pretrained.config }, report, lineage: [] };
     if (this.state.run) this.state.run.result = null;
     if (this.state.data) this.state.data.encoded = null;
-    return { summary: this.summary(), groups: buildParamGroups(params, pretrained.config.numHiddenLayers) };
+    return { summary: this.summary(), groups: buildParamGroups(params, pretrained.config.numHiddenGroups) };
   }
 
   private async loadData(spec: DataSpec): Result<'loadData'> {
@@ -323,7 +323,7 @@ export class Engine {
     if (from === 'pretrained') this.restorePretrained();
     const init = await this.runInputs(partial, 'training');
     await this.launch(init);
-    return { summary: this.summary(), groups: buildParamGroups(init.model.params, init.model.config.numHiddenLayers) };
+    return { summary: this.summary(), groups: buildParamGroups(init.model.params, init.model.config.numHiddenGroups) };
   }
 
   /** Puts the loaded checkpoint's weights back; the runs since are forgotten here (their records stay saved). */
@@ -550,8 +550,8 @@ export class Engine {
   private runArgs(partial: Partial<TrainingArgs>): TrainingArgs {
     const { config } = this.requireModel().pretrained;
     const args = validateTrainingArgs({ ...this.suggested(partial), ...definedOnly(partial) });
-    if (args.maxLength > config.maxPositionEmbeddings) {
-      throw new Error(`Max length ${args.maxLength} exceeds the model's ${config.maxPositionEmbeddings} positions.`);
+    if (args.maxLength > maxSequenceLength(config)) {
+      throw new Error(`Max length ${args.maxLength} exceeds the model's ${maxSequenceLength(config)} positions.`);
     }
     return args;
   }
@@ -663,7 +663,7 @@ export class Engine {
       ? { outcome: 'paused', ...run.trainer.progress() }
       : result && { outcome: result.outcome, weightsFrom: result.weightsFrom, steps: result.steps, best: result.best, history: result.history };
     const files = await savePretrained(current, pretrained.tokenizer, {
-      trainingArgs: run ? { ...run.args, task: data?.spec.task, freezeGroups: buildParamGroups(params, config.numHiddenLayers), runs: this.exportedLineage() } : undefined,
+      trainingArgs: run ? { ...run.args, task: data?.spec.task, freezeGroups: buildParamGroups(params, config.numHiddenGroups), runs: this.exportedLineage() } : undefined,
       metrics: metrics
         ? {
             ...metrics,
@@ -800,11 +800,12 @@ export class Engine {
     return {
       source: sourceId,
       numLayers: config.numHiddenLayers,
+      numLayerGroups: config.numHiddenGroups,
       hiddenSize: config.hiddenSize,
       numHeads: config.numAttentionHeads,
       intermediateSize: config.intermediateSize,
       vocabSize: config.vocabSize,
-      maxPositions: config.maxPositionEmbeddings,
+      maxPositions: maxSequenceLength(config),
       numParams,
       loadReport: {
         missing: this.storedNames(report.missing),
@@ -823,8 +824,10 @@ export class Engine {
 
   /** Parameter names as the loaded model's family saves them (DistilBERT's `pre_classifier`, not the shared pooler). */
   private storedNames(names: readonly string[]): string[] {
-    const { storedName } = FAMILIES[this.requireModel().pretrained.config.modelType];
-    return names.map((name) => storedName(name));
+    const { pretrained, current } = this.requireModel();
+    const { storedName } = FAMILIES[pretrained.config.modelType];
+    const architecture = architectureOf(current.params);
+    return names.map((name) => storedName(name, architecture));
   }
 
   /** Puts `next` in place of the current weights (of the loaded model, if any), disposing of the old ones. */

@@ -64,6 +64,9 @@ export const SUPPORTED_FAMILIES: readonly { modelType: string; name: string }[] 
   { modelType: 'bert', name: 'BERT' },
   { modelType: 'distilbert', name: 'DistilBERT' },
   { modelType: 'electra', name: 'ELECTRA' },
+  { modelType: 'roberta', name: 'RoBERTa' },
+  { modelType: 'xlm-roberta', name: 'XLM-RoBERTa' },
+  { modelType: 'albert', name: 'ALBERT' },
 ];
 
 /**
@@ -82,6 +85,8 @@ export type DataRequest = Omit<DataSpec, 'train' | 'validation'> & { train: Data
 export interface ModelSummary {
   source: string;
   numLayers: number;
+  /** Sets of layer weights, the freeze map's layer groups: numLayers, or ALBERT's shared num_hidden_groups. */
+  numLayerGroups: number;
   hiddenSize: number;
   numHeads: number;
   intermediateSize: number;

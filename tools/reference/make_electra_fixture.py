@@ -9,12 +9,10 @@ word embeddings, and `ElectraClassificationHead` (dense, GELU, out_proj on [CLS]
 Usage: /usr/bin/python3 tools/reference/make_electra_fixture.py   (rewrites tools/reference/fixtures/electra)
 """
 
-import math
-
 import torch
-import torch.nn.functional as F
 
-from make_fixtures import base_config, gelu, seeded_weights, write_family_fixture
+from family_reference import encoder, encoder_shapes, linear, norm, random_weights
+from make_fixtures import base_config, gelu, write_family_fixture
 
 
 def config():
@@ -24,7 +22,7 @@ def config():
 
 
 def shapes(cfg):
-    e, h, i, v = cfg['embedding_size'], cfg['hidden_size'], cfg['intermediate_size'], cfg['vocab_size']
+    e, h, v = cfg['embedding_size'], cfg['hidden_size'], cfg['vocab_size']
     out = {
         'electra.embeddings.word_embeddings.weight': [v, e],
         'electra.embeddings.position_embeddings.weight': [cfg['max_position_embeddings'], e],
@@ -33,16 +31,8 @@ def shapes(cfg):
         'electra.embeddings.LayerNorm.bias': [e],
         'electra.embeddings_project.weight': [h, e],
         'electra.embeddings_project.bias': [h],
+        **encoder_shapes('electra.', cfg),
     }
-    for layer in range(cfg['num_hidden_layers']):
-        p = f'electra.encoder.layer.{layer}.'
-        for lin, (o, n) in [('attention.self.query', (h, h)), ('attention.self.key', (h, h)), ('attention.self.value', (h, h)),
-                            ('attention.output.dense', (h, h)), ('intermediate.dense', (i, h)), ('output.dense', (h, i))]:
-            out[p + lin + '.weight'] = [o, n]
-            out[p + lin + '.bias'] = [o]
-        for norm in ('attention.output.LayerNorm', 'output.LayerNorm'):
-            out[p + norm + '.weight'] = [h]
-            out[p + norm + '.bias'] = [h]
     labels = len(cfg['id2label'])
     out.update({
         'classifier.dense.weight': [h, h], 'classifier.dense.bias': [h],
@@ -54,56 +44,14 @@ def shapes(cfg):
     return out
 
 
-def random_weights(cfg, seed):
-    def mean_std(name):
-        if 'LayerNorm' in name:
-            return (1.0, 0.2) if name.endswith('weight') else (0.0, 0.1)
-        if 'embeddings.' in name:
-            return 0.0, 0.5
-        if name.endswith('query.weight') or name.endswith('key.weight'):
-            return 0.0, 0.25
-        return (0.0, 0.15) if name.endswith('weight') else (0.0, 0.05)
-    return seeded_weights(shapes(cfg), seed, mean_std)
-
-
-def linear(p, prefix, x):
-    return x @ p[prefix + '.weight'].T + p[prefix + '.bias']
-
-
-def norm(p, prefix, x, cfg):
-    return F.layer_norm(x, (x.shape[-1],), p[prefix + '.weight'], p[prefix + '.bias'], cfg['layer_norm_eps'])
-
-
-def layer(p, cfg, prefix, h, extended):
-    batch, seq, hidden = h.shape
-    heads = cfg['num_attention_heads']
-    d = hidden // heads
-
-    def split(x):
-        return x.view(batch, seq, heads, d).permute(0, 2, 1, 3)
-
-    q, k, v = (split(linear(p, prefix + 'attention.self.' + n, h)) for n in ('query', 'key', 'value'))
-    probs = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(d) + extended, dim=-1)
-    context = (probs @ v).permute(0, 2, 1, 3).reshape(batch, seq, hidden)
-    attention = norm(p, prefix + 'attention.output.LayerNorm', linear(p, prefix + 'attention.output.dense', context) + h, cfg)
-    inner = gelu(linear(p, prefix + 'intermediate.dense', attention))
-    return norm(p, prefix + 'output.LayerNorm', linear(p, prefix + 'output.dense', inner) + attention, cfg), probs
-
-
 def electra(p, cfg, input_ids, token_type_ids, attention_mask):
     seq = input_ids.shape[1]
     x = (p['electra.embeddings.word_embeddings.weight'][input_ids]
          + p['electra.embeddings.token_type_embeddings.weight'][token_type_ids]
          + p['electra.embeddings.position_embeddings.weight'][:seq])
     x = norm(p, 'electra.embeddings.LayerNorm', x, cfg)
-    hidden = [linear(p, 'electra.embeddings_project', x)]  # the encoder's input is HF's hidden_states[0]
-    extended = (1.0 - attention_mask[:, None, None, :].to(torch.float64)) * torch.finfo(torch.float32).min
-    attentions = []
-    for i in range(cfg['num_hidden_layers']):
-        h, probs = layer(p, cfg, f'electra.encoder.layer.{i}.', hidden[-1], extended)
-        hidden.append(h)
-        attentions.append(probs)
-    return hidden, attentions
+    # the encoder's input, the projection, is HF's hidden_states[0]
+    return encoder(p, cfg, 'electra.', linear(p, 'electra.embeddings_project', x), attention_mask)
 
 
 def forward(cfg):
@@ -127,7 +75,7 @@ def main():
         'electra',
         'ELECTRA, embedding 24 projected to hidden 32, 2 layers, 4 heads, in its own names: every output, both '
         'losses, gradients',
-        cfg, random_weights(cfg, seed=7), 'ElectraTokenizer', forward(cfg),
+        cfg, random_weights(shapes(cfg), seed=7), 'ElectraTokenizer', forward(cfg),
         {'mlm': shared + ['generator_predictions.dense.weight', 'generator_predictions.LayerNorm.weight', 'generator_lm_head.bias'],
          'classification': shared + ['classifier.dense.weight', 'classifier.out_proj.weight']})
 

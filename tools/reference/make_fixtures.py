@@ -449,7 +449,15 @@ def write_family_fixture(name, description, cfg, weights, tokenizer_class, forwa
     those parameters; grad_names: head -> the parameters whose gradients are checked."""
     folder = os.path.join(FIXTURES, name)
     write_checkpoint(folder, cfg, weights, tokenizer_class)
-    input_ids, token_type_ids, attention_mask = batch_of(BASE_ROWS, BASE_PAIRS, BASE_SEQ)
+    inputs = batch_of(BASE_ROWS, BASE_PAIRS, BASE_SEQ)
+    mlm_labels = mlm_label_tensor(BASE_MLM_LABELS, *inputs[0].shape)
+    write_family_golden(folder, description, weights, forward, inputs, mlm_labels, torch.tensor(BASE_CLASS_LABELS), grad_names)
+
+
+def write_family_golden(folder, description, weights, forward, inputs, mlm_labels, class_labels, grad_names):
+    """golden.safetensors / golden.json of a family's reference (write_family_fixture) on the given batch
+    (input_ids, token_type_ids, attention_mask) and labels, for the checkpoint in `folder`."""
+    input_ids, token_type_ids, attention_mask = inputs
     p = {n: w.to(torch.float64).requires_grad_() for n, w in weights.items()}
     hidden, attentions, pooled, mlm, classification = forward(p, input_ids, token_type_ids, attention_mask)
     tensors = {'input_ids': i32(input_ids), 'token_type_ids': i32(token_type_ids), 'attention_mask': i32(attention_mask),
@@ -459,8 +467,6 @@ def write_family_fixture(name, description, cfg, weights, tokenizer_class, forwa
                'pooled_output': 'pooled_output', 'mlm_logits': 'mlm_logits', 'classification_logits': 'classification_logits'}
     tensors.update({f'hidden_states.{i}': f32(h) for i, h in enumerate(hidden)})
     tensors.update({f'attentions.{i}': f32(a) for i, a in enumerate(attentions)})
-    mlm_labels = mlm_label_tensor(BASE_MLM_LABELS, *input_ids.shape)
-    class_labels = torch.tensor(BASE_CLASS_LABELS)
     losses = {'mlm': (mlm_loss(mlm, mlm_labels), 'masked_lm_cross_entropy', mlm_labels),
               'classification': (F.cross_entropy(classification, class_labels), 'cross_entropy', class_labels)}
     loss_json = {}

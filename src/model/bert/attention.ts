@@ -25,6 +25,7 @@ export function selfAttention(
   extendedMask: tf.Tensor4D,
   shape: AttentionShape,
   opts: DropoutOptions,
+  site = prefix,
 ): { context: tf.Tensor2D; probs: tf.Tensor4D } {
   const { batchSize, seqLen } = shape;
   const heads = config.numAttentionHeads;
@@ -39,14 +40,14 @@ export function selfAttention(
     const rate = config.attentionProbsDropoutProb;
     // The draws tf.dropout makes in nn.ts's dropout for this site: the same seed gives the same mask.
     const dropout = opts.training && rate > 0
-      ? { noise: tf.randomUniform(probs.shape, 0, 1, 'float32', dropoutSeed(prefix, opts)) as tf.Tensor4D, rate }
+      ? { noise: tf.randomUniform(probs.shape, 0, 1, 'float32', dropoutSeed(site, opts)) as tf.Tensor4D, rate }
       : undefined;
     return { context: attentionContext(probs, valueTokens, layout, dropout), probs };
   }
   const [query, key, value] = [queryTokens, keyTokens, valueTokens].map(splitHeads);
   const scores = tf.add(tf.div(tf.matMul(query, key, false, true), Math.sqrt(headDim)), extendedMask); // [batch, heads, seq, seq]
   const probs = tf.softmax(scores) as tf.Tensor4D; // [batch, heads, seq, seq]
-  const dropped = dropout(probs, config.attentionProbsDropoutProb, prefix, opts);
+  const dropped = dropout(probs, config.attentionProbsDropoutProb, site, opts);
   const context = tf.transpose(tf.matMul(dropped, value), [0, 2, 1, 3]); // [batch, seq, heads, headDim]
   return { context: tf.reshape(context, [batchSize * seqLen, config.hiddenSize]), probs }; // [tokens, hidden]
 }
@@ -59,8 +60,9 @@ export function selfOutput(
   context: tf.Tensor2D,
   input: tf.Tensor2D,
   opts: DropoutOptions,
+  site = prefix,
 ): tf.Tensor2D {
   const projected = linear(params, `${prefix}.dense`, context, { lora: config.lora, opts }); // [tokens, hidden]
-  const residual: tf.Tensor2D = tf.add(dropout(projected, config.hiddenDropoutProb, prefix, opts), input);
+  const residual: tf.Tensor2D = tf.add(dropout(projected, config.hiddenDropoutProb, site, opts), input);
   return layerNorm(params, `${prefix}.LayerNorm`, residual, config.layerNormEps);
 }

@@ -2,7 +2,7 @@
  * A batch of token ids as the model takes it: flat row-major [batch, seq] arrays, checked against the config
  * before anything reaches the GPU (where an out-of-range id would silently read zeros).
  */
-import type { BertConfig } from './config';
+import { maxSequenceLength, type BertConfig } from './config';
 import { ModelInputError } from '../errors';
 
 export interface BertBatch {
@@ -26,12 +26,15 @@ export function checkBatch(batch: BertBatch, config: BertConfig): void {
     throw new ModelInputError('batchSize', `must be a positive integer, got ${batchSize}`);
   }
   if (!Number.isInteger(seqLen) || seqLen < 1) throw new ModelInputError('seqLen', `must be a positive integer, got ${seqLen}`);
-  if (seqLen > config.maxPositionEmbeddings) {
-    throw new ModelInputError('seqLen', `${seqLen} exceeds max_position_embeddings (${config.maxPositionEmbeddings})`);
+  const longest = maxSequenceLength(config);
+  if (seqLen > longest) {
+    const offset = longest === config.maxPositionEmbeddings ? '' : ` less the ${config.maxPositionEmbeddings - longest} rows below the first position`;
+    throw new ModelInputError('seqLen', `${seqLen} exceeds max_position_embeddings (${config.maxPositionEmbeddings})${offset}`);
   }
   checkIds('inputIds', batch.inputIds, batchSize * seqLen, config.vocabSize);
-  // A family without token types ignores them, as DistilBERT's forward has no token_type_ids.
-  if (config.typeVocabSize > 0) checkIds('tokenTypeIds', batch.tokenTypeIds, batchSize * seqLen, config.typeVocabSize);
+  // A family without token types ignores them, as DistilBERT's forward has no token_type_ids; one with a single
+  // type (RoBERTa) adds it to every token, as its tokenizer returns no segment ids.
+  if (config.typeVocabSize > 1) checkIds('tokenTypeIds', batch.tokenTypeIds, batchSize * seqLen, config.typeVocabSize);
   checkIds('attentionMask', batch.attentionMask, batchSize * seqLen, 2);
 }
 

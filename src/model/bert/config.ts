@@ -13,10 +13,17 @@ export type { HiddenAct };
 export type ProblemType = 'regression' | 'single_label_classification' | 'multi_label_classification';
 
 /** The config.json `model_type`s the studio loads (src/model/families.ts). */
-export type ModelType = 'bert' | 'distilbert' | 'electra';
+export type ModelType = 'bert' | 'distilbert' | 'electra' | 'roberta' | 'xlm-roberta' | 'albert';
 
 /** How each family's Hugging Face classes begin: BertForMaskedLM, DistilBertForSequenceClassification, … */
-export const CLASS_PREFIX: Readonly<Record<ModelType, string>> = { bert: 'Bert', distilbert: 'DistilBert', electra: 'Electra' };
+export const CLASS_PREFIX: Readonly<Record<ModelType, string>> = {
+  bert: 'Bert',
+  distilbert: 'DistilBert',
+  electra: 'Electra',
+  roberta: 'Roberta',
+  'xlm-roberta': 'XLMRoberta',
+  albert: 'Albert',
+};
 
 export interface BertConfig {
   /** The family whose checkpoint layout and config.json this is. */
@@ -32,6 +39,19 @@ export interface BertConfig {
   embeddingSize: number;
   /** Transformer layers. Default 12. */
   numHiddenLayers: number;
+  /**
+   * Distinct sets of layer weights (`bert.encoder.layer.0` … `.{numHiddenGroups - 1}`): numHiddenLayers for BERT,
+   * each layer its own; ALBERT's num_hidden_groups (1 in its published checkpoints), layer i running set
+   * layerWeightsOf(config, i). The freeze map and layer-wise learning rates group these sets.
+   */
+  numHiddenGroups: number;
+  /**
+   * Whether `bert.embeddings.project` maps the embeddings to hiddenSize: ELECTRA's embeddings_project when
+   * embeddingSize differs from it, ALBERT's embedding_hidden_mapping_in always.
+   */
+  embeddingsProjected: boolean;
+  /** Dropout on the feed-forward output before its residual LayerNorm: BertOutput's; ALBERT's layer has none. */
+  feedForwardDropout: boolean;
   /** Heads per attention layer; hiddenSize must be a multiple of it. Default 12. */
   numAttentionHeads: number;
   /** Width of the feed-forward layer. Default 3072. */
@@ -44,7 +64,10 @@ export interface BertConfig {
   attentionProbsDropoutProb: number;
   /** Longest sequence (rows of the position-embedding table). Default 512. */
   maxPositionEmbeddings: number;
-  /** Segment (token type) ids: 2 for sentence pairs; 0 for a family without them (DistilBERT). Default 2. */
+  /**
+   * Segment (token type) ids: 2 for sentence pairs; 0 for a family without them (DistilBERT). A table of one row
+   * (RoBERTa's type_vocab_size 1) is added to every token whatever the batch's segment ids say. Default 2.
+   */
   typeVocabSize: number;
   /** Std of N(0, std) for freshly initialised weights. Default 0.02. */
   initializerRange: number;
@@ -54,6 +77,12 @@ export interface BertConfig {
   padTokenId: number | null;
   /** Only "absolute" is implemented. */
   positionEmbeddingType: 'absolute';
+  /**
+   * RoBERTa's position ids (HF's create_position_ids_from_input_ids): the non-pad tokens count up from
+   * pad_token_id + 1 and every [PAD] reads row pad_token_id, so a sequence reaches pad_token_id + 1 rows fewer than
+   * the table holds (maxSequenceLength). False: positions 0..seq-1, as BERT.
+   */
+  positionIdsFromPadding: boolean;
   /** Label names by id (HF's id2label, keys 0..n-1). Default ["LABEL_0", "LABEL_1"]. */
   id2label: string[];
   /** Label ids by name (HF's label2id), the inverse of id2label. */
@@ -132,6 +161,7 @@ export function parseBertConfig(json: unknown): BertConfig {
     throw new ConfigError('hidden_size', `(${hiddenSize}) must be a multiple of num_attention_heads (${numAttentionHeads})`);
   }
   const vocabSize = positiveInt(raw, 'vocab_size', 30522);
+  const numHiddenLayers = positiveInt(raw, 'num_hidden_layers', 12);
   const padTokenId = raw.pad_token_id === null ? null : nonNegativeInt(raw, 'pad_token_id', 0);
   if (padTokenId !== null && padTokenId >= vocabSize) {
     throw new ConfigError('pad_token_id', `(${padTokenId}) must be below vocab_size (${vocabSize})`);
@@ -147,7 +177,10 @@ export function parseBertConfig(json: unknown): BertConfig {
     vocabSize,
     hiddenSize,
     embeddingSize: hiddenSize,
-    numHiddenLayers: positiveInt(raw, 'num_hidden_layers', 12),
+    numHiddenLayers,
+    numHiddenGroups: numHiddenLayers,
+    embeddingsProjected: false,
+    feedForwardDropout: true,
     numAttentionHeads,
     intermediateSize: positiveInt(raw, 'intermediate_size', 3072),
     hiddenAct,
@@ -159,6 +192,7 @@ export function parseBertConfig(json: unknown): BertConfig {
     layerNormEps: positiveNumber(raw, 'layer_norm_eps', 1e-12),
     padTokenId,
     positionEmbeddingType: parsePositionEmbeddingType(raw),
+    positionIdsFromPadding: false,
     id2label,
     label2id,
     numLabels: id2label.length,
@@ -188,7 +222,7 @@ export function bertConfigToJson(config: BertConfig): Record<string, unknown> {
     label2id: config.label2id,
     layer_norm_eps: config.layerNormEps,
     max_position_embeddings: config.maxPositionEmbeddings,
-    model_type: 'bert',
+    model_type: config.modelType,
     num_attention_heads: config.numAttentionHeads,
     num_hidden_layers: config.numHiddenLayers,
     pad_token_id: config.padTokenId,
@@ -198,6 +232,16 @@ export function bertConfigToJson(config: BertConfig): Record<string, unknown> {
   };
   if (config.problemType !== null) json.problem_type = config.problemType;
   return Object.fromEntries(Object.entries(json).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The set of layer weights layer `index` runs (HF's AlbertTransformer: index / (layers / groups), rounded down). */
+export function layerWeightsOf(config: BertConfig, index: number): number {
+  return Math.floor(index / (config.numHiddenLayers / config.numHiddenGroups));
+}
+
+/** The longest sequence the position table serves: RoBERTa's 514 rows hold 512 tokens past the padding offset. */
+export function maxSequenceLength(config: BertConfig): number {
+  return config.positionIdsFromPadding ? config.maxPositionEmbeddings - (config.padTokenId ?? 0) - 1 : config.maxPositionEmbeddings;
 }
 
 /** The loss the classification head trains with, decided as HF's BertForSequenceClassification does. */

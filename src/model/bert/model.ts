@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkBatch, extendedAttentionMask, type BertBatch } from './batch';
-import type { BertConfig } from './config';
+import { layerWeightsOf, type BertConfig } from './config';
 import { bertEmbeddings } from './embeddings';
 import { bertLayer } from './layer';
 import { activation, dropout, linear, type DropoutOptions } from '../nn';
@@ -55,7 +55,7 @@ export function bertForward(params: BertParams, config: BertConfig, batch: BertB
     const layer = tf.tidy(() => {
       if (opts.gradientCheckpointing && opts.training && !attentions) {
         const block = (x: tf.Tensor2D, [m]: readonly tf.Tensor[]) => bertLayer(params, config, i, x, m as tf.Tensor4D, shape, opts).output;
-        return { output: recomputed(block, hidden, [mask], layerWeights(params, i)), probs: undefined };
+        return { output: recomputed(block, hidden, [mask], layerWeights(params, config, i)), probs: undefined };
       }
       const { output, probs } = bertLayer(params, config, i, hidden, mask, shape, opts);
       return attentions ? { output, probs } : { output };
@@ -72,9 +72,9 @@ export function bertForward(params: BertParams, config: BertConfig, batch: BertB
   return output;
 }
 
-/** Layer `index`'s trainable weights: what a recomputed layer needs gradients for. */
-function layerWeights(params: BertParams, index: number): tf.Variable[] {
-  const prefix = `bert.encoder.layer.${index}.`;
+/** Layer `index`'s trainable weights (its own, or ALBERT's shared set): what a recomputed layer needs gradients for. */
+function layerWeights(params: BertParams, config: BertConfig, index: number): tf.Variable[] {
+  const prefix = `bert.encoder.layer.${layerWeightsOf(config, index)}.`;
   return [...params].filter(([name, p]) => name.startsWith(prefix) && p.trainable).map(([, p]) => p);
 }
 

@@ -1,18 +1,20 @@
 /**
  * The encoder and its heads as an ONNX graph, box by box as embeddings.ts, attention.ts, layer.ts, model.ts and
- * heads.ts compute them in tfjs, for transformers.js and onnxruntime. DistilBERT and ELECTRA are BERT's boxes
- * under other names (their config fields say what differs: no token types, the embeddings' projection, the
- * pooler's and MLM transform's activations), so one graph serves every family.
+ * heads.ts compute them in tfjs, for transformers.js and onnxruntime. DistilBERT, ELECTRA, RoBERTa and ALBERT are
+ * BERT's boxes under other names (their config fields say what differs: no token types, the embeddings'
+ * projection, the pooler's and MLM transform's activations, positions counted from the padding id, a set of layer
+ * weights shared by several layers), so one graph serves every family.
  *
  * Inputs as Hugging Face's ONNX exports name them: `input_ids`, `attention_mask` and, where the family has token
- * types, `token_type_ids`, int64 [batch_size, sequence_length], both axes dynamic. Output `logits` of the head the
- * weights carry ([batch_size, num_labels] for sequence classification, [batch_size, sequence_length, vocab_size]
- * for masked LM), or `last_hidden_state` for a bare encoder. Inference only: dropout is the identity.
+ * types to choose from (not DistilBERT, nor RoBERTa's single one), `token_type_ids`, int64 [batch_size,
+ * sequence_length], both axes dynamic. Output `logits` of the head the weights carry ([batch_size, num_labels] for
+ * sequence classification, [batch_size, sequence_length, vocab_size] for masked LM), or `last_hidden_state` for a
+ * bare encoder. Inference only: dropout is the identity.
  */
 import { onnx, OnnxGraph, type ModelProto } from '../../io/onnx/graph';
 import type { TensorToWrite } from '../../io/safetensors';
 import { FLOAT32_MIN } from './batch';
-import type { BertConfig, HiddenAct } from './config';
+import { layerWeightsOf, type BertConfig, type HiddenAct } from './config';
 import { architectureOf, EMBEDDINGS_PROJECT, POOLER_WEIGHT, WORD_EMBEDDINGS } from './params';
 
 const BATCH = 'batch_size';
@@ -39,13 +41,18 @@ class Builder {
     });
   }
 
-  /** nn.Linear: x @ W^T + b. W is stored transposed ([in, out]), as torch exports it, so that MatMul reads it directly. */
+  /**
+   * nn.Linear: x @ W^T + b. W is stored transposed ([in, out]), as torch exports it, so that MatMul reads it
+   * directly; one initializer however often it is applied (ALBERT's shared layers).
+   */
   linear(prefix: string, x: string): string {
-    const { shape: [out, inp], data } = this.tensor(`${prefix}.weight`);
-    const transposed = new Float32Array(data.length);
-    for (let o = 0; o < out; o++) for (let i = 0; i < inp; i++) transposed[i * out + o] = data[o * inp + i];
-    const product = this.g.op('MatMul', [x, this.g.weight(`${prefix}.weight`, [inp, out], transposed)]);
-    return this.g.op('Add', [product, this.weight(`${prefix}.bias`)]);
+    const weight = this.constant(`linear_${prefix}`, () => {
+      const { shape: [out, inp], data } = this.tensor(`${prefix}.weight`);
+      const transposed = new Float32Array(data.length);
+      for (let o = 0; o < out; o++) for (let i = 0; i < inp; i++) transposed[i * out + o] = data[o * inp + i];
+      return this.g.weight(`${prefix}.weight`, [inp, out], transposed);
+    });
+    return this.g.op('Add', [this.g.op('MatMul', [x, weight]), this.weight(`${prefix}.bias`)]);
   }
 
   layerNorm(prefix: string, x: string): string {
@@ -100,16 +107,30 @@ class Builder {
 
 /** BertEmbeddings: word + token type + position embeddings, LayerNorm, then ELECTRA's projection. [batch, seq, hidden] */
 function embeddings(b: Builder, inputIds: string, tokenTypeIds: string | undefined): string {
-  const { g } = b;
+  const { g, config } = b;
   const words = g.op('Gather', [b.weight(WORD_EMBEDDINGS), inputIds]); // [batch, seq, width]
-  const tokens = tokenTypeIds === undefined
-    ? words
-    : g.op('Add', [words, g.op('Gather', [b.weight('bert.embeddings.token_type_embeddings.weight'), tokenTypeIds])]);
+  const typeTable = config.typeVocabSize > 0 ? b.weight('bert.embeddings.token_type_embeddings.weight') : undefined; // [types, width]
+  // RoBERTa's one type row is added to every token; BERT's are chosen by token_type_ids.
+  const types = typeTable && (tokenTypeIds === undefined ? typeTable : g.op('Gather', [typeTable, tokenTypeIds])); // [batch, seq, width] or [1, width]
+  const tokens = types === undefined ? words : g.op('Add', [words, types]);
+  const normed = b.layerNorm('bert.embeddings.LayerNorm', g.op('Add', [tokens, positionEmbeddings(b, inputIds)])); // [batch, seq, width]
+  return b.config.embeddingsProjected ? b.linear(EMBEDDINGS_PROJECT, normed) : normed; // [batch, seq, hidden]
+}
+
+/** The position embedding of every token: [seq, width] for BERT's 0..seq-1, [batch, seq, width] for RoBERTa's. */
+function positionEmbeddings(b: Builder, inputIds: string): string {
+  const { g, config } = b;
+  const table = b.weight('bert.embeddings.position_embeddings.weight'); // [maxPositions, width]
+  if (config.positionIdsFromPadding) {
+    // HF's create_position_ids_from_input_ids: cumsum(ids != pad) * (ids != pad) + pad.
+    const pad = b.int64s([config.padTokenId ?? 0], []);
+    const notPad = g.op('Cast', [g.op('Not', [g.op('Equal', [inputIds, pad])])], { to: { i: onnx.TensorProto.DataType.INT64 } }); // [batch, seq]
+    const positions = g.op('Add', [g.op('Mul', [g.op('CumSum', [notPad, b.int64s([1], [])]), notPad]), pad]); // [batch, seq]
+    return g.op('Gather', [table, positions]);
+  }
   // Positions 0..seq-1: the table's first seq rows, seq read from the input's shape.
   const seqLen = g.op('Slice', [g.op('Shape', [inputIds]), b.int64s([1]), b.int64s([2])]); // [1]
-  const positions = g.op('Slice', [b.weight('bert.embeddings.position_embeddings.weight'), b.int64s([0]), seqLen, b.int64s([0])]); // [seq, width]
-  const normed = b.layerNorm('bert.embeddings.LayerNorm', g.op('Add', [tokens, positions])); // [batch, seq, width]
-  return b.config.embeddingSize !== b.config.hiddenSize ? b.linear(EMBEDDINGS_PROJECT, normed) : normed; // [batch, seq, hidden]
+  return g.op('Slice', [table, b.int64s([0]), seqLen, b.int64s([0])]); // [seq, width]
 }
 
 /** HF's get_extended_attention_mask: 0 where attended, float32 min where masked. [batch, 1, 1, seq] */
@@ -139,7 +160,7 @@ function selfAttention(b: Builder, prefix: string, hidden: string, mask: string)
 /** BertLayer: attention + BertSelfOutput, then BertIntermediate + BertOutput, each with its residual LayerNorm. */
 function layer(b: Builder, index: number, hidden: string, mask: string): string {
   const { g, config } = b;
-  const prefix = `bert.encoder.layer.${index}`;
+  const prefix = `bert.encoder.layer.${layerWeightsOf(config, index)}`;
   const context = selfAttention(b, `${prefix}.attention.self`, hidden, mask);
   const attended = b.layerNorm(`${prefix}.attention.output.LayerNorm`, g.op('Add', [b.linear(`${prefix}.attention.output.dense`, context), hidden]));
   const inner = b.activation(config.hiddenAct, b.linear(`${prefix}.intermediate.dense`, attended)); // [batch, seq, intermediate]
@@ -174,7 +195,7 @@ export function bertOnnxModel(config: BertConfig, weights: Weights, producer: st
   const { g } = b;
   const inputIds = g.input('input_ids', 'int64', [BATCH, SEQ]);
   const attentionMask = g.input('attention_mask', 'int64', [BATCH, SEQ]);
-  const tokenTypeIds = config.typeVocabSize > 0 ? g.input('token_type_ids', 'int64', [BATCH, SEQ]) : undefined;
+  const tokenTypeIds = config.typeVocabSize > 1 ? g.input('token_type_ids', 'int64', [BATCH, SEQ]) : undefined;
 
   const mask = extendedAttentionMask(b, attentionMask);
   let hidden = embeddings(b, inputIds, tokenTypeIds);

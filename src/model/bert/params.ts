@@ -27,7 +27,7 @@ export function classifiesTokens(architecture: BertArchitecture): boolean {
 
 export const WORD_EMBEDDINGS = 'bert.embeddings.word_embeddings.weight';
 export const POOLER_WEIGHT = 'bert.pooler.dense.weight';
-/** ELECTRA's embeddings_project, from embedding_size up to hidden_size (absent when they are equal). */
+/** ELECTRA's embeddings_project (absent when embedding_size is hidden_size) and ALBERT's embedding_hidden_mapping_in. */
 export const EMBEDDINGS_PROJECT = 'bert.embeddings.project';
 
 /** Every parameter of the architecture with its shape, in HF's order (embeddings, layers, pooler, heads). */
@@ -46,8 +46,8 @@ export function parameterShapes(config: BertConfig, architecture: BertArchitectu
   shapes.set('bert.embeddings.position_embeddings.weight', [config.maxPositionEmbeddings, e]);
   if (config.typeVocabSize > 0) shapes.set('bert.embeddings.token_type_embeddings.weight', [config.typeVocabSize, e]);
   layerNorm('bert.embeddings.LayerNorm', e);
-  if (e !== h) linear(EMBEDDINGS_PROJECT, h, e);
-  for (let i = 0; i < config.numHiddenLayers; i++) {
+  if (config.embeddingsProjected) linear(EMBEDDINGS_PROJECT, h, e);
+  for (let i = 0; i < config.numHiddenGroups; i++) {
     const layer = `bert.encoder.layer.${i}`;
     linear(`${layer}.attention.self.query`, h, h);
     linear(`${layer}.attention.self.key`, h, h);

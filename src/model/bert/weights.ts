@@ -160,18 +160,18 @@ function checkFinite(name: string, data: Float32Array): void {
   }
 }
 
-/** The checkpoint's encoder layers (canonical names) against the config's count, checked before any layer is initialised. */
+/** The checkpoint's sets of layer weights (canonical names) against the config's count, checked before any is initialised. */
 function checkLayerCount(config: BertConfig, names: Iterable<string>): void {
   let stored = -1;
   for (const name of names) {
     const match = /^bert\.encoder\.layer\.(\d+)\./.exec(name);
     if (match) stored = Math.max(stored, Number(match[1]));
   }
-  if (stored >= 0 && config.numHiddenLayers > stored + 1) {
-    throw new WeightsError(
-      'layer-count',
-      `config.json asks for ${config.numHiddenLayers} layers (num_hidden_layers) but the checkpoint holds ${stored + 1}; the rest would be random`,
-    );
+  if (stored >= 0 && config.numHiddenGroups > stored + 1) {
+    const asked = config.numHiddenGroups === config.numHiddenLayers
+      ? `${config.numHiddenLayers} layers (num_hidden_layers)`
+      : `${config.numHiddenGroups} layer groups (num_hidden_groups)`;
+    throw new WeightsError('layer-count', `config.json asks for ${asked} but the checkpoint holds ${stored + 1}; the rest would be random`);
   }
 }
 

@@ -26,7 +26,7 @@ export function parseElectraConfig(json: unknown): BertConfig {
   if (typeof embeddingSize !== 'number' || !Number.isInteger(embeddingSize) || embeddingSize < 1 || embeddingSize > 8192) {
     throw new ConfigError('embedding_size', `must be a positive integer up to 8192, got ${JSON.stringify(embeddingSize)}`);
   }
-  return { ...config, modelType: 'electra', embeddingSize, poolerAct: 'gelu', poolerInputDropout: true, mlmAct: 'gelu' };
+  return { ...config, modelType: 'electra', embeddingSize, embeddingsProjected: embeddingSize !== config.hiddenSize, poolerAct: 'gelu', poolerInputDropout: true, mlmAct: 'gelu' };
 }
 
 /** The config as HF writes an ELECTRA config.json: BERT's keys plus embedding_size. */

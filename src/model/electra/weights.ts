@@ -8,6 +8,8 @@
  * ElectraForTokenClassification's `classifier` is the shared classifier as it stands (without a pooler).
  */
 
+import { classifiesTokens, type BertArchitecture } from '../bert/params';
+
 const NAMES: ReadonlyArray<readonly [string, string]> = [
   ['electra.embeddings_project.weight', 'bert.embeddings.project.weight'],
   ['electra.embeddings_project.bias', 'bert.embeddings.project.bias'],
@@ -35,11 +37,11 @@ export function bertName(stored: string): string {
 }
 
 /**
- * BERT's canonical name as ELECTRA saves it. `pooled` false: the classifier is ElectraForTokenClassification's, a
- * plain `classifier` linear layer, not the `out_proj` of ElectraClassificationHead.
+ * BERT's canonical name as ELECTRA saves it. A token classifier (architecture) is ElectraForTokenClassification's,
+ * a plain `classifier` linear layer, not the `out_proj` of ElectraClassificationHead.
  */
-export function electraName(canonical: string, pooled = true): string {
-  if (!pooled && canonical.startsWith('classifier.')) return canonical;
+export function electraName(canonical: string, architecture?: BertArchitecture): string {
+  if (architecture && classifiesTokens(architecture) && canonical.startsWith('classifier.')) return canonical;
   const mapped = AS_ELECTRA.get(canonical);
   if (mapped !== undefined) return mapped;
   return canonical.startsWith('bert.embeddings.') || canonical.startsWith('bert.encoder.') ? `electra.${canonical.slice('bert.'.length)}` : canonical;

@@ -64,7 +64,18 @@ FAMILY_PARTS = {
     "bert": ("bert.", ("bert.embeddings.",), r"bert\.encoder\.layer\.(\d+)\.", ("bert.pooler.",)),
     "distilbert": ("distilbert.", ("distilbert.embeddings.",), r"distilbert\.transformer\.layer\.(\d+)\.", ("pre_classifier.",)),
     "electra": ("electra.", ("electra.embeddings.", "electra.embeddings_project."), r"electra\.encoder\.layer\.(\d+)\.", ("classifier.dense.",)),
+    "roberta": ("roberta.", ("roberta.embeddings.",), r"roberta\.encoder\.layer\.(\d+)\.", ("roberta.pooler.", "classifier.dense.")),
 }
+FAMILY_PARTS["xlm-roberta"] = FAMILY_PARTS["roberta"]
+FAMILY_PARTS["albert"] = (
+    "albert.", ("albert.embeddings.", "albert.encoder.embedding_hidden_mapping_in."),
+    r"albert\.encoder\.albert_layer_groups\.(\d+)\.", ("albert.pooler.",),
+)
+
+
+def layer_groups(config):
+    """The studio's layer groups: one per set of layer weights (ALBERT's layers share num_hidden_groups sets)."""
+    return getattr(config, "num_hidden_groups", config.num_hidden_layers)
 
 
 def group_ids(num_layers):
@@ -123,7 +134,7 @@ def lr_scale(step, total, kind, warmup_ratio):
 def optimizer_groups(model, training):
     """The studio's AdamW groups: one per (group, decay) with the group's rate; a parameter that gets no gradient
     (frozen) is skipped by torch's AdamW entirely, as by the studio's: no decay, no moments, no step count."""
-    model_type, num_layers = model.config.model_type, model.config.num_hidden_layers
+    model_type, num_layers = model.config.model_type, layer_groups(model.config)
     lrs = group_lrs(training, num_layers)
     groups = {}
     for name, parameter in model.named_parameters():
@@ -170,7 +181,7 @@ def frozen_in_period(start, period, num_layers):
 
 def apply_freeze(model, frozen):
     """Frozen groups get no gradient (requires_grad False), as the studio leaves them out of its gradient list."""
-    model_type, num_layers = model.config.model_type, model.config.num_hidden_layers
+    model_type, num_layers = model.config.model_type, layer_groups(model.config)
     for name, parameter in model.named_parameters():
         parameter.requires_grad_(group_of(name, model_type, num_layers) not in frozen)
 
@@ -429,7 +440,7 @@ def load_model(recipe, path):
 def describe_groups(model, recipe):
     """What --print-groups prints: the optimizer groups, which parameters train at step 0, the frozen groups in each
     unfreezing period, and the schedule's factor at each of the studio's steps."""
-    training, num_layers = recipe["training"], model.config.num_hidden_layers
+    training, num_layers = recipe["training"], layer_groups(model.config)
     start, every = freeze_schedule(training["freeze"], num_layers)
     apply_freeze(model, start)
     periods = 1 if every is None else len(unfreeze_units(num_layers)) + 1
@@ -467,7 +478,7 @@ def main(argv=None):
         print(json.dumps(describe_groups(model, recipe)))
         return
 
-    num_layers = model.config.num_hidden_layers
+    num_layers = layer_groups(model.config)
     start, every = freeze_schedule(training["freeze"], num_layers)
     if every is not None and cli.deepspeed:
         raise SystemExit("gradual unfreezing changes which parameters train as the run goes, which ZeRO's flattened "

@@ -63,9 +63,9 @@ function studio(modelDir: string, task: Task, args: TrainingArgs) {
   const base = parseModelConfig(JSON.parse(readFileSync(join(ROOT, modelDir, 'config.json'), 'utf8')));
   const { config, architecture } = taskHead(base, task, task === 'classify' ? LABELS : undefined);
   const shapes = parameterShapes(config, architecture);
-  const numLayers = config.numHiddenLayers;
+  const numLayers = config.numHiddenGroups;
   const { storedName } = FAMILIES[config.modelType];
-  const hf = (name: string): string => storedName(name);
+  const hf = (name: string): string => storedName(name, architecture);
   const groups = buildParamGroups(new Map([...shapes].map(([name, shape]) => [name, { shape }])), numLayers);
   const lrs = groupLrs(args.learningRate, args.llrd, args.headLrMultiplier, numLayers);
   const schedule = freezeScheduleFor(parseFreezeSpec(args.freeze), numLayers);
@@ -142,6 +142,9 @@ const CASES: { modelDir: string; task: Task; args: Partial<TrainingArgs> }[] = [
   { modelDir: 'tools/reference/fixtures/distilbert', task: 'classify', args: { llrd: 0.7, freeze: 'embeddings,0,pooler' } },
   { modelDir: 'tools/reference/fixtures/electra', task: 'classify', args: { llrd: 0.95, headLrMultiplier: 2, freeze: 'head' } },
   { modelDir: 'tools/reference/fixtures/electra', task: 'mlm', args: { freeze: 'none' } },
+  { modelDir: 'tools/reference/fixtures/roberta', task: 'classify', args: { llrd: 0.8, freeze: 'embeddings,0,pooler' } },
+  { modelDir: 'tools/reference/fixtures/xlm-roberta', task: 'mlm', args: { llrd: 0.9, freeze: 'top:1' } },
+  { modelDir: 'tools/reference/fixtures/albert', task: 'classify', args: { llrd: 0.8, freeze: 'gradual:2' } },
 ];
 
 describe('train.py', () => {

@@ -28,7 +28,7 @@ export function FreezeMap() {
   const rows = useMemo(
     () =>
       model && map
-        ? freezeRows({ numLayers: model.numLayers, hiddenSize: model.hiddenSize, vocabSize: model.vocabSize, task, groups, map, llrd, headLrMultiplier, numLabels, liveFrozen })
+        ? freezeRows({ numLayers: model.numLayerGroups, hiddenSize: model.hiddenSize, vocabSize: model.vocabSize, task, groups, map, llrd, headLrMultiplier, numLabels, liveFrozen })
         : null,
     [model, groups, task, map, llrd, headLrMultiplier, numLabels, liveFrozen],
   );
@@ -38,7 +38,7 @@ export function FreezeMap() {
   const largest = Math.max(...rows.map((row) => row.numParams ?? 0), 1);
   return (
     <div className="training-freeze">
-      <Presets spec={spec} numLayers={model.numLayers} onSpec={setFreezeSpec} />
+      <Presets spec={spec} numLayers={model.numLayerGroups} onSpec={setFreezeSpec} />
       <ol className="training-stack" aria-label="Freeze map">
         {rows.map((row) => (
           <StackRow key={row.id} row={row} largest={largest} onToggle={() => toggleFreeze(row.id)} />

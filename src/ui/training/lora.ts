@@ -25,14 +25,15 @@ export interface LoraEstimate {
 const BYTES_PER_TRAINED_WEIGHT = 12;
 
 export function loraEstimate(
-  model: Pick<ModelSummary, 'numLayers' | 'hiddenSize' | 'intermediateSize' | 'numParams'>,
+  model: Pick<ModelSummary, 'numLayerGroups' | 'hiddenSize' | 'intermediateSize' | 'numParams'>,
   rank: number,
   targets: readonly LoraTarget[],
   numLabels: number,
 ): LoraEstimate {
-  const { numLayers, hiddenSize: hidden, intermediateSize: inner } = model;
+  // ALBERT's layers share one set of weights, and so one set of adapters.
+  const { numLayerGroups, hiddenSize: hidden, intermediateSize: inner } = model;
   const perLayer = targets.flatMap((target) => targetShapes(target, hidden, inner)).reduce((n, [inp, out]) => n + rank * (inp + out), 0);
-  const adapters = perLayer * numLayers;
+  const adapters = perLayer * numLayerGroups;
   const head = hidden * hidden + hidden + numLabels * (hidden + 1);
   const trainable = adapters + head;
   return { adapters, trainable, total: model.numParams, savedBytes: Math.max(0, model.numParams - trainable) * BYTES_PER_TRAINED_WEIGHT };
