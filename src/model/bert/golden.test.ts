@@ -7,7 +7,7 @@ import { runGoldenChecks, type GoldenReport } from '../../../tools/reference/gol
 
 const FIXTURES = join(__dirname, '../../../tools/reference/fixtures');
 // bert-tiny-en is the bundled model: regenerate its fixture whenever public/models/bert-tiny-en is re-exported.
-const NAMES = ['base', 'regression', 'no-prefix', 'legacy-names', 'tied-decoder', 'no-pooler', 'token-classification', 'bert-tiny-en', 'distilbert', 'electra'];
+const NAMES = ['base', 'regression', 'no-prefix', 'legacy-names', 'tied-decoder', 'no-pooler', 'token-classification', 'question-answering', 'bert-tiny-en', 'distilbert', 'electra'];
 
 // A plain Uint8Array copy: a Node Buffer's slice() is a view, which readSafetensors does not expect.
 const readFixture = (fixture: string) => async (name: string) => new Uint8Array(await readFile(join(FIXTURES, fixture, name)));
@@ -28,8 +28,8 @@ for (const backend of ['cpu', 'wasm'] as BackendName[]) {
         const report = await runGoldenChecks(readFixture(fixture));
         expect(report.backend).toBe(backend);
         expect(report.results.filter((r) => !r.pass)).toEqual([]);
-        if (fixture === 'base') {
-          console.log(`${backend}: worst forward ${worst(report, 'forward')}, loss ${worst(report, 'loss')}, gradient ${worst(report, 'gradient')} (relative)`);
+        if (fixture === 'base' || fixture === 'question-answering') {
+          console.log(`${fixture} ${backend}: worst forward ${worst(report, 'forward')}, loss ${worst(report, 'loss')}, gradient ${worst(report, 'gradient')} (relative)`);
         }
       });
     }
@@ -72,6 +72,13 @@ describe('golden fixture coverage', () => {
     await tf.setBackend('cpu');
     const names = (await runGoldenChecks(readFixture('token-classification'))).results.map((r) => r.name);
     expect(names).toEqual(expect.arrayContaining(['token_logits', 'loss.tokens', 'grad.tokens.classifier.weight', 'grad.tokens.bert.embeddings.word_embeddings.weight']));
+    expect(names).not.toContain('pooled_output');
+  });
+
+  it('question-answering checks the start and end logits, their mean cross-entropy and its gradients', async () => {
+    await tf.setBackend('cpu');
+    const names = (await runGoldenChecks(readFixture('question-answering'))).results.map((r) => r.name);
+    expect(names).toEqual(expect.arrayContaining(['qa_logits', 'loss.qa', 'grad.qa.qa_outputs.weight', 'grad.qa.bert.embeddings.word_embeddings.weight']));
     expect(names).not.toContain('pooled_output');
   });
 

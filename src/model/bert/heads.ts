@@ -1,4 +1,4 @@
-/** The task heads on top of BertModel: masked-LM (BertOnlyMLMHead), sequence and token classification. */
+/** The task heads on top of BertModel: masked-LM (BertOnlyMLMHead), sequence and token classification, question answering. */
 import * as tf from '@tensorflow/tfjs';
 import { checkIds } from './batch';
 import type { BertConfig } from './config';
@@ -59,4 +59,21 @@ export function tokenClassificationHead(
   const rate = config.modelType === 'distilbert' ? config.hiddenDropoutProb : config.classifierDropout ?? config.hiddenDropoutProb;
   const tokens = tf.reshape(sequenceOutput, [batchSize * seqLen, hidden]) as tf.Tensor2D; // [tokens, hidden]
   return linear(params, 'classifier', dropout(tokens, rate, 'classifier', opts)); // [tokens, labels]
+}
+
+/**
+ * *ForQuestionAnswering's head: qa_outputs on every token's hidden state, its two outputs the answer-start and
+ * answer-end logits. BERT and ELECTRA apply no dropout here; DistilBERT drops out first (HF's qa_dropout, read as its
+ * `dropout`, both 0.1 by default). Returns [batch * seq, 2], row-major by token.
+ */
+export function questionAnsweringHead(
+  params: BertParams,
+  config: BertConfig,
+  sequenceOutput: tf.Tensor3D,
+  opts: DropoutOptions,
+): tf.Tensor2D {
+  const [batchSize, seqLen, hidden] = sequenceOutput.shape;
+  const tokens = tf.reshape(sequenceOutput, [batchSize * seqLen, hidden]) as tf.Tensor2D; // [tokens, hidden]
+  const input = config.modelType === 'distilbert' ? dropout(tokens, config.hiddenDropoutProb, 'qa_outputs', opts) : tokens;
+  return linear(params, 'qa_outputs', input); // [tokens, 2]
 }
