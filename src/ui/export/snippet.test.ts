@@ -23,6 +23,12 @@ describe('pythonSnippet', () => {
     expect(code).toContain('pipeline("token-classification", model=model, tokenizer=tokenizer, aggregation_strategy="simple")');
   });
 
+  it('loads a question-answering model with its class and pipeline', () => {
+    const code = pythonSnippet('qa', 'm');
+    expect(code).toContain('AutoModelForQuestionAnswering.from_pretrained(model_dir)');
+    expect(code).toContain('pipeline("question-answering", model=model, tokenizer=tokenizer)');
+  });
+
   it('turns the softmax off for regression', () => {
     expect(pythonSnippet('classify', 'm', true)).toContain('function_to_apply="none"');
   });
