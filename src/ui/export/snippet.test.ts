@@ -29,6 +29,10 @@ describe('pythonSnippet', () => {
     expect(code).toContain('pipeline("question-answering", model=model, tokenizer=tokenizer)');
   });
 
+  it('runs a question-answering web export in the question-answering pipeline', () => {
+    expect(webSnippet('qa', 'm')).toContain("pipeline('question-answering', \"m\")");
+  });
+
   it('turns the softmax off for regression', () => {
     expect(pythonSnippet('classify', 'm', true)).toContain('function_to_apply="none"');
   });

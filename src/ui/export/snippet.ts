@@ -80,7 +80,9 @@ export function webSnippet(task: Task, folder: string, regression = false): stri
   }
   const [kind, input] = task === 'mlm'
     ? ['fill-mask', '`The soup needs more ${run.tokenizer.mask_token}.`']
-    : ['text-classification', "['What a great day!', 'That was a waste of money.']"];
+    : task === 'qa'
+      ? ['question-answering', "'Who built the lighthouse?', 'The lighthouse was built in 1871 by Ada Brennan.'"]
+      : ['text-classification', "['What a great day!', 'That was a waste of money.']"];
   return [
     "import { env, pipeline } from '@huggingface/transformers';",
     '',
