@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEven
 import { useStudio } from '../../store';
 import { DataExamplePicker } from '../attention/DataExamplePicker';
 import { Panel, ProgressBar } from '../common';
-import { countMasks, currentHead, insertMask, MASK } from './playground';
+import { countMasks, currentHead, exampleContext, insertMask, MASK } from './playground';
 import { PredictionView } from './PredictionView';
 import './playground.css';
 
@@ -97,6 +97,9 @@ export function PlaygroundPanel() {
             onPick={(example) => {
               setText(example);
               setCaret(null);
+              // A question from QA data comes with its own context.
+              const context = qa ? exampleContext(data, example) : undefined;
+              if (context !== undefined) setContext(context);
             }}
           />
           <span className="playground-hint">Ctrl+Enter predicts</span>

@@ -4,6 +4,7 @@ import {
   answerSegments,
   countMasks,
   currentHead,
+  exampleContext,
   fillMasks,
   highlightSegments,
   insertMask,
@@ -161,6 +162,16 @@ describe('answerSegments', () => {
       { text: ' by Ada.' },
     ]);
     expect(answerSegments(context, null)).toEqual([{ text: context }]);
+  });
+});
+
+describe('exampleContext', () => {
+  it("finds the context of a preview row's question, and nothing for other data", () => {
+    const data = { columns: { text: 'question', textPair: 'context' }, preview: [{ question: ' Who? ', context: 'Ada did.' }, { question: 'When?', context: 'In 1871.' }] };
+    expect(exampleContext(data, 'Who?')).toBe('Ada did.');
+    expect(exampleContext(data, 'Where?')).toBeUndefined();
+    expect(exampleContext({ ...data, columns: { text: 'question' } }, 'Who?')).toBeUndefined();
+    expect(exampleContext(null, 'Who?')).toBeUndefined();
   });
 });
 

@@ -169,6 +169,14 @@ export function answerSegments(context: string, answer: Prediction['answer']): T
   return highlightSegments(context, answer ? [{ label: 'answer', start: answer.start, end: answer.end }] : []);
 }
 
+/** The context of the data's preview row that asks `question` (its text pair), for the playground's example picker. */
+export function exampleContext(data: Pick<DataSummary, 'preview' | 'columns'> | null, question: string): string | undefined {
+  const { text, textPair } = data?.columns ?? {};
+  if (!data || !text || !textPair) return undefined;
+  const row = data.preview.find((cells) => String(cells[text] ?? '').trim() === question);
+  return row === undefined ? undefined : String(row[textPair] ?? '');
+}
+
 /** How many [MASK] the text contains. */
 export function countMasks(text: string): number {
   return text.split(MASK).length - 1;
