@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 
 // The same golden checks as src/model/bert/golden.test.ts, on the WebGPU backend (SwiftShader without a GPU).
-const FIXTURES = ['base', 'regression', 'no-prefix', 'legacy-names', 'tied-decoder', 'no-pooler', 'distilbert', 'electra', 'roberta', 'xlm-roberta', 'albert', 'lora'];
+const FIXTURES = ['base', 'regression', 'no-prefix', 'legacy-names', 'tied-decoder', 'no-pooler', 'question-answering', 'distilbert', 'electra', 'roberta', 'xlm-roberta', 'albert', 'lora'];
 
 test.describe('tfjs BERT against the PyTorch golden fixtures on WebGPU', () => {
   for (const fixture of FIXTURES) {

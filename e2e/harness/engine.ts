@@ -123,7 +123,7 @@ export function stopTicker(): { maxGapMs: number; ticks: number } {
  * tokenizer_config.json and the safetensors header's tensor shapes), predictions for `examples`, then the export
  * opened again as a dropped folder and the same predictions from it.
  */
-export async function exportAndReopen(examples: { text: string }[]) {
+export async function exportAndReopen(examples: { text: string; pair?: string }[]) {
   const { files } = await call('export', null);
   const json = (name: string) => JSON.parse(new TextDecoder().decode(files[name])) as Record<string, unknown>;
   const weights = files['model.safetensors'];

@@ -11,6 +11,7 @@
 import type { LabelKind } from './columns';
 import type { EncodedExample } from './encode';
 import { DataError } from './errors';
+import type { QaWindow } from './qa';
 import { createRng } from './random';
 
 export const BUCKET_LENGTHS: readonly number[] = [16, 32, 64, 128, 256, 512];
@@ -40,6 +41,11 @@ export interface Batch {
    * padding. The loss is the mean over these, so their sum is what a batch weighs (not `weights`).
    */
   tokenWeights?: Float32Array;
+  /** Question answering: [batchSize] token positions of each row's answer start and end (0 on padding rows). */
+  startPositions?: Int32Array;
+  endPositions?: Int32Array;
+  /** Question answering: each real row's window, for mapping its logits back to the context. */
+  windows?: QaWindow[];
 }
 
 /** Which examples (positions in the examples array) form a batch, and the length they are padded to. */
@@ -139,6 +145,10 @@ export function collate(examples: readonly EncodedExample[], plan: BatchPlan, op
   if (tagged !== 0 && tagged !== validRows) throw new DataError('bad-option', 'Some examples in a batch have tags and some do not.');
   const tokenLabels = tagged === 0 ? undefined : new Int32Array(batchSize * seqLen); // [batch, seq]
   const tokenWeights = tagged === 0 ? undefined : new Float32Array(batchSize * seqLen); // [batch, seq]
+  const answered = plan.rows.filter((i) => examples[i].qa !== undefined).length;
+  if (answered !== 0 && answered !== validRows) throw new DataError('bad-option', 'Some examples in a batch are question windows and some are not.');
+  const startPositions = answered === 0 ? undefined : new Int32Array(batchSize); // [batch]
+  const endPositions = answered === 0 ? undefined : new Int32Array(batchSize); // [batch]
 
   plan.rows.forEach((i, r) => {
     const ex = examples[i];
@@ -156,6 +166,7 @@ export function collate(examples: readonly EncodedExample[], plan: BatchPlan, op
       tokenLabels![at + t] = tag;
       tokenWeights![at + t] = 1;
     });
+    if (startPositions && endPositions) [startPositions[r], endPositions[r]] = [ex.qa!.startPosition, ex.qa!.endPosition];
   });
   for (let r = validRows; r < batchSize; r++) attentionMask[r * seqLen] = 1;
 
@@ -172,6 +183,7 @@ export function collate(examples: readonly EncodedExample[], plan: BatchPlan, op
   if (labels) batch.labels = labels;
   if (wordIds) batch.wordIds = wordIds;
   if (tokenLabels && tokenWeights) Object.assign(batch, { tokenLabels, tokenWeights });
+  if (startPositions && endPositions) Object.assign(batch, { startPositions, endPositions, windows: plan.rows.map((i) => examples[i].qa!) });
   return batch;
 }
 
@@ -226,6 +238,9 @@ export function splitRows(batch: Batch, parts: number, padId: number): Batch[] {
     if (batch.labels) part.labels = cut(batch.labels, first);
     if (batch.wordIds) part.wordIds = cut(batch.wordIds, first, -1);
     if (batch.tokenLabels && batch.tokenWeights) Object.assign(part, { tokenLabels: cut(batch.tokenLabels, first), tokenWeights: cut(batch.tokenWeights, first) });
+    if (batch.startPositions && batch.endPositions) {
+      Object.assign(part, { startPositions: cut(batch.startPositions, first), endPositions: cut(batch.endPositions, first), windows: batch.windows?.slice(first, first + validRows) });
+    }
     return part;
   });
 }

@@ -7,6 +7,7 @@ import type { Encoding, Tokenizer } from '../tokenizer/types';
 import type { ColumnChoice } from './columns';
 import { DataError, rowLabel } from './errors';
 import { encodeLabel, type LabelSpace } from './labels';
+import type { QaWindow } from './qa';
 import type { CellValue, Row } from './parse';
 import { quantile } from './stats';
 
@@ -22,6 +23,8 @@ export interface EncodedExample {
   label?: number;
   /** Token classification: the tag id of each token, IGNORE_INDEX (-100) past a word's first token and on specials. */
   tokenLabels?: Int32Array;
+  /** Question answering: this window of the question's context, its answer's token positions and offsets. */
+  qa?: QaWindow;
   /** Index of the source row in the dataset's `rows`. */
   index: number;
 }

@@ -9,9 +9,11 @@
 import Papa from 'papaparse';
 import type { ProgressCallback } from '../progress';
 import { DataError } from './errors';
+import { parseQa } from './qa';
 import { parseConll } from './tagging';
 
-export type DatasetFormat = 'csv' | 'tsv' | 'jsonl' | 'json' | 'txt' | 'conll';
+/** 'squad': question-answering JSON or JSONL (qa.ts), read so only when that task is chosen. */
+export type DatasetFormat = 'csv' | 'tsv' | 'jsonl' | 'json' | 'txt' | 'conll' | 'squad';
 export type CellValue = string | number | null;
 export type Row = Record<string, CellValue>;
 
@@ -121,6 +123,7 @@ const PARSERS: Record<DatasetFormat, (text: string, ctx: Context) => Table> = {
   json: parseJsonArray,
   txt: parseLines,
   conll: (text, ctx) => ({ ...parseConll(text, ctx.fileName, ctx.limits.maxRows), warnings: [] }),
+  squad: (text, ctx) => ({ ...parseQa(text, ctx.fileName, ctx.limits.maxRows), warnings: [] }),
 };
 
 const SNIFF_CHARS = 8192;

@@ -136,3 +136,25 @@ describe('prepareData for token classification', () => {
       .toThrow(expect.objectContaining({ file: 'ner.conll', line: 2 }));
   });
 });
+
+describe('prepareData for question answering', () => {
+  const rows = Array.from({ length: 10 }, (_, i) => JSON.stringify({ id: `q${i}`, question: `who is ${i} ?`, context: `Ada met Bo${i} in Rome`, answers: { text: [`Bo${i}`], answer_start: [8] } }));
+
+  it('reads SQuAD-layout JSONL as question rows, split at random and encoded as windows with their answers', () => {
+    const data = prepareData({ train: { fileName: 'train.jsonl', text: rows.join('\n') } }, { task: 'qa', seed: 1, valSplit: 0.2 });
+    expect(data.train.format).toBe('squad');
+    expect(data.columns).toMatchObject({ text: 'question', textPair: 'context' });
+    expect(data.labels).toBeUndefined();
+    expect(data.split.validation).toHaveLength(2);
+    const encoded = encodePrepared(data, tok, { maxLength: 10 });
+    expect(encoded.validation.length).toBeGreaterThan(2);
+    const answered = encoded.train.filter((ex) => ex.qa!.startPosition > 0);
+    expect(new Set(answered.map((ex) => ex.index)).size).toBe(8);
+    expect(answered.every((ex) => tokens(ex.inputIds.subarray(ex.qa!.startPosition, ex.qa!.endPosition + 1)).startsWith('Bo'))).toBe(true);
+  });
+
+  it('refuses a file that is not SQuAD JSON or JSONL', () => {
+    expect(() => prepareData({ train: { fileName: 'train.csv', text: 'question,context\na,b\n' } }, { task: 'qa', seed: 1, valSplit: 0.2 }))
+      .toThrow(expect.objectContaining({ code: 'unsupported-format' }));
+  });
+});

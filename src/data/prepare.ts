@@ -13,6 +13,7 @@ import { formatFromFileName, parseDataset, type ParsedDataset } from './parse';
 import { givenValidationSplit, splitTrainValidation, type DatasetSplit } from './split';
 import { detectScheme, taggedSentence, tagLabels, type TagScheme } from './tagging';
 import { encodeTagged } from './encodeTags';
+import { DOC_STRIDE, encodeQa } from './encodeQa';
 
 // The length report's limit, defined beside the encoder that packing (page-side too) shares it with.
 export { FULL_ENCODING_LIMIT } from './encode';
@@ -23,8 +24,8 @@ export interface DataFiles {
 }
 
 export interface DataPlan {
-  /** 'ner': token classification, a tag per word (tagging.ts). */
-  task: 'classify' | 'mlm' | 'ner';
+  /** 'ner': token classification, a tag per word (tagging.ts); 'qa': question answering (qa.ts). */
+  task: 'classify' | 'mlm' | 'ner' | 'qa';
   columns?: ColumnOverride;
   /** Treat a numeric label column as a regression target. */
   regression?: boolean;
@@ -42,13 +43,19 @@ export interface PreparedData {
   labels?: LabelSpace;
   /** Token classification: the scheme of the training tags (`labels` then holds the tags). */
   tagScheme?: TagScheme;
+  /** Question answering: rows are questions (qa.ts), encoded as windows of their context overlapping by this many tokens. */
+  docStride?: number;
   split: DatasetSplit;
   warnings: string[];
 }
 
-/** NER reads a `.txt` file as CoNLL (CoNLL-2003's own files are train.txt…); other tasks by the extension. */
+/**
+ * NER reads a `.txt` file as CoNLL (CoNLL-2003's own files are train.txt…), question answering a `.json` or `.jsonl`
+ * file as SQuAD or squad-layout rows; other tasks by the extension.
+ */
 function parseFor(task: DataPlan['task'], file: { fileName: string; text: string }, onProgress?: ProgressCallback): ParsedDataset {
-  const format = task === 'ner' && formatFromFileName(file.fileName) === 'txt' ? 'conll' : undefined;
+  const byName = formatFromFileName(file.fileName);
+  const format = task === 'ner' && byName === 'txt' ? 'conll' : task === 'qa' && (byName === 'json' || byName === 'jsonl') ? 'squad' : undefined;
   return inFile(file.fileName, () => parseDataset(file.text, file.fileName, onProgress, { format }));
 }
 
@@ -56,6 +63,7 @@ export function prepareData(files: DataFiles, plan: DataPlan, onProgress?: Progr
   const train = parseFor(plan.task, files.train, onProgress);
   const given = files.validation ? parseFor(plan.task, files.validation, onProgress) : undefined;
   if (plan.task === 'ner') return prepareTagged(files, plan, train, given);
+  if (plan.task === 'qa') return prepareQuestions(plan, train, given);
   const override: ColumnOverride = { ...plan.columns };
   if (plan.task === 'mlm') {
     override.label = null;
@@ -106,6 +114,22 @@ function splitKept(
   return { train: local.train.map((k) => kept[k]), validation: local.validation.map((k) => kept[k]) };
 }
 
+/** Question answering: question rows (qa.ts), split at random; their answers are in the rows, not a label space. */
+function prepareQuestions(plan: DataPlan, train: ParsedDataset, given: ParsedDataset | undefined): PreparedData {
+  if (train.format !== 'squad') {
+    throw new DataError('unsupported-format', 'Question answering reads SQuAD JSON or JSONL rows of question, context and answers (.json or .jsonl).');
+  }
+  const columns: ColumnChoice = { text: 'question', textPair: 'context', labelKind: 'categorical' };
+  return {
+    train,
+    validation: given ?? train,
+    columns,
+    docStride: DOC_STRIDE,
+    split: splitKept(keptRows(train, plan), plan, train, given, columns),
+    warnings: [...train.warnings, ...(given?.warnings ?? [])],
+  };
+}
+
 /** Token classification: sentence rows, their tags as the label space, split at random (tags do not stratify). */
 function prepareTagged(files: DataFiles, plan: DataPlan, train: ParsedDataset, given: ParsedDataset | undefined): PreparedData {
   const kept = keptRows(train, plan);
@@ -146,6 +170,13 @@ function packable(data: PreparedData): boolean {
 
 export function encodePrepared(data: PreparedData, tokenizer: Tokenizer, options: EncodeRunOptions): EncodedData {
   const { maxLength, onProgress } = options;
+  if (data.docStride !== undefined) {
+    const { docStride } = data;
+    return {
+      train: encodeQa(data.train, tokenizer, { maxLength, docStride, rows: data.split.train, onProgress }),
+      validation: encodeQa(data.validation, tokenizer, { maxLength, docStride, rows: data.split.validation, where: 'validation', onProgress }),
+    };
+  }
   if (data.tagScheme && data.labels?.kind === 'categorical') {
     const { id2label } = data.labels;
     return {

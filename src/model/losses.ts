@@ -91,6 +91,24 @@ export function classificationLoss(
   return problemType === 'regression' ? mseLoss(logits, labels, weights) : bceWithLogitsLoss(logits, labels, weights);
 }
 
+/**
+ * *ForQuestionAnswering's loss: qa_outputs' logits [batch * seq, 2] split into start and end logits [batch, seq], the
+ * cross-entropy of each against the answer's start and end token over the sequence, and the mean of the two.
+ * HF clamps positions into [0, seq] and ignores `seq`; here every position must lie in the sequence (a window
+ * without the answer points at [CLS]). `weights` [batch] as in crossEntropyLoss (0 on padding rows).
+ */
+export function questionAnsweringLoss(
+  logits: tf.Tensor2D,
+  shape: { batchSize: number; seqLen: number },
+  startPositions: Int32Array,
+  endPositions: Int32Array,
+  weights?: Float32Array,
+): tf.Scalar {
+  const { batchSize, seqLen } = shape;
+  const [start, end] = tf.unstack(tf.reshape(logits, [batchSize, seqLen, 2]), 2) as [tf.Tensor2D, tf.Tensor2D]; // [batch, seq] each
+  return tf.div(tf.add(crossEntropyLoss(start, startPositions, weights), crossEntropyLoss(end, endPositions, weights)), 2);
+}
+
 /** Mean of per-row losses [n], or their weighted mean sum(w·loss) / sum(w). */
 function rowMean(perRow: tf.Tensor, weights: Float32Array | undefined): tf.Scalar {
   if (weights === undefined) return tf.mean(perRow);

@@ -18,7 +18,7 @@ const PREFIX = 'base_model.model.';
 const ENCODER = /^bert\.(embeddings|encoder)\./;
 
 /** The task a head is for, in PEFT's TaskType names. */
-const TASK_TYPES: Partial<Record<Task, string>> = { classify: 'SEQ_CLS', ner: 'TOKEN_CLS' };
+const TASK_TYPES: Partial<Record<Task, string>> = { classify: 'SEQ_CLS', ner: 'TOKEN_CLS', qa: 'QUESTION_ANS' };
 
 /** A model's adapters and head as PEFT saves them; `baseModel` is the checkpoint they sit on (a Hub id or a name). */
 export function peftFiles(model: { params: BertParams; config: BertConfig }, task: Task, baseModel: string): Promise<Record<string, Uint8Array>> {
@@ -26,7 +26,7 @@ export function peftFiles(model: { params: BertParams; config: BertConfig }, tas
   const { lora } = config;
   if (!lora) throw new Error('This model has no LoRA adapters: train it with a LoRA rank above 0 to save an adapter.');
   const taskType = TASK_TYPES[task];
-  if (!taskType) throw new Error(`A LoRA adapter is saved for classification or token classification, not ${task}.`);
+  if (!taskType) throw new Error(`A LoRA adapter is saved for classification, token classification or question answering, not ${task}.`);
   const family = FAMILIES[config.modelType];
   const architecture = architectureOf(params);
   const stored = (shared: string) => family.storedName(shared, architecture);
@@ -66,8 +66,8 @@ export interface PeftAdapter {
   /** Shared names: `<layer>.lora_A.weight` / `<layer>.lora_B.weight`, and the head's parameters. */
   tensors: Map<string, TensorEntry>;
   baseModel: string | null;
-  /** The task its head is for: PEFT's TOKEN_CLS is token classification, anything else a sequence classifier. */
-  task: Extract<Task, 'classify' | 'ner'>;
+  /** The task its head is for: PEFT's TOKEN_CLS and QUESTION_ANS, anything else a sequence classifier. */
+  task: Extract<Task, 'classify' | 'ner' | 'qa'>;
 }
 
 /** Reads `adapter_config.json` and `adapter_model.safetensors` for a model of `family`. */
@@ -109,7 +109,7 @@ export function readPeftAdapter(configText: string, weights: Uint8Array, family:
   }
   if (targets.size === 0) throw new AdapterError('adapter_model.safetensors', '(the file)', 'holds no lora_A / lora_B tensors');
   const baseModel = typeof json.base_model_name_or_path === 'string' ? json.base_model_name_or_path : null;
-  const task = json.task_type === 'TOKEN_CLS' ? 'ner' : 'classify';
+  const task = json.task_type === 'TOKEN_CLS' ? 'ner' : json.task_type === 'QUESTION_ANS' ? 'qa' : 'classify';
   return { settings: { rank, alpha, dropout, targets: LORA_TARGETS.filter((t) => targets.has(t)) }, tensors, baseModel, task };
 }
 

@@ -6,7 +6,7 @@
  * local files only.
  */
 import * as tf from '@tensorflow/tfjs';
-import { AutoModelForMaskedLM, AutoModelForSequenceClassification, AutoTokenizer, pipeline, type Tensor } from '@huggingface/transformers';
+import { AutoModelForMaskedLM, AutoModelForQuestionAnswering, AutoModelForSequenceClassification, AutoTokenizer, pipeline, type Tensor } from '@huggingface/transformers';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -265,4 +265,36 @@ describe.each(CASES)('the web export of $name', ({ name, spec, texts, classifier
       expect(agree / total).toBeGreaterThanOrEqual(MIN_AGREEMENT);
     }, 180_000);
   });
+});
+
+describe('the web export of a question-answering model', () => {
+  it("outputs start_logits and end_logits, the studio's qa_outputs on transformers.js's encoding", async () => {
+    await tf.setBackend('cpu');
+    const pretrained = await loadPretrained(sourceFor(fixtureModel('base'), ''));
+    const model = paramsForTask(pretrained.config, pretrained.tensors, 'qa', undefined, 7);
+    const files = await saveForWeb(model, pretrained.tokenizer, { quantized: false });
+    writeFolder('bert-qa', files);
+    const graph = decodeModel(files[ONNX_MODEL]).graph!;
+    expect(graph.output!.map((output) => output.name)).toEqual(['start_logits', 'end_logits']);
+    const tokenizer = await AutoTokenizer.from_pretrained('bert-qa');
+    const encoded = tokenizer(['who sat on the mat ?', 'where is the dog ?'], {
+      text_pair: ['the cat sat on the mat .', 'the dog ran in the water . it was a good day .'],
+      padding: true,
+    }) as Record<string, Tensor>;
+    const [batchSize, seqLen] = encoded.input_ids.dims;
+    const onnxModel = await AutoModelForQuestionAnswering.from_pretrained('bert-qa', { dtype: 'fp32' });
+    const { start_logits: start, end_logits: end } = await onnxModel(encoded);
+    await onnxModel.dispose();
+    const batch: BertBatch = { inputIds: toInt32(encoded.input_ids), attentionMask: toInt32(encoded.attention_mask), tokenTypeIds: toInt32(encoded.token_type_ids), batchSize, seqLen };
+    const logits = tf.tidy(() => headLogits(model, batch, { answers: true }, { training: false }).answers!); // [batch * seq, 2]
+    const ours = (await logits.data()) as Float32Array;
+    logits.dispose();
+    disposeParams(model.params);
+    expect(start.dims).toEqual([batchSize, seqLen]);
+    const mask = toInt32(encoded.attention_mask);
+    const column = (k: number) => ours.filter((_, i) => i % 2 === k);
+    const worst = Math.max(...[[start, 0], [end, 1]].map(([theirs, k]) => maxDifference(column(k as number), (theirs as Tensor).data as Float32Array, (i) => mask[i] === 1)));
+    report.push(`bert-qa: max |start/end logit difference| ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThan(TOLERANCE);
+  }, 60_000);
 });

@@ -36,7 +36,7 @@ export function downloadBytes(bytes: Uint8Array, name: string, type = 'applicati
 }
 
 /** The task as download names say it. */
-const FILE_TASK = { classify: 'classifier', mlm: 'mlm', ner: 'ner' } as const;
+const FILE_TASK = { classify: 'classifier', mlm: 'mlm', ner: 'ner', qa: 'qa' } as const;
 
 /** A file name's time stamp: 2025-01-31-12-00-00. */
 function stamp(): string {

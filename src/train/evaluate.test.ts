@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePrepared, prepareData, rowText } from '../data/prepare';
 import { disposeParams } from '../model/params';
-import { fixtureModel, toyMlmCorpus, toySentimentCsv } from '../../tools/testing/fixtures';
+import { fixtureModel, toyMlmCorpus, toySentimentCsv, toySquadJson } from '../../tools/testing/fixtures';
 import { sourceFor } from '../io/modelSpec';
 import { loadPretrained, type Pretrained } from '../model/pretrained';
 import { paramsForTask } from '../model/bert/tasks';
@@ -112,5 +112,32 @@ describe('evaluateModel for token classification', () => {
     const byTwo = await evaluateModel(model, data.validation, { ...evalOptions(init), batchSize: 2 });
     expect(byTwo.loss).toBeCloseTo(metrics.loss, 5);
     expect(byTwo.entities).toEqual(entities);
+  });
+});
+
+describe('evaluateModel for question answering', () => {
+  it("scores each question's best span over its windows by SQuAD's EM and F1, the null answer allowed for SQuAD v2", async () => {
+    // Every fourth question unanswerable: v2 data, so an empty prediction can be right.
+    const squad = JSON.parse(toySquadJson(8)) as { data: { paragraphs: { qas: { answers: unknown[]; is_impossible?: boolean }[] }[] }[] };
+    squad.data.forEach((article, i) => {
+      if (i % 2 === 0) article.paragraphs[0].qas[1] = { ...article.paragraphs[0].qas[1], answers: [], is_impossible: true };
+    });
+    const prepared = prepareData({ train: { fileName: 'toy.json', text: JSON.stringify(squad) } }, { task: 'qa', seed: 1, valSplit: 0.5 });
+    const args = validateTrainingArgs({ batchSize: 4, maxLength: 16 });
+    const data = encodePrepared(prepared, pretrained.tokenizer, { maxLength: args.maxLength });
+    expect(data.validation.length).toBeGreaterThan(prepared.split.validation.length);
+    const model = paramsForTask(pretrained.config, pretrained.tensors, 'qa', undefined, 3);
+    cleanups.push(() => disposeParams(model.params));
+    const init = { task: 'qa' as const, regression: false, numLabels: 2, tokenizer: pretrained.tokenizer, args };
+    const metrics = await evaluateModel(model, data.validation, evalOptions(init));
+    const answers = metrics.answers!;
+    expect(answers.questions).toBe(prepared.split.validation.length);
+    expect(answers.unanswerable).toBe(prepared.split.validation.filter((row) => prepared.train.rows[row].answers === '[]').length);
+    expect(answers.unanswerable).toBeGreaterThan(0);
+    expect(answers.f1).toBeGreaterThanOrEqual(answers.exactMatch);
+    // Windows in batches of one or four: the same answers, and the loss a mean over windows either way.
+    const byOne = await evaluateModel(model, data.validation, { ...evalOptions(init), batchSize: 1 });
+    expect(byOne.answers).toEqual(answers);
+    expect(byOne.loss).toBeCloseTo(metrics.loss, 5);
   });
 });

@@ -2,11 +2,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { epochBatches } from '../data/batching';
 import type { EncodedExample } from '../data/encode';
+import type { QaItem } from '../data/qa';
 import { maskTokens } from '../data/masking';
 import { createRng } from '../data/random';
 import type { ProgressCallback } from '../progress';
 import type { Tokenizer } from '../tokenizer/types';
 import { lossWeight, type Batch } from '../data/batching';
+import { answerReport, bestAnswer, type AnswerReport, type WindowLogits } from './answers';
 import { entityReport, type EntityReport } from './entities';
 import { argmaxRows, classificationReport, maskedTokenAccuracy, meanSquaredError, pearsonCorrelation, perplexity, spearmanCorrelation, type ClassificationReport } from './metrics';
 import { taskForward, type Model, type Task } from './objective';
@@ -39,6 +41,8 @@ export interface EvalMetrics {
   perplexity?: number;
   /** Token classification: entity-level scores by seqeval's default rules, per type and micro. */
   entities?: EntityReport;
+  /** Question answering: SQuAD's exact match and F1 of the best span over each question's windows. */
+  answers?: AnswerReport;
   /** Classification with `textOf`: up to MAX_MISCLASSIFIED mistakes, most confident first. */
   misclassified?: MisclassifiedExample[];
   isBest: boolean;
@@ -90,6 +94,7 @@ export async function evaluateModel(
   const targets: number[] = [];
   const mistakes: Mistake[] = [];
   const sentences: WordTags = { truth: [], predicted: [] };
+  const questions = new Map<number, { item: QaItem; windows: WindowLogits[] }>();
   const listMistakes = task === 'classify' && !regression && options.textOf !== undefined;
   const batches = epochBatches(examples, {
     batchSize: options.batchSize,
@@ -123,6 +128,12 @@ export async function evaluateModel(
       sentences.predicted.push(...tagged.predicted);
       continue;
     }
+    if (task === 'qa') {
+      collectWindows(batch, logitValues, questions);
+      lossSum += lossValue[0] * batch.validRows;
+      weightSum += batch.validRows;
+      continue;
+    }
     const rows = masked ? masked.maskedCount : batch.validRows;
     lossSum += lossValue[0] * rows;
     weightSum += rows;
@@ -134,7 +145,9 @@ export async function evaluateModel(
   }
   const loss = lossSum / weightSum;
   const metrics: EvalMetrics = { step, epoch, loss, isBest: false };
-  if (task === 'ner') {
+  if (task === 'qa') {
+    metrics.answers = scoreAnswers([...questions.values()]);
+  } else if (task === 'ner') {
     const name = (id: number): string => model.config.id2label[id] ?? `LABEL_${id}`;
     metrics.entities = entityReport(sentences.truth.map((tags) => tags.map(name)), sentences.predicted.map((tags) => tags.map(name)));
   } else if (task === 'mlm') {
@@ -149,6 +162,29 @@ export async function evaluateModel(
     if (listMistakes) metrics.misclassified = describeMistakes(mistakes, options.textOf!, model.config.id2label);
   }
   return metrics;
+}
+
+/** Each real row's start and end logits ([batch * seq, 2] in `logits`), gathered by the question its window is of. */
+function collectWindows(batch: Batch, logits: Float32Array | Int32Array | Uint8Array, questions: Map<number, { item: QaItem; windows: WindowLogits[] }>): void {
+  const { seqLen, windows } = batch;
+  if (!windows) throw new Error('a question-answering batch needs its windows');
+  windows.forEach((window, r) => {
+    const at = r * seqLen * 2;
+    const start = Float32Array.from({ length: seqLen }, (_, t) => logits[at + 2 * t]);
+    const end = Float32Array.from({ length: seqLen }, (_, t) => logits[at + 2 * t + 1]);
+    const question = questions.get(batch.indices[r]) ?? { item: window.item, windows: [] };
+    question.windows.push({ start, end, offsets: window.offsets });
+    questions.set(batch.indices[r], question);
+  });
+}
+
+/** The best span of each question against its gold answers; the null answer is allowed when some have none (SQuAD v2). */
+function scoreAnswers(questions: readonly { item: QaItem; windows: WindowLogits[] }[]): AnswerReport {
+  const allowNull = questions.some(({ item }) => item.answers.length === 0);
+  return answerReport(questions.map(({ item, windows }) => ({
+    predicted: bestAnswer(windows, item.context, { allowNull }).answer?.text ?? '',
+    answers: item.answers.map((answer) => answer.text),
+  })));
 }
 
 /** The scored words of a token-classification batch: tag ids per sentence. */

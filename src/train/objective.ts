@@ -9,10 +9,10 @@ import type { Batch } from '../data/batching';
 import type { MaskedBatch } from '../data/masking';
 import type { BertBatch } from '../model/bert/batch';
 import type { BertConfig } from '../model/bert/config';
-import { classificationHead, mlmHead, tokenClassificationHead } from '../model/bert/heads';
+import { classificationHead, mlmHead, questionAnsweringHead, tokenClassificationHead } from '../model/bert/heads';
 import { bertForward, type ForwardOptions } from '../model/bert/model';
 import type { BertParams } from '../model/bert/params';
-import { crossEntropyLoss, mseLoss } from '../model/losses';
+import { crossEntropyLoss, mseLoss, questionAnsweringLoss } from '../model/losses';
 import type { Task } from '../model/task';
 
 export type { Task };
@@ -24,7 +24,10 @@ export interface Model {
 
 export interface TaskOutput {
   loss: tf.Scalar;
-  /** Classification: [batch, labels]; MLM: [mask capacity, vocab]; token classification: [batch * seq, labels]. */
+  /**
+   * Classification: [batch, labels]; MLM: [mask capacity, vocab]; token classification: [batch * seq, labels];
+   * question answering: [batch * seq, 2], each token's start and end logit.
+   */
   logits: tf.Tensor2D;
 }
 
@@ -32,6 +35,8 @@ export interface TaskOutput {
 export interface HeadRequest {
   classify?: boolean;
   classifyTokens?: boolean;
+  /** qa_outputs on every token: answer-start and answer-end logits. */
+  answers?: boolean;
   mlmPositions?: Int32Array;
 }
 
@@ -40,6 +45,8 @@ export interface HeadLogits {
   classification?: tf.Tensor2D;
   /** [batch * seq, labels] */
   tokens?: tf.Tensor2D;
+  /** [batch * seq, 2]: start, end */
+  answers?: tf.Tensor2D;
   /** [positions, vocab] */
   mlm?: tf.Tensor2D;
 }
@@ -54,6 +61,7 @@ export function headLogits(model: Model, batch: BertBatch, heads: HeadRequest, o
     logits.classification = classificationHead(params, config, output.pooledOutput, opts); // [batch, labels]
   }
   if (heads.classifyTokens) logits.tokens = tokenClassificationHead(params, config, output.sequenceOutput, opts); // [batch * seq, labels]
+  if (heads.answers) logits.answers = questionAnsweringHead(params, config, output.sequenceOutput, opts); // [batch * seq, 2]
   if (heads.mlmPositions) logits.mlm = mlmHead(params, config, output.sequenceOutput, heads.mlmPositions); // [positions, vocab]
   return logits;
 }
@@ -71,10 +79,19 @@ export function taskForward(model: Model, task: Task, batch: Batch, masked: Mask
     // The mean over each word's first token (weight 1), as HF's CrossEntropyLoss with -100 on the others.
     return { logits, loss: crossEntropyLoss(logits, batch.tokenLabels, batch.tokenWeights) };
   }
+  if (task === 'qa') return answerForward(model, batch, opts);
   const logits = headLogits(model, batch, { classify: true }, opts).classification!; // [batch, labels]
   if (!batch.labels) throw new Error('a classification batch needs labels');
   const loss = batch.labels instanceof Float32Array
     ? mseLoss(logits, batch.labels, batch.weights)
     : crossEntropyLoss(logits, batch.labels, batch.weights);
   return { logits, loss };
+}
+
+/** Question answering: qa_outputs' start and end logits, and HF's mean of their cross-entropies (losses.ts). */
+function answerForward(model: Model, batch: Batch, opts: ForwardOptions): TaskOutput {
+  const { startPositions, endPositions } = batch;
+  if (!startPositions || !endPositions) throw new Error('a question-answering batch needs answer positions');
+  const logits = headLogits(model, batch, { answers: true }, opts).answers!; // [batch * seq, 2]
+  return { logits, loss: questionAnsweringLoss(logits, batch, startPositions, endPositions, batch.weights) };
 }

@@ -44,6 +44,24 @@ describe('predict', () => {
     prediction.logits.forEach((value, i) => expect(value).toBeCloseTo(expected[i], 5));
   });
 
+  it('answers a question with a span of its context, over every window of a long context', async () => {
+    const qa = paramsForTask(pretrained.config, pretrained.tensors, 'qa', undefined, 3);
+    const context = Array.from({ length: 60 }, (_, i) => (i === 41 ? 'the cat sat on the mat' : 'it was a good day')).join(' . ');
+    const [prediction] = await predict(qa, pretrained.tokenizer, [{ text: 'where did the cat sit ?', pair: context }], 5);
+    expect(prediction.logits).toEqual([]);
+    // Random qa_outputs: some span (or none), but always a span of the context with a probability.
+    if (prediction.answer) {
+      const { text, start, end, score } = prediction.answer;
+      expect(context.slice(start, end)).toBe(text);
+      expect(score).toBeGreaterThan(0);
+      expect(score).toBeLessThanOrEqual(1);
+    }
+    expect(prediction.answer).not.toBeUndefined();
+    const [empty] = await predict(qa, pretrained.tokenizer, [{ text: 'where ?', pair: ' ' }], 5);
+    expect(empty.answer).toBeNull();
+    disposeParams(qa.params);
+  });
+
   it("lists the MLM head's top-k tokens for each [MASK], most probable first", async () => {
     const [prediction] = await predict(mlm, pretrained.tokenizer, [{ text: 'the movie was [MASK] and [MASK]' }], 4);
     expect(prediction.logits).toEqual([]);

@@ -9,6 +9,8 @@ import { maxSequenceLength, type BertConfig } from '../model/bert/config';
 import { bertForward } from '../model/bert/model';
 import { architectureOf, classifiesTokens } from '../model/bert/params';
 import type { Encoding, Tokenizer } from '../tokenizer/types';
+import { DOC_STRIDE, questionWindows } from '../data/encodeQa';
+import { bestAnswer, type WindowLogits } from './answers';
 import { entitySpans, type EntitySpan } from './entities';
 import { argmaxRows } from './metrics';
 import { headLogits, type Model } from './objective';
@@ -23,6 +25,11 @@ export interface Prediction {
   probabilities?: number[];
   /** Token classifiers: the entities read from each word's first-token tag (seqeval's chunking), as spans of `text`. */
   entities?: EntitySpan[];
+  /**
+   * Question answering (`text` the question, `pair` the context): the best span of the context over its windows with
+   * its probability among the n-best, or null when the [CLS] score beats every span (SQuAD v2's no answer).
+   */
+  answer?: { text: string; start: number; end: number; score: number } | null;
   /** MLM models: top-k fill-mask candidates for each [MASK], each token as text (Tokenizer.tokenText). */
   fillMask?: { position: number; candidates: { token: string; id: number; score: number }[] }[];
 }
@@ -46,6 +53,11 @@ export async function predict(model: Model, tokenizer: Tokenizer, examples: { te
   for (const { text, pair } of examples) {
     const { encoding, batch } = encodeOne(tokenizer, config, text, pair);
     const prediction: Prediction = { text, pair, inputIds: encoding.inputIds, tokenTypeIds: encoding.tokenTypeIds, logits: [] };
+    if (architecture.qa) {
+      prediction.answer = await answerQuestion(model, tokenizer, text, pair ?? '');
+      predictions.push(prediction);
+      continue;
+    }
     const maskPositions = encoding.inputIds.flatMap((id, i) => (id === tokenizer.special.mask ? [i] : []));
     const tokens = classifiesTokens(architecture);
     const { logits, mlmProbabilities, tagLogits } = tf.tidy(() => {
@@ -89,6 +101,28 @@ export async function predict(model: Model, tokenizer: Tokenizer, examples: { te
     predictions.push(prediction);
   }
   return predictions;
+}
+
+/** The best answer to `question` in `context`, from every window of the context (as evaluation reads them). */
+async function answerQuestion(model: Model, tokenizer: Tokenizer, question: string, context: string): Promise<Prediction['answer']> {
+  if (context.trim() === '') return null;
+  const maxLength = Math.min(INFERENCE_MAX_LENGTH, model.config.maxPositionEmbeddings);
+  const windows = questionWindows(tokenizer, { id: '', question, context, answers: [] }, 0, maxLength, DOC_STRIDE, 'playground');
+  const logits: WindowLogits[] = [];
+  for (const window of windows) {
+    const n = window.inputIds.length;
+    const batch: BertBatch = { inputIds: window.inputIds, tokenTypeIds: window.tokenTypeIds, attentionMask: new Int32Array(n).fill(1), batchSize: 1, seqLen: n };
+    const output = tf.tidy(() => headLogits(model, batch, { answers: true }, { training: false }).answers!); // [seq, 2]
+    const values = await output.data();
+    output.dispose();
+    logits.push({
+      start: Float32Array.from({ length: n }, (_, t) => values[2 * t]),
+      end: Float32Array.from({ length: n }, (_, t) => values[2 * t + 1]),
+      offsets: window.qa!.offsets,
+    });
+  }
+  const { answer } = bestAnswer(logits, context, { allowNull: true });
+  return answer && { text: answer.text, start: answer.start, end: answer.end, score: answer.probability };
 }
 
 /** The entities of the first text's words, each word tagged as its first token, spanning its tokens' characters. */

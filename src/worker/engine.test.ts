@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES_DIR, fixtureModel, toyNerConll, toySentimentCsv } from '../../tools/testing/fixtures';
+import { FIXTURES_DIR, fixtureModel, toyNerConll, toySentimentCsv, toySquadJson } from '../../tools/testing/fixtures';
 import { startHubServer } from '../../tools/testing/hubServer';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import { unzipFiles } from '../io/zip';
@@ -386,6 +386,35 @@ describe('Engine', () => {
     await expect(adapted.handle({ id: 4, command: 'loadAdapter', params: { files: blobs(wrong) } })).rejects.toThrow(/lora_A\.weight has shape \[4, 32\] but this model needs \[8, 32\]/);
     expect(scores((await adapted.handle({ id: 5, command: 'predict', params: { examples } })) as typeof trained)).toEqual(adapterScores);
     await expect(engine.handle({ id: 7, command: 'recipe', params: { args } })).rejects.toThrow(/LoRA/);
+  });
+
+  it('trains DistilBERT for QA over context windows and exports DistilBertForQuestionAnswering: qa_outputs, EM and F1, answer spans', async () => {
+    const events: EngineEvent[] = [];
+    const engine = new Engine((event) => events.push(event), '/');
+    await engine.handle({ id: 1, command: 'loadModel', params: { model: fixtureModel('distilbert') } });
+    const data = (await engine.handle({ id: 2, command: 'loadData', params: { task: 'qa', train: { fileName: 'toy.json', text: toySquadJson(30) }, valSplit: 0.2 } })) as DataSummary;
+    expect(data).toMatchObject({ numRows: 60, columns: { text: 'question', textPair: 'context' } });
+    // maxLength 16 leaves each question a few context tokens: every question is cut into windows.
+    await engine.handle({ id: 3, command: 'start', params: { args: { maxSteps: 2, batchSize: 8, maxLength: 16 } } });
+    while (!events.some((e) => e.type === 'state' && e.state === 'done')) await new Promise((r) => setTimeout(r, 10));
+    const cut = events.flatMap((e) => (e.type === 'log' ? [e.message] : [])).find((m) => m.startsWith('Cut '));
+    expect(cut).toMatch(/^Cut 48 training questions into (\d+) windows of up to 16 tokens\.$/);
+    expect(Number(/into (\d+)/.exec(cut!)![1])).toBeGreaterThan(48);
+    const metrics = (await engine.handle({ id: 4, command: 'evaluate', params: null })) as EngineCommands['evaluate']['result'];
+    expect(metrics.answers).toMatchObject({ questions: 12, unanswerable: 0 });
+    expect(metrics.answers!.f1).toBeGreaterThanOrEqual(metrics.answers!.exactMatch);
+    const { files } = (await engine.handle({ id: 5, command: 'export', params: null })) as EngineCommands['export']['result'];
+    const config = JSON.parse(new TextDecoder().decode(files['config.json']));
+    expect(config).toMatchObject({ architectures: ['DistilBertForQuestionAnswering'], model_type: 'distilbert' });
+    const tensors = readSafetensors(files['model.safetensors']).tensors;
+    expect(tensors.get('qa_outputs.weight')?.shape).toEqual([2, config.dim]);
+    expect(tensors.get('qa_outputs.bias')?.shape).toEqual([2]);
+    expect([...tensors.keys()].filter((name) => name.startsWith('pre_classifier') || name.startsWith('classifier'))).toEqual([]);
+    const context = 'the cat sat on the mat . the dog ran in the water .';
+    const [prediction] = (await engine.handle({ id: 6, command: 'predict', params: { examples: [{ text: 'who sat on the mat ?', pair: context }] } })) as EngineCommands['predict']['result'];
+    if (prediction.answer) expect(context.slice(prediction.answer.start, prediction.answer.end)).toBe(prediction.answer.text);
+    expect(prediction.answer).not.toBeUndefined();
+    await expect(engine.handle({ id: 7, command: 'recipe', params: { args: {} } })).rejects.toThrow(/question answering/);
   });
 
   it('exports while a run is paused, with the paused step\'s weights and the history so far', async () => {

@@ -571,7 +571,10 @@ export class Engine {
       this.emit({ type: 'log', level: 'info', message: plan.note });
     }
     const data = this.encode(args);
-    if (data.train.length !== prepared.split.train.length) {
+    if (spec.task === 'qa') {
+      const message = `Cut ${prepared.split.train.length} training questions into ${data.train.length} windows of up to ${args.maxLength} tokens.`;
+      this.emit({ type: 'log', level: 'info', message });
+    } else if (data.train.length !== prepared.split.train.length) {
       const message = `Packed ${prepared.split.train.length} training rows into ${data.train.length} sequences of up to ${args.maxLength} tokens.`;
       this.emit({ type: 'log', level: 'info', message });
     }
@@ -615,6 +618,7 @@ export class Engine {
     if (spec.task === 'classify' && !architecture.classifier) throw new Error('This model has no classification head to evaluate.');
     if (spec.task === 'mlm' && !architecture.mlm) throw new Error('This model has no masked-LM head to evaluate.');
     if (spec.task === 'ner' && !classifiesTokens(architecture)) throw new Error('This model has no token-classification head to evaluate.');
+    if (spec.task === 'qa' && !architecture.qa) throw new Error('This model has no question-answering head (qa_outputs) to evaluate.');
     const options = evalOptions({
       task: spec.task,
       regression: prepared.labels?.kind === 'numeric',
@@ -715,7 +719,9 @@ export class Engine {
     if (!this.state.run?.trainer?.paused) this.ensureIdle();
     const { pretrained } = this.requireModel();
     const { prepared, spec } = this.requireData('writing a recipe');
-    if (spec.task === 'ner') throw new Error('The scale-out recipe covers classification and masked-LM; token classification is not in train.py yet.');
+    if (spec.task === 'ner' || spec.task === 'qa') {
+      throw new Error(`The scale-out recipe covers classification and masked-LM; ${spec.task === 'ner' ? 'token classification' : 'question answering'} is not in train.py yet.`);
+    }
     const args = this.runArgs(partial);
     if (args.loraRank > 0) throw new Error('The scale-out recipe fine-tunes every weight; LoRA runs (a LoRA rank above 0) are not in train.py yet.');
     const data = this.encode(args);
@@ -762,7 +768,7 @@ export class Engine {
       this.emit({ type: 'log', level: 'info', message: `Newly initialised: ${this.storedNames(initialised).join(', ')}` });
     }
     if (args.loraRank > 0) {
-      if (task === 'mlm') throw new Error('LoRA trains adapters and a new task head: choose classification or token classification, or set the LoRA rank to 0 for masked-LM.');
+      if (task === 'mlm') throw new Error('LoRA trains adapters and a new task head: choose classification, token classification or question answering, or set the LoRA rank to 0 for masked-LM.');
       const lora = { rank: args.loraRank, alpha: args.loraAlpha, dropout: args.loraDropout, targets: parseLoraTargets(args.loraTargets) };
       addAdapters(params, config, lora, args.seed);
       config = { ...config, lora };

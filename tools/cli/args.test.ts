@@ -47,6 +47,7 @@ describe('parseCliArgs', () => {
     const plain = parseCliArgs(['train', '--data', data, '--task', 'mlm', '--out', 'o']);
     expect(plain).toMatchObject({ overrides: {} });
     expect(parseCliArgs(['train', '--data', data, '--task', 'ner', '--out', 'o'])).toMatchObject({ kind: 'train', task: 'ner' });
+    expect(parseCliArgs(['train', '--data', data, '--task', 'qa', '--out', 'o'])).toMatchObject({ kind: 'train', task: 'qa' });
   });
 
   it('takes --lr auto as a request for the learning-rate finder, not a rate', () => {
@@ -99,7 +100,7 @@ describe('parseCliArgs', () => {
     [['fit', '--data', data], /unknown command "fit"/],
     [['train', '--task', 'classify', '--out', 'o'], /train needs --data/],
     [['train', '--data', join(dir, 'missing.csv'), '--task', 'classify', '--out', 'o'], /missing\.csv: no such file/],
-    [['train', '--data', data, '--task', 'pos', '--out', 'o'], /--task must be classify, mlm or ner/],
+    [['train', '--data', data, '--task', 'pos', '--out', 'o'], /--task must be classify, mlm, ner or qa/],
     [['train', '--data', data, '--task', 'mlm', '--out', 'o', '--lr', 'fast'], /--lr must be a number or "auto", not "fast"/],
     [['train', '--data', data, '--task', 'mlm', '--out', 'o', '--predict-data', data], /--predict-data and --predict-out go together/],
     [['train', '--data', data, '--task', 'mlm', '--out', 'o', '--predict-data', join(dir, 'x.csv'), '--predict-out', 'p'], /x\.csv: no such file/],

@@ -8,7 +8,7 @@ export type BackendChoice = BackendName | 'auto';
 export const USAGE = `usage: npm run cli -- <command> [options]
 
 commands:
-  train   --data FILE --task classify|mlm|ner --out DIR [--model DIR|HUB_ID] [--val-data FILE]
+  train   --data FILE --task classify|mlm|ner|qa --out DIR [--model DIR|HUB_ID] [--val-data FILE]
           [--text-column C] [--text-pair-column C] [--label-column C] [--regression]
           [--epochs N] [--lr X|auto] [--batch-size N] [--max-length N] [--warmup-ratio X] [--weight-decay X]
           [--schedule linear|cosine|constant] [--grad-accum N] [--freeze SPEC] [--llrd X] [--head-lr-mult X]
@@ -66,7 +66,7 @@ interface Common extends ModelCommon {
 
 export interface TrainCommand extends Common {
   kind: 'train';
-  task: 'classify' | 'mlm' | 'ner';
+  task: 'classify' | 'mlm' | 'ner' | 'qa';
   out: string;
   valData?: string;
   regression: boolean;
@@ -185,7 +185,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
   if (kind === 'predict') return { kind, ...common, out: need('out') };
 
   const task = need('task');
-  if (task !== 'classify' && task !== 'mlm' && task !== 'ner') throw new Error(`--task must be classify, mlm or ner, not "${task}"`);
+  if (task !== 'classify' && task !== 'mlm' && task !== 'ner' && task !== 'qa') throw new Error(`--task must be classify, mlm, ner or qa, not "${task}"`);
   const overrides: Record<string, number | string | boolean> = {};
   const findLr = str('lr') === 'auto';
   for (const [flag, name] of Object.entries(NUMERIC_FLAGS)) {

@@ -1,6 +1,7 @@
 // The CLI's page: drives the engine worker through the same protocol as the UI, one command per run.
 import { parseDataset } from '../../src/data/parse';
 import { detectColumns } from '../../src/data/columns';
+import { qaItem } from '../../src/data/qa';
 import { startEngineWorker, type EngineClient } from '../../src/worker/client';
 import { DEFAULT_MODEL, type BaselineStatus, type EngineEvent, type LrSweepResult, type ModelSpec } from '../../src/worker/protocol';
 import type { ColumnFlags, ModelRef } from './args';
@@ -24,7 +25,9 @@ function logEvents(engine: EngineClient): Promise<EngineEvent & { type: 'state' 
         );
       } else if (event.type === 'eval') {
         const m = event.metrics;
-        const extra = m.entities
+        const extra = m.answers
+          ? `exact match ${m.answers.exactMatch.toFixed(4)} F1 ${m.answers.f1.toFixed(4)} over ${m.answers.questions} questions`
+          : m.entities
           ? `entity F1 ${m.entities.micro.f1.toFixed(4)} precision ${m.entities.micro.precision.toFixed(4)} recall ${m.entities.micro.recall.toFixed(4)}`
           : m.classification
           ? `accuracy ${m.classification.accuracy.toFixed(4)} macro-F1 ${m.classification.macroF1.toFixed(4)}`
@@ -83,14 +86,12 @@ function base64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-/** The model's predictions for every row of `data`, as predict's JSONL records (Hugging Face field names). */
-async function predictLines(engine: EngineClient, data: TextFile, flags: ColumnFlags): Promise<PredictionLine[]> {
-  const dataset = parseDataset(data.text, data.fileName);
-  const columns = detectColumns(dataset, { text: flags.text, textPair: flags.textPair ?? null, label: null });
-  const examples = dataset.rows.map((row) => ({
-    text: String(row[columns.text] ?? ''),
-    pair: columns.textPair === undefined ? undefined : String(row[columns.textPair] ?? ''),
-  }));
+/**
+ * The model's predictions for every row of `data`, as predict's JSONL records (Hugging Face field names). A
+ * question-answering model (`answers`) reads the file as SQuAD JSON or squad-layout rows: each question with its context.
+ */
+async function predictLines(engine: EngineClient, data: TextFile, flags: ColumnFlags, answers: boolean): Promise<PredictionLine[]> {
+  const examples = answers ? questionExamples(data) : columnExamples(data, flags);
   const predictions = await engine.call('predict', { examples });
   return predictions.map((p) => ({
     text: p.text,
@@ -101,7 +102,25 @@ async function predictLines(engine: EngineClient, data: TextFile, flags: ColumnF
     label: p.label ?? null,
     ...(p.fillMask ? { fill_mask: p.fillMask } : {}),
     ...(p.entities ? { entities: p.entities.map((e) => ({ entity_group: e.label, start: e.start, end: e.end, word: p.text.slice(e.start, e.end) })) } : {}),
+    ...(p.answer !== undefined ? { answer: p.answer && { answer: p.answer.text, start: p.answer.start, end: p.answer.end, score: p.answer.score } } : {}),
   }));
+}
+
+function columnExamples(data: TextFile, flags: ColumnFlags): { text: string; pair?: string }[] {
+  const dataset = parseDataset(data.text, data.fileName);
+  const columns = detectColumns(dataset, { text: flags.text, textPair: flags.textPair ?? null, label: null });
+  return dataset.rows.map((row) => ({
+    text: String(row[columns.text] ?? ''),
+    pair: columns.textPair === undefined ? undefined : String(row[columns.textPair] ?? ''),
+  }));
+}
+
+function questionExamples(data: TextFile): { text: string; pair: string }[] {
+  const dataset = parseDataset(data.text, data.fileName, undefined, { format: 'squad' });
+  return dataset.rows.map((row, i) => {
+    const { question, context } = qaItem(row, i);
+    return { text: question, pair: context };
+  });
 }
 
 /** --lr auto: the learning-rate finder with the run's settings; its suggestion goes to stderr. */
@@ -128,11 +147,12 @@ async function run(request: CliRequest): Promise<CliResult> {
     if (command.kind === 'export-onnx') return { files: keep((await engine.call('export', { format: 'web', quantized: command.quantized })).files) };
     const { data } = request;
     if (!data) throw new Error(`${command.kind} needs --data`);
-    if (command.kind === 'predict') return { lines: await predictLines(engine, data, command.columns) };
-
     // Every family names its heads alike: …ForMaskedLM, …ForTokenClassification (BertForMaskedLM, ElectraFor…).
     const names = summary.architectures;
-    const task = setup ? setup.task : names.some((n) => n.endsWith('ForMaskedLM')) ? 'mlm' : names.some((n) => n.endsWith('ForTokenClassification')) ? 'ner' : 'classify';
+    const headed = (suffix: string): boolean => names.some((n) => n.endsWith(suffix));
+    const task = setup ? setup.task : headed('ForMaskedLM') ? 'mlm' : headed('ForTokenClassification') ? 'ner' : headed('ForQuestionAnswering') ? 'qa' : 'classify';
+    if (command.kind === 'predict') return { lines: await predictLines(engine, data, command.columns, task === 'qa') };
+
     await engine.call('loadData', {
       task,
       train: request.trainData ?? data,
@@ -177,7 +197,7 @@ async function run(request: CliRequest): Promise<CliResult> {
     if (sweep) files['lr_finder.json'] = new TextEncoder().encode(`${JSON.stringify(sweep, null, 2)}\n`);
     return {
       files: keep(files),
-      lines: request.predictData ? await predictLines(engine, request.predictData, command.columns) : undefined,
+      lines: request.predictData ? await predictLines(engine, request.predictData, command.columns, task === 'qa') : undefined,
     };
   } catch (err) {
     return { error: (err as Error).message };

@@ -36,6 +36,8 @@ export interface PredictionLine {
   fill_mask?: Prediction['fillMask'];
   /** Token classifiers: the entities found, named as the token-classification pipeline names them ("simple"). */
   entities?: { entity_group: string; start: number; end: number; word: string }[];
+  /** Question answering (text: the question, text_pair: the context): the best span as the question-answering pipeline names it, null for none. */
+  answer?: { answer: string; start: number; end: number; score: number } | null;
 }
 
 declare global {

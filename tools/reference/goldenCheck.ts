@@ -8,8 +8,8 @@ import { readSafetensors, type TensorEntry } from '../../src/io/safetensors';
 import type { BertBatch } from '../../src/model/bert/batch';
 import { bertForward, type BertOutput } from '../../src/model/bert/model';
 import type { BertConfig } from '../../src/model/bert/config';
-import { classificationHead, mlmHead, tokenClassificationHead } from '../../src/model/bert/heads';
-import { classificationLoss, crossEntropyLoss, IGNORE_INDEX, maskedLmTargets } from '../../src/model/losses';
+import { classificationHead, mlmHead, questionAnsweringHead, tokenClassificationHead } from '../../src/model/bert/heads';
+import { classificationLoss, crossEntropyLoss, IGNORE_INDEX, maskedLmTargets, questionAnsweringLoss } from '../../src/model/losses';
 import type { BertArchitecture, BertParams } from '../../src/model/bert/params';
 import { disposeParams } from '../../src/model/params';
 import { loadBertWeights, type LoadReport } from '../../src/model/bert/weights';
@@ -24,8 +24,11 @@ export interface GoldenSpec {
   description: string;
   /** The checkpoint folder (config.json, model.safetensors) relative to golden.json. */
   checkpoint: string;
-  /** `tokens`: a token classifier (no pooler), in the token-classification fixture only. */
-  heads: { mlm: boolean; classification: boolean; tokens?: boolean };
+  /**
+   * `tokens`: a token classifier (no pooler), in the token-classification fixture only; `qa`: qa_outputs (no pooler),
+   * in the question-answering fixture only.
+   */
+  heads: { mlm: boolean; classification: boolean; tokens?: boolean; qa?: boolean };
   inputs: {
     batch_size: number;
     seq_len: number;
@@ -41,6 +44,8 @@ export interface GoldenSpec {
     classification_logits?: string;
     /** [batch, seq, labels] */
     token_logits?: string;
+    /** [batch, seq, 2]: start and end logits */
+    qa_logits?: string;
   };
   losses: Partial<Record<GoldenHead, GoldenLoss>>;
   tolerances: { forward_max_abs: number; gradient_max_rel: number };
@@ -48,10 +53,11 @@ export interface GoldenSpec {
   adapter?: string;
 }
 
-type GoldenHead = 'mlm' | 'classification' | 'tokens';
+type GoldenHead = 'mlm' | 'classification' | 'tokens' | 'qa';
 
 interface GoldenLoss {
-  kind: 'masked_lm_cross_entropy' | 'cross_entropy' | 'mse' | 'token_cross_entropy';
+  kind: 'masked_lm_cross_entropy' | 'cross_entropy' | 'mse' | 'token_cross_entropy' | 'qa_cross_entropy';
+  /** [batch, 2] start and end positions for qa_cross_entropy; otherwise as the head's labels. */
   labels: string;
   value: number;
   /** Parameter name as the family stores it → tensor name of d(loss)/d(parameter). */
@@ -84,7 +90,7 @@ export async function runGoldenChecks(readFile: ReadFile): Promise<GoldenReport>
   try {
     const batch = goldenBatch(spec, golden);
     const results = [...(await checkForward(spec, golden, config, params, batch))];
-    for (const head of ['mlm', 'classification', 'tokens'] as const) {
+    for (const head of ['mlm', 'classification', 'tokens', 'qa'] as const) {
       const loss = spec.losses[head];
       if (loss) results.push(...(await checkLoss(head, loss, spec, golden, family, config, params, batch)));
     }
@@ -123,6 +129,7 @@ export function goldenArchitecture(spec: GoldenSpec): BertArchitecture {
     pooler: spec.outputs.pooled_output !== undefined || spec.heads.classification,
     mlm: spec.heads.mlm,
     classifier: spec.heads.classification || spec.heads.tokens === true,
+    qa: spec.heads.qa === true,
   };
 }
 
@@ -167,6 +174,10 @@ async function checkForward(
       const logits = tokenClassificationHead(params, config, out.sequenceOutput, { training: false }); // [tokens, labels]
       tensors[spec.outputs.token_logits] = tf.reshape(logits, [batch.batchSize, batch.seqLen, config.numLabels]);
     }
+    if (spec.outputs.qa_logits) {
+      const logits = questionAnsweringHead(params, config, out.sequenceOutput, { training: false }); // [tokens, 2]
+      tensors[spec.outputs.qa_logits] = tf.reshape(logits, [batch.batchSize, batch.seqLen, 2]);
+    }
     return tensors;
   });
   const results: CheckResult[] = [];
@@ -201,6 +212,7 @@ async function checkLoss(
       const targets = maskedLmTargets(labels as Int32Array, config.vocabSize);
       return crossEntropyLoss(mlmHead(params, config, out.sequenceOutput, targets.positions), targets.labels);
     }
+    if (head === 'qa') return answerLoss(questionAnsweringHead(params, config, out.sequenceOutput, { training: false }), batch, labels as Int32Array);
     if (head === 'tokens') return tokenLoss(tokenClassificationHead(params, config, out.sequenceOutput, { training: false }), labels as Int32Array);
     return classificationLoss(config, classificationHead(params, config, out.pooledOutput!, { training: false }), labels);
   };
@@ -220,6 +232,12 @@ async function checkLoss(
 function tokenLoss(logits: tf.Tensor2D, labels: Int32Array): tf.Scalar {
   const weights = Float32Array.from(labels, (label) => (label === IGNORE_INDEX ? 0 : 1));
   return crossEntropyLoss(logits, labels.map((label) => Math.max(label, 0)), weights);
+}
+
+/** The studio's question-answering loss on the fixture's [batch, 2] start and end positions. */
+function answerLoss(logits: tf.Tensor2D, batch: BertBatch, positions: Int32Array): tf.Scalar {
+  const column = (k: number): Int32Array => Int32Array.from({ length: batch.batchSize }, (_, r) => positions[2 * r + k]);
+  return questionAnsweringLoss(logits, batch, column(0), column(1));
 }
 
 function result(name: string, kind: CheckResult['kind'], error: number, tolerance: number): CheckResult {

@@ -92,7 +92,7 @@ def canonical_name(name):
     return name
 
 
-def parameter_shapes(cfg, pooler, mlm, classification):
+def parameter_shapes(cfg, pooler, mlm, classification, qa=False):
     h, i, v = cfg['hidden_size'], cfg['intermediate_size'], cfg['vocab_size']
     shapes = {
         'bert.embeddings.word_embeddings.weight': [v, h],
@@ -123,6 +123,9 @@ def parameter_shapes(cfg, pooler, mlm, classification):
     if classification:
         shapes['classifier.weight'] = [num_labels(cfg), h]
         shapes['classifier.bias'] = [num_labels(cfg)]
+    if qa:
+        shapes['qa_outputs.weight'] = [2, h]
+        shapes['qa_outputs.bias'] = [2]
     return shapes
 
 
@@ -218,6 +221,20 @@ def token_classification_logits(p, sequence_output):
     return linear(p, 'classifier', sequence_output)
 
 
+def qa_logits(p, sequence_output):
+    """BertForQuestionAnswering's head: qa_outputs on every token, [..., 0] the start and [..., 1] the end logit."""
+    return linear(p, 'qa_outputs', sequence_output)
+
+
+def qa_loss(logits, positions):
+    """BertForQuestionAnswering's loss: positions [batch, 2] (start, end), clamped into [0, seq] with seq ignored,
+    the mean of the start and end cross-entropies."""
+    start_logits, end_logits = (t.squeeze(-1) for t in logits.split(1, dim=-1))
+    ignored = start_logits.size(1)
+    start, end = positions[:, 0].clamp(0, ignored), positions[:, 1].clamp(0, ignored)
+    return (F.cross_entropy(start_logits, start, ignore_index=ignored) + F.cross_entropy(end_logits, end, ignore_index=ignored)) / 2
+
+
 def mlm_loss(logits, labels):
     return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=IGNORE_INDEX)
 
@@ -242,7 +259,7 @@ def seeded_weights(shapes, seed, mean_std):
     return weights
 
 
-def random_parameters(cfg, seed, pooler=True, mlm=True, classification=True):
+def random_parameters(cfg, seed, pooler=True, mlm=True, classification=True, qa=False):
     """Seeded random weights, larger than BERT's N(0, 0.02) init so that every bug moves the outputs by far
     more than the tolerance: peaky attention (query/key std 0.25), non-trivial LayerNorm weights and biases."""
     def mean_std(name):
@@ -253,7 +270,7 @@ def random_parameters(cfg, seed, pooler=True, mlm=True, classification=True):
         if name.endswith('query.weight') or name.endswith('key.weight'):
             return 0.0, 0.25
         return (0.0, 0.1) if name.endswith('weight') else (0.0, 0.05)
-    return seeded_weights(parameter_shapes(cfg, pooler, mlm, classification), seed, mean_std)
+    return seeded_weights(parameter_shapes(cfg, pooler, mlm, classification, qa), seed, mean_std)
 
 
 VOCAB = (
@@ -385,11 +402,18 @@ def golden(cfg, weights, heads, input_ids, token_type_ids, attention_mask, losse
         logits['tokens'] = token_classification_logits(p, hidden_states[-1])  # [batch, seq, labels]
         tensors['token_logits'] = f32(logits['tokens'])
         outputs['token_logits'] = 'token_logits'
+    if heads.get('qa'):
+        logits['qa'] = qa_logits(p, hidden_states[-1])  # [batch, seq, 2]
+        tensors['qa_logits'] = f32(logits['qa'])
+        outputs['qa_logits'] = 'qa_logits'
     loss_json = {}
     for head, labels, grad_names in losses or []:
         if head == 'mlm':
             loss, kind = mlm_loss(logits['mlm'], labels), 'masked_lm_cross_entropy'
             tensors['mlm_labels'] = i32(labels)
+        elif head == 'qa':
+            loss, kind = qa_loss(logits['qa'], labels), 'qa_cross_entropy'
+            tensors['qa_labels'] = i32(labels)
         elif head == 'tokens':
             # HF's token-classification loss: -100 on the tokens that carry no tag (specials, later sub-tokens).
             loss, kind = mlm_loss(logits['tokens'], labels), 'token_cross_entropy'
@@ -565,6 +589,19 @@ def make_variants():
                  [('tokens', token_labels,
                    ['bert.embeddings.word_embeddings.weight', 'bert.encoder.layer.0.attention.self.query.weight',
                     'bert.encoder.layer.0.output.dense.weight', 'classifier.weight', 'classifier.bias'])])
+
+    qa_cfg = tiny_config(architectures=['BertForQuestionAnswering'])
+    qa_weights = random_parameters(qa_cfg, seed=5, pooler=False, mlm=False, classification=False, qa=True)
+    # Row 0's answer is "it was happy" (tokens 8-10 of its pair); row 1's window holds none: [CLS], position 0.
+    qa_positions = torch.tensor([[8, 10], [0, 0]])
+    # Not qa_outputs.bias: its gradient is 0 (a bias shifts every position's start logit alike, and the softmax over
+    # positions ignores that), so only rounding noise would be compared.
+    make_variant('question-answering', 'BertForQuestionAnswering: no pooler, qa_outputs on every token (start and end '
+                 'logits), the mean of the start and end cross-entropies and the gradients', qa_cfg, qa_weights,
+                 {'mlm': False, 'classification': False, 'qa': True},
+                 [('qa', qa_positions,
+                   ['bert.embeddings.word_embeddings.weight', 'bert.encoder.layer.0.attention.self.query.weight',
+                    'bert.encoder.layer.0.output.dense.weight', 'qa_outputs.weight'])])
 
     regression_cfg = tiny_config(id2label={'0': 'LABEL_0'}, label2id={'LABEL_0': 0}, problem_type='regression',
                                  architectures=['BertForSequenceClassification'])

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { parseDataset } from '../../src/data/parse';
+import { qaItem } from '../../src/data/qa';
 import { detectScheme, taggedSentence } from '../../src/data/tagging';
 import { auditDomainText, auditLabeledCsv, type LabeledSpec } from './audit';
 
@@ -32,6 +33,17 @@ describe('public/samples', () => {
     expect(detectScheme(tags)).toBe('BIO');
     expect([...new Set(tags)].sort()).toEqual(['B-LOC', 'B-ORG', 'B-PER', 'I-LOC', 'I-ORG', 'I-PER', 'O']);
     expect(Math.max(...sentences.map((s) => s.words.length))).toBeLessThanOrEqual(17);
+  });
+
+  it('qa.json parses as SQuAD v1.1: 325 distinct questions over 78 distinct paragraphs, each answer at its answer_start', () => {
+    const { rows, format } = parseDataset(readSample('qa.json'), 'qa.json', undefined, { format: 'squad' });
+    expect(format).toBe('squad');
+    const items = rows.map((row, i) => qaItem(row, i));
+    expect(items).toHaveLength(325);
+    expect(new Set(items.map((item) => `${item.context} ${item.question}`)).size).toBe(325);
+    expect(new Set(items.map((item) => item.context)).size).toBe(78);
+    expect(items.every((item) => item.answers.length === 1 && item.context.slice(item.answers[0].start).startsWith(item.answers[0].text))).toBe(true);
+    expect(Math.max(...items.map((item) => item.context.split(' ').length))).toBeLessThanOrEqual(40);
   });
 
   it('sentiment.csv parses cleanly and meets its spec', () => {

@@ -69,3 +69,27 @@ export function toyNerConll(sentences: number): string {
       .join('\n'),
   ).join('\n\n')}\n`;
 }
+
+const QA_ANIMALS = ['cat', 'dog', 'big dog', 'small cat', 'old dog'];
+const QA_PLACES = ['house', 'tree', 'water', 'mat', 'big house', 'fire'];
+
+/**
+ * A SQuAD v1 set in the fixture vocabulary: paragraphs of two sentences, each an animal at a place ("the cat sat on
+ * the mat . the dog ran in the water ."), asked who is at a place or where an animal is. The question word decides
+ * the answer's kind (who: an animal, where: a place), so a model learns something within a few steps.
+ */
+export function toySquadJson(paragraphs: number): string {
+  const data = Array.from({ length: paragraphs }, (_, i) => {
+    const [a1, a2] = [QA_ANIMALS[i % QA_ANIMALS.length], QA_ANIMALS[(i + 2) % QA_ANIMALS.length]];
+    const [p1, p2] = [QA_PLACES[(i * 5) % QA_PLACES.length], QA_PLACES[(i * 5 + 3) % QA_PLACES.length]];
+    const context = `the ${a1} sat on the ${p1} . the ${a2} ran in the ${p2} .`;
+    const at = (answer: string, from: number): { text: string; answer_start: number } => ({ text: answer, answer_start: context.indexOf(answer, from) });
+    const second = context.indexOf(' . ') + 3;
+    const qas = [
+      { id: `${i}-a`, question: `who sat on the ${p1} ?`, answers: [at(a1, 0)] },
+      { id: `${i}-b`, question: `where is the ${a2} ?`, answers: [at(p2, second + `the ${a2} ran in the `.length)] },
+    ];
+    return { title: `toy ${i}`, paragraphs: [{ context, qas }] };
+  });
+  return JSON.stringify({ version: '1.1', data });
+}

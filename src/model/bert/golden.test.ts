@@ -7,7 +7,7 @@ import { runGoldenChecks, type GoldenReport } from '../../../tools/reference/gol
 
 const FIXTURES = join(__dirname, '../../../tools/reference/fixtures');
 // bert-tiny-en is the bundled model: regenerate its fixture whenever public/models/bert-tiny-en is re-exported.
-const NAMES = ['base', 'regression', 'no-prefix', 'legacy-names', 'tied-decoder', 'no-pooler', 'token-classification', 'bert-tiny-en', 'distilbert', 'electra', 'roberta', 'xlm-roberta', 'albert', 'lora'];
+const NAMES = ['base', 'regression', 'no-prefix', 'legacy-names', 'tied-decoder', 'no-pooler', 'token-classification', 'question-answering', 'bert-tiny-en', 'distilbert', 'electra', 'roberta', 'xlm-roberta', 'albert', 'lora'];
 
 // A plain Uint8Array copy: a Node Buffer's slice() is a view, which readSafetensors does not expect.
 const readFixture = (fixture: string) => async (name: string) => new Uint8Array(await readFile(join(FIXTURES, fixture, name)));
@@ -29,7 +29,7 @@ for (const backend of ['cpu', 'wasm'] as BackendName[]) {
         expect(report.backend).toBe(backend);
         expect(report.results.filter((r) => !r.pass)).toEqual([]);
         // The families' figures, as docs/MODELS.md quotes them.
-        if (['base', 'distilbert', 'electra', 'roberta', 'xlm-roberta', 'albert'].includes(fixture)) {
+        if (['base', 'distilbert', 'electra', 'roberta', 'xlm-roberta', 'albert', 'question-answering'].includes(fixture)) {
           console.log(`${fixture} ${backend}: worst forward ${worst(report, 'forward')}, loss ${worst(report, 'loss')}, gradient ${worst(report, 'gradient')} (relative)`);
         }
       });
@@ -81,6 +81,13 @@ describe('golden fixture coverage', () => {
     const names = (await runGoldenChecks(readFixture('lora'))).results.map((r) => r.name);
     expect(names).toEqual(expect.arrayContaining(['hidden_states.2', 'classification_logits', 'loss.classification',
       'grad.classification.bert.encoder.layer.0.attention.self.query.lora_A.weight', 'grad.classification.bert.encoder.layer.1.output.dense.lora_B.weight']));
+  });
+
+  it('question-answering checks the start and end logits, their mean cross-entropy and its gradients', async () => {
+    await tf.setBackend('cpu');
+    const names = (await runGoldenChecks(readFixture('question-answering'))).results.map((r) => r.name);
+    expect(names).toEqual(expect.arrayContaining(['qa_logits', 'loss.qa', 'grad.qa.qa_outputs.weight', 'grad.qa.bert.embeddings.word_embeddings.weight']));
+    expect(names).not.toContain('pooled_output');
   });
 
   it('a corrupted golden value fails its check', async () => {

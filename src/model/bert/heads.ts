@@ -1,4 +1,4 @@
-/** The task heads on top of BertModel: masked-LM (BertOnlyMLMHead), sequence and token classification. */
+/** The task heads on top of BertModel: masked-LM (BertOnlyMLMHead), sequence and token classification, question answering. */
 import * as tf from '@tensorflow/tfjs';
 import { checkIds } from './batch';
 import type { BertConfig } from './config';
@@ -18,10 +18,9 @@ export function mlmHead(
   sequenceOutput: tf.Tensor3D,
   positions: Int32Array,
 ): tf.Tensor2D {
-  const [batchSize, seqLen, hidden] = sequenceOutput.shape;
+  const [batchSize, seqLen] = sequenceOutput.shape;
   checkIds('positions', positions, positions.length, batchSize * seqLen);
-  const tokens = tf.reshape(sequenceOutput, [batchSize * seqLen, hidden]) as tf.Tensor2D; // [tokens, hidden]
-  const selected = embeddingLookup(tokens, positions); // [positions, hidden]
+  const selected = embeddingLookup(tokenRows(sequenceOutput), positions); // [positions, hidden]
 
   // BertPredictionHeadTransform: dense, activation, LayerNorm
   const dense = linear(params, 'cls.predictions.transform.dense', selected); // [positions, hidden]
@@ -55,8 +54,28 @@ export function tokenClassificationHead(
   sequenceOutput: tf.Tensor3D,
   opts: DropoutOptions,
 ): tf.Tensor2D {
-  const [batchSize, seqLen, hidden] = sequenceOutput.shape;
   const rate = config.modelType === 'distilbert' ? config.hiddenDropoutProb : config.classifierDropout ?? config.hiddenDropoutProb;
-  const tokens = tf.reshape(sequenceOutput, [batchSize * seqLen, hidden]) as tf.Tensor2D; // [tokens, hidden]
-  return linear(params, 'classifier', dropout(tokens, rate, 'classifier', opts)); // [tokens, labels]
+  return linear(params, 'classifier', dropout(tokenRows(sequenceOutput), rate, 'classifier', opts)); // [tokens, labels]
+}
+
+/**
+ * *ForQuestionAnswering's head: qa_outputs on every token's hidden state, its two outputs the answer-start and
+ * answer-end logits. BERT and ELECTRA apply no dropout here; DistilBERT drops out first (HF's qa_dropout, read as its
+ * `dropout`, both 0.1 by default). Returns [batch * seq, 2], row-major by token.
+ */
+export function questionAnsweringHead(
+  params: BertParams,
+  config: BertConfig,
+  sequenceOutput: tf.Tensor3D,
+  opts: DropoutOptions,
+): tf.Tensor2D {
+  const tokens = tokenRows(sequenceOutput); // [tokens, hidden]
+  const input = config.modelType === 'distilbert' ? dropout(tokens, config.hiddenDropoutProb, 'qa_outputs', opts) : tokens;
+  return linear(params, 'qa_outputs', input); // [tokens, 2]
+}
+
+/** Every token's hidden state as a row: [batch, seq, hidden] → [batch * seq, hidden], row-major by token. */
+function tokenRows(sequenceOutput: tf.Tensor3D): tf.Tensor2D {
+  const [batchSize, seqLen, hidden] = sequenceOutput.shape;
+  return tf.reshape(sequenceOutput, [batchSize * seqLen, hidden]) as tf.Tensor2D; // [tokens, hidden]
 }

@@ -188,7 +188,7 @@ function mlmHead(b: Builder, sequence: string, inputIds: string): string {
 
 /**
  * The model as an ONNX graph, with the head the weights carry as architectureName picks it (the classifier over
- * the MLM head), named as HF's ONNX exports are.
+ * the MLM head, or qa_outputs), named as HF's ONNX exports are.
  */
 export function bertOnnxModel(config: BertConfig, weights: Weights, producer: string): ModelProto {
   const b = new Builder(config, weights);
@@ -207,6 +207,11 @@ export function bertOnnxModel(config: BertConfig, weights: Weights, producer: st
     g.output('logits', b.linear('classifier', pooler(b, hidden)), 'float', [BATCH, config.numLabels]);
   } else if (heads.mlm) {
     g.output('logits', mlmHead(b, hidden, inputIds), 'float', [BATCH, SEQ, config.vocabSize]);
+  } else if (heads.qa) {
+    // *ForQuestionAnswering's two outputs, as HF's ONNX exports name them (transformers.js's QA pipeline reads them).
+    const logits = b.linear('qa_outputs', hidden); // [batch, seq, 2]
+    g.output('start_logits', g.op('Gather', [logits, b.int64s([0], [])], { axis: { i: 2 } }), 'float', [BATCH, SEQ]);
+    g.output('end_logits', g.op('Gather', [logits, b.int64s([1], [])], { axis: { i: 2 } }), 'float', [BATCH, SEQ]);
   } else {
     g.output('last_hidden_state', hidden, 'float', [BATCH, SEQ, config.hiddenSize]);
   }

@@ -1,6 +1,6 @@
 /**
  * BERT's parameter names and shapes: the canonical Hugging Face names, with the `bert.` prefix, as
- * BertForMaskedLM / BertForSequenceClassification save them, in HF's [out, in] layout.
+ * BertForMaskedLM / BertForSequenceClassification / BertForQuestionAnswering save them, in HF's [out, in] layout.
  */
 import type { Params } from '../params';
 import type { BertConfig } from './config';
@@ -18,7 +18,15 @@ export interface BertArchitecture {
    * *ForTokenClassification, the one class with a classifier and no pooler).
    */
   classifier: boolean;
+  /**
+   * qa_outputs.*: a linear layer from every token's hidden state to its answer-start and answer-end logits (HF's
+   * *ForQuestionAnswering, which has no pooler). Absent: no such head.
+   */
+  qa?: boolean;
 }
+
+/** qa_outputs' width: a start and an end logit per token. */
+export const QA_OUTPUTS = 2;
 
 /** A classifier without a pooler classifies tokens (see BertArchitecture.classifier). */
 export function classifiesTokens(architecture: BertArchitecture): boolean {
@@ -65,6 +73,7 @@ export function parameterShapes(config: BertConfig, architecture: BertArchitectu
     shapes.set('cls.predictions.bias', [v]);
   }
   if (architecture.classifier) linear('classifier', config.numLabels, h);
+  if (architecture.qa) linear('qa_outputs', QA_OUTPUTS, h);
   return shapes;
 }
 
@@ -74,5 +83,6 @@ export function architectureOf(params: Pick<ReadonlyMap<string, unknown>, 'has'>
     pooler: params.has(POOLER_WEIGHT),
     mlm: params.has('cls.predictions.bias'),
     classifier: params.has('classifier.weight'),
+    qa: params.has('qa_outputs.weight'),
   };
 }

@@ -28,7 +28,7 @@ describe('the heads each task puts on BERT', () => {
   it('puts a classifier without a pooler on every token for NER, as *ForTokenClassification, in each family', () => {
     const tags = { kind: 'categorical' as const, id2label: ['O', 'B-PER', 'I-PER'], label2id: { O: 0, 'B-PER': 1, 'I-PER': 2 } };
     const ner = taskHead(tinyConfig(), 'ner', tags);
-    expect(ner.architecture).toEqual({ pooler: false, mlm: false, classifier: true });
+    expect(ner.architecture).toEqual({ pooler: false, mlm: false, classifier: true, qa: false });
     expect(ner.config).toMatchObject({ id2label: ['O', 'B-PER', 'I-PER'], label2id: { O: 0, 'B-PER': 1, 'I-PER': 2 }, numLabels: 3, problemType: null });
     expect(ner.config.architectures).toEqual(['BertForTokenClassification']);
     expect(taskHead({ ...tinyConfig(), modelType: 'distilbert' }, 'ner', tags).config.architectures).toEqual(['DistilBertForTokenClassification']);
@@ -38,10 +38,30 @@ describe('the heads each task puts on BERT', () => {
     disposeParams(params);
   });
 
+  it('puts qa_outputs without a pooler on every token for QA, as *ForQuestionAnswering, in each family', async () => {
+    const qa = taskHead(tinyConfig(), 'qa', undefined);
+    expect(qa.architecture).toEqual({ pooler: false, mlm: false, classifier: false, qa: true });
+    expect(qa.config).toMatchObject({ numLabels: 2, problemType: null, architectures: ['BertForQuestionAnswering'] });
+    expect(taskHead({ ...tinyConfig(), modelType: 'distilbert' }, 'qa', undefined).config.architectures).toEqual(['DistilBertForQuestionAnswering']);
+    expect(taskHead({ ...tinyConfig(), modelType: 'electra' }, 'qa', undefined).config.architectures).toEqual(['ElectraForQuestionAnswering']);
+    const config = tinyConfig({ id2label: { 0: 'neg', 1: 'pos' } });
+    const { params } = loadBertWeights(config, randomCheckpoint(config, FULL), { pooler: true, mlm: false, classifier: true });
+    const built = await withTaskHead({ params, config }, randomCheckpoint(config, FULL), 'qa', undefined, 1);
+    expect(architectureOf(built.params)).toEqual(qa.architecture);
+    expect(built.initialised).toEqual(['qa_outputs.weight', 'qa_outputs.bias']);
+    expect(built.params.get('qa_outputs.weight')!.shape).toEqual([2, config.hiddenSize]);
+    // A QA checkpoint's qa_outputs are kept: they do not depend on any labels.
+    const tensors = new Map([...built.params].map(([name, v]) => [name, { dtype: 'F32' as const, shape: v.shape, data: v.dataSync() as Float32Array }]));
+    expect(checkpointArchitecture(tensors)).toEqual(qa.architecture);
+    const again = await withTaskHead({ params, config }, tensors, 'qa', undefined, 2);
+    expect(again.taken).toEqual(['qa_outputs.weight', 'qa_outputs.bias']);
+    [params, built.params, again.params].forEach(disposeParams);
+  });
+
   it('reads the heads a checkpoint carries from its tensor names', () => {
     const config = tinyConfig();
-    expect(checkpointArchitecture(randomCheckpoint(config, FULL))).toEqual(FULL);
-    expect(checkpointArchitecture(randomCheckpoint(config, { pooler: false, mlm: true, classifier: false }))).toEqual({ pooler: false, mlm: true, classifier: false });
+    expect(checkpointArchitecture(randomCheckpoint(config, FULL))).toEqual({ ...FULL, qa: false });
+    expect(checkpointArchitecture(randomCheckpoint(config, { pooler: false, mlm: true, classifier: false }))).toEqual({ pooler: false, mlm: true, classifier: false, qa: false });
   });
 
   it('takes from the checkpoint only the label-free heads the weights lack', () => {
@@ -61,7 +81,7 @@ describe('the heads each task puts on BERT', () => {
     expect(same.params).toBe(params);
     const mlm = await withTaskHead({ params, config }, checkpoint, 'mlm', undefined, 1);
     expect(mlm.params).not.toBe(params);
-    expect(architectureOf(mlm.params)).toEqual({ pooler: false, mlm: true, classifier: false });
+    expect(architectureOf(mlm.params)).toEqual({ pooler: false, mlm: true, classifier: false, qa: false });
     expect(mlm.taken).toContain('cls.predictions.bias');
     expect(mlm.initialised).toEqual([]);
     disposeParams(params);

@@ -1,12 +1,12 @@
 /**
  * Which heads BERT wears, as Hugging Face's model classes do: the head each task needs (BertForMaskedLM,
- * BertForSequenceClassification, BertForTokenClassification), the heads a checkpoint carries, and the class name a set of heads is saved as.
+ * BertForSequenceClassification, BertForTokenClassification, BertForQuestionAnswering), the heads a checkpoint carries, and the class name a set of heads is saved as.
  */
 import type { LabelSpace } from '../../data/labels';
 import type { TensorEntry } from '../../io/safetensors';
 import type { Task } from '../task';
 import { CLASS_PREFIX, type BertConfig, type ModelType } from './config';
-import { architectureOf, classifiesTokens, POOLER_WEIGHT, type BertArchitecture, type BertParams } from './params';
+import { architectureOf, classifiesTokens, POOLER_WEIGHT, QA_OUTPUTS, type BertArchitecture, type BertParams } from './params';
 import { canonicalName, loadBertWeights, type LoadedWeights } from './weights';
 
 /** BertModel alone: the encoder, for the attention views of the untouched checkpoint. */
@@ -24,7 +24,9 @@ export function encoderParams(config: BertConfig, tensors: Map<string, TensorEnt
 
 /** The HF class a set of heads is saved as (config.json's `architectures`), in the family's names. */
 export function architectureName(architecture: BertArchitecture, modelType: ModelType = 'bert'): string {
-  const suffix = classifiesTokens(architecture)
+  const suffix = architecture.qa
+    ? 'ForQuestionAnswering'
+    : classifiesTokens(architecture)
     ? 'ForTokenClassification'
     : architecture.classifier ? 'ForSequenceClassification' : architecture.mlm ? 'ForMaskedLM' : 'Model';
   return `${CLASS_PREFIX[modelType]}${suffix}`;
@@ -38,13 +40,29 @@ export function taskHead(
 ): { config: BertConfig; architecture: BertArchitecture } {
   if (task === 'mlm') {
     // As HF's BertForMaskedLM: no pooler, which the MLM loss never reaches (it would get no gradient).
-    const architecture: BertArchitecture = { pooler: false, mlm: true, classifier: false };
+    const architecture: BertArchitecture = { pooler: false, mlm: true, classifier: false, qa: false };
     return { config: { ...base, architectures: [architectureName(architecture, base.modelType)] }, architecture };
+  }
+  if (task === 'qa') {
+    // As HF's *ForQuestionAnswering: no pooler, and qa_outputs (num_labels 2: start and end) in place of a classifier.
+    const architecture: BertArchitecture = { pooler: false, mlm: false, classifier: false, qa: true };
+    const id2label = ['LABEL_0', 'LABEL_1'];
+    return {
+      config: {
+        ...base,
+        id2label,
+        label2id: Object.fromEntries(id2label.map((label, i) => [label, i])),
+        numLabels: QA_OUTPUTS,
+        problemType: null,
+        architectures: [architectureName(architecture, base.modelType)],
+      },
+      architecture,
+    };
   }
   const id2label = labels?.kind === 'categorical' ? labels.id2label : ['LABEL_0'];
   // As HF's *ForTokenClassification: no pooler, which no token's loss reaches; problem_type is a sequence matter.
   const tokens = task === 'ner';
-  const architecture: BertArchitecture = { pooler: !tokens, mlm: false, classifier: true };
+  const architecture: BertArchitecture = { pooler: !tokens, mlm: false, classifier: true, qa: false };
   return {
     config: {
       ...base,
@@ -82,11 +100,11 @@ export function paramsForTask(
 }
 
 /**
- * Adds to `tensors` the pooler and MLM head of `checkpoint` that `architecture` uses and `tensors` lacks (they
- * do not depend on the labels, unlike a classifier); returns their names.
+ * Adds to `tensors` the pooler, MLM head and qa_outputs of `checkpoint` that `architecture` uses and `tensors` lacks
+ * (they do not depend on the labels, unlike a classifier); returns their names.
  */
 export function takeMissingHeads(tensors: Map<string, TensorEntry>, checkpoint: Map<string, TensorEntry>, architecture: BertArchitecture): string[] {
-  const prefixes = [architecture.pooler && 'bert.pooler.', architecture.mlm && 'cls.predictions.'].filter((p): p is string => p !== false);
+  const prefixes = [architecture.pooler && 'bert.pooler.', architecture.mlm && 'cls.predictions.', architecture.qa === true && 'qa_outputs.'].filter((p): p is string => p !== false);
   const taken: string[] = [];
   for (const [name, entry] of checkpoint) {
     const canonical = canonicalName(name);
@@ -104,6 +122,7 @@ export function checkpointArchitecture(tensors: Map<string, TensorEntry>): BertA
     pooler: names.has(POOLER_WEIGHT),
     mlm: names.has('cls.predictions.transform.dense.weight'),
     classifier: names.has('classifier.weight'),
+    qa: names.has('qa_outputs.weight'),
   };
 }
 
@@ -123,7 +142,8 @@ export async function withTaskHead(
   const have = architectureOf(current.params);
   const { config, architecture } = taskHead(current.config, task, labels);
   const sameLabels = sameLabelSet(current.config, config);
-  if (have.mlm === architecture.mlm && have.classifier === architecture.classifier && have.pooler === architecture.pooler && sameLabels) {
+  const same = have.mlm === architecture.mlm && have.classifier === architecture.classifier && have.pooler === architecture.pooler && have.qa === (architecture.qa ?? false);
+  if (same && sameLabels) {
     return { params: current.params, config, taken: [], initialised: [] };
   }
   const tensors = new Map<string, TensorEntry>();

@@ -186,6 +186,9 @@ function describeEval(evaluation: EvalMetrics): string {
   if (evaluation.classification) {
     return `accuracy ${formatShare(evaluation.classification.accuracy)} · macro-F1 ${formatShare(evaluation.classification.macroF1)}`;
   }
+  if (evaluation.answers) {
+    return `exact match ${formatShare(evaluation.answers.exactMatch)} · F1 ${formatShare(evaluation.answers.f1)}`;
+  }
   if (evaluation.maskedAccuracy !== undefined) {
     return `masked accuracy ${formatShare(evaluation.maskedAccuracy)} · perplexity ${formatCount(evaluation.perplexity ?? Number.NaN)}`;
   }

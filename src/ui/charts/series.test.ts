@@ -57,6 +57,12 @@ describe('evalMetricSeries', () => {
     expect(mlm.points[0]).toMatchObject({ x: 2, perplexity: 40 });
     expect(evalMetricSeries([], [evaluation(2, { mse: 0.1 })], 'step').keys).toEqual([{ key: 'mse', label: 'MSE' }]);
   });
+
+  it('plots exact match and F1 for question answering', () => {
+    const qa = evalMetricSeries([], [evaluation(2, { answers: { exactMatch: 0.4, f1: 0.55, questions: 10, unanswerable: 0 } })], 'step');
+    expect(qa.keys.map((k) => k.key)).toEqual(['exactMatch', 'f1']);
+    expect(qa.points[0]).toMatchObject({ x: 2, exactMatch: 0.4, f1: 0.55 });
+  });
 });
 
 describe('lrGroups', () => {

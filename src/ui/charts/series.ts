@@ -43,7 +43,7 @@ export function lossSeries(steps: readonly StepMetrics[], evals: readonly EvalMe
   return points.sort((a, b) => a.x - b.x);
 }
 
-/** The task's headline metrics per evaluation: accuracy and macro-F1, MSE, or masked accuracy and perplexity. */
+/** The task's headline metrics per evaluation: accuracy and macro-F1, MSE, masked accuracy and perplexity, or EM and F1. */
 export function evalMetricSeries(
   steps: readonly StepMetrics[],
   evals: readonly EvalMetrics[],
@@ -57,8 +57,13 @@ export function evalMetricSeries(
     mse: e.mse,
     maskedAccuracy: e.maskedAccuracy,
     perplexity: e.perplexity,
+    exactMatch: e.answers?.exactMatch,
+    f1: e.answers?.f1,
   }));
   const first = evals[0];
+  if (first?.answers) {
+    return { points, keys: [{ key: 'exactMatch', label: 'Exact match' }, { key: 'f1', label: 'F1' }], secondary: null };
+  }
   if (first?.maskedAccuracy !== undefined) {
     return { points, keys: [{ key: 'maskedAccuracy', label: 'Masked accuracy' }], secondary: { key: 'perplexity', label: 'Perplexity' } };
   }

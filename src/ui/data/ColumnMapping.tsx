@@ -12,8 +12,9 @@ export function ColumnMapping({ data, disabled }: { data: DataSummary; disabled:
   const classify = data.task === 'classify';
   const numericLabel = classify && isNumericColumn(data.preview, data.columns.label);
 
-  // Token classification reads words and tags from the file's own layout (CoNLL lines or entity spans).
-  if (data.task === 'ner') return null;
+  // Token classification and question answering read their fields from the file's own layout (CoNLL lines or entity
+  // spans; SQuAD's question, context and answers).
+  if (data.task === 'ner' || data.task === 'qa') return null;
   const pick = (key: keyof ColumnChoice, value: string) => void setColumns({ ...choice, [key]: value === NONE ? null : value });
   const select = (key: keyof ColumnChoice, label: string, optional: boolean) => (
     <label className="data-column">

@@ -10,6 +10,7 @@ const TASKS: { task: Task; label: string; note: string }[] = [
   { task: 'classify', label: 'Classification', note: 'a label (or a number) per text' },
   { task: 'mlm', label: 'Masked LM', note: 'unlabeled domain text, to adapt the model before fine-tuning' },
   { task: 'ner', label: 'Token classification', note: 'a tag per word (NER): CoNLL token/tag lines, or JSONL with entity spans' },
+  { task: 'qa', label: 'Question answering', note: 'an answer span in a context: SQuAD v1/v2 JSON, or JSONL rows of question, context and answers' },
 ];
 
 /** The picked file itself: the worker reads it, so its bytes are never read or copied on the page. */

@@ -35,6 +35,7 @@ describe('fetchSample', () => {
       'nli.csv': 'classify',
       'domain.txt': 'mlm',
       'ner.conll': 'ner',
+      'qa.json': 'qa',
     });
   });
 });

@@ -16,6 +16,7 @@ export const SAMPLES: readonly Sample[] = [
   { id: 'nli', label: 'NLI pairs', fileName: 'nli.csv', task: 'classify', description: '240 premise–hypothesis pairs: entailment, neutral or contradiction' },
   { id: 'domain', label: 'Domain text', fileName: 'domain.txt', task: 'mlm', description: 'cooking prose for masked-LM domain adaptation' },
   { id: 'ner', label: 'Named entities', fileName: 'ner.conll', task: 'ner', description: '320 sentences tagged BIO: people, places and organisations' },
+  { id: 'qa', label: 'Questions', fileName: 'qa.json', task: 'qa', description: 'SQuAD-style questions over short made-up paragraphs, answered by a span' },
 ];
 
 export type FetchText = (url: string) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;

@@ -44,6 +44,15 @@ describe('headline', () => {
     expect(headline(base)).toEqual([{ label: 'Validation loss', value: '0.432' }]);
   });
 
+  it('shows exact match and F1 for question answering, and how many questions have no answer', () => {
+    expect(headline({ ...base, answers: { exactMatch: 0.5, f1: 0.625, questions: 8, unanswerable: 2 } }).map((s) => [s.label, s.value])).toEqual([
+      ['Exact match', '50.0%'],
+      ['F1', '62.5%'],
+      ['Questions', '8 (2 unanswerable)'],
+      ['Validation loss', '0.432'],
+    ]);
+  });
+
   it('shows entity F1, precision, recall and tag accuracy for token classification, and a row per type then micro', () => {
     const entities = {
       perType: { LOC: { precision: 1, recall: 0.5, f1: 2 / 3, support: 2 }, PER: { precision: 0.5, recall: 1, f1: 2 / 3, support: 1 } },

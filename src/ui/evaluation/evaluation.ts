@@ -10,6 +10,15 @@ export function classNames(numClasses: number, labels: readonly string[] | undef
 
 export function headline(evaluation: EvalMetrics): Stat[] {
   const loss = { label: 'Validation loss', value: formatSmall(evaluation.loss) };
+  if (evaluation.answers) {
+    const { exactMatch, f1, questions, unanswerable } = evaluation.answers;
+    return [
+      { label: 'Exact match', value: formatPercent(exactMatch) },
+      { label: 'F1', value: formatPercent(f1) },
+      { label: 'Questions', value: unanswerable > 0 ? `${questions} (${unanswerable} unanswerable)` : String(questions) },
+      loss,
+    ];
+  }
   if (evaluation.entities) {
     const { micro, accuracy } = evaluation.entities;
     return [

@@ -23,6 +23,16 @@ describe('pythonSnippet', () => {
     expect(code).toContain('pipeline("token-classification", model=model, tokenizer=tokenizer, aggregation_strategy="simple")');
   });
 
+  it('loads a question-answering model with its class and pipeline', () => {
+    const code = pythonSnippet('qa', 'm');
+    expect(code).toContain('AutoModelForQuestionAnswering.from_pretrained(model_dir)');
+    expect(code).toContain('pipeline("question-answering", model=model, tokenizer=tokenizer)');
+  });
+
+  it('runs a question-answering web export in the question-answering pipeline', () => {
+    expect(webSnippet('qa', 'm')).toContain("pipeline('question-answering', \"m\")");
+  });
+
   it('turns the softmax off for regression', () => {
     expect(pythonSnippet('classify', 'm', true)).toContain('function_to_apply="none"');
   });

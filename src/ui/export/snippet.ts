@@ -4,7 +4,8 @@ import type { Task } from '../../worker/protocol';
 /**
  * `folder` is where the user unzipped the export. Classification uses the text-classification pipeline
  * (the folder's config carries id2label); masked LM uses fill-mask with the tokenizer's mask token; token
- * classification the token-classification pipeline, which joins B-/I- word pieces into entities ("simple").
+ * classification the token-classification pipeline, which joins B-/I- word pieces into entities ("simple"); question
+ * answering the question-answering pipeline, which finds the best span of the context over its windows.
  */
 export function pythonSnippet(task: Task, folder: string, regression = false): string {
   const dir = JSON.stringify(folder);
@@ -18,6 +19,12 @@ export function pythonSnippet(task: Task, folder: string, regression = false): s
     return loadAndUse('AutoModelForTokenClassification', dir, [
       'ner = pipeline("token-classification", model=model, tokenizer=tokenizer, aggregation_strategy="simple")',
       'print(ner("Maria Lindqvist joined Helix Motors in Lisbon."))',
+    ]);
+  }
+  if (task === 'qa') {
+    return loadAndUse('AutoModelForQuestionAnswering', dir, [
+      'qa = pipeline("question-answering", model=model, tokenizer=tokenizer)',
+      'print(qa(question="Who built the lighthouse?", context="The lighthouse was built in 1871 by Ada Brennan."))',
     ]);
   }
   // Regression heads output the value itself: no softmax over one logit
@@ -92,7 +99,9 @@ export function webSnippet(task: Task, folder: string, regression = false): stri
   }
   const [kind, input] = task === 'mlm'
     ? ['fill-mask', '`The soup needs more ${run.tokenizer.mask_token}.`']
-    : ['text-classification', "['What a great day!', 'That was a waste of money.']"];
+    : task === 'qa'
+      ? ['question-answering', "'Who built the lighthouse?', 'The lighthouse was built in 1871 by Ada Brennan.'"]
+      : ['text-classification', "['What a great day!', 'That was a waste of money.']"];
   return [
     "import { env, pipeline } from '@huggingface/transformers';",
     '',

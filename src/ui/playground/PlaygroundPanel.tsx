@@ -2,16 +2,18 @@ import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEven
 import { useStudio } from '../../store';
 import { DataExamplePicker } from '../attention/DataExamplePicker';
 import { Panel, ProgressBar } from '../common';
-import { countMasks, currentHead, insertMask, MASK } from './playground';
+import { countMasks, currentHead, exampleContext, insertMask, MASK } from './playground';
 import { PredictionView } from './PredictionView';
 import './playground.css';
 
 const BUSY_LABEL = 'Predicting';
 
-/** Try the model on any text: class probabilities, or fill-mask candidates for a masked-LM head. */
+/** Try the model on any text: class probabilities, fill-mask candidates for a masked-LM head, or a question's answer in a context. */
 export function PlaygroundPanel() {
   const text = useStudio((s) => s.playgroundText);
   const setText = useStudio((s) => s.setPlaygroundText);
+  const context = useStudio((s) => s.playgroundContext);
+  const setContext = useStudio((s) => s.setPlaygroundContext);
   const predict = useStudio((s) => s.predict);
   const predictions = useStudio((s) => s.predictions);
   const model = useStudio((s) => s.model);
@@ -27,6 +29,7 @@ export function PlaygroundPanel() {
   const head = useMemo(() => currentHead({ model, task, data, runState, steps }), [model, task, data, runState, steps]);
   const prediction = predictions?.[0] ?? null;
   const mlm = head.kind === 'mlm';
+  const qa = head.kind === 'qa';
   const predicting = busy === BUSY_LABEL;
   const canPredict = model !== null && busy === null && text.trim() !== '';
 
@@ -38,7 +41,7 @@ export function PlaygroundPanel() {
 
   const submit = (event?: FormEvent): void => {
     event?.preventDefault();
-    if (canPredict) void predict();
+    if (canPredict) void predict(qa);
   };
   const keyDown = (event: KeyboardEvent<HTMLTextAreaElement>): void => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) submit(event);
@@ -58,7 +61,7 @@ export function PlaygroundPanel() {
       </aside>
       <form className="playground-form" onSubmit={submit}>
         <label className="playground-text">
-          <span>{mlm ? 'Fill-mask text' : 'Text to classify'}</span>
+          <span>{mlm ? 'Fill-mask text' : qa ? 'Question' : 'Text to classify'}</span>
           <textarea
             ref={textBox}
             rows={3}
@@ -71,6 +74,12 @@ export function PlaygroundPanel() {
             onKeyDown={keyDown}
           />
         </label>
+        {qa && (
+          <label className="playground-text">
+            <span>Context</span>
+            <textarea rows={5} value={context} spellCheck={false} onChange={(event) => setContext(event.target.value)} onKeyDown={keyDown} />
+          </label>
+        )}
         {mlm && countMasks(text) === 0 && (
           <p className="playground-note">Add {MASK} where a word should be predicted (select a word and press Insert {MASK}).</p>
         )}
@@ -88,13 +97,16 @@ export function PlaygroundPanel() {
             onPick={(example) => {
               setText(example);
               setCaret(null);
+              // A question from QA data comes with its own context.
+              const context = qa ? exampleContext(data, example) : undefined;
+              if (context !== undefined) setContext(context);
             }}
           />
           <span className="playground-hint">Ctrl+Enter predicts</span>
         </div>
       </form>
       {predicting && <ProgressBar label={BUSY_LABEL} />}
-      {prediction && <PredictionView prediction={prediction} head={head} stale={prediction.text !== text} />}
+      {prediction && <PredictionView prediction={prediction} head={head} stale={prediction.text !== text || (qa && prediction.pair !== context)} />}
     </Panel>
   );
 }

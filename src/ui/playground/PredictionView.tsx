@@ -1,5 +1,6 @@
 import type { Prediction } from '../../worker/protocol';
-import { fillMasks, highlightSegments, rankedProbabilities, regressionValue, type HeadInfo } from './playground';
+import { formatPercent } from '../common';
+import { answerSegments, fillMasks, highlightSegments, rankedProbabilities, regressionValue, type HeadInfo } from './playground';
 import { ScoreBars } from './ScoreBars';
 
 /** Classes beyond this many are summarised in a line, not drawn. */
@@ -12,13 +13,14 @@ export interface PredictionViewProps {
   stale: boolean;
 }
 
-/** One prediction: class probabilities, a regression value, or fill-mask candidates for each [MASK]. */
+/** One prediction: class probabilities, a regression value, fill-mask candidates for each [MASK], entities or an answer. */
 export function PredictionView({ prediction, head, stale }: PredictionViewProps) {
   const classes = rankedProbabilities(prediction, head.labels);
   const value = regressionValue(prediction);
   const masks = prediction.fillMask ?? [];
   const entities = prediction.entities;
-  const nothing = classes.length === 0 && value === undefined && masks.length === 0 && entities === undefined;
+  const { answer } = prediction;
+  const nothing = classes.length === 0 && value === undefined && masks.length === 0 && entities === undefined && answer === undefined;
 
   return (
     <section className="playground-result" aria-label="Prediction">
@@ -53,6 +55,30 @@ export function PredictionView({ prediction, head, stale }: PredictionViewProps)
                 <mark key={i} className="playground-entity" data-entity={segment.label} title={segment.label}>
                   {segment.text}
                   <span className="playground-entity-label">{segment.label}</span>
+                </mark>
+              ),
+            )}
+          </p>
+        </div>
+      )}
+      {answer !== undefined && (
+        <div className="playground-block">
+          <h3 className="playground-block-title">
+            {answer === null ? (
+              'No answer in the context'
+            ) : (
+              <>
+                Answer: <strong>{answer.text}</strong> <span className="playground-muted">({formatPercent(answer.score)})</span>
+              </>
+            )}
+          </h3>
+          <p className="playground-filled" aria-label="Context with the predicted answer">
+            {answerSegments(prediction.pair ?? '', answer).map((segment, i) =>
+              segment.label === undefined ? (
+                segment.text
+              ) : (
+                <mark key={i} className="playground-entity" title={answer ? `probability ${formatPercent(answer.score)}` : undefined}>
+                  {segment.text}
                 </mark>
               ),
             )}

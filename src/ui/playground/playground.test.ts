@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Prediction } from '../../worker/protocol';
 import {
+  answerSegments,
   countMasks,
   currentHead,
+  exampleContext,
   fillMasks,
   highlightSegments,
   insertMask,
@@ -45,6 +47,12 @@ describe('currentHead', () => {
     expect(currentHead({ ...idle, model })).toMatchObject({ kind: 'tokens', labels: ['O', 'B-PER'] });
     const run = currentHead({ model: mlmModel, task: 'ner', data: { labels: ['O', 'B-LOC'], regression: false }, runState: 'training', steps: 3 });
     expect(run).toMatchObject({ kind: 'tokens', name: 'BertForTokenClassification', labels: ['O', 'B-LOC'] });
+  });
+
+  it('reads a question-answering head from the checkpoint and from a QA run', () => {
+    const model = { architectures: ['DistilBertForQuestionAnswering'], id2label: { '0': 'LABEL_0', '1': 'LABEL_1' }, vocabSize: 10 };
+    expect(currentHead({ ...idle, model })).toMatchObject({ kind: 'qa', labels: [] });
+    expect(currentHead({ model: mlmModel, task: 'qa', data: null, runState: 'training', steps: 3 })).toMatchObject({ kind: 'qa', name: 'BertForQuestionAnswering' });
   });
 
   it('reads a one-output classification head as regression, as Hugging Face does', () => {
@@ -143,6 +151,28 @@ describe('masks', () => {
   it('copes with a selection given backwards or past the end', () => {
     expect(insertMask('the cat sat', 7, 4).text).toBe('the [MASK] sat');
     expect(insertMask('hi', 5, 9)).toEqual({ text: 'hi [MASK]', caret: 9 });
+  });
+});
+
+describe('answerSegments', () => {
+  it('marks the answer span in the context, or nothing when there is no answer', () => {
+    const context = 'Built in 1871 by Ada.';
+    expect(answerSegments(context, { text: '1871', start: 9, end: 13, score: 0.9 })).toEqual([
+      { text: 'Built in ' },
+      { text: '1871', label: 'answer' },
+      { text: ' by Ada.' },
+    ]);
+    expect(answerSegments(context, null)).toEqual([{ text: context }]);
+  });
+});
+
+describe('exampleContext', () => {
+  it("finds the context of a preview row's question, and nothing for other data", () => {
+    const data = { columns: { text: 'question', textPair: 'context' }, preview: [{ question: ' Who? ', context: 'Ada did.' }, { question: 'When?', context: 'In 1871.' }] };
+    expect(exampleContext(data, 'Who?')).toBe('Ada did.');
+    expect(exampleContext(data, 'Where?')).toBeUndefined();
+    expect(exampleContext({ ...data, columns: { text: 'question' } }, 'Who?')).toBeUndefined();
+    expect(exampleContext(null, 'Who?')).toBeUndefined();
   });
 });
 

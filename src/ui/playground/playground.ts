@@ -1,12 +1,13 @@
 /**
  * The playground's logic: which head the model has now, and how a prediction reads (ranked class
- * probabilities, a regression value, fill-mask candidates and the text with the masks filled in).
+ * probabilities, a regression value, fill-mask candidates and the text with the masks filled in, entities or an
+ * answer highlighted in the text).
  */
 import type { DataSummary, ModelSummary, Prediction, Task, TrainState } from '../../worker/protocol';
 
 export const MASK = '[MASK]';
 
-export type HeadKind = 'classifier' | 'regression' | 'mlm' | 'tokens' | 'none';
+export type HeadKind = 'classifier' | 'regression' | 'mlm' | 'tokens' | 'qa' | 'none';
 
 export interface HeadInfo {
   kind: HeadKind;
@@ -40,6 +41,7 @@ export function currentHead({ model, task, data, runState, steps }: HeadContext)
   if (runBegun) {
     if (task === 'mlm') return mlmHead(model.vocabSize);
     if (task === 'ner') return tokenHead(data?.labels ?? []);
+    if (task === 'qa') return answerHead();
     return data?.regression ? regressionHead() : classifierHead(data?.labels ?? []);
   }
   const architectures = model.architectures.join(' ');
@@ -50,6 +52,7 @@ export function currentHead({ model, task, data, runState, steps }: HeadContext)
   }
   if (/ForMaskedLM|ForPreTraining/.test(architectures)) return mlmHead(model.vocabSize);
   if (/ForTokenClassification/.test(architectures)) return tokenHead(labelsInOrder(model.id2label));
+  if (/ForQuestionAnswering/.test(architectures)) return answerHead();
   return {
     kind: 'none',
     name: model.architectures[0] ?? 'BertModel',
@@ -85,6 +88,15 @@ function tokenHead(tags: string[]): HeadInfo {
     name: 'BertForTokenClassification',
     description: `Token-classification head on every token (${tags.length} tags): highlights the entities it finds, each word tagged by its first token.`,
     labels: tags,
+  };
+}
+
+function answerHead(): HeadInfo {
+  return {
+    kind: 'qa',
+    name: 'BertForQuestionAnswering',
+    description: 'Question-answering head (qa_outputs) on every token: its start and end scores pick the answer span in the context, highlighted with its probability.',
+    labels: [],
   };
 }
 
@@ -150,6 +162,19 @@ export function highlightSegments(text: string, entities: NonNullable<Prediction
   }
   if (at < text.length) segments.push({ text: text.slice(at) });
   return segments;
+}
+
+/** The context cut at a question's answer span (one "answer" segment), or whole when there is no answer. */
+export function answerSegments(context: string, answer: Prediction['answer']): TextSegment[] {
+  return highlightSegments(context, answer ? [{ label: 'answer', start: answer.start, end: answer.end }] : []);
+}
+
+/** The context of the data's preview row that asks `question` (its text pair), for the playground's example picker. */
+export function exampleContext(data: Pick<DataSummary, 'preview' | 'columns'> | null, question: string): string | undefined {
+  const { text, textPair } = data?.columns ?? {};
+  if (!data || !text || !textPair) return undefined;
+  const row = data.preview.find((cells) => String(cells[text] ?? '').trim() === question);
+  return row === undefined ? undefined : String(row[textPair] ?? '');
 }
 
 /** How many [MASK] the text contains. */

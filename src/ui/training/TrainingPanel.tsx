@@ -228,7 +228,7 @@ function truncationNote(share: number | null, maxLength: number): string | undef
   return `${formatPercent(share)} of rows are longer and get truncated.`;
 }
 
-const TASK_NAMES = { classify: 'Text classification', mlm: 'Masked language modelling (domain adaptation)', ner: 'Token classification (NER)' } as const;
+const TASK_NAMES = { classify: 'Text classification', mlm: 'Masked language modelling (domain adaptation)', ner: 'Token classification (NER)', qa: 'Question answering (extractive)' } as const;
 
 function TaskLine() {
   const task = useStudio((s) => s.task);

@@ -27,6 +27,7 @@ describe('displayOrder', () => {
     expect(displayOrder(3, 'classify')).toEqual(['head', 'pooler', 'layer.2', 'layer.1', 'layer.0', 'embeddings']);
     expect(displayOrder(2, 'mlm')).toEqual(['head', 'layer.1', 'layer.0', 'embeddings']);
     expect(displayOrder(2, 'ner')).toEqual(['head', 'layer.1', 'layer.0', 'embeddings']);
+    expect(displayOrder(2, 'qa')).toEqual(['head', 'layer.1', 'layer.0', 'embeddings']);
   });
 });
 
@@ -48,6 +49,12 @@ describe('freezeRows', () => {
     expect(rows[0]).toMatchObject({ id: 'head', numParams: HIDDEN * 5 + 5, isNew: true });
     expect(rows[1]).toMatchObject({ id: 'pooler', numParams: HIDDEN * HIDDEN + HIDDEN, isNew: true });
     expect(rows[2]).toMatchObject({ id: 'layer.2', isNew: false });
+  });
+
+  it('sizes a QA head as qa_outputs (a start and an end logit), new on a checkpoint without one, with no pooler', () => {
+    const rows = freezeRows(input({ task: 'qa', groups: classifierGroups, numLabels: null }));
+    expect(rows[0]).toMatchObject({ id: 'head', label: 'Answer span head (qa_outputs)', numParams: HIDDEN * 2 + 2, isNew: true });
+    expect(rows.map((row) => row.id)).not.toContain('pooler');
   });
 
   it('calls a classifier with other labels new, and leaves the head size unknown before data loads', () => {

@@ -47,14 +47,14 @@ export interface FreezeRowsInput {
   liveFrozen: readonly GroupId[] | null;
 }
 
-/** Top to bottom as drawn: head, pooler, the layers from the top down, embeddings. MLM and NER models have no pooler. */
+/** Top to bottom as drawn: head, pooler, the layers from the top down, embeddings. MLM, NER and QA models have no pooler. */
 export function displayOrder(numLayers: number, task: Task): GroupId[] {
   const ids = groupIds(numLayers).reverse();
   return task === 'classify' ? ids : ids.filter((id) => id !== 'pooler');
 }
 
 function label(id: GroupId, task: Task): string {
-  if (id === 'head') return { classify: 'Classifier head', mlm: 'MLM head', ner: 'Token classifier head' }[task];
+  if (id === 'head') return { classify: 'Classifier head', mlm: 'MLM head', ner: 'Token classifier head', qa: 'Answer span head (qa_outputs)' }[task];
   if (id === 'pooler') return 'Pooler';
   if (id === 'embeddings') return 'Embeddings';
   return `Layer ${id.slice('layer.'.length)}`;
@@ -64,6 +64,10 @@ function label(id: GroupId, task: Task): string {
 function groupSize(id: GroupId, input: FreezeRowsInput): { numParams: number | null; isNew: boolean } {
   const loaded = input.groups?.groups.find((group) => group.id === id);
   const h = input.hiddenSize;
+  if (id === 'head' && input.task === 'qa') {
+    // qa_outputs [2, hidden] + bias: a start and an end logit per token, whatever the data.
+    return { numParams: 2 * h + 2, isNew: !loaded?.decay.includes('qa_outputs.weight') };
+  }
   if (id === 'head' && input.task !== 'mlm') {
     if (input.numLabels === null) return { numParams: null, isNew: !loaded?.decay.includes('classifier.weight') };
     const numParams = h * input.numLabels + input.numLabels; // classifier [numLabels, hidden] + bias
