@@ -30,9 +30,9 @@ const fixture = (name: string, file: string): Uint8Array => new Uint8Array(readF
 const configJson = (name: string): Record<string, unknown> => JSON.parse(new TextDecoder().decode(fixture(name, 'config.json')));
 const readFile = (name: string) => async (file: string) => fixture(name, file);
 
-const SEQUENCE: BertArchitecture = { pooler: true, mlm: false, classifier: true };
-const TOKENS: BertArchitecture = { pooler: false, mlm: false, classifier: true };
-const MASKED_LM: BertArchitecture = { pooler: false, mlm: true, classifier: false };
+const SEQUENCE: BertArchitecture = { pooler: true, mlm: false, classifier: true, qa: false };
+const TOKENS: BertArchitecture = { pooler: false, mlm: false, classifier: true, qa: false };
+const MASKED_LM: BertArchitecture = { pooler: false, mlm: true, classifier: false, qa: false };
 
 describe('RoBERTa config', () => {
   it('reads the published layout: one token type, positions counted from the padding id, a tanh head that drops <s> out first', () => {
