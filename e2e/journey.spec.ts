@@ -221,7 +221,7 @@ test('"Train at scale" downloads the training form’s run as a recipe for the H
   const files = unzipSync(readFileSync(await (await download).path()));
   expect(Object.keys(files).sort()).toEqual([
     'README.md', 'data/train.jsonl', 'data/validation.jsonl', 'ds_zero2.json', 'model/config.json', 'model/model.safetensors',
-    'model/special_tokens_map.json', 'model/tokenizer_config.json', 'model/vocab.txt', 'recipe.json', 'requirements.txt', 'train.py',
+    'model/special_tokens_map.json', 'model/tokenizer.json', 'model/tokenizer_config.json', 'model/vocab.txt', 'recipe.json', 'requirements.txt', 'train.py',
   ]);
   const recipe = JSON.parse(new TextDecoder().decode(files['recipe.json']));
   expect(recipe).toMatchObject({ task: 'classify', model: { id: 'bert-tiny-en' }, training: { batch_size: 8, max_length: 32, freeze: 'top:2' } });
