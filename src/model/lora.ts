@@ -26,7 +26,7 @@ export interface LoraSettings {
 }
 
 /** The shared-name suffixes (within `bert.encoder.layer.i.`) of the Linear layers each target adapts. */
-const TARGET_LAYERS: Readonly<Record<LoraTarget, readonly string[]>> = {
+export const TARGET_LAYERS: Readonly<Record<LoraTarget, readonly string[]>> = {
   query: ['attention.self.query'],
   key: ['attention.self.key'],
   value: ['attention.self.value'],
@@ -74,13 +74,21 @@ export function dropAdapters(params: Params): void {
   }
 }
 
+/** `name` with its adapter merged in, W + (α/r)·B·A [out, in], or null when it carries no adapter. */
+function mergedWeight(params: Params, lora: LoraSettings, name: string, weight: tf.Variable): tf.Tensor | null {
+  if (!name.endsWith('.weight') || isLoraParam(name)) return null;
+  const layer = name.slice(0, -'.weight'.length);
+  const [a, b] = [params.get(`${layer}.${LORA_A}`), params.get(`${layer}.${LORA_B}`)];
+  return a && b ? tf.tidy(() => tf.add(weight, tf.mul(tf.matMul(b, a), lora.alpha / lora.rank))) : null; // [out, in]
+}
+
 /** Merges each adapter into the weight it adapts (W += (α/r)·B·A) and drops the adapters: a plain model again. */
 export function foldAdapters(params: Params, lora: LoraSettings): void {
   for (const [name, variable] of params) {
-    const layer = name.endsWith('.weight') ? name.slice(0, -'.weight'.length) : null;
-    const a = layer === null ? undefined : params.get(`${layer}.${LORA_A}`);
-    const b = layer === null ? undefined : params.get(`${layer}.${LORA_B}`);
-    if (a && b) tf.tidy(() => variable.assign(tf.add(variable, tf.mul(tf.matMul(b, a), lora.alpha / lora.rank)))); // [out, in]
+    const merged = mergedWeight(params, lora, name, variable);
+    if (!merged) continue;
+    variable.assign(merged);
+    merged.dispose();
   }
   dropAdapters(params);
 }
@@ -102,10 +110,7 @@ export async function mergedValues(params: Params, lora: LoraSettings): Promise<
   const out = new Map<string, { shape: number[]; data: Float32Array }>();
   for (const [name, variable] of params) {
     if (isLoraParam(name)) continue;
-    const layer = name.endsWith('.weight') ? name.slice(0, -'.weight'.length) : null;
-    const a = layer === null ? undefined : params.get(`${layer}.${LORA_A}`);
-    const b = layer === null ? undefined : params.get(`${layer}.${LORA_B}`);
-    const merged = a && b ? tf.tidy(() => tf.add(variable, tf.mul(tf.matMul(b, a), lora.alpha / lora.rank))) : variable; // [out, in]
+    const merged = mergedWeight(params, lora, name, variable) ?? variable;
     out.set(name, { shape: [...variable.shape], data: (await merged.data()) as Float32Array });
     if (merged !== variable) merged.dispose();
   }

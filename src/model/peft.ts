@@ -11,7 +11,7 @@ import type { BertConfig } from './bert/config';
 import { architectureOf, type BertArchitecture, type BertParams } from './bert/params';
 import { AdapterError, WeightsError } from './errors';
 import { FAMILIES, type Family } from './families';
-import { adaptedLayers, dropAdapters, isLoraParam, LORA_A, LORA_B, LORA_TARGETS, type LoraSettings, type LoraTarget } from './lora';
+import { adaptedLayers, dropAdapters, isLoraParam, LORA_A, LORA_B, LORA_TARGETS, TARGET_LAYERS, type LoraSettings, type LoraTarget } from './lora';
 import type { Task } from './task';
 
 const PREFIX = 'base_model.model.';
@@ -21,7 +21,7 @@ const ENCODER = /^bert\.(embeddings|encoder)\./;
 const TASK_TYPES: Partial<Record<Task, string>> = { classify: 'SEQ_CLS', ner: 'TOKEN_CLS', qa: 'QUESTION_ANS' };
 
 /** A model's adapters and head as PEFT saves them; `baseModel` is the checkpoint they sit on (a Hub id or a name). */
-export function peftFiles(model: { params: BertParams; config: BertConfig }, task: Task, baseModel: string): Promise<Record<string, Uint8Array>> {
+export async function peftFiles(model: { params: BertParams; config: BertConfig }, task: Task, baseModel: string): Promise<Record<string, Uint8Array>> {
   const { params, config } = model;
   const { lora } = config;
   if (!lora) throw new Error('This model has no LoRA adapters: train it with a LoRA rank above 0 to save an adapter.');
@@ -47,17 +47,15 @@ export function peftFiles(model: { params: BertParams; config: BertConfig }, tas
     base_model_name_or_path: baseModel,
     revision: null,
   };
-  return (async () => {
-    const tensors = new Map<string, TensorToWrite>();
-    for (const name of [...params.keys()].filter(isLoraParam).concat(head)) {
-      const variable = params.get(name)!;
-      tensors.set(`${PREFIX}${storedParam(family, name, architecture)}`, { shape: [...variable.shape], data: (await variable.data()) as Float32Array });
-    }
-    return {
-      'adapter_config.json': new TextEncoder().encode(`${JSON.stringify(adapterConfig, null, 2)}\n`),
-      'adapter_model.safetensors': writeSafetensors(tensors),
-    };
-  })();
+  const tensors = new Map<string, TensorToWrite>();
+  for (const name of [...params.keys()].filter(isLoraParam).concat(head)) {
+    const variable = params.get(name)!;
+    tensors.set(`${PREFIX}${storedParam(family, name, architecture)}`, { shape: [...variable.shape], data: (await variable.data()) as Float32Array });
+  }
+  return {
+    'adapter_config.json': new TextEncoder().encode(`${JSON.stringify(adapterConfig, null, 2)}\n`),
+    'adapter_model.safetensors': writeSafetensors(tensors),
+  };
 }
 
 /** An adapter read from PEFT's files, in the shared names, checked before anything is allocated. */
@@ -149,15 +147,10 @@ function expectedShape(params: BertParams, name: string, rank: number): number[]
   return part === LORA_A ? [rank, inp] : [out, rank];
 }
 
-/** The LoRA target a shared adapter name belongs to. */
+/** The LoRA target a shared adapter name belongs to: the part of its layer's name below `bert.encoder.layer.i.`. */
 function targetOf(shared: string): LoraTarget | undefined {
-  const layer = shared.replace(/\.lora_[AB]\.weight$/, '');
-  return LORA_TARGETS.find((target) => adaptedLayers({ numHiddenGroups: layerIndex(layer) + 1 }, [target]).includes(layer));
-}
-
-function layerIndex(shared: string): number {
-  const match = /^bert\.encoder\.layer\.(\d+)\./.exec(shared);
-  return match ? Number(match[1]) : -1;
+  const within = /^bert\.encoder\.layer\.\d+\.(.+)\.lora_[AB]\.weight$/.exec(shared)?.[1];
+  return LORA_TARGETS.find((target) => within !== undefined && TARGET_LAYERS[target].includes(within));
 }
 
 /** A shared parameter name as the family stores it; an adapter's matrices follow the layer they adapt. */
